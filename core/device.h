@@ -1,0 +1,52 @@
+// Device: a device type (a name a plugin registered, such as "cpu" or "sim") and an index.
+//
+// Device types are open: the core lists none. A plugin registers a type by name at startup and
+// gets a small integer id (0..kMaxDeviceTypes-1), which is also its backend slot in dispatch key
+// sets. Lookups are thread-safe; registration happens during startup under a lock.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/export.h"
+
+namespace ember {
+
+using DeviceTypeId = int16_t;
+constexpr int kMaxDeviceTypes = 16;
+constexpr DeviceTypeId kInvalidDeviceType = -1;
+
+class EMBER_API Device {
+ public:
+  // Parses "cpu", "cuda:1", "sim"; throws ValueError for an unknown type or bad syntax.
+  Device(const std::string& spec);  // NOLINT: implicit, as torch::Device("cuda:1")
+  Device(const char* spec) : Device(std::string(spec)) {}  // NOLINT
+  Device(DeviceTypeId type, int16_t index = 0) : type_(type), index_(index) {}
+
+  DeviceTypeId type() const { return type_; }
+  int16_t index() const { return index_; }
+  const std::string& type_name() const;
+  bool is_cpu() const;
+  std::string str() const;  // "cpu", "cuda:1" (index shown when the type has >1 device or index>0)
+
+  bool operator==(const Device& o) const { return type_ == o.type_ && index_ == o.index_; }
+  bool operator!=(const Device& o) const { return !(*this == o); }
+
+ private:
+  DeviceTypeId type_;
+  int16_t index_;
+};
+
+EMBER_API std::ostream& operator<<(std::ostream& os, const Device& d);
+
+// The device type registry.
+EMBER_API DeviceTypeId find_device_type(const std::string& name);  // kInvalidDeviceType if none
+EMBER_API const std::string& device_type_name(DeviceTypeId id);
+EMBER_API std::vector<std::string> registered_device_types();
+// The device that factories use when no device is given (the config's preference, else "cpu").
+EMBER_API Device default_device();
+EMBER_API void set_default_device(const Device& d);
+
+}  // namespace ember

@@ -1,0 +1,46 @@
+// Storage: a reference-counted block of device memory shared by a tensor and its views.
+//
+// Memory comes from the device type's allocator (registered by a plugin) and goes back to it
+// when the last reference drops; or it is borrowed from the caller (from_blob) with a deleter.
+// The version counter lives here because every view of the storage shares it: autograd uses it
+// to detect in-place modification of saved tensors. Counting and the version counter are
+// thread-safe; the bytes themselves are not synchronized.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+#include "core/device.h"
+#include "core/intrusive_ptr.h"
+
+namespace ember {
+
+class EMBER_API StorageImpl : public RefCounted {
+ public:
+  // Allocates nbytes on device through its registered allocator; throws RuntimeError on failure.
+  static IntrusivePtr<StorageImpl> allocate(size_t nbytes, Device device);
+  // Wraps memory the caller owns; deleter (may be empty) runs when the storage dies.
+  static IntrusivePtr<StorageImpl> borrow(void* data, size_t nbytes, Device device,
+                                          std::function<void(void*)> deleter);
+  ~StorageImpl() override;
+
+  void* data() const { return data_; }
+  size_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+
+  uint32_t version() const { return version_.load(std::memory_order_relaxed); }
+  void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  StorageImpl(void* data, size_t nbytes, Device device) : data_(data), nbytes_(nbytes), device_(device) {}
+  void* data_;
+  size_t nbytes_;
+  Device device_;
+  std::function<void(void*)> deleter_;  // empty: return to the device allocator
+  bool from_allocator_ = false;
+  std::atomic<uint32_t> version_{0};
+};
+
+}  // namespace ember

@@ -1,0 +1,115 @@
+// Tensor: a reference-counted handle to a TensorImpl, the type every API takes and returns.
+//
+// Copying a Tensor copies the handle (both see the same data); clone() copies the data.
+// Operator methods (a.add(b), a.sum(), a.view({2, 3})) are generated from ops.yaml into
+// generated/tensor_methods.h; the free functions (ember::add) into generated/functions.h.
+// Thread-safety: as TensorImpl. Handles themselves may be copied across threads freely.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/array_ref.h"
+#include "core/generator.h"
+#include "core/scalar.h"
+#include "core/tensor_impl.h"
+#include "core/tensor_options.h"
+
+namespace ember {
+
+class Tensor;
+using TensorList = ArrayRef<Tensor>;
+
+namespace autograd {
+class Node;
+}
+
+class EMBER_API Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(IntrusivePtr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  bool defined() const { return static_cast<bool>(impl_); }
+  TensorImpl* impl() const { return impl_.get(); }
+  const IntrusivePtr<TensorImpl>& impl_ptr() const { return impl_; }
+  void reset() { impl_.reset(); }
+  bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
+  uint32_t use_count() const { return impl_.use_count(); }
+
+  // Metadata. Accessors on an undefined tensor throw ValueError.
+  int64_t dim() const { return checked()->dim(); }
+  int64_t ndimension() const { return dim(); }
+  IntArrayRef sizes() const { return checked()->sizes(); }
+  IntArrayRef strides() const { return checked()->strides(); }
+  int64_t size(int64_t dim) const;    // negative dims count from the end
+  int64_t stride(int64_t dim) const;
+  int64_t numel() const { return checked()->numel(); }
+  ScalarType scalar_type() const { return checked()->dtype(); }
+  ScalarType dtype() const { return scalar_type(); }
+  Device device() const { return checked()->device(); }
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
+  bool is_contiguous() const { return checked()->is_contiguous(); }
+  int64_t storage_offset() const { return checked()->storage_offset(); }
+  size_t element_size() const { return checked()->itemsize(); }
+  size_t itemsize() const { return element_size(); }
+  size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
+  bool is_floating_point() const { return ember::is_floating_point(scalar_type()); }
+  bool is_cpu() const { return device().is_cpu(); }
+  DispatchKeySet key_set() const { return checked()->key_set(); }
+  uint32_t _version() const { return checked()->version(); }
+
+  // Raw data (host-accessible devices only for reads through data_ptr<T>).
+  void* data_ptr() const { return checked()->data(); }
+  template <typename T> T* data_ptr() const;     // throws TypeError if T is not the dtype
+  template <typename T> T item() const;          // one-element tensors; copies to host
+  Scalar item() const;
+
+  // Indexing shorthand: t[i] is t.select(0, i).
+  Tensor operator[](int64_t index) const;
+
+  // PyTorch's repr: "tensor([[1., 2.],\n        [3., 4.]])".
+  std::string toString() const;
+  void print() const;
+
+  // Autograd (defined in autograd/).
+  Tensor& requires_grad_(bool requires_grad = true);
+  bool requires_grad() const;
+  Tensor& set_requires_grad(bool requires_grad) { return requires_grad_(requires_grad); }
+  const Tensor& grad() const;
+  Tensor& mutable_grad() const;
+  void set_grad(const Tensor& grad) const;
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  bool is_leaf() const;
+  int64_t output_nr() const;
+  void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false) const;
+  void retain_grad() const;
+  bool retains_grad() const;
+
+#include "generated/tensor_methods.h"
+
+ private:
+  TensorImpl* checked() const {
+    if (EMBER_UNLIKELY(!impl_)) throw_undefined();
+    return impl_.get();
+  }
+  [[noreturn]] static void throw_undefined();
+  IntrusivePtr<TensorImpl> impl_;
+};
+
+EMBER_API std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+template <typename T> T* Tensor::data_ptr() const {
+  EMBER_CHECK(scalar_type() == CppTypeToScalarType<T>::value, TypeError, "[data_ptr] expected dtype ",
+              CppTypeToScalarType<T>::value, ", got ", scalar_type());
+  return static_cast<T*>(data_ptr());
+}
+
+template <typename T> T Tensor::item() const { return item().to<T>(); }
+
+// Wraps a number as a 0-d tensor that promotes like a Python number (see is_wrapped_number).
+EMBER_API Tensor scalar_to_tensor(const Scalar& s, Device device);
+
+}  // namespace ember

@@ -1,0 +1,85 @@
+// TensorImpl: the shared state behind a Tensor handle.
+//
+// Holds the storage (shared with views), sizes, strides (in elements), storage offset, dtype,
+// device, the dispatch key set (the device's backend slot plus Autograd when the tensor takes
+// part in autograd), and the autograd metadata. Owned through IntrusivePtr by Tensor handles.
+// Metadata is not synchronized: a tensor may be read from many threads at once, but resized or
+// restrided from one thread only (as in PyTorch).
+#pragma once
+
+#include <memory>
+
+#include "core/dim_vector.h"
+#include "core/dispatch_key_set.h"
+#include "core/dtype.h"
+#include "core/storage.h"
+
+namespace ember {
+
+// Autograd's per-tensor state lives in the autograd layer; the core only owns the pointer.
+struct AutogradMetaInterface {
+  virtual ~AutogradMetaInterface() = default;
+};
+
+class EMBER_API TensorImpl : public RefCounted {
+ public:
+  TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Device device);
+
+  // Shape.
+  IntArrayRef sizes() const { return sizes_.ref(); }
+  IntArrayRef strides() const { return strides_.ref(); }
+  int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+  int64_t numel() const { return numel_; }
+  int64_t storage_offset() const { return storage_offset_; }
+  bool is_contiguous() const { return is_contiguous_; }
+  // Sets contiguous strides for sizes.
+  void set_sizes_contiguous(IntArrayRef sizes);
+  void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
+  void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
+
+  // Data.
+  StorageImpl* storage() const { return storage_.get(); }
+  const IntrusivePtr<StorageImpl>& storage_ptr() const { return storage_; }
+  void set_storage(IntrusivePtr<StorageImpl> s) { storage_ = std::move(s); }
+  void* data() const {
+    return static_cast<char*>(storage_->data()) + storage_offset_ * static_cast<int64_t>(element_size(dtype_));
+  }
+  ScalarType dtype() const { return dtype_; }
+  Device device() const { return device_; }
+  size_t itemsize() const { return element_size(dtype_); }
+
+  // Dispatch.
+  DispatchKeySet key_set() const { return key_set_; }
+  void add_key(FunctionalityKey k) { key_set_ |= DispatchKeySet::functionality(k); }
+  void remove_key(FunctionalityKey k) { key_set_ -= DispatchKeySet::functionality(k); }
+
+  // Autograd metadata (null until autograd touches the tensor).
+  AutogradMetaInterface* autograd_meta() const { return autograd_meta_.get(); }
+  void set_autograd_meta(std::unique_ptr<AutogradMetaInterface> m) { autograd_meta_ = std::move(m); }
+
+  // Version counter shared by all views of the storage.
+  uint32_t version() const { return storage_->version(); }
+  void bump_version() { storage_->bump_version(); }
+
+  // A 0-d tensor made from a Python-style number (2 in `x + 2`): it takes part in type
+  // promotion only as a category (PyTorch's wrapped-number rule).
+  bool is_wrapped_number() const { return is_wrapped_number_; }
+  void set_wrapped_number(bool v) { is_wrapped_number_ = v; }
+
+ private:
+  void refresh_numel_and_contiguity();
+
+  IntrusivePtr<StorageImpl> storage_;
+  DimVector sizes_;
+  DimVector strides_;
+  int64_t storage_offset_ = 0;
+  int64_t numel_ = 1;
+  ScalarType dtype_;
+  bool is_contiguous_ = true;
+  bool is_wrapped_number_ = false;
+  Device device_;
+  DispatchKeySet key_set_;
+  std::unique_ptr<AutogradMetaInterface> autograd_meta_;
+};
+
+}  // namespace ember

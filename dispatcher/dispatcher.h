@@ -1,0 +1,181 @@
+// The dispatcher: the registry of operators and, for each, a kernel table indexed by the
+// highest key of a call's key set.
+//
+// All resolution (composites, fallbacks, fallthrough) happens when a kernel is registered; a call
+// only ORs key sets, masks them, finds the highest bit and loads one table slot. Readers take no
+// lock: table slots are atomic pointers to immutable KernelFunctions that are never freed.
+// Registration is serialized by one mutex and is safe against concurrent calls.
+//
+// Slot resolution, backend slot b: kernel registered for b > CompositeExplicit > Composite >
+// the backend fallback for b > missing. Functionality slot f: kernel registered for f >
+// Composite (Autograd only, so decompositions are differentiable) > fallback for f >
+// fallthrough. A missing kernel raises NotImplementedError naming the op, the device and the
+// devices that have a kernel.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dispatcher/kernel_function.h"
+#include "dispatcher/schema.h"
+
+namespace ember {
+
+// Where a kernel is registered: a device type (by name), a functionality key, or an alias.
+struct DispatchTarget {
+  enum class Kind : uint8_t { Backend, Functionality, Composite, CompositeExplicit } kind;
+  DeviceTypeId backend = kInvalidDeviceType;
+  FunctionalityKey functionality = FunctionalityKey::Autograd;
+
+  static DispatchTarget device(const std::string& device_type);  // throws if not registered
+  static DispatchTarget device(DeviceTypeId id) { return {Kind::Backend, id, FunctionalityKey::Autograd}; }
+  static DispatchTarget key(FunctionalityKey k) { return {Kind::Functionality, kInvalidDeviceType, k}; }
+  static DispatchTarget composite() { return {Kind::Composite, kInvalidDeviceType, FunctionalityKey::Autograd}; }
+  static DispatchTarget composite_explicit() {
+    return {Kind::CompositeExplicit, kInvalidDeviceType, FunctionalityKey::Autograd};
+  }
+  std::string str() const;
+};
+
+constexpr int kNumDispatchSlots = kMaxDeviceTypes + kNumFunctionalityKeys;
+
+class EMBER_API OperatorEntry {
+ public:
+  explicit OperatorEntry(FunctionSchema schema);
+
+  const FunctionSchema& schema() const { return schema_; }
+  const std::string& name() const { return full_name_; }  // "aten::add.Tensor"
+
+  // The key set a call with these argument keys dispatches on (TLS applied, fallthroughs masked).
+  DispatchKeySet dispatch_key_set(DispatchKeySet arg_keys) const;
+  // The kernel for a key set; missing kernels resolve to a kernel that throws when called.
+  const KernelFunction& lookup(DispatchKeySet ks) const {
+    int bit = ks.highest_bit();
+    int slot = bit >= kFirstFunctionalityBit ? kMaxDeviceTypes + (bit - kFirstFunctionalityBit) : bit;
+    if (EMBER_UNLIKELY(slot < 0)) slot = default_backend_slot();
+    return *table_[slot].load(std::memory_order_acquire);
+  }
+  bool has_kernel_for(DispatchKeySet ks) const;
+  // Device types with a kernel of their own or through a composite, for messages and `ember ops`.
+  std::vector<std::string> devices_with_kernels() const;
+  // Where each slot's kernel came from, for debugging (`ember ops --verbose`).
+  std::string dump_table() const;
+
+  // Boxed calls: arguments on the stack in schema order; results replace them.
+  void call_boxed(Stack* stack) const;
+  void redispatch_boxed(DispatchKeySet ks, Stack* stack) const;
+  // The key set of the tensor (and Device) arguments on a boxed stack.
+  DispatchKeySet key_set_of_stack(const Stack& stack) const;
+
+  [[noreturn]] void throw_missing_kernel(DispatchKeySet ks) const;
+
+  // Backend kernels of structured ops (ops.yaml `structured:`). Plugins register them here, not
+  // in the dispatch table: only the core's structured wrapper calls them, after validation.
+  bool is_structured() const { return structured_; }
+  void set_structured(bool v) { structured_ = v; }
+  // The backend kernel for a device type, or the backend fallback; null when neither exists.
+  const KernelFunction* backend_kernel(DeviceTypeId id) const {
+    return backend_kernels_[id].load(std::memory_order_acquire);
+  }
+
+ private:
+  friend class Dispatcher;
+  static int default_backend_slot();
+  void recompute_slot(int slot);  // REQUIRES: Dispatcher registration mutex held
+  void recompute_all();
+
+  FunctionSchema schema_;
+  std::string full_name_;
+  std::vector<int> tensor_arg_indices_;  // tensor, optional tensor and tensor list arguments
+  int device_arg_index_ = -1;            // a Device? argument, for factories
+  std::atomic<const KernelFunction*> table_[kNumDispatchSlots];
+  std::atomic<const KernelFunction*> backend_kernels_[kMaxDeviceTypes];  // structured ops only
+  bool structured_ = false;
+  std::atomic<uint64_t> fallthrough_mask_{0};  // functionality bits whose slot is fallthrough
+  // Registrations per target (newest wins); guarded by the dispatcher mutex.
+  std::vector<std::pair<DispatchTarget, const KernelFunction*>> registrations_;
+};
+
+// A stable reference to a registered operator. Cheap to copy.
+class EMBER_API OperatorHandle {
+ public:
+  OperatorHandle() = default;
+  explicit OperatorHandle(OperatorEntry* e) : entry_(e) {}
+  const FunctionSchema& schema() const { return entry_->schema(); }
+  const std::string& name() const { return entry_->name(); }
+  OperatorEntry* entry() const { return entry_; }
+  void call_boxed(Stack* stack) const { entry_->call_boxed(stack); }
+  void redispatch_boxed(DispatchKeySet ks, Stack* stack) const { entry_->redispatch_boxed(ks, stack); }
+  bool valid() const { return entry_ != nullptr; }
+
+ private:
+  OperatorEntry* entry_ = nullptr;
+};
+
+class EMBER_API Dispatcher {
+ public:
+  static Dispatcher& singleton();
+
+  // Defines an operator; throws SchemaError for malformed text and ValueError if an operator
+  // with the same name and overload exists with a different schema (the same schema is a no-op).
+  OperatorHandle define(const std::string& schema, const std::string& default_namespace = "aten");
+  // Finds "aten::add.Tensor", "add.Tensor" (aten assumed) or "myops::f" (empty overload).
+  std::optional<OperatorHandle> find(const std::string& name) const;
+  OperatorHandle find_or_throw(const std::string& name) const;
+  std::vector<OperatorHandle> all_operators() const;
+
+  // Registers a kernel. For a structured op, a Backend target goes to the op's backend-kernel
+  // table (see OperatorEntry::backend_kernel). Throws ValueError if target already has a kernel
+  // from another provider (two plugins claiming one kernel) unless allow_override.
+  void register_kernel(const OperatorHandle& op, DispatchTarget target, const KernelFunction& kernel,
+                       bool allow_override = false);
+  // A boxed kernel used for every op that lacks its own kernel at target (backend or key).
+  void register_fallback(DispatchTarget target, const KernelFunction& kernel);
+  // Marks functionality key k as fall-through for every op without a kernel at k.
+  void register_fallthrough(FunctionalityKey k);
+
+  // Called when a device type is added, so that composite and fallback slots cover it.
+  void on_device_type_registered(DeviceTypeId id);
+
+  std::mutex& registration_mutex() { return mutex_; }
+
+ private:
+  Dispatcher() = default;
+  friend class OperatorEntry;
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<OperatorEntry>> operators_;
+  std::vector<std::pair<std::string, OperatorEntry*>> by_name_;  // sorted by full name
+  const KernelFunction* backend_fallbacks_[kMaxDeviceTypes] = {};
+  const KernelFunction* functionality_fallbacks_[kNumFunctionalityKeys] = {};
+};
+
+// Thread-local dispatch modes. The guards restore the previous state when they go out of scope.
+struct LocalDispatchKeySet {
+  DispatchKeySet included;
+  DispatchKeySet excluded;
+};
+EMBER_API LocalDispatchKeySet& tls_local_dispatch_key_set();
+
+class EMBER_API IncludeDispatchKeyGuard {
+ public:
+  explicit IncludeDispatchKeyGuard(DispatchKeySet ks);
+  ~IncludeDispatchKeyGuard();
+
+ private:
+  DispatchKeySet saved_;
+};
+
+class EMBER_API ExcludeDispatchKeyGuard {
+ public:
+  explicit ExcludeDispatchKeyGuard(DispatchKeySet ks);
+  ~ExcludeDispatchKeyGuard();
+
+ private:
+  DispatchKeySet saved_;
+};
+
+}  // namespace ember
