@@ -41,7 +41,8 @@ class EMBER_API Device {
 
 EMBER_API std::ostream& operator<<(std::ostream& os, const Device& d);
 
-// The device type registry.
+// The device type registry. These lookups do not trigger start-up (the loader uses them while
+// plugins register); Device("name") and default_device() do.
 EMBER_API DeviceTypeId find_device_type(const std::string& name);  // kInvalidDeviceType if none
 EMBER_API const std::string& device_type_name(DeviceTypeId id);
 EMBER_API std::vector<std::string> registered_device_types();

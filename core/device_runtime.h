@@ -24,6 +24,8 @@ struct DeviceTypeInfo {
 EMBER_API DeviceTypeId register_device_type(const ember_device_type_desc& desc, const std::string& plugin);
 // Throws ValueError when id is not registered.
 EMBER_API const DeviceTypeInfo& device_type_info(DeviceTypeId id);
+// Device types get ids 0, 1, 2, ... in registration order; this is how many exist now.
+EMBER_API int device_type_count();
 
 // Copies nbytes between any two devices (through the host when neither side is the host).
 EMBER_API void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t nbytes);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/layout.h"
 #include "core/tensor.h"
 
 namespace ember {
@@ -56,6 +57,9 @@ class EMBER_API IValue {
   IValue(std::vector<int64_t> v);                    // NOLINT
   IValue(IntArrayRef v) : IValue(v.vec()) {}         // NOLINT
   IValue(std::vector<double> v);                     // NOLINT
+  IValue(ArrayRef<double> v) : IValue(v.vec()) {}    // NOLINT
+  IValue(Layout v) : IValue(static_cast<int64_t>(v)) {}        // NOLINT: as PyTorch, an int
+  IValue(MemoryFormat v) : IValue(static_cast<int64_t>(v)) {}  // NOLINT
   IValue(std::vector<bool> v);                       // NOLINT
   IValue(std::vector<Tensor> v);                     // NOLINT
   IValue(TensorList v) : IValue(std::vector<Tensor>(v.begin(), v.end())) {}  // NOLINT

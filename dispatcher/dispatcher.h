@@ -51,7 +51,7 @@ class EMBER_API OperatorEntry {
   const std::string& name() const { return full_name_; }  // "aten::add.Tensor"
 
   // The key set a call with these argument keys dispatches on (TLS applied, fallthroughs masked).
-  DispatchKeySet dispatch_key_set(DispatchKeySet arg_keys) const;
+  inline DispatchKeySet dispatch_key_set(DispatchKeySet arg_keys) const;
   // The kernel for a key set; missing kernels resolve to a kernel that throws when called.
   const KernelFunction& lookup(DispatchKeySet ks) const {
     int bit = ks.highest_bit();
@@ -137,6 +137,8 @@ class EMBER_API Dispatcher {
   void register_fallback(DispatchTarget target, const KernelFunction& kernel);
   // Marks functionality key k as fall-through for every op without a kernel at k.
   void register_fallthrough(FunctionalityKey k);
+  // The boxed fallback registered for a device type (e.g. the CPU fallback), or null.
+  const KernelFunction* backend_fallback(DeviceTypeId id) const;
 
   // Called when a device type is added, so that composite and fallback slots cover it.
   void on_device_type_registered(DeviceTypeId id);
@@ -145,20 +147,33 @@ class EMBER_API Dispatcher {
 
  private:
   Dispatcher() = default;
+  // Defines ops.yaml's operators on first lookup (generated register_builtin_ops()).
+  void ensure_builtins() const;
+  mutable std::atomic<bool> builtins_ready_{false};
   friend class OperatorEntry;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<OperatorEntry>> operators_;
   std::vector<std::pair<std::string, OperatorEntry*>> by_name_;  // sorted by full name
-  const KernelFunction* backend_fallbacks_[kMaxDeviceTypes] = {};
+  std::atomic<const KernelFunction*> backend_fallbacks_[kMaxDeviceTypes] = {};
   const KernelFunction* functionality_fallbacks_[kNumFunctionalityKeys] = {};
 };
+
+// Generated from ops.yaml (build/gen/generated/register_ops.cpp).
+void register_builtin_ops();
 
 // Thread-local dispatch modes. The guards restore the previous state when they go out of scope.
 struct LocalDispatchKeySet {
   DispatchKeySet included;
   DispatchKeySet excluded;
 };
-EMBER_API LocalDispatchKeySet& tls_local_dispatch_key_set();
+extern thread_local LocalDispatchKeySet tls_dispatch_key_set;
+inline LocalDispatchKeySet& tls_local_dispatch_key_set() { return tls_dispatch_key_set; }
+
+inline DispatchKeySet OperatorEntry::dispatch_key_set(DispatchKeySet arg_keys) const {
+  const LocalDispatchKeySet& tls = tls_dispatch_key_set;
+  return ((arg_keys | tls.included) - tls.excluded) -
+         DispatchKeySet(fallthrough_mask_.load(std::memory_order_relaxed));
+}
 
 class EMBER_API IncludeDispatchKeyGuard {
  public:

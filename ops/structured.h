@@ -39,6 +39,9 @@ struct MetaResult {
   // When set, outputs whose dtype differs from the kernel's may be computed into a temporary of
   // outputs[i].dtype and copied (out= and in-place forms with a wider output dtype).
   const char* op_name = "";  // "[add]" prefix for messages
+  // Ops whose outputs' dtype and device only the out= tensor knows (arange.out, eye.out): an
+  // Undefined output dtype means "the out tensor's", and this flag takes the device from it.
+  bool device_from_outputs = false;
 };
 
 enum class Form : uint8_t { Functional, Inplace, Out };

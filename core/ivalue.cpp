@@ -1,0 +1,209 @@
+// IValue storage management and accessors.
+#include "core/ivalue.h"
+
+namespace ember {
+
+using detail::GeneratorPayload;
+using detail::ListPayload;
+using detail::StringPayload;
+
+namespace {
+template <typename P, typename... A>
+RefCounted* new_payload(A&&... args) {
+  RefCounted* p = new P(std::forward<A>(args)...);
+  p->retain();
+  return p;
+}
+}  // namespace
+
+IValue::IValue(const Tensor& t) : tag_(t.defined() ? Tag::Tensor : Tag::None) {
+  v_.p = t.impl();
+  if (v_.p) v_.p->retain();
+}
+IValue::IValue(Tensor&& t) : IValue(static_cast<const Tensor&>(t)) {}
+IValue::IValue(std::string v) : tag_(Tag::String) { v_.p = new_payload<StringPayload>(std::move(v)); }
+IValue::IValue(const Scalar& s) {
+  switch (s.tag()) {
+    case Scalar::Tag::Double: tag_ = Tag::Double; v_.d = s.to_double(); break;
+    case Scalar::Tag::Int: tag_ = Tag::Int; v_.i = s.to_long(); break;
+    case Scalar::Tag::Bool: tag_ = Tag::Bool; v_.i = s.to_bool(); break;
+  }
+}
+IValue::IValue(Generator g) : tag_(Tag::Generator) { v_.p = new_payload<GeneratorPayload>(std::move(g)); }
+IValue::IValue(std::vector<int64_t> v) : tag_(Tag::IntList) { v_.p = new_payload<ListPayload<int64_t>>(std::move(v)); }
+IValue::IValue(std::vector<double> v) : tag_(Tag::DoubleList) { v_.p = new_payload<ListPayload<double>>(std::move(v)); }
+IValue::IValue(std::vector<bool> v) : tag_(Tag::BoolList) { v_.p = new_payload<ListPayload<bool>>(std::move(v)); }
+IValue::IValue(std::vector<Tensor> v) : tag_(Tag::TensorList) { v_.p = new_payload<ListPayload<Tensor>>(std::move(v)); }
+IValue::IValue(std::vector<IValue> v) : tag_(Tag::GenericList) { v_.p = new_payload<ListPayload<IValue>>(std::move(v)); }
+IValue IValue::tuple(std::vector<IValue> elements) {
+  IValue r;
+  r.tag_ = Tag::Tuple;
+  r.v_.p = new_payload<ListPayload<IValue>>(std::move(elements));
+  return r;
+}
+
+static bool is_ref(IValue::Tag t) {
+  switch (t) {
+    case IValue::Tag::None: case IValue::Tag::Double: case IValue::Tag::Int: case IValue::Tag::Bool:
+    case IValue::Tag::Device: return false;
+    default: return true;
+  }
+}
+
+void IValue::retain() const {
+  if (is_ref(tag_) && v_.p) v_.p->retain();
+}
+void IValue::release() {
+  if (is_ref(tag_) && v_.p && v_.p->release()) delete v_.p;
+  tag_ = Tag::None;
+  v_.i = 0;
+}
+
+IValue::IValue(const IValue& o) : tag_(o.tag_), v_(o.v_) { retain(); }
+IValue::IValue(IValue&& o) noexcept : tag_(o.tag_), v_(o.v_) {
+  o.tag_ = Tag::None;
+  o.v_.i = 0;
+}
+IValue& IValue::operator=(const IValue& o) {
+  if (this != &o) {
+    o.retain();
+    release();
+    tag_ = o.tag_;
+    v_ = o.v_;
+  }
+  return *this;
+}
+IValue& IValue::operator=(IValue&& o) noexcept {
+  if (this != &o) {
+    release();
+    tag_ = o.tag_;
+    v_ = o.v_;
+    o.tag_ = Tag::None;
+    o.v_.i = 0;
+  }
+  return *this;
+}
+
+const char* IValue::tag_name() const {
+  static const char* names[] = {"None", "Tensor", "float", "int", "bool", "str", "int[]", "float[]", "bool[]",
+                                "Tensor[]", "list", "tuple", "Device", "Generator"};
+  return names[static_cast<int>(tag_)];
+}
+
+void IValue::type_mismatch(const char* expected) const {
+  EMBER_FAIL(TypeError, "[IValue] expected ", expected, ", got ", tag_name());
+}
+
+const Tensor& IValue::to_tensor() const& {
+  if (tag_ != Tag::Tensor) type_mismatch("Tensor");
+  // Tensor is one IntrusivePtr<TensorImpl>, so the payload pointer's storage reads as a Tensor.
+  static_assert(sizeof(Tensor) == sizeof(void*), "Tensor must be a single pointer");
+  return *reinterpret_cast<const Tensor*>(&v_.p);
+}
+Tensor IValue::to_tensor() && {
+  if (tag_ != Tag::Tensor) type_mismatch("Tensor");
+  Tensor t(IntrusivePtr<TensorImpl>(static_cast<TensorImpl*>(v_.p)));
+  return t;
+}
+double IValue::to_double() const {
+  if (tag_ == Tag::Double) return v_.d;
+  if (tag_ == Tag::Int) return static_cast<double>(v_.i);
+  if (tag_ == Tag::Bool) return static_cast<double>(v_.i);
+  type_mismatch("float");
+}
+int64_t IValue::to_int() const {
+  if (tag_ == Tag::Int || tag_ == Tag::Bool) return v_.i;
+  type_mismatch("int");
+}
+bool IValue::to_bool() const {
+  if (tag_ == Tag::Bool) return v_.i != 0;
+  type_mismatch("bool");
+}
+Scalar IValue::to_scalar() const {
+  switch (tag_) {
+    case Tag::Double: return Scalar(v_.d);
+    case Tag::Int: return Scalar(v_.i);
+    case Tag::Bool: return Scalar(v_.i != 0);
+    case Tag::Tensor: return to_tensor().item();
+    default: type_mismatch("Scalar (int, float or bool)");
+  }
+}
+ScalarType IValue::to_scalar_type() const {
+  int64_t v = to_int();
+  EMBER_CHECK(v >= 0 && v < kNumScalarTypes, TypeError, "[IValue] ", v, " is not a ScalarType");
+  return static_cast<ScalarType>(v);
+}
+const std::string& IValue::to_string_ref() const {
+  if (tag_ != Tag::String) type_mismatch("str");
+  return static_cast<StringPayload*>(v_.p)->value;
+}
+const std::vector<int64_t>& IValue::to_int_list() const {
+  if (tag_ != Tag::IntList) type_mismatch("int[]");
+  return static_cast<ListPayload<int64_t>*>(v_.p)->values;
+}
+const std::vector<double>& IValue::to_double_list() const {
+  if (tag_ != Tag::DoubleList) type_mismatch("float[]");
+  return static_cast<ListPayload<double>*>(v_.p)->values;
+}
+const std::vector<bool>& IValue::to_bool_list() const {
+  if (tag_ != Tag::BoolList) type_mismatch("bool[]");
+  return static_cast<ListPayload<bool>*>(v_.p)->values;
+}
+const std::vector<Tensor>& IValue::to_tensor_list() const {
+  if (tag_ != Tag::TensorList) type_mismatch("Tensor[]");
+  return static_cast<ListPayload<Tensor>*>(v_.p)->values;
+}
+const std::vector<IValue>& IValue::to_list() const {
+  if (tag_ != Tag::GenericList) type_mismatch("list");
+  return static_cast<ListPayload<IValue>*>(v_.p)->values;
+}
+const std::vector<IValue>& IValue::to_tuple() const {
+  if (tag_ != Tag::Tuple) type_mismatch("tuple");
+  return static_cast<ListPayload<IValue>*>(v_.p)->values;
+}
+Device IValue::to_device() const {
+  if (tag_ != Tag::Device) type_mismatch("Device");
+  return Device(v_.device.type, v_.device.index);
+}
+const Generator& IValue::to_generator() const {
+  if (tag_ != Tag::Generator) type_mismatch("Generator");
+  return static_cast<GeneratorPayload*>(v_.p)->value;
+}
+std::optional<Tensor> IValue::to_optional_tensor() const {
+  if (tag_ == Tag::None) return std::nullopt;
+  return to_tensor();
+}
+
+bool IValue::is_same(const IValue& o) const {
+  if (tag_ != o.tag_) return false;
+  switch (tag_) {
+    case Tag::None: return true;
+    case Tag::Double: return v_.d == o.v_.d;
+    case Tag::Int: case Tag::Bool: return v_.i == o.v_.i;
+    case Tag::Device: return v_.device.type == o.v_.device.type && v_.device.index == o.v_.device.index;
+    default: return v_.p == o.v_.p;
+  }
+}
+
+std::ostream& operator<<(std::ostream& os, const IValue& v) {
+  switch (v.tag()) {
+    case IValue::Tag::None: return os << "None";
+    case IValue::Tag::Tensor: return os << v.to_tensor();
+    case IValue::Tag::Double: return os << v.to_double();
+    case IValue::Tag::Int: return os << v.to_int();
+    case IValue::Tag::Bool: return os << (v.to_bool() ? "True" : "False");
+    case IValue::Tag::String: return os << v.to_string_ref();
+    case IValue::Tag::IntList: return os << IntArrayRef(v.to_int_list());
+    case IValue::Tag::DoubleList: return os << ArrayRef<double>(v.to_double_list());
+    case IValue::Tag::Device: return os << v.to_device();
+    default: {
+      os << v.tag_name() << "[";
+      const std::vector<IValue>* items = v.is_list() ? &v.to_list() : v.is_tuple() ? &v.to_tuple() : nullptr;
+      if (items)
+        for (size_t i = 0; i < items->size(); ++i) os << (i ? ", " : "") << (*items)[i];
+      return os << "]";
+    }
+  }
+}
+
+}  // namespace ember

@@ -1,0 +1,77 @@
+// Tensor handle methods that are not operators: metadata, item(), scalar wrapping.
+#include "core/tensor.h"
+
+#include <iostream>
+
+#include "core/device_runtime.h"
+#include "generated/functions.h"
+
+namespace ember {
+
+void Tensor::throw_undefined() {
+  EMBER_FAIL(ValueError, "[Tensor] the tensor is undefined (default-constructed or reset)");
+}
+
+static int64_t wrap_dim_for(const char* op, int64_t dim, int64_t ndim) {
+  int64_t n = ndim > 0 ? ndim : 1;
+  EMBER_CHECK(dim >= -n && dim < n, IndexError, "[", op, "] dimension out of range (expected to be in range of [",
+              -n, ", ", n - 1, "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+int64_t Tensor::size(int64_t dim) const {
+  int64_t d = wrap_dim_for("size", dim, this->dim());
+  return this->dim() == 0 ? 1 : sizes()[static_cast<size_t>(d)];
+}
+
+int64_t Tensor::stride(int64_t dim) const {
+  int64_t d = wrap_dim_for("stride", dim, this->dim());
+  return this->dim() == 0 ? 1 : strides()[static_cast<size_t>(d)];
+}
+
+Scalar Tensor::item() const {
+  EMBER_CHECK(numel() == 1, ValueError, "[item] a Tensor with ", numel(), " elements cannot be converted to Scalar");
+  const DeviceTypeInfo& info = device_type_info(device().type());
+  alignas(8) unsigned char host[8] = {0};
+  if (info.desc.host_accessible) {
+    std::memcpy(host, data_ptr(), element_size());
+  } else {
+    copy_bytes(host, default_device(), data_ptr(), device(), element_size());
+  }
+  return EMBER_DISPATCH_ALL_TYPES(scalar_type(), "item", [&]() -> Scalar {
+    scalar_t v;
+    std::memcpy(&v, host, sizeof(scalar_t));
+    if constexpr (std::is_same<scalar_t, Half>::value || std::is_same<scalar_t, BFloat16>::value) {
+      return Scalar(static_cast<double>(static_cast<float>(v)));
+    } else {
+      return Scalar(v);
+    }
+  });
+}
+
+Tensor Tensor::operator[](int64_t index) const { return select(0, index); }
+
+void Tensor::print() const { std::cout << *this << std::endl; }
+
+Tensor scalar_to_tensor(const Scalar& s, Device device) {
+  ScalarType dtype = s.type();
+  const DeviceTypeInfo& info = device_type_info(device.type());
+  Tensor t;
+  if (info.desc.host_accessible) {
+    auto storage = StorageImpl::allocate(element_size(dtype), device);
+    auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
+    t = Tensor(std::move(impl));
+    void* p = t.data_ptr();
+    switch (s.tag()) {
+      case Scalar::Tag::Double: *static_cast<double*>(p) = s.to_double(); break;
+      case Scalar::Tag::Int: *static_cast<int64_t*>(p) = s.to_long(); break;
+      case Scalar::Tag::Bool: *static_cast<bool*>(p) = s.to_bool(); break;
+    }
+  } else {
+    t = ember::full({}, s, TensorOptions(dtype).device(device));
+  }
+  t.impl()->set_wrapped_number(true);
+  return t;
+}
+
+}  // namespace ember

@@ -1,0 +1,50 @@
+// TensorImpl shape bookkeeping.
+#include "core/tensor_impl.h"
+
+namespace ember {
+
+TensorImpl::TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Device device)
+    : storage_(std::move(storage)), dtype_(dtype), device_(device), key_set_(DispatchKeySet::backend(device.type())) {}
+
+void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
+  sizes_.assign(sizes);
+  strides_.resize(sizes.size());
+  int64_t stride = 1;
+  int64_t numel = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides_[i] = stride;
+    stride *= sizes[i] > 1 ? sizes[i] : 1;
+    numel *= sizes[i];
+  }
+  numel_ = numel;
+  is_contiguous_ = true;
+}
+
+void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
+  sizes_.assign(sizes);
+  strides_.assign(strides);
+  storage_offset_ = storage_offset;
+  refresh_numel_and_contiguity();
+}
+
+void TensorImpl::refresh_numel_and_contiguity() {
+  int64_t numel = 1;
+  for (int64_t s : sizes_) numel *= s;
+  numel_ = numel;
+  // PyTorch's definition: size-1 dims may have any stride; empty tensors are contiguous.
+  bool contiguous = true;
+  if (numel != 0) {
+    int64_t expected = 1;
+    for (size_t i = sizes_.size(); i-- > 0;) {
+      if (sizes_[i] == 1) continue;
+      if (strides_[i] != expected) {
+        contiguous = false;
+        break;
+      }
+      expected *= sizes_[i];
+    }
+  }
+  is_contiguous_ = contiguous;
+}
+
+}  // namespace ember

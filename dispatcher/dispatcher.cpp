@@ -1,0 +1,345 @@
+// The dispatcher: operator registry, kernel-table resolution and boxed calls.
+#include "dispatcher/dispatcher.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/device_runtime.h"
+
+namespace ember {
+
+thread_local LocalDispatchKeySet tls_dispatch_key_set;
+
+namespace {
+
+void missing_kernel_boxed(void*, const OperatorHandle& op, DispatchKeySet ks, Stack*) {
+  op.entry()->throw_missing_kernel(ks);
+}
+const KernelFunction* missing_kernel() {
+  static const KernelFunction* k = [] {
+    auto* m = new KernelFunction();
+    m->boxed = &missing_kernel_boxed;
+    m->provider = "<missing>";
+    return m;
+  }();
+  return k;
+}
+bool is_missing(const KernelFunction* k) { return k == missing_kernel(); }
+
+int slot_of_functionality(FunctionalityKey k) {
+  return kMaxDeviceTypes + (static_cast<int>(k) - kFirstFunctionalityBit);
+}
+
+std::string device_list(const std::vector<std::string>& devices) {
+  std::string s;
+  for (const auto& d : devices) s += (s.empty() ? "" : ", ") + d;
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+// ---- DispatchTarget ---------------------------------------------------------------------------
+
+DispatchTarget DispatchTarget::device(const std::string& device_type) {
+  if (device_type == "Composite" || device_type == "CompositeImplicitAutograd") return composite();
+  if (device_type == "CompositeExplicit" || device_type == "CompositeExplicitAutograd") return composite_explicit();
+  if (device_type == "Autograd") return key(FunctionalityKey::Autograd);
+  if (device_type == "Tracer") return key(FunctionalityKey::Tracer);
+  DeviceTypeId id = find_device_type(device_type);
+  EMBER_CHECK(id != kInvalidDeviceType, ValueError, "[dispatcher] unknown device type '", device_type,
+              "' (expected a registered device type, Composite, CompositeExplicit or Autograd)");
+  return device(id);
+}
+
+std::string DispatchTarget::str() const {
+  switch (kind) {
+    case Kind::Backend: return device_type_name(backend);
+    case Kind::Functionality:
+      return functionality == FunctionalityKey::Autograd ? "Autograd"
+             : functionality == FunctionalityKey::Tracer ? "Tracer"
+                                                         : "Profiler";
+    case Kind::Composite: return "Composite";
+    case Kind::CompositeExplicit: return "CompositeExplicit";
+  }
+  return "?";
+}
+
+static bool same_target(const DispatchTarget& a, const DispatchTarget& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == DispatchTarget::Kind::Backend) return a.backend == b.backend;
+  if (a.kind == DispatchTarget::Kind::Functionality) return a.functionality == b.functionality;
+  return true;
+}
+
+// ---- OperatorEntry ----------------------------------------------------------------------------
+
+OperatorEntry::OperatorEntry(FunctionSchema schema) : schema_(std::move(schema)), full_name_(schema_.full_name()) {
+  for (int i = 0; i < kNumDispatchSlots; ++i) table_[i].store(missing_kernel());
+  for (int i = 0; i < kMaxDeviceTypes; ++i) backend_kernels_[i].store(nullptr);
+  const auto& args = schema_.arguments();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type.base == BaseType::Tensor) tensor_arg_indices_.push_back(static_cast<int>(i));
+    if (args[i].type.base == BaseType::Device && !args[i].type.is_list) device_arg_index_ = static_cast<int>(i);
+  }
+}
+
+int OperatorEntry::default_backend_slot() { return default_device().type(); }
+
+bool OperatorEntry::has_kernel_for(DispatchKeySet ks) const { return !is_missing(&lookup(ks)); }
+
+DispatchKeySet OperatorEntry::key_set_of_stack(const Stack& stack) const {
+  size_t n = schema_.arguments().size();
+  EMBER_CHECK(stack.size() >= n, ValueError, "[", full_name_, "] expected ", n, " arguments on the stack, got ",
+              stack.size());
+  size_t base = stack.size() - n;
+  DispatchKeySet ks;
+  for (int i : tensor_arg_indices_) {
+    const IValue& v = stack[base + static_cast<size_t>(i)];
+    if (v.is_tensor()) {
+      ks |= v.to_tensor().impl()->key_set();
+    } else if (v.is_tensor_list()) {
+      for (const Tensor& t : v.to_tensor_list())
+        if (t.defined()) ks |= t.impl()->key_set();
+    } else if (v.is_list()) {
+      for (const IValue& e : v.to_list())
+        if (e.is_tensor()) ks |= e.to_tensor().impl()->key_set();
+    }
+  }
+  if ((ks & DispatchKeySet::all_backends()).empty() && device_arg_index_ >= 0) {
+    const IValue& d = stack[base + static_cast<size_t>(device_arg_index_)];
+    if (d.is_device()) ks |= DispatchKeySet::backend(d.to_device().type());
+  }
+  if ((ks & DispatchKeySet::all_backends()).empty()) ks |= DispatchKeySet::backend(default_device().type());
+  return ks;
+}
+
+void OperatorEntry::call_boxed(Stack* stack) const {
+  DispatchKeySet ks = dispatch_key_set(key_set_of_stack(*stack));
+  redispatch_boxed(ks, stack);
+}
+
+void OperatorEntry::redispatch_boxed(DispatchKeySet ks, Stack* stack) const {
+  const KernelFunction& k = lookup(ks);
+  EMBER_INTERNAL_ASSERT(k.boxed != nullptr, "kernel for ", full_name_, " has no boxed entry");
+  k.boxed(k.boxed_ctx, OperatorHandle(const_cast<OperatorEntry*>(this)), ks, stack);
+}
+
+std::vector<std::string> OperatorEntry::devices_with_kernels() const {
+  std::vector<std::string> out;
+  int n = device_type_count();
+  for (int id = 0; id < n; ++id) {
+    bool has;
+    if (structured_) {
+      has = backend_kernels_[id].load() != nullptr;
+    } else {
+      has = !is_missing(table_[id].load());
+    }
+    if (has) out.push_back(device_type_name(static_cast<DeviceTypeId>(id)));
+  }
+  return out;
+}
+
+void OperatorEntry::throw_missing_kernel(DispatchKeySet ks) const {
+  DeviceTypeId b = ks.highest_backend();
+  std::string device = b == kInvalidDeviceType ? "<none>" : device_type_name(b);
+  EMBER_FAIL(NotImplementedError, "[", full_name_, "] no kernel for device type '", device,
+             "'; available for: ", device_list(devices_with_kernels()),
+             " (`ember ops --device ", device, "` lists what it supports)");
+}
+
+std::string OperatorEntry::dump_table() const {
+  std::ostringstream os;
+  os << full_name_ << (structured_ ? " (structured)" : "") << "\n";
+  int n = device_type_count();
+  for (int id = 0; id < n; ++id) {
+    os << "  " << device_type_name(static_cast<DeviceTypeId>(id)) << ": " << table_[id].load()->provider;
+    if (structured_) {
+      const KernelFunction* bk = backend_kernels_[id].load();
+      os << " -> backend kernel: " << (bk ? bk->provider : "none");
+    }
+    os << "\n";
+  }
+  os << "  Autograd: " << table_[slot_of_functionality(FunctionalityKey::Autograd)].load()->provider << "\n";
+  return os.str();
+}
+
+void OperatorEntry::recompute_slot(int slot) {
+  Dispatcher& d = Dispatcher::singleton();
+  auto latest = [&](auto pred) -> const KernelFunction* {
+    for (auto it = registrations_.rbegin(); it != registrations_.rend(); ++it)
+      if (pred(it->first)) return it->second;
+    return nullptr;
+  };
+  const KernelFunction* k = nullptr;
+  if (slot < kMaxDeviceTypes) {
+    if (!structured_)
+      k = latest([&](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Backend && t.backend == slot; });
+    if (!k) k = latest([](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::CompositeExplicit; });
+    if (!k) k = latest([](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Composite; });
+    if (!k) k = d.backend_fallbacks_[slot].load();
+    table_[slot].store(k ? k : missing_kernel(), std::memory_order_release);
+    if (structured_) {
+      const KernelFunction* bk =
+          latest([&](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Backend && t.backend == slot; });
+      backend_kernels_[slot].store(bk, std::memory_order_release);
+    }
+    return;
+  }
+  int bit = kFirstFunctionalityBit + (slot - kMaxDeviceTypes);
+  auto key = static_cast<FunctionalityKey>(bit);
+  k = latest([&](const DispatchTarget& t) {
+    return t.kind == DispatchTarget::Kind::Functionality && t.functionality == key;
+  });
+  if (!k && key == FunctionalityKey::Autograd)
+    k = latest([](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Composite; });
+  if (!k) k = d.functionality_fallbacks_[slot - kMaxDeviceTypes];
+  uint64_t bit_mask = uint64_t(1) << bit;
+  if (!k || k->fallthrough) {
+    table_[slot].store(missing_kernel(), std::memory_order_release);
+    fallthrough_mask_.fetch_or(bit_mask);
+  } else {
+    table_[slot].store(k, std::memory_order_release);
+    fallthrough_mask_.fetch_and(~bit_mask);
+  }
+}
+
+void OperatorEntry::recompute_all() {
+  for (int s = 0; s < kNumDispatchSlots; ++s) recompute_slot(s);
+}
+
+// ---- Dispatcher -------------------------------------------------------------------------------
+
+Dispatcher& Dispatcher::singleton() {
+  static Dispatcher* d = new Dispatcher();  // leaked: kernels may run during static destruction
+  return *d;
+}
+
+static std::string canonical_name(const std::string& name) {
+  return name.find("::") == std::string::npos ? "aten::" + name : name;
+}
+
+OperatorHandle Dispatcher::define(const std::string& schema_text, const std::string& default_namespace) {
+  FunctionSchema schema = FunctionSchema::parse(schema_text, default_namespace);
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string name = schema.full_name();
+  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                             [](const auto& p, const std::string& n) { return p.first < n; });
+  if (it != by_name_.end() && it->first == name) {
+    EMBER_CHECK(it->second->schema() == schema, ValueError, "[define] operator ", name,
+                " is already defined with a different schema: ", it->second->schema().str(true), " vs ", schema.str(true));
+    return OperatorHandle(it->second);
+  }
+  operators_.push_back(std::make_unique<OperatorEntry>(std::move(schema)));
+  OperatorEntry* e = operators_.back().get();
+  by_name_.insert(it, {name, e});
+  e->recompute_all();
+  return OperatorHandle(e);
+}
+
+void Dispatcher::ensure_builtins() const {
+  if (builtins_ready_.load(std::memory_order_acquire)) return;
+  static std::mutex once_mutex;
+  static thread_local bool in_progress = false;
+  if (in_progress) return;  // a lookup made while the builtins are being registered
+  std::lock_guard<std::mutex> lock(once_mutex);
+  if (builtins_ready_.load()) return;
+  in_progress = true;
+  try {
+    register_builtin_ops();
+  } catch (...) {
+    in_progress = false;
+    throw;
+  }
+  in_progress = false;
+  builtins_ready_.store(true, std::memory_order_release);
+}
+
+std::optional<OperatorHandle> Dispatcher::find(const std::string& raw) const {
+  ensure_builtins();
+  std::string name = canonical_name(raw);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                             [](const auto& p, const std::string& n) { return p.first < n; });
+  if (it != by_name_.end() && it->first == name) return OperatorHandle(it->second);
+  return std::nullopt;
+}
+
+OperatorHandle Dispatcher::find_or_throw(const std::string& name) const {
+  auto h = find(name);
+  EMBER_CHECK(h.has_value(), ValueError, "[dispatcher] unknown operator '", name, "'");
+  return *h;
+}
+
+std::vector<OperatorHandle> Dispatcher::all_operators() const {
+  ensure_builtins();
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<OperatorHandle> out;
+  for (const auto& p : by_name_) out.emplace_back(p.second);
+  return out;
+}
+
+void Dispatcher::register_kernel(const OperatorHandle& op, DispatchTarget target, const KernelFunction& kernel,
+                                 bool allow_override) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  OperatorEntry* e = op.entry();
+  for (const auto& r : e->registrations_) {
+    if (same_target(r.first, target) && !allow_override && std::string(r.second->provider) != kernel.provider) {
+      EMBER_FAIL(ValueError, "[dispatcher] a kernel for ", e->name(), " on ", target.str(), " is already registered by '",
+                 r.second->provider, "'; '", kernel.provider, "' cannot register another");
+    }
+  }
+  auto* k = new KernelFunction(kernel);  // never freed: tables point at it lock-free
+  e->registrations_.emplace_back(target, k);
+  switch (target.kind) {
+    case DispatchTarget::Kind::Backend: e->recompute_slot(target.backend); break;
+    case DispatchTarget::Kind::Functionality: e->recompute_slot(slot_of_functionality(target.functionality)); break;
+    case DispatchTarget::Kind::Composite:
+    case DispatchTarget::Kind::CompositeExplicit: e->recompute_all(); break;
+  }
+}
+
+void Dispatcher::register_fallback(DispatchTarget target, const KernelFunction& kernel) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto* k = new KernelFunction(kernel);
+  int slot;
+  if (target.kind == DispatchTarget::Kind::Backend) {
+    backend_fallbacks_[target.backend].store(k);
+    slot = target.backend;
+  } else {
+    EMBER_CHECK(target.kind == DispatchTarget::Kind::Functionality, ValueError,
+                "[dispatcher] fallbacks are registered for a device type or a functionality key, not ", target.str());
+    slot = slot_of_functionality(target.functionality);
+    functionality_fallbacks_[slot - kMaxDeviceTypes] = k;
+  }
+  for (auto& e : operators_) e->recompute_slot(slot);
+}
+
+void Dispatcher::register_fallthrough(FunctionalityKey key) {
+  KernelFunction k;
+  k.fallthrough = true;
+  k.provider = "fallthrough";
+  register_fallback(DispatchTarget::key(key), k);
+}
+
+const KernelFunction* Dispatcher::backend_fallback(DeviceTypeId id) const {
+  return backend_fallbacks_[id].load(std::memory_order_acquire);
+}
+
+void Dispatcher::on_device_type_registered(DeviceTypeId id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& e : operators_) e->recompute_slot(id);
+}
+
+// ---- thread-local guards ----------------------------------------------------------------------
+
+IncludeDispatchKeyGuard::IncludeDispatchKeyGuard(DispatchKeySet ks) : saved_(tls_dispatch_key_set.included) {
+  tls_dispatch_key_set.included |= ks;
+}
+IncludeDispatchKeyGuard::~IncludeDispatchKeyGuard() { tls_dispatch_key_set.included = saved_; }
+
+ExcludeDispatchKeyGuard::ExcludeDispatchKeyGuard(DispatchKeySet ks) : saved_(tls_dispatch_key_set.excluded) {
+  tls_dispatch_key_set.excluded |= ks;
+}
+ExcludeDispatchKeyGuard::~ExcludeDispatchKeyGuard() { tls_dispatch_key_set.excluded = saved_; }
+
+}  // namespace ember

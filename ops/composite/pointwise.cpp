@@ -1,0 +1,74 @@
+// Pointwise composites: Scalar overloads (the number becomes a wrapped 0-d tensor so that it
+// promotes like a Python number), rsub, true division, pow forms, where with scalars, clamps.
+#include "generated/functions.h"
+#include "core/tensor_operators.h"
+#include "generated/native_functions.h"
+
+namespace ember {
+namespace native {
+
+namespace {
+Tensor wrap(const Scalar& s, const Tensor& like) { return scalar_to_tensor(s, like.device()); }
+}  // namespace
+
+Tensor add(const Tensor& self, const Scalar& other, const Scalar& alpha) { return ember::add(self, wrap(other, self), alpha); }
+Tensor add_(const Tensor& self, const Scalar& other, const Scalar& alpha) { return self.add_(wrap(other, self), alpha); }
+Tensor sub(const Tensor& self, const Scalar& other, const Scalar& alpha) { return ember::sub(self, wrap(other, self), alpha); }
+Tensor sub_(const Tensor& self, const Scalar& other, const Scalar& alpha) { return self.sub_(wrap(other, self), alpha); }
+Tensor rsub(const Tensor& self, const Tensor& other, const Scalar& alpha) { return ember::sub(other, self, alpha); }
+Tensor rsub(const Tensor& self, const Scalar& other, const Scalar& alpha) { return ember::sub(wrap(other, self), self, alpha); }
+Tensor mul(const Tensor& self, const Scalar& other) { return ember::mul(self, wrap(other, self)); }
+Tensor mul_(const Tensor& self, const Scalar& other) { return self.mul_(wrap(other, self)); }
+
+Tensor div(const Tensor& self, const Tensor& other) { return ember::div(self, other, std::nullopt); }
+Tensor div_(const Tensor& self, const Tensor& other) { return self.div_(other, std::nullopt); }
+Tensor div(const Tensor& self, const Scalar& other) { return ember::div(self, wrap(other, self), std::nullopt); }
+Tensor div_(const Tensor& self, const Scalar& other) { return self.div_(wrap(other, self), std::nullopt); }
+Tensor div(const Tensor& self, const Scalar& other, const std::optional<std::string>& rounding_mode) {
+  return ember::div(self, wrap(other, self), rounding_mode);
+}
+
+Tensor pow(const Tensor& self, const Scalar& exponent) { return ember::pow(self, wrap(exponent, self)); }
+Tensor pow_(const Tensor& self, const Scalar& exponent) { return self.pow_(wrap(exponent, self)); }
+Tensor pow(const Scalar& self, const Tensor& exponent) { return ember::pow(wrap(self, exponent), exponent); }
+
+Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other) {
+  return ember::where(condition, self, wrap(other, self));
+}
+Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
+  return ember::where(condition, wrap(self, other), other);
+}
+
+Tensor clamp_min(const Tensor& self, const Scalar& min) { return ember::clamp(self, min, std::nullopt); }
+Tensor clamp_max(const Tensor& self, const Scalar& max) { return ember::clamp(self, std::nullopt, max); }
+
+Tensor eq(const Tensor& self, const Scalar& other) { return ember::eq(self, wrap(other, self)); }
+Tensor ne(const Tensor& self, const Scalar& other) { return ember::ne(self, wrap(other, self)); }
+Tensor lt(const Tensor& self, const Scalar& other) { return ember::lt(self, wrap(other, self)); }
+Tensor le(const Tensor& self, const Scalar& other) { return ember::le(self, wrap(other, self)); }
+Tensor gt(const Tensor& self, const Scalar& other) { return ember::gt(self, wrap(other, self)); }
+Tensor ge(const Tensor& self, const Scalar& other) { return ember::ge(self, wrap(other, self)); }
+
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) {
+  Tensor out = self.clone();
+  out.masked_fill_(mask, value);
+  return out;
+}
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = self.clone();
+  out.scatter_(dim, index, src);
+  return out;
+}
+Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Scalar& value) {
+  Tensor out = self.clone();
+  out.scatter_(dim, index, value);
+  return out;
+}
+Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  Tensor out = self.clone();
+  out.scatter_add_(dim, index, src);
+  return out;
+}
+
+}  // namespace native
+}  // namespace ember

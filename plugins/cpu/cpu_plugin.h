@@ -1,0 +1,38 @@
+// The CPU plugin's internal interface: its configuration and one registration function per
+// kernel family (each defined in the file of that family).
+//
+// Config is written once by init (one thread) before any kernel is registered, then only read.
+#pragma once
+
+#include <ember/sdk/plugin.h>
+
+namespace ember_cpu {
+
+using ember::sdk::Registrar;
+
+// The device type name every kernel is registered for.
+constexpr const char* kDevice = "cpu";
+
+struct Config {
+  int threads = 1;         // intra-op threads (host->intra_op_threads, or the `threads` option)
+  bool use_onednn = true;  // `onednn: false` routes matmul/conv through the plain loops
+};
+const Config& config();
+Config& mutable_config();
+
+void register_device(Registrar& reg);
+void register_binary_kernels(Registrar& reg);      // kernels_binary.cpp
+void register_compare_kernels(Registrar& reg);     // kernels_compare.cpp
+void register_unary_kernels(Registrar& reg);       // kernels_unary.cpp
+void register_reduce_kernels(Registrar& reg);      // kernels_reduce.cpp
+void register_softmax_kernels(Registrar& reg);     // kernels_softmax.cpp
+void register_linalg_kernels(Registrar& reg);      // kernels_linalg.cpp
+void register_conv_kernels(Registrar& reg);        // kernels_conv.cpp
+void register_norm_kernels(Registrar& reg);        // kernels_norm.cpp
+void register_pool_kernels(Registrar& reg);        // kernels_pool.cpp
+void register_index_kernels(Registrar& reg);       // kernels_index.cpp
+void register_fill_copy_kernels(Registrar& reg);   // kernels_fill_copy.cpp
+void register_factory_kernels(Registrar& reg);     // kernels_factory.cpp
+void register_random_kernels(Registrar& reg);      // kernels_random.cpp
+
+}  // namespace ember_cpu

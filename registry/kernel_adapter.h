@@ -1,0 +1,50 @@
+// The adapter between the dispatcher's boxed calling convention and a plugin's C kernel.
+//
+// A plugin kernel (ember_kernel_fn) takes its operator's arguments as ember_values in schema
+// order. The boxed entry built here converts the IValue stack to that array (tensors become
+// borrowed ember_tensor_views), checks every tensor's dtype against the kernel's dtype mask,
+// calls the plugin behind a catch-all, turns a returned status into the matching ember::Error,
+// and pushes the results. Plugin kernels only write into their mutable arguments (out= and
+// in-place forms), so the results are those arguments; the registrar rejects kernels for
+// operators that return anything else (plugin_kernel_schema_problem).
+//
+// Conventions beyond plugin_abi.h: bool[] arguments arrive as EMBER_VALUE_INT_LIST of 0/1; an
+// undefined element of a Tensor?[] arrives as a view with data NULL and ndim -1; a Generator?
+// that is None uses the default generator. The generator range reserved per call is the total
+// number of elements of the written tensors.
+//
+// Thread-safety: the entry keeps all per-call state on the stack; the context is immutable.
+#pragma once
+
+#include <string>
+
+#include <ember/plugin_abi.h>
+
+#include "dispatcher/dispatcher.h"
+
+namespace ember {
+
+struct PluginKernelInfo {
+  const char* plugin = "";       // interned: lives for the process
+  const char* device_name = "";  // interned
+  DeviceTypeId device = kInvalidDeviceType;
+  ember_kernel_fn fn = nullptr;
+  void* ctx = nullptr;
+  uint32_t dtypes = 0;           // EMBER_DTYPE_BIT mask
+};
+
+// The table entry for a plugin kernel: c_kernel/c_ctx/c_dtypes/provider and the boxed adapter.
+// The info is copied into a context that lives for the process (kernels are never removed).
+KernelFunction make_plugin_kernel(const PluginKernelInfo& info);
+
+// Why a plugin cannot implement this operator through the C ABI ("" when it can): every return
+// must alias an argument the operator writes (Tensor(a!)).
+std::string plugin_kernel_schema_problem(const FunctionSchema& schema);
+
+// "add" for aten::add.out, "sim::fill_ramp" for other namespaces: the [op] prefix of messages.
+std::string op_display_name(const FunctionSchema& schema);
+
+// Returns a copy of s that lives for the process (for the const char* fields of KernelFunction).
+const char* intern_string(const std::string& s);
+
+}  // namespace ember
