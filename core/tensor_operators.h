@@ -17,7 +17,7 @@ inline Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
 inline Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
 inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 inline Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
-inline Tensor operator/(const Scalar& a, const Tensor& b) { return mul(pow(b, Scalar(-1.0)), a); }
+inline Tensor operator/(const Scalar& a, const Tensor& b) { return div(scalar_to_tensor(a, b.device()), b); }
 inline Tensor operator-(const Tensor& a) { return neg(a); }
 
 inline Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -41,18 +42,6 @@ bool is_plugin_name(const std::string& s) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
   }
   return true;
-}
-
-// libember_sim.so -> sim, /x/libfoo.so -> foo, bar.so -> bar.
-std::string plugin_name_from_path(const std::string& path) {
-  std::string stem = fs::path(path).filename().string();
-  size_t dot = stem.find(".so");
-  if (dot != std::string::npos) stem = stem.substr(0, dot);
-  for (const char* prefix : {"libember_", "lib"}) {
-    size_t n = std::strlen(prefix);
-    if (stem.size() > n && stem.compare(0, n, prefix) == 0) return stem.substr(n);
-  }
-  return stem;
 }
 
 class ConfigParser {
@@ -304,6 +293,17 @@ RuntimeConfig config_from_environment() {
   } catch (const ConfigError& e) {
     throw ConfigError(std::string(e.what()) + " [from EMBER_CONFIG]");
   }
+}
+
+std::string plugin_name_from_path(const std::string& path) {
+  std::string stem = fs::path(path).filename().string();
+  size_t dot = stem.find(".so");
+  if (dot != std::string::npos) stem = stem.substr(0, dot);
+  for (const char* prefix : {"libember_", "lib"}) {
+    size_t n = std::strlen(prefix);
+    if (stem.size() > n && stem.compare(0, n, prefix) == 0) return stem.substr(n);
+  }
+  return stem;
 }
 
 const char* device_fallback_name(DeviceFallback f) { return f == DeviceFallback::Cpu ? "cpu" : "none"; }

@@ -67,5 +67,7 @@ EMBER_API RuntimeConfig embedded_default_config();
 EMBER_API RuntimeConfig config_from_environment();
 
 EMBER_API const char* device_fallback_name(DeviceFallback f);  // "cpu", "none"
+// The plugin name a library file implies: libember_sim.so -> sim, /x/libfoo.so -> foo.
+EMBER_API std::string plugin_name_from_path(const std::string& path);
 
 }  // namespace ember

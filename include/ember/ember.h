@@ -1,0 +1,16 @@
+// The umbrella header of ember's C++ API: tensors, operators, the dispatcher's registration API,
+// start-up and configuration. `#include <ember/ember.h>` and link ember::ember.
+#pragma once
+
+#include "core/device.h"
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/generator.h"
+#include "core/ivalue.h"
+#include "core/scalar.h"
+#include "core/tensor.h"
+#include "core/tensor_operators.h"
+#include "dispatcher/dispatcher.h"
+#include "dispatcher/library.h"
+#include "generated/functions.h"
+#include "registry/runtime.h"

@@ -1,0 +1,57 @@
+// oneDNN plumbing shared by the matmul and convolution kernels: one CPU engine, a stream per
+// calling thread, OpenMP thread count set per calling thread, and a bounded cache of primitives
+// keyed by everything that shapes them.
+//
+// Thread-safety: engine() is created once (thread-safe static); streams are thread_local;
+// PrimitiveCache is guarded by its own mutex, and oneDNN primitives may be executed from
+// several threads at once (each execution gets its own scratchpad).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <dnnl.hpp>
+
+namespace ember_cpu {
+
+// Records the intra-op thread count for oneDNN's OpenMP runtime.
+void configure_onednn(int threads);
+
+dnnl::engine& onednn_engine();
+// The calling thread's stream; also applies the thread count to this thread's OpenMP state.
+dnnl::stream& onednn_stream();
+
+using PrimitiveKey = std::vector<int64_t>;
+
+// A process-wide cache of T (a primitive plus whatever goes with it) by key.
+template <typename T>
+class PrimitiveCache {
+ public:
+  std::shared_ptr<const T> get_or_create(const PrimitiveKey& key, const std::function<T()>& create) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = entries_.find(key);
+      if (it != entries_.end()) return it->second;
+    }
+    // Created outside the lock: primitive creation is slow, and two threads creating the same
+    // primitive at once only waste a little work.
+    auto created = std::make_shared<const T>(create());
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entries_.size() >= kCapacity) entries_.clear();  // shapes churn rarely; keep it simple
+    return entries_.emplace(key, created).first->second;
+  }
+
+ private:
+  static constexpr size_t kCapacity = 1024;
+  std::mutex mutex_;
+  std::map<PrimitiveKey, std::shared_ptr<const T>> entries_;
+};
+
+// dims/strides of a view as oneDNN types.
+inline dnnl::memory::dims to_dims(const int64_t* v, int n) { return dnnl::memory::dims(v, v + n); }
+
+}  // namespace ember_cpu

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ember needs, only those missing (run as root on Debian 12).
+# CUDA, cuDNN and NCCL are expected under /usr/local/cuda and are optional.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libyaml-cpp-dev libboost1.74-dev libdnnl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libtorch-dev libopenblas0-pthread python3-torch
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ember: missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+echo "ember: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,57 @@
+// OpDef: one validated ops.yaml entry, as the code generator's emitters see it.
+//
+// Built by ops_loader.cpp, read-only afterwards. Plain values; no threads in the generator.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dispatcher/schema.h"
+
+namespace ember {
+namespace codegen {
+
+enum class DispatchKind { Backend, Composite, CompositeExplicit, Delegate };
+
+struct OpDef {
+  FunctionSchema schema;
+  int line = 0;   // 1-based line of the entry in ops.yaml
+  int index = 0;  // position in ops.yaml: register_builtin_ops() keeps handles in this order
+  bool function_variant = true;
+  bool method_variant = false;
+  DispatchKind dispatch = DispatchKind::Composite;
+  std::string kernel;       // the native function of a Composite / CompositeExplicit op
+  std::string structured;   // the meta function of a structured backend op
+  std::string delegate;     // structured_delegate as written: "add.out"
+  int delegate_index = -1;  // the op structured_delegate names (resolved by the loader)
+  std::vector<std::pair<std::string, std::string>> derivatives;  // input -> formula, in order
+  std::vector<std::string> tags;
+  std::string doc;
+  std::string unique_name;  // see unique_op_name()
+
+  bool is_structured_backend() const { return dispatch == DispatchKind::Backend; }
+  // "ops.yaml:12 add.Tensor": how generated code points back at the entry.
+  std::string label() const { return "ops.yaml:" + std::to_string(line) + " " + schema.name_with_overload(); }
+};
+
+// The per-op C++ name used where every op needs its own symbol (redispatch functions, wrappers,
+// SDK descriptors): the op name, plus '_' and the overload when there is one. add.Tensor ->
+// add_Tensor, add.out -> add_out, fill_.Scalar -> fill__Scalar, relu -> relu. The loader
+// rejects two ops that map to one name.
+inline std::string unique_op_name(const FunctionSchema& s) {
+  return s.overload().empty() ? s.name() : s.name() + "_" + s.overload();
+}
+
+inline const char* dispatch_kind_name(DispatchKind k) {
+  switch (k) {
+    case DispatchKind::Backend: return "backend";
+    case DispatchKind::Composite: return "Composite";
+    case DispatchKind::CompositeExplicit: return "CompositeExplicit";
+    case DispatchKind::Delegate: return "structured_delegate";
+  }
+  return "";
+}
+
+}  // namespace codegen
+}  // namespace ember
