@@ -8,6 +8,7 @@
 //
 // find_device_type, device_type_name and registered_device_types (declared in core/device.h)
 // live here too, because they read this table.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>

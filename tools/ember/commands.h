@@ -1,0 +1,17 @@
+// The `ember` command-line tool's commands. Each returns the process exit code:
+// 0 success, 1 an error (printed to stderr), 2 a usage error.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+namespace ember {
+namespace cli {
+
+void print_usage(std::ostream& os);
+int run_info(bool show_log);
+int run_ops(const std::string& device);  // empty: every device
+int run_demo();                          // tools/ember/demo.cpp
+
+}  // namespace cli
+}  // namespace ember

@@ -1,0 +1,67 @@
+// `ember`: the command-line tool for operators of an ember installation.
+//
+//   ember info [--log]       what loaded and why not
+//   ember ops [--device D]   operators and the devices that implement them
+//   ember demo               a short demonstration
+//
+// Parses arguments and hands over to the commands (commands.h). Never lets an exception escape:
+// errors are printed to stderr with exit code 1; usage errors exit with 2.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/ember/commands.h"
+
+namespace {
+
+int usage_error(const std::string& message) {
+  std::cerr << "ember: " << message << "\n\n";
+  ember::cli::print_usage(std::cerr);
+  return 2;
+}
+
+int run(const std::vector<std::string>& args) {
+  if (args.empty()) return usage_error("no command given");
+  const std::string& command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    ember::cli::print_usage(std::cout);
+    return 0;
+  }
+  if (command == "info") {
+    bool show_log = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--log") show_log = true;
+      else return usage_error("unknown option '" + args[i] + "' for info");
+    }
+    return ember::cli::run_info(show_log);
+  }
+  if (command == "ops") {
+    std::string device;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--device" && i + 1 < args.size()) device = args[++i];
+      else if (args[i].rfind("--device=", 0) == 0) device = args[i].substr(9);
+      else return usage_error("unknown option '" + args[i] + "' for ops");
+    }
+    return ember::cli::run_ops(device);
+  }
+  if (command == "demo") {
+    if (args.size() > 1) return usage_error("demo takes no options");
+    return ember::cli::run_demo();
+  }
+  return usage_error("unknown command '" + command + "'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::cerr << "ember: error: " << e.what() << "\n";
+    return 1;
+  } catch (...) {
+    std::cerr << "ember: error: unknown exception\n";
+    return 1;
+  }
+}
