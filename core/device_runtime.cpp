@@ -6,8 +6,8 @@
 // count that makes it visible is published (release/acquire). Registration is serialized by a
 // mutex. The table is intentionally leaked so that nothing touches it during static destruction.
 //
-// find_device_type, device_type_name and registered_device_types (declared in core/device.h)
-// live here too, because they read this table.
+// The lookups by name (find_device_type, ...) are in core/device.cpp, over device_type_count()
+// and device_type_info().
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -116,18 +116,7 @@ DeviceTypeId register_device_type(const ember_device_type_desc& desc, const std:
 
 const DeviceTypeInfo& device_type_info(DeviceTypeId id) { return checked_info(id); }
 
-DeviceTypeId find_device_type(const std::string& name) { return find_in_table(table(), name); }
-
-const std::string& device_type_name(DeviceTypeId id) { return checked_info(id).name; }
-
-std::vector<std::string> registered_device_types() {
-  DeviceTypeTable& t = table();
-  int n = t.count.load(std::memory_order_acquire);
-  std::vector<std::string> names;
-  names.reserve(n);
-  for (int i = 0; i < n; ++i) names.push_back(t.entries[i].name);
-  return names;
-}
+int device_type_count() { return table().count.load(std::memory_order_acquire); }
 
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t nbytes) {
   if (nbytes == 0) return;

@@ -13,6 +13,8 @@
 
 #include "core/array_ref.h"
 #include "core/generator.h"
+#include "core/layout.h"              // MemoryFormat, Layout: generated/tensor_methods.h
+#include "core/optional_array_ref.h"  // OptionalIntArrayRef: generated/tensor_methods.h
 #include "core/scalar.h"
 #include "core/tensor_impl.h"
 #include "core/tensor_options.h"

@@ -47,6 +47,11 @@ template <> struct Unbox<bool> { static bool get(const IValue& v) { return v.to_
 template <> struct Unbox<ScalarType> { static ScalarType get(const IValue& v) { return v.to_scalar_type(); } };
 template <> struct Unbox<Device> { static Device get(const IValue& v) { return v.to_device(); } };
 template <> struct Unbox<Generator> { static Generator get(const IValue& v) { return v.to_generator(); } };
+// Layout and MemoryFormat travel as ints on the stack, as in PyTorch (IValue(Layout) etc.).
+template <> struct Unbox<Layout> { static Layout get(const IValue& v) { return static_cast<Layout>(v.to_int()); } };
+template <> struct Unbox<MemoryFormat> {
+  static MemoryFormat get(const IValue& v) { return static_cast<MemoryFormat>(v.to_int()); }
+};
 template <> struct Unbox<std::string> { static const std::string& get(const IValue& v) { return v.to_string_ref(); } };
 template <> struct Unbox<IntArrayRef> { static IntArrayRef get(const IValue& v) { return IntArrayRef(v.to_int_list()); } };
 template <> struct Unbox<ArrayRef<double>> {

@@ -4,6 +4,7 @@
 #include "core/device_runtime.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
+#include "registry/kernel_adapter.h"
 
 namespace ember {
 namespace structured {
@@ -318,8 +319,9 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
         case Arg::Kind::None: v.tag = EMBER_VALUE_NONE; break;
       }
     }
-    ember_status* st = k->c_kernel(k->c_ctx, values, num_args);
-    if (EMBER_UNLIKELY(st != nullptr)) throw_if_error(st, kernel_op.name().c_str());
+    call_plugin_c_kernel(*k, values, num_args, [&] {
+      return plugin_kernel_context(kernel_op.schema(), k->provider, device_type_name(dev).c_str());
+    });
   } else {
     // A C++ or boxed kernel (registered through ember::Library): hand it broadcast views.
     Stack stack;

@@ -206,7 +206,7 @@ class ConfigParser {
     for (auto it = n.begin(); it != n.end(); ++it) {
       std::string key = scalar(it->first, "a device type name");
       if (!seen.insert(key).second) fail(it->first, "duplicate key '", key, "' in devices");
-      const YAML::Node& value = it->second;
+      YAML::Node value = it->second;  // a copy: `it->` yields a temporary proxy
       if (key == "default") {
         config.default_device = scalar(value, "devices.default");
         if (config.default_device.empty()) fail(value, "devices.default must name a device, such as cpu");

@@ -93,7 +93,7 @@ void run_on_cpu(const OperatorHandle& op, DeviceTypeId cpu, Stack* stack) {
   if (op.entry()->is_structured()) {
     // Structured ops keep backend kernels outside the dispatch table; call cpu's directly.
     const KernelFunction* k = op.entry()->backend_kernel(cpu);
-    EMBER_CHECK(k != nullptr && k->boxed != nullptr, NotImplementedError, "[", op_display_name(op.schema()),
+    EMBER_CHECK(k != nullptr && k->boxed != nullptr, NotImplementedError, "[", op.schema().full_name(),
                 "] the cpu fallback found no cpu kernel for ", op.schema().full_name());
     k->boxed(k->boxed_ctx, op, DispatchKeySet::backend(cpu), stack);
     return;
@@ -105,7 +105,7 @@ void cpu_fallback_kernel(void* ctx, const OperatorHandle& op, DispatchKeySet /*k
   const DeviceTypeId device = static_cast<DeviceTypeId>(reinterpret_cast<intptr_t>(ctx));
   const FunctionSchema& schema = op.schema();
   DeviceTypeId cpu = find_device_type("cpu");
-  EMBER_CHECK(cpu != kInvalidDeviceType, NotImplementedError, "[", op_display_name(schema), "] device '",
+  EMBER_CHECK(cpu != kInvalidDeviceType, NotImplementedError, "[", schema.full_name(), "] device '",
               device_type_name(device), "' has no kernel for ", schema.full_name(),
               " and its cpu fallback needs the cpu device, which no plugin registered");
   announce_once(schema, device);

@@ -21,10 +21,11 @@ struct CallFrame {
 
 struct AdapterContext {
   PluginKernelInfo info;
+  const KernelFunction* kernel;  // the entry this context belongs to (for call_plugin_c_kernel)
 };
 
 std::string kernel_context(const FunctionSchema& schema, const PluginKernelInfo& info) {
-  return "[" + op_display_name(schema) + "] the " + info.plugin + " kernel for " + info.device_name;
+  return plugin_kernel_context(schema, info.plugin, info.device_name);
 }
 
 ember_tensor_view undefined_view() {
@@ -40,7 +41,7 @@ ember_tensor_view view_of(const Tensor& t, const FunctionSchema& schema, const P
   TensorImpl* impl = t.impl();
   ScalarType dtype = impl->dtype();
   if ((info.dtypes & EMBER_DTYPE_BIT(static_cast<uint32_t>(dtype))) == 0) {
-    EMBER_FAIL(NotImplementedError, kernel_context(schema, info), " does not support dtype ", scalar_type_name(dtype));
+    EMBER_FAIL(NotImplementedError, kernel_context(schema, info), " does not support dtype ", dtype);
   }
   ember_tensor_view v{};
   v.data = impl->numel() == 0 ? nullptr : impl->data();
@@ -165,14 +166,15 @@ ember_value to_ember_value(const Argument& arg, const IValue& iv, uint64_t gener
              ", which cannot cross the plugin boundary");
 }
 
-// Elements of the tensors the call writes: the kernel draws one random value per element at most.
+// The generator range a call reserves: 4 counter values per written element, as the structured
+// runtime does (room for kernels that need several draws per element, e.g. Box-Muller).
 uint64_t written_elements(const FunctionSchema& schema, const IValue* args) {
   uint64_t n = 0;
   for (size_t i = 0; i < schema.arguments().size(); ++i) {
     const Argument& a = schema.arguments()[i];
     if (a.alias && a.alias->is_write && args[i].is_tensor()) n += static_cast<uint64_t>(args[i].to_tensor().numel());
   }
-  return n == 0 ? 1 : n;
+  return 4 * (n == 0 ? 1 : n);
 }
 
 void call_plugin_kernel_boxed(void* raw_ctx, const OperatorHandle& op, DispatchKeySet /*ks*/, Stack* stack) {
@@ -191,18 +193,8 @@ void call_plugin_kernel_boxed(void* raw_ctx, const OperatorHandle& op, DispatchK
     frame.values.push_back(to_ember_value(schema.arguments()[i], args[i], draws, schema, info, frame));
   }
 
-  ember_status* status = nullptr;
-  try {
-    status = info.fn(info.ctx, frame.values.data(), static_cast<int32_t>(num_args));
-  } catch (const std::exception& e) {
-    // C++ must not cross the C boundary; the plugin broke the contract, but the process lives on.
-    EMBER_FAIL(PluginError, kernel_context(schema, info), " threw a C++ exception (a bug in plugin '", info.plugin,
-               "'): ", e.what());
-  } catch (...) {
-    EMBER_FAIL(PluginError, kernel_context(schema, info), " threw a C++ exception (a bug in plugin '", info.plugin,
-               "')");
-  }
-  throw_if_error(status, kernel_context(schema, info).c_str());
+  const KernelFunction& self = *static_cast<const AdapterContext*>(raw_ctx)->kernel;
+  call_plugin_c_kernel(self, frame.values.data(), static_cast<int32_t>(num_args), kernel_context(schema, info));
 
   Stack results;
   results.reserve(schema.returns().size());
@@ -218,14 +210,17 @@ void call_plugin_kernel_boxed(void* raw_ctx, const OperatorHandle& op, DispatchK
 }  // namespace
 
 KernelFunction make_plugin_kernel(const PluginKernelInfo& info) {
-  KernelFunction k;
-  k.boxed = &call_plugin_kernel_boxed;
-  k.boxed_ctx = new AdapterContext{info};  // lives as long as the kernel table entry: forever
-  k.c_kernel = info.fn;
-  k.c_ctx = info.ctx;
-  k.c_dtypes = info.dtypes;
-  k.provider = info.plugin;
-  return k;
+  // Both live as long as the kernel table entry: forever (kernels are never removed).
+  auto* ctx = new AdapterContext{info, nullptr};
+  auto* k = new KernelFunction();
+  k->boxed = &call_plugin_kernel_boxed;
+  k->boxed_ctx = ctx;
+  k->c_kernel = info.fn;
+  k->c_ctx = info.ctx;
+  k->c_dtypes = info.dtypes;
+  k->provider = info.plugin;
+  ctx->kernel = k;
+  return *k;
 }
 
 std::string plugin_kernel_schema_problem(const FunctionSchema& schema) {
@@ -239,8 +234,27 @@ std::string plugin_kernel_schema_problem(const FunctionSchema& schema) {
   return "";
 }
 
-std::string op_display_name(const FunctionSchema& schema) {
-  return schema.ns() == "aten" ? schema.name() : schema.ns() + "::" + schema.name();
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const std::string& context) {
+  call_plugin_c_kernel(kernel, args, num_args, [&] { return context; });
+}
+
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const std::function<std::string()>& context) {
+  ember_status* status = nullptr;
+  try {
+    status = kernel.c_kernel(kernel.c_ctx, args, num_args);
+  } catch (const std::exception& e) {
+    // C++ must not cross the C boundary; the plugin broke the contract, but the process lives on.
+    EMBER_FAIL(PluginError, context(), " threw a C++ exception (a bug in plugin '", kernel.provider, "'): ", e.what());
+  } catch (...) {
+    EMBER_FAIL(PluginError, context(), " threw a C++ exception (a bug in plugin '", kernel.provider, "')");
+  }
+  if (EMBER_UNLIKELY(status != nullptr)) throw_if_error(status, context().c_str());
+}
+
+std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name) {
+  return "[" + schema.full_name() + "] the " + provider + " kernel for " + device_name;
 }
 
 const char* intern_string(const std::string& s) {

@@ -10,12 +10,13 @@
 //
 // Conventions beyond plugin_abi.h: bool[] arguments arrive as EMBER_VALUE_INT_LIST of 0/1; an
 // undefined element of a Tensor?[] arrives as a view with data NULL and ndim -1; a Generator?
-// that is None uses the default generator. The generator range reserved per call is the total
-// number of elements of the written tensors.
+// that is None uses the default generator. The generator range reserved per call is 4 values per
+// element of the written tensors, as in the structured-kernel runtime.
 //
 // Thread-safety: the entry keeps all per-call state on the stack; the context is immutable.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <ember/plugin_abi.h>
@@ -41,8 +42,17 @@ KernelFunction make_plugin_kernel(const PluginKernelInfo& info);
 // must alias an argument the operator writes (Tensor(a!)).
 std::string plugin_kernel_schema_problem(const FunctionSchema& schema);
 
-// "add" for aten::add.out, "sim::fill_ramp" for other namespaces: the [op] prefix of messages.
-std::string op_display_name(const FunctionSchema& schema);
+// Calls a plugin's C kernel behind a catch-all: a C++ exception escaping the plugin (a plugin
+// bug) becomes a PluginError, a returned status the matching ember::Error (throw_if_error).
+// context starts the messages: "[aten::add.out] the cpu kernel for sim". For callers that build
+// the ember_value array themselves (the structured-kernel runtime).
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const std::string& context);
+// The same, building the context only when something went wrong (the structured fast path).
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const std::function<std::string()>& context);
+// That context: "[<op full name>] the <provider> kernel for <device type>".
+std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name);
 
 // Returns a copy of s that lives for the process (for the const char* fields of KernelFunction).
 const char* intern_string(const std::string& s);

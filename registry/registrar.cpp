@@ -72,8 +72,19 @@ std::string kernel_owner(const std::string& op_full_name, DeviceTypeId device) {
   return it == k.owners.end() ? std::string() : it->second;
 }
 
+namespace {
+// Handles outlive their registrars (see registrar.h); kept here so they stay reachable.
+ember_registrar* new_registrar_handle(PluginRegistrar* owner) {
+  static std::mutex* mutex = new std::mutex();
+  static std::vector<std::unique_ptr<ember_registrar>>* handles = new std::vector<std::unique_ptr<ember_registrar>>();
+  std::lock_guard<std::mutex> lock(*mutex);
+  handles->push_back(std::make_unique<ember_registrar>(ember_registrar{owner}));
+  return handles->back().get();
+}
+}  // namespace
+
 PluginRegistrar::PluginRegistrar(std::string plugin_name)
-    : plugin_(std::move(plugin_name)), handle_(new ember_registrar{this}) {}
+    : plugin_(std::move(plugin_name)), handle_(new_registrar_handle(this)) {}
 
 PluginRegistrar::~PluginRegistrar() { close(); }
 
@@ -126,7 +137,7 @@ std::string PluginRegistrar::add_device_type(const ember_device_type_desc* desc,
   for (const auto& d : device_types_) {
     if (d->name == name) return fail(what + "device type '" + name + "' is registered twice by this plugin");
   }
-  size_t next_id = registered_device_types().size() + device_types_.size();
+  size_t next_id = static_cast<size_t>(device_type_count()) + device_types_.size();
   if (next_id >= static_cast<size_t>(kMaxDeviceTypes)) {
     return fail(what + "cannot add device type '" + name + "': all " + std::to_string(kMaxDeviceTypes) +
                 " device type slots are taken");

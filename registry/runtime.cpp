@@ -69,7 +69,7 @@ void note_optional_failure(const PluginReport& report) {
   // that is present but broken deserves a warning.
   LogLevel level = report.path.empty() ? LogLevel::Info : LogLevel::Warning;
   log_message(level, "ember", "optional plugin '" + report.name + "' was not loaded: " + report.reason +
-                                  " (see `ember info`)");
+                                  "; `ember info` shows the details");
 }
 
 void apply_device_fallbacks(const RuntimeConfig& config, bool at_start_up) {

@@ -13,14 +13,14 @@ Tensor max(const Tensor& self) { return ember::amax(self, {}, false); }
 Tensor min(const Tensor& self) { return ember::amin(self, {}, false); }
 
 Tensor var(const Tensor& self, bool unbiased) { return ember::var(self, std::nullopt, Scalar(int64_t(unbiased ? 1 : 0)), false); }
-Tensor var(const Tensor& self, const std::optional<IntArrayRef>& dim, bool unbiased, bool keepdim) {
+Tensor var(const Tensor& self, std::optional<IntArrayRef> dim, bool unbiased, bool keepdim) {
   return ember::var(self, dim, Scalar(int64_t(unbiased ? 1 : 0)), keepdim);
 }
-Tensor std(const Tensor& self, const std::optional<IntArrayRef>& dim, const std::optional<Scalar>& correction, bool keepdim) {
+Tensor std(const Tensor& self, std::optional<IntArrayRef> dim, const std::optional<Scalar>& correction, bool keepdim) {
   return ember::var(self, dim, correction, keepdim).sqrt();
 }
 Tensor std(const Tensor& self, bool unbiased) { return native::var(self, unbiased).sqrt(); }
-Tensor std(const Tensor& self, const std::optional<IntArrayRef>& dim, bool unbiased, bool keepdim) {
+Tensor std(const Tensor& self, std::optional<IntArrayRef> dim, bool unbiased, bool keepdim) {
   return native::var(self, dim, unbiased, keepdim).sqrt();
 }
 

@@ -83,11 +83,12 @@ void neg_kernel(KernelArgs& a) {
   });
 }
 
+// abs: bool is rejected, as PyTorch does ("abs_cpu" not implemented for 'Bool').
 void abs_kernel(KernelArgs& a) {
-  unary<kAllDTypes>(a, 1, "abs", [](auto tag) {
+  unary<kAllButBool>(a, 1, "abs", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C {
-      if constexpr (std::is_same<C, bool>::value || std::is_unsigned<C>::value) return x;
+      if constexpr (std::is_unsigned<C>::value) return x;
       else if constexpr (std::is_floating_point<C>::value) return std::fabs(x);
       else return static_cast<C>(x < 0 ? -x : x);
     };
@@ -136,7 +137,7 @@ void clamp_kernel(KernelArgs& a) {
 
 void register_unary_kernels(Registrar& reg) {
   reg.kernel("neg.out", kDevice, kAllButBool, neg_kernel);
-  reg.kernel("abs.out", kDevice, kAllDTypes, abs_kernel);
+  reg.kernel("abs.out", kDevice, kAllButBool, abs_kernel);
   reg.kernel("sign.out", kDevice, kAllDTypes, sign_kernel);
   reg.kernel("relu.out", kDevice, kAllButBool, relu_kernel);
   reg.kernel("clamp.out", kDevice, kAllButBool, clamp_kernel);

@@ -141,6 +141,27 @@ class DenseOutput {
   std::vector<T> buffer_;
 };
 
+// The elements of any-dtype view, in row-major order, as doubles (per-channel parameters and
+// statistics: small vectors whose dtype may differ from the main input's).
+inline std::vector<double> to_double_vector(const TensorView& t) {
+  std::vector<double> values(static_cast<size_t>(t.numel()));
+  OwnedView dense = OwnedView::contiguous(values.data(), EMBER_DTYPE_FLOAT64, t.sizes().data(), t.ndim());
+  ember::sdk::dispatch(t.dtype(), "to_double", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    pointwise<double, T>(dense.get(), {t}, [](T v) { return static_cast<double>(static_cast<ember::sdk::compute_t<T>>(v)); });
+  });
+  return values;
+}
+
+// Writes row-major values into a floating view of any dtype.
+inline void store_double_vector(const TensorView& t, const std::vector<double>& values) {
+  OwnedView dense = OwnedView::contiguous(const_cast<double*>(values.data()), EMBER_DTYPE_FLOAT64, t.sizes().data(), t.ndim());
+  ember::sdk::dispatch<ember::sdk::kFloatingDTypes>(t.dtype(), "store", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    pointwise<T, double>(t, {dense.get()}, [](double v) { return static_cast<T>(static_cast<ember::sdk::compute_t<T>>(v)); });
+  });
+}
+
 // Number of elements of a shape.
 inline int64_t product(const int64_t* sizes, int64_t begin, int64_t end) {
   int64_t p = 1;

@@ -79,8 +79,7 @@ void ThreadPool::worker_loop() {
 
 void ThreadPool::run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
   // Another thread owns the pool: do the work here rather than queue behind it.
-  std::unique_lock<std::mutex> owner(busy_, std::try_to_lock);
-  if (!owner.owns_lock()) {
+  if (busy_.exchange(true, std::memory_order_acquire)) {
     fn(begin, end);
     return;
   }
@@ -98,12 +97,15 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn
   }
   if (published) work_cv_.notify_all();
   // The caller always works too, so the job completes even if no worker wakes up in time.
+  t_in_worker = true;  // nested parallel_for calls from fn run inline
   job.work();
+  t_in_worker = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     job_ = nullptr;  // late wakers see no job
     done_cv_.wait(lock, [&] { return active_workers_ == 0; });
   }
+  busy_.store(false, std::memory_order_release);
   if (job.error) std::rethrow_exception(job.error);
 }
 

@@ -14,6 +14,7 @@
 // Thread-safety: parallel_for may be called from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -52,7 +53,8 @@ class ThreadPool {
   void stop();
   void run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn);
 
-  // True on a pool worker thread (parallel_for inside a task runs inline).
+  // True on a pool worker thread, or on a caller while it runs a job: parallel_for inside a
+  // task runs inline.
   static bool in_worker();
 
  private:
@@ -68,7 +70,7 @@ class ThreadPool {
   uint64_t generation_ = 0;    // guarded by mutex_; bumped per published job
   int active_workers_ = 0;     // guarded by mutex_; workers inside job_->work()
   bool stopping_ = false;      // guarded by mutex_
-  std::mutex busy_;            // held by the one caller that owns the pool right now
+  std::atomic<bool> busy_{false};  // set by the one caller that owns the pool right now
 };
 
 // The plugin's pool; null before init (parallel_for then runs inline).

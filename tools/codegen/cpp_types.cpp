@@ -69,6 +69,11 @@ std::optional<std::string> cpp_param_type(const SchemaType& t) {
   return std::nullopt;
 }
 
+std::optional<std::string> cpp_public_param_type(const SchemaType& t) {
+  if (t.is_list && t.optional && t.base == BaseType::Int && !t.elem_optional) return std::string("OptionalIntArrayRef");
+  return cpp_param_type(t);
+}
+
 namespace {
 std::optional<std::string> single_return_type(const SchemaType& t) {
   if (t.optional || t.elem_optional) return std::nullopt;
@@ -142,7 +147,7 @@ bool is_cpp_identifier(const std::string& word) {
 std::string cpp_arg_name(const std::string& schema_name) {
   // Locals of generated bodies (functions_N.cpp, structured_kernels.cpp, register_ops.cpp).
   static const std::set<std::string> reserved = {"op", "ks", "result", "options", "outs",
-                                                 "args", "m", "kernel_op", "ctx"};
+                                                 "args", "meta_result", "kernel_op", "ctx"};
   if (is_cpp_keyword(schema_name) || reserved.count(schema_name)) return schema_name + "_";
   return schema_name;
 }

@@ -16,6 +16,11 @@ namespace codegen {
 // schema types the C++ API does not cover yet (Tensor?[], str[], ...).
 std::optional<std::string> cpp_param_type(const SchemaType& t);
 
+// The parameter type of the public API (ember::f, Tensor::f, f_out): as cpp_param_type, except
+// `int[]?` -> OptionalIntArrayRef (core/optional_array_ref.h), which a braced list or a single
+// int can safely initialize; std::optional<IntArrayRef> would dangle for `{1}` and `1`.
+std::optional<std::string> cpp_public_param_type(const SchemaType& t);
+
 // The C++ return type: Tensor, std::vector<Tensor>, std::tuple<...>, void, or a number type;
 // nullopt when a return has no C++ type.
 std::optional<std::string> cpp_return_type(const FunctionSchema& s);
@@ -29,7 +34,7 @@ bool is_cpp_keyword(const std::string& word);
 bool is_cpp_identifier(const std::string& word);
 
 // The C++ name of a schema argument: its own name, with '_' appended when it is a C++ keyword
-// or one of the local names generated bodies use (op, ks, result, options, outs, args, m, ...).
+// or one of the local names generated bodies use (op, ks, result, options, outs, args, meta_result, kernel_op, ctx).
 std::string cpp_arg_name(const std::string& schema_name);
 
 // A C++ string literal for arbitrary text (generated tables of schemas and docs).

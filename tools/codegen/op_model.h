@@ -43,6 +43,15 @@ inline std::string unique_op_name(const FunctionSchema& s) {
   return s.overload().empty() ? s.name() : s.name() + "_" + s.overload();
 }
 
+// Whether an op writes into its `self` argument without being an out= op (add_.Tensor,
+// fill_.Scalar): the in-place form of the structured wrappers.
+inline bool writes_self(const FunctionSchema& s) {
+  int self = s.argument_index("self");
+  if (self < 0 || s.is_out()) return false;
+  const Argument& a = s.arguments()[self];
+  return a.type.is_tensor() && a.alias && a.alias->is_write;
+}
+
 inline const char* dispatch_kind_name(DispatchKind k) {
   switch (k) {
     case DispatchKind::Backend: return "backend";

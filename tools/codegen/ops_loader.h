@@ -5,6 +5,7 @@
 // (duplicates, structured / structured_delegate pairs, native-function signatures). Both
 // append diagnostics instead of stopping, so one run reports every problem. Diagnostics carry
 // the 1-based line of the offending entry or field; main.cpp prints them as `FILE:LINE: msg`.
+// Single-threaded, like the rest of the generator.
 #pragma once
 
 #include <string>

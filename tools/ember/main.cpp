@@ -13,6 +13,27 @@
 
 #include "tools/ember/commands.h"
 
+namespace ember {
+namespace cli {
+
+void print_usage(std::ostream& os) {
+  os << "usage: ember <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  info [--log]        version, configuration, plugins (loaded, or why not), devices, threads;\n"
+        "                      --log also prints the process log\n"
+        "  ops [--device D]    every operator and the devices that implement it (only D's with --device)\n"
+        "  demo                a short demonstration on the available devices\n"
+        "  --help              this message\n"
+        "\n"
+        "environment:\n"
+        "  EMBER_CONFIG=<file>         the configuration file (default: the built-in configuration)\n"
+        "  EMBER_PLUGIN_PATH=<dirs>    colon-separated directories searched first for plugins\n";
+}
+
+}  // namespace cli
+}  // namespace ember
+
 namespace {
 
 int usage_error(const std::string& message) {

@@ -1,0 +1,83 @@
+// Factories that fill a given out: arange (start + i * step), linspace (PyTorch's two-sided
+// formula, so the last value is exactly `end`) and eye.
+//
+// Stateless kernels; thread-safe.
+#include <type_traits>
+
+#include "cpu_plugin.h"
+#include "tensor_utils.h"
+
+namespace ember_cpu {
+namespace {
+
+using ember::sdk::dispatch;
+using ember::sdk::is_floating_v;
+using ember::sdk::KernelArgs;
+using ember::sdk::kAllButBool;
+using ember::sdk::kAllDTypes;
+
+// arange.start_out (start 0, end 1, step 2, out 3): computed in double for floating outs and
+// in int64 for integer outs (a fractional start/step is truncated first, as in PyTorch).
+void arange(KernelArgs& a) {
+  ember::sdk::Scalar start = a.scalar(0), step = a.scalar(2);
+  TensorView out = a.tensor(3);
+  dispatch<kAllButBool>(out.dtype(), "arange", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (is_floating_v<T>) {
+      const double s = start.to_double(), d = step.to_double();
+      pointwise_indexed<T>(out, [s, d](int64_t i) {
+        return static_cast<T>(static_cast<ember::sdk::compute_t<T>>(s + static_cast<double>(i) * d));
+      });
+    } else {
+      const int64_t s = start.to_int(), d = step.to_int();
+      pointwise_indexed<T>(out, [s, d](int64_t i) { return static_cast<T>(s + i * d); });
+    }
+  });
+}
+
+// linspace.out (start 0, end 1, steps 2, out 3): step = (end - start) / (steps - 1); the first
+// half counts up from start, the second half down from end.
+void linspace(KernelArgs& a) {
+  ember::sdk::Scalar start_s = a.scalar(0), end_s = a.scalar(1);
+  const int64_t steps = a.int_(2);
+  TensorView out = a.tensor(3);
+  if (steps <= 0) return;
+  dispatch<kAllButBool>(out.dtype(), "linspace", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    // Integer outputs step in double; floating outputs in their own precision (float for f16).
+    using Step = std::conditional_t<is_floating_v<T>, ember::sdk::compute_t<T>, double>;
+    const Step start = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(start_s.to<T>()));
+    const Step end = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(end_s.to<T>()));
+    if (steps == 1) {
+      pointwise_indexed<T>(out, [start](int64_t) { return static_cast<T>(start); });
+      return;
+    }
+    const Step step = (end - start) / static_cast<Step>(steps - 1);
+    const int64_t halfway = steps / 2;
+    pointwise_indexed<T>(out, [=](int64_t i) {
+      Step v = i < halfway ? start + step * static_cast<Step>(i) : end - step * static_cast<Step>(steps - i - 1);
+      return static_cast<T>(v);
+    });
+  });
+}
+
+// eye.m_out (n 0, m 1, out 2).
+void eye(KernelArgs& a) {
+  TensorView out = a.tensor(2);
+  const int64_t m = a.int_(1);
+  if (m <= 0) return;
+  dispatch(out.dtype(), "eye", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    pointwise_indexed<T>(out, [m](int64_t k) { return static_cast<T>(k / m == k % m ? 1 : 0); });
+  });
+}
+
+}  // namespace
+
+void register_factory_kernels(Registrar& reg) {
+  reg.kernel("arange.start_out", kDevice, kAllButBool, arange);
+  reg.kernel("linspace.out", kDevice, kAllButBool, linspace);
+  reg.kernel("eye.m_out", kDevice, kAllDTypes, eye);
+}
+
+}  // namespace ember_cpu

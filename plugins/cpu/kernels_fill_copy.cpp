@@ -1,0 +1,86 @@
+// fill_ and _copy_same_device_ (dtype conversion with PyTorch's semantics).
+//
+// Conversions: to bool is (x != 0) (NaN is true); float to integer truncates toward zero, and a
+// value outside the target's range (or NaN) gives what PyTorch gives on x86: the conversion
+// goes through int32 for 8/16/32-bit targets (then wraps) and through int64 for int64, with
+// out-of-range values becoming the minimum of that intermediate type; integer narrowing wraps;
+// 16-bit floats convert through float.
+//
+// Stateless kernels; thread-safe.
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "cpu_plugin.h"
+#include "tensor_utils.h"
+
+namespace ember_cpu {
+namespace {
+
+using ember::sdk::compute_t;
+using ember::sdk::dispatch;
+using ember::sdk::is_floating_v;
+using ember::sdk::KernelArgs;
+using ember::sdk::kAllDTypes;
+
+template <typename Int>
+Int truncate_to(double v) {
+  // The x86 cvtt* instructions return the minimum for NaN and out-of-range values.
+  if (!(v > static_cast<double>(std::numeric_limits<Int>::min()) - 1.0 &&
+        v < static_cast<double>(std::numeric_limits<Int>::max()) + 1.0))
+    return std::numeric_limits<Int>::min();
+  return static_cast<Int>(v);
+}
+
+template <typename To, typename From>
+inline To convert(From v) {
+  if constexpr (std::is_same<To, From>::value) {
+    return v;
+  } else if constexpr (std::is_same<To, bool>::value) {
+    return static_cast<compute_t<From>>(v) != 0;
+  } else if constexpr (is_floating_v<To>) {
+    return static_cast<To>(static_cast<compute_t<To>>(static_cast<compute_t<From>>(v)));
+  } else if constexpr (is_floating_v<From>) {
+    const double d = static_cast<double>(static_cast<compute_t<From>>(v));
+    if constexpr (sizeof(To) == 8) return static_cast<To>(truncate_to<int64_t>(d));
+    else return static_cast<To>(truncate_to<int32_t>(d));
+  } else {
+    return static_cast<To>(v);  // integer narrowing wraps (two's complement)
+  }
+}
+
+// fill_.Scalar (self 0, value 1).
+void fill(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  ember::sdk::Scalar value = a.scalar(1);
+  dispatch(self.dtype(), "fill_", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T v = value.to<T>();
+    pointwise_fill<T>(self, [v]() { return v; });
+  });
+}
+
+// _copy_same_device_ (self 0, src 1): src is already broadcast to self's shape.
+void copy(KernelArgs& a) {
+  TensorView self = a.tensor(0), src = a.tensor(1);
+  if (self.dtype() == src.dtype()) {
+    if (self.data_ptr() != src.data_ptr() || !self.is_contiguous() || !src.is_contiguous()) copy_same_dtype(self, src);
+    return;
+  }
+  dispatch(self.dtype(), "copy_", [&](auto to_tag) {
+    using To = typename decltype(to_tag)::type;
+    dispatch(src.dtype(), "copy_", [&](auto from_tag) {
+      using From = typename decltype(from_tag)::type;
+      pointwise<To, From>(self, {src}, [](From v) { return convert<To, From>(v); });
+    });
+  });
+}
+
+}  // namespace
+
+void register_fill_copy_kernels(Registrar& reg) {
+  reg.kernel("fill_.Scalar", kDevice, kAllDTypes, fill);
+  reg.kernel("_copy_same_device_", kDevice, kAllDTypes, copy);
+}
+
+}  // namespace ember_cpu

@@ -1,0 +1,291 @@
+// Reductions: sum, mean, prod, amax/amin, max/min.dim (values + first index), argmax/argmin,
+// var (with correction), all/any. Floating inputs accumulate in double, integers in int64;
+// NaN wins in max/min. Each op is a small accumulator struct run by reduce_engine.h.
+//
+// Stateless kernels; thread-safe.
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "cpu_plugin.h"
+#include "reduce_engine.h"
+
+namespace ember_cpu {
+namespace {
+
+using ember::sdk::dispatch;
+using ember::sdk::is_floating_v;
+using ember::sdk::KernelArgs;
+using ember::sdk::kAllButBool;
+using ember::sdk::kAllDTypes;
+using ember::sdk::kFloatingDTypes;
+
+template <typename T>
+using wide_t = std::conditional_t<is_floating_v<T>, double, int64_t>;
+
+template <typename T>
+struct SumOp : ReduceOpBase<SumOp<T>, T> {
+  using acc_t = wide_t<T>;
+  bool mean = false;
+  acc_t identity() const { return 0; }
+  void step(acc_t& acc, T x, int64_t) const { acc += static_cast<acc_t>(x); }
+  void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t) const {
+    if (stride != 1) {
+      for (int64_t i = 0; i < n; ++i) acc += static_cast<acc_t>(p[i * stride]);
+      return;
+    }
+    // Four independent partial sums: breaks the add latency chain and lets the loop vectorize.
+    acc_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += static_cast<acc_t>(p[i]);
+      s1 += static_cast<acc_t>(p[i + 1]);
+      s2 += static_cast<acc_t>(p[i + 2]);
+      s3 += static_cast<acc_t>(p[i + 3]);
+    }
+    for (; i < n; ++i) s0 += static_cast<acc_t>(p[i]);
+    acc += (s0 + s1) + (s2 + s3);
+  }
+  void combine(acc_t& acc, const acc_t& later) const { acc += later; }
+  void write(const acc_t& acc, int64_t count, char* out, char*) const {
+    if constexpr (std::is_same<T, bool>::value) {
+      *reinterpret_cast<T*>(out) = acc != 0;
+    } else if constexpr (is_floating_v<T>) {
+      double v = mean ? acc / static_cast<double>(count) : acc;
+      *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<ember::sdk::compute_t<T>>(v));
+    } else {
+      *reinterpret_cast<T*>(out) = static_cast<T>(acc);
+    }
+  }
+};
+
+template <typename T>
+struct ProdOp : ReduceOpBase<ProdOp<T>, T> {
+  using acc_t = wide_t<T>;
+  acc_t identity() const { return 1; }
+  static acc_t multiply(acc_t a, acc_t b) {
+    if constexpr (std::is_same<acc_t, int64_t>::value) {
+      return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));  // wraps
+    } else {
+      return a * b;
+    }
+  }
+  void step(acc_t& acc, T x, int64_t) const { acc = multiply(acc, static_cast<acc_t>(x)); }
+  void combine(acc_t& acc, const acc_t& later) const { acc = multiply(acc, later); }
+  void write(const acc_t& acc, int64_t, char* out, char*) const {
+    if constexpr (std::is_same<T, bool>::value) *reinterpret_cast<T*>(out) = acc != 0;
+    else *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<ember::sdk::compute_t<T>>(acc));
+  }
+};
+
+// amax / amin: any NaN makes the result NaN.
+template <typename T, bool kMax>
+struct MinMaxOp : ReduceOpBase<MinMaxOp<T, kMax>, T> {
+  using acc_t = ember::sdk::compute_t<T>;
+  acc_t identity() const {
+    if constexpr (std::is_same<T, bool>::value) return !kMax;
+    else if constexpr (is_floating_v<T>) return kMax ? -std::numeric_limits<acc_t>::infinity() : std::numeric_limits<acc_t>::infinity();
+    else return kMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+  }
+  void step(acc_t& acc, T x, int64_t) const {
+    acc_t v = static_cast<acc_t>(x);
+    if constexpr (is_floating_v<T>) acc = ((kMax ? v > acc : v < acc) || v != v) ? v : acc;  // NaN sticks
+    else acc = (kMax ? v > acc : v < acc) ? v : acc;
+  }
+  void combine(acc_t& acc, const acc_t& later) const {
+    if constexpr (is_floating_v<T>) {
+      if (acc != acc) return;
+      acc = ((kMax ? later > acc : later < acc) || later != later) ? later : acc;
+    } else {
+      acc = (kMax ? later > acc : later < acc) ? later : acc;
+    }
+  }
+  void write(const acc_t& acc, int64_t, char* out, char*) const { *reinterpret_cast<T*>(out) = static_cast<T>(acc); }
+};
+
+// max.dim / min.dim / argmax / argmin: value and first index; the first NaN wins.
+template <typename T, bool kMax, bool kValues>
+struct ArgOp : ReduceOpBase<ArgOp<T, kMax, kValues>, T> {
+  using C = ember::sdk::compute_t<T>;
+  struct acc_t {
+    C value;
+    int64_t index;
+  };
+  acc_t identity() const { return acc_t{C(0), -1}; }
+  static bool better(C candidate, C current) {
+    if constexpr (is_floating_v<T>) {
+      if (current != current) return false;
+      if (candidate != candidate) return true;
+    }
+    return kMax ? candidate > current : candidate < current;
+  }
+  void step(acc_t& acc, T x, int64_t index) const {
+    C v = static_cast<C>(x);
+    if (acc.index < 0 || better(v, acc.value)) acc = acc_t{v, index};
+  }
+  void combine(acc_t& acc, const acc_t& later) const {
+    if (later.index < 0) return;
+    if (acc.index < 0 || better(later.value, acc.value)) acc = later;
+  }
+  void write(const acc_t& acc, int64_t, char* out0, char* out1) const {
+    if constexpr (kValues) {
+      *reinterpret_cast<T*>(out0) = static_cast<T>(acc.value);
+      *reinterpret_cast<int64_t*>(out1) = acc.index;
+    } else {
+      *reinterpret_cast<int64_t*>(out0) = acc.index;
+    }
+  }
+};
+
+// Welford's algorithm in double; Chan's formula merges partials.
+template <typename T>
+struct VarOp : ReduceOpBase<VarOp<T>, T> {
+  double correction = 1;
+  struct acc_t {
+    int64_t n;
+    double mean;
+    double m2;
+  };
+  acc_t identity() const { return acc_t{0, 0.0, 0.0}; }
+  void step(acc_t& acc, T x, int64_t) const {
+    double v = static_cast<double>(static_cast<ember::sdk::compute_t<T>>(x));
+    acc.n += 1;
+    double delta = v - acc.mean;
+    acc.mean += delta / static_cast<double>(acc.n);
+    acc.m2 += delta * (v - acc.mean);
+  }
+  void combine(acc_t& acc, const acc_t& later) const {
+    if (later.n == 0) return;
+    if (acc.n == 0) {
+      acc = later;
+      return;
+    }
+    double n = static_cast<double>(acc.n + later.n);
+    double delta = later.mean - acc.mean;
+    acc.mean += delta * static_cast<double>(later.n) / n;
+    acc.m2 += later.m2 + delta * delta * static_cast<double>(acc.n) * static_cast<double>(later.n) / n;
+    acc.n += later.n;
+  }
+  void write(const acc_t& acc, int64_t, char* out, char*) const {
+    double divisor = std::max(0.0, static_cast<double>(acc.n) - correction);
+    *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<ember::sdk::compute_t<T>>(acc.m2 / divisor));
+  }
+};
+
+template <typename T, bool kAll>
+struct AllAnyOp : ReduceOpBase<AllAnyOp<T, kAll>, T> {
+  using acc_t = bool;
+  acc_t identity() const { return kAll; }
+  void step(acc_t& acc, T x, int64_t) const {
+    bool v = static_cast<ember::sdk::compute_t<T>>(x) != 0;
+    acc = kAll ? (acc && v) : (acc || v);
+  }
+  void combine(acc_t& acc, const acc_t& later) const { acc = kAll ? (acc && later) : (acc || later); }
+  void write(const acc_t& acc, int64_t, char* out, char*) const { *reinterpret_cast<bool*>(out) = acc; }
+};
+
+// Runs op (made by make_op(tag)) over self with the given reduced dims into outs.
+template <uint32_t Mask, typename MakeOp>
+void run_reduction(const char* name, const TensorView& self, uint64_t mask, const TensorView& out0,
+                   const TensorView* out1, const MakeOp& make_op) {
+  TensorView outs[2] = {out0, out1 ? *out1 : out0};
+  ReducePlan plan = make_reduce_plan(self, mask, outs, out1 ? 2 : 1);
+  dispatch<Mask>(self.dtype(), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    auto op = make_op(tag);
+    reduce<T>(plan, self.data<T>(), static_cast<char*>(out0.data_ptr()), out0.element_size(),
+              out1 ? static_cast<char*>(out1->data_ptr()) : nullptr, out1 ? out1->element_size() : 0, op);
+  });
+}
+
+// sum.IntList_out / mean.out (self 0, dim 1, keepdim 2, dtype 3, out 4).
+template <bool kMean>
+void sum_mean(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
+  run_reduction<kMean ? kFloatingDTypes : kAllDTypes>(kMean ? "mean" : "sum", self, mask, a.tensor(4), nullptr,
+                                                      [](auto tag) {
+                                                        SumOp<typename decltype(tag)::type> op;
+                                                        op.mean = kMean;
+                                                        return op;
+                                                      });
+}
+
+// prod.int_out (self 0, dim 1, keepdim 2, dtype 3, out 4).
+void prod(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = self.ndim() ? 1ull << wrap_dim(a.int_(1), self.ndim()) : 0;
+  run_reduction<kAllDTypes>("prod", self, mask, a.tensor(4), nullptr,
+                            [](auto tag) { return ProdOp<typename decltype(tag)::type>{}; });
+}
+
+// amax.out / amin.out (self 0, dim 1, keepdim 2, out 3).
+template <bool kMax>
+void amax_amin(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = reduce_mask_from_dims(a.int_list(1), self.ndim());
+  run_reduction<kAllDTypes>(kMax ? "amax" : "amin", self, mask, a.tensor(3), nullptr,
+                            [](auto tag) { return MinMaxOp<typename decltype(tag)::type, kMax>{}; });
+}
+
+// max.dim_max / min.dim_min (self 0, dim 1, keepdim 2, values 3, indices 4).
+template <bool kMax>
+void max_min_dim(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = self.ndim() ? 1ull << wrap_dim(a.int_(1), self.ndim()) : 0;
+  TensorView indices = a.tensor(4);
+  run_reduction<kAllDTypes>(kMax ? "max" : "min", self, mask, a.tensor(3), &indices,
+                            [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, true>{}; });
+}
+
+// argmax.out / argmin.out (self 0, dim 1 (None: flattened), keepdim 2, out 3).
+template <bool kMax>
+void argmax_argmin(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  std::optional<int64_t> dim = a.optional_int(1);
+  uint64_t mask = dim ? (self.ndim() ? 1ull << wrap_dim(*dim, self.ndim()) : 0)
+                      : reduce_mask_from_dims(std::nullopt, self.ndim());
+  run_reduction<kAllButBool>(kMax ? "argmax" : "argmin", self, mask, a.tensor(3), nullptr,
+                             [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, false>{}; });
+}
+
+// var.correction_out (self 0, dim 1, correction 2, keepdim 3, out 4).
+void var(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
+  std::optional<ember::sdk::Scalar> correction = a.optional_scalar(2);
+  double c = correction ? correction->to_double() : 1.0;
+  run_reduction<kFloatingDTypes>("var", self, mask, a.tensor(4), nullptr, [c](auto tag) {
+    VarOp<typename decltype(tag)::type> op;
+    op.correction = c;
+    return op;
+  });
+}
+
+// all.dims_out / any.dims_out (self 0, dim 1, keepdim 2, out 3): any input dtype, bool out.
+template <bool kAll>
+void all_any(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
+  run_reduction<kAllDTypes>(kAll ? "all" : "any", self, mask, a.tensor(3), nullptr,
+                            [](auto tag) { return AllAnyOp<typename decltype(tag)::type, kAll>{}; });
+}
+
+}  // namespace
+
+void register_reduce_kernels(Registrar& reg) {
+  reg.kernel("sum.IntList_out", kDevice, kAllDTypes, sum_mean<false>);
+  reg.kernel("mean.out", kDevice, kFloatingDTypes, sum_mean<true>);
+  reg.kernel("prod.int_out", kDevice, kAllDTypes, prod);
+  reg.kernel("amax.out", kDevice, kAllDTypes, amax_amin<true>);
+  reg.kernel("amin.out", kDevice, kAllDTypes, amax_amin<false>);
+  reg.kernel("max.dim_max", kDevice, kAllDTypes, max_min_dim<true>);
+  reg.kernel("min.dim_min", kDevice, kAllDTypes, max_min_dim<false>);
+  reg.kernel("argmax.out", kDevice, kAllButBool, argmax_argmin<true>);
+  reg.kernel("argmin.out", kDevice, kAllButBool, argmax_argmin<false>);
+  reg.kernel("var.correction_out", kDevice, kFloatingDTypes, var);
+  reg.kernel("all.dims_out", kDevice, kAllDTypes, all_any<true>);
+  reg.kernel("any.dims_out", kDevice, kAllDTypes, all_any<false>);
+}
+
+}  // namespace ember_cpu

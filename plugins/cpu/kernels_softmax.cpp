@@ -1,0 +1,115 @@
+// _softmax and _log_softmax over one dim, numerically stable (the row max is subtracted before
+// exp). The tensor is seen as [outer, D, inner] with D the softmax dim: rows (inner == 1) are
+// handled one by one, otherwise blocks of adjacent inner positions are processed together so
+// the loops run along dense memory. 16-bit floats are computed in float.
+//
+// Stateless kernels; thread-safe.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "cpu_plugin.h"
+#include "tensor_utils.h"
+
+namespace ember_cpu {
+namespace {
+
+using ember::sdk::KernelArgs;
+using ember::sdk::kFloatingDTypes;
+
+template <typename T, bool kLog>
+void softmax_dense(const T* in, T* out, int64_t outer, int64_t dim_size, int64_t inner) {
+  using C = ember::sdk::compute_t<T>;
+  if (inner == 1) {
+    parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
+      std::vector<C> scratch(static_cast<size_t>(dim_size));
+      for (int64_t o = b; o < e; ++o) {
+        const T* x = in + o * dim_size;
+        T* y = out + o * dim_size;
+        C max_v = -std::numeric_limits<C>::infinity();
+        for (int64_t k = 0; k < dim_size; ++k) max_v = std::max(max_v, C(x[k]));
+        C sum = 0;
+        if (kLog) {
+          for (int64_t k = 0; k < dim_size; ++k) sum += std::exp(C(x[k]) - max_v);
+          const C shift = max_v + std::log(sum);
+          for (int64_t k = 0; k < dim_size; ++k) y[k] = static_cast<T>(C(x[k]) - shift);
+        } else {
+          // One exp per element: keep them, then scale.
+          for (int64_t k = 0; k < dim_size; ++k) {
+            scratch[k] = std::exp(C(x[k]) - max_v);
+            sum += scratch[k];
+          }
+          const C inv = C(1) / sum;
+          for (int64_t k = 0; k < dim_size; ++k) y[k] = static_cast<T>(scratch[k] * inv);
+        }
+      }
+    });
+    return;
+  }
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  const int64_t units = outer * blocks;
+  parallel_for(0, units, std::max<int64_t>(1, kGrainSize / (dim_size * kBlock)), [&](int64_t b, int64_t e) {
+    C max_v[kBlock], sum[kBlock];
+    std::vector<C> scratch(kLog ? 0 : static_cast<size_t>(dim_size * kBlock));
+    for (int64_t u = b; u < e; ++u) {
+      const int64_t o = u / blocks;
+      const int64_t i0 = (u % blocks) * kBlock;
+      const int64_t w = std::min(kBlock, inner - i0);
+      const T* x = in + o * dim_size * inner + i0;
+      T* y = out + o * dim_size * inner + i0;
+      for (int64_t i = 0; i < w; ++i) max_v[i] = -std::numeric_limits<C>::infinity();
+      for (int64_t k = 0; k < dim_size; ++k)
+        for (int64_t i = 0; i < w; ++i) max_v[i] = std::max(max_v[i], C(x[k * inner + i]));
+      for (int64_t i = 0; i < w; ++i) sum[i] = 0;
+      if (kLog) {
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) sum[i] += std::exp(C(x[k * inner + i]) - max_v[i]);
+        for (int64_t i = 0; i < w; ++i) sum[i] = max_v[i] + std::log(sum[i]);
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = static_cast<T>(C(x[k * inner + i]) - sum[i]);
+      } else {
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) {
+            const C ex = std::exp(C(x[k * inner + i]) - max_v[i]);
+            scratch[k * kBlock + i] = ex;
+            sum[i] += ex;
+          }
+        for (int64_t i = 0; i < w; ++i) sum[i] = C(1) / sum[i];
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = static_cast<T>(scratch[k * kBlock + i] * sum[i]);
+      }
+    }
+  });
+}
+
+// _softmax.out / _log_softmax.out (self 0, dim 1, half_to_float 2, out 3).
+template <bool kLog>
+void softmax(KernelArgs& a) {
+  TensorView self = a.tensor(0);
+  TensorView out = a.tensor(3);
+  EMBER_SDK_CHECK(!a.bool_(2), EMBER_ERROR_NOT_IMPLEMENTED, "half_to_float is not supported on CPU");
+  const int64_t ndim = self.ndim();
+  const int64_t dim = wrap_dim(a.int_(1), ndim);
+  const int64_t dim_size = ndim ? self.size(dim) : 1;
+  const int64_t outer = ndim ? product(self.sizes().data(), 0, dim) : 1;
+  const int64_t inner = ndim ? product(self.sizes().data(), dim + 1, ndim) : 1;
+  if (outer * dim_size * inner == 0) return;
+  ember::sdk::dispatch<kFloatingDTypes>(out.dtype(), kLog ? "_log_softmax" : "_softmax", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    DenseInput<T> input(self);
+    DenseOutput<T> output(out);
+    softmax_dense<T, kLog>(input.data(), output.data(), outer, dim_size, inner);
+    output.commit();
+  });
+}
+
+}  // namespace
+
+void register_softmax_kernels(Registrar& reg) {
+  reg.kernel("_softmax.out", kDevice, kFloatingDTypes, softmax<false>);
+  reg.kernel("_log_softmax.out", kDevice, kFloatingDTypes, softmax<true>);
+}
+
+}  // namespace ember_cpu

@@ -1,0 +1,24 @@
+# Helper plugins for the registry tests (tests/registry/broken_plugins/), included by
+# tests/CMakeLists.txt after it created ember_registry_tests from tests/registry/*_test.cpp.
+#
+# Each one breaks one rule of the plugin ABI (or misbehaves at run time) and uses only the C ABI
+# header. They are built as libember_regtest_<name>.so into EMBER_TEST_PLUGIN_DIR (the tests get
+# that directory as a compile definition and load the plugins by path), away from the default
+# plugin directory so that nothing loads them by accident.
+set(ember_registry_test_plugin_dir ${CMAKE_CURRENT_BINARY_DIR}/plugins)
+
+function(ember_add_registry_test_plugin name source)
+  ember_add_plugin(regtest_${name}
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/broken_plugins/${source}
+    OUTPUT_DIRECTORY ${ember_registry_test_plugin_dir})
+  add_dependencies(ember_registry_tests ember_regtest_${name})
+endfunction()
+
+foreach(plugin no_entry abi_major_99 refuses_host truncated_table init_fails init_throws unknown_op
+               misbehaving_kernels fake_cpu fallback_device)
+  ember_add_registry_test_plugin(${plugin} ${plugin}.cpp)
+endforeach()
+# One source, two plugins: the second claims the kernel the first registered.
+ember_add_registry_test_plugin(claims_first claims_kernel.cpp)
+target_compile_definitions(ember_regtest_claims_first PRIVATE CLAIMS_FIRST)
+ember_add_registry_test_plugin(claims_second claims_kernel.cpp)
