@@ -18,8 +18,13 @@ class ArrayRef {
   ArrayRef(const T* data, size_t size) : data_(data), size_(size) {}
   ArrayRef(const T& single) : data_(&single), size_(1) {}  // NOLINT
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
+  // Binds to the braced list, which lives until the end of the caller's full-expression: the
+  // intended use is as a parameter (zeros({2, 3})), never as a stored member.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
   ArrayRef(std::initializer_list<T> il)  // NOLINT
       : data_(il.begin() == il.end() ? nullptr : il.begin()), size_(il.size()) {}
+#pragma GCC diagnostic pop
   template <size_t N>
   ArrayRef(const T (&arr)[N]) : data_(arr), size_(N) {}  // NOLINT
 

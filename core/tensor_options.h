@@ -46,6 +46,7 @@ class TensorOptions {
   const std::optional<ScalarType>& dtype_opt() const { return dtype_; }
   const std::optional<Device>& device_opt() const { return device_; }
   ScalarType dtype_or_default() const { return dtype_ ? *dtype_ : default_dtype(); }
+  ScalarType dtype_or(ScalarType fallback) const { return dtype_ ? *dtype_ : fallback; }
   Device device_or_default() const { return device_ ? *device_ : default_device(); }
   bool requires_grad() const { return requires_grad_; }
 

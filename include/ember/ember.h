@@ -13,4 +13,5 @@
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
 #include "generated/functions.h"
+#include "ops/creation.h"
 #include "registry/runtime.h"

@@ -79,7 +79,9 @@ PrimitiveCache<OnednnConv>& conv_cache() {
 
 void conv_onednn(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out) {
   using dnnl::memory;
-  const PrimitiveKey key = {s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.sh, s.sw,
+  const int threads = onednn_threads_for(2.0 * s.n * s.o * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw);
+  use_onednn_threads(threads);
+  const PrimitiveKey key = {threads, s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.sh, s.sw,
                             s.ph, s.pw, s.dh, s.dw, s.groups, bias != nullptr};
   auto prim = conv_cache().get_or_create(key, [&] {
     OnednnConv p;

@@ -20,7 +20,7 @@
 
 #include <ember/sdk/tensor_view.h>
 
-#include "thread_pool.h"
+#include "parallel.h"
 
 namespace ember_cpu {
 

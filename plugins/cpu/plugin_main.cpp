@@ -2,13 +2,18 @@
 // device and every kernel family.
 //
 // Options (the plugin's `options:` map in the configuration):
-//   threads: N      intra-op threads; default: the host's intra_op_threads (<= 0: all cores)
-//   onednn: bool    use oneDNN for float32 matmul and convolution (default true)
+//   threads: N            intra-op threads; default: the host's intra_op_threads (<= 0: all cores)
+//   onednn: bool          use oneDNN for float32 matmul and convolution (default true)
+//   thread_pool: openmp | native
+//                         what runs parallel_for (parallel.h); default openmp when the plugin
+//                         was built with OpenMP (oneDNN's own runtime), else native
 //
-// init runs once on one thread; the shutdown hook joins the pool threads at process exit.
+// init runs once on one thread; the shutdown hook joins the native pool's threads at exit.
+#include <string>
+
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
-#include "thread_pool.h"
+#include "parallel.h"
 
 namespace ember_cpu {
 
@@ -20,13 +25,17 @@ const Config& config() { return g_config; }
 Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
-  options.expect_only({"threads", "onednn"});
-  int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
-  create_global_pool(threads);
+  options.expect_only({"threads", "onednn", "thread_pool"});
+  const int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
+  const std::string pool = options.get<std::string>("thread_pool", openmp_available() ? "openmp" : "native");
+  EMBER_SDK_CHECK(pool == "openmp" || pool == "native", EMBER_ERROR_VALUE,
+                  "option 'thread_pool': expected openmp or native, got '", pool, "'");
+  EMBER_SDK_CHECK(pool == "native" || openmp_available(), EMBER_ERROR_VALUE,
+                  "option 'thread_pool': this build of the plugin has no OpenMP");
+  start_intra_op(threads, pool == "openmp" ? ParallelBackend::OpenMP : ParallelBackend::Native);
   g_config.threads = intra_op_threads();
   g_config.use_onednn = options.get<bool>("onednn", true);
-  configure_onednn(g_config.threads);
-  reg.on_shutdown(&stop_global_pool);
+  reg.on_shutdown(&stop_intra_op);
 
   register_device(reg);
   register_binary_kernels(reg);

@@ -1,5 +1,5 @@
 // ThreadPool: n - 1 sleeping workers plus the calling thread share one job at a time.
-// See thread_pool.h for the contract (inline fallbacks, no deadlock with concurrent callers).
+// See thread_pool.h for the contract (inline fallback, no deadlock with concurrent callers).
 #include "thread_pool.h"
 
 #include <algorithm>
@@ -107,29 +107,6 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn
   }
   busy_.store(false, std::memory_order_release);
   if (job.error) std::rethrow_exception(job.error);
-}
-
-namespace {
-std::atomic<ThreadPool*> g_pool{nullptr};
-}
-
-ThreadPool* global_pool() { return g_pool.load(std::memory_order_acquire); }
-
-void create_global_pool(int threads) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Leaked on purpose: the plugin is never unloaded and kernels may run until process exit.
-  auto* pool = new ThreadPool(threads);
-  ThreadPool* old = g_pool.exchange(pool, std::memory_order_acq_rel);
-  if (old) old->stop();
-}
-
-void stop_global_pool() {
-  if (ThreadPool* pool = global_pool()) pool->stop();
-}
-
-int intra_op_threads() {
-  ThreadPool* pool = global_pool();
-  return pool ? pool->num_threads() : 1;
 }
 
 }  // namespace ember_cpu

@@ -1,0 +1,34 @@
+// Tensors from C++ data, as libtorch's torch::tensor and torch::from_blob:
+//   ember::tensor({1.0, 2.0, 3.0})              float32 (the default dtype)
+//   ember::tensor({{1, 2}, {3, 4}})             int64
+//   ember::tensor({1.0, 2.0}, ember::kFloat64)  with options
+//   ember::from_blob(ptr, {2, 3}, ember::kFloat) borrows ptr (the caller keeps it alive)
+// Thread-safe: each call makes a new tensor.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+
+#include "core/tensor.h"
+
+namespace ember {
+
+EMBER_API Tensor tensor(std::initializer_list<double> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<double>> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<int64_t> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<int64_t>> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<int> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<int>> values, const TensorOptions& options = {});
+EMBER_API Tensor tensor(std::initializer_list<bool> values, const TensorOptions& options = {});
+// A 0-d tensor.
+EMBER_API Tensor scalar_tensor(const Scalar& value, const TensorOptions& options = {});
+// Values of any dtype given as doubles (sizes must match the count).
+EMBER_API Tensor tensor_from_doubles(const std::vector<double>& values, IntArrayRef sizes, const TensorOptions& options);
+
+// Wraps host memory without copying; deleter (optional) runs when the last view dies.
+EMBER_API Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options = {},
+                           std::function<void(void*)> deleter = {});
+EMBER_API Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& options = {},
+                           std::function<void(void*)> deleter = {});
+
+}  // namespace ember

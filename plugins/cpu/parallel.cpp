@@ -1,0 +1,102 @@
+// parallel_for backends: one OpenMP region per call, or the plugin's ThreadPool. See parallel.h.
+#include "parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "thread_pool.h"
+
+namespace ember_cpu {
+
+namespace {
+
+std::atomic<int> g_threads{1};
+std::atomic<ParallelBackend> g_backend{ParallelBackend::Native};
+std::atomic<ThreadPool*> g_pool{nullptr};
+
+#ifdef _OPENMP
+void run_openmp(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
+  const int64_t n = end - begin;
+  const int64_t max_chunks = (n + grain - 1) / grain;
+  const int threads = static_cast<int>(std::min<int64_t>(g_threads.load(std::memory_order_relaxed), max_chunks));
+  std::exception_ptr error;
+  std::mutex error_mutex;
+#pragma omp parallel num_threads(threads)
+  {
+    const int64_t team = omp_get_num_threads();
+    const int64_t chunk = (n + team - 1) / team;
+    const int64_t b = begin + omp_get_thread_num() * chunk;
+    const int64_t e = std::min(end, b + chunk);
+    if (b < e) {
+      try {
+        fn(b, e);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+#endif
+
+}  // namespace
+
+bool openmp_available() {
+#ifdef _OPENMP
+  return true;
+#else
+  return false;
+#endif
+}
+
+void start_intra_op(int threads, ParallelBackend backend) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!openmp_available()) backend = ParallelBackend::Native;
+  g_threads.store(threads, std::memory_order_relaxed);
+  g_backend.store(backend, std::memory_order_relaxed);
+  if (backend == ParallelBackend::Native && threads > 1) {
+    // Leaked on purpose: the plugin is never unloaded and kernels may run until process exit.
+    ThreadPool* old = g_pool.exchange(new ThreadPool(threads), std::memory_order_acq_rel);
+    if (old) old->stop();
+  }
+}
+
+void stop_intra_op() {
+  if (ThreadPool* pool = g_pool.load(std::memory_order_acquire)) pool->stop();
+}
+
+int intra_op_threads() { return g_threads.load(std::memory_order_relaxed); }
+
+ParallelBackend parallel_backend() { return g_backend.load(std::memory_order_relaxed); }
+
+bool in_parallel_region() {
+#ifdef _OPENMP
+  if (omp_in_parallel()) return true;
+#endif
+  return ThreadPool::in_worker();
+}
+
+void run_parallel(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
+#ifdef _OPENMP
+  if (g_backend.load(std::memory_order_relaxed) == ParallelBackend::OpenMP) {
+    run_openmp(begin, end, grain, fn);
+    return;
+  }
+#endif
+  ThreadPool* pool = g_pool.load(std::memory_order_acquire);
+  if (pool == nullptr) {
+    fn(begin, end);
+    return;
+  }
+  pool->run(begin, end, grain, fn);
+}
+
+}  // namespace ember_cpu
