@@ -45,21 +45,27 @@ void check_output(const OperatorEntry& op, const MetaResult& m, Device device, F
                 " can't be cast to the desired output type ", out.scalar_type());
 }
 
-// Geometry of one tensor argument as the kernel sees it.
-struct PreparedTensor {
-  Tensor tensor;  // the (possibly cast) tensor whose memory the kernel reads
+// Geometry of one tensor argument as the kernel sees it. Holds a reference to the caller's
+// tensor unless a dtype cast made a new one, so the common case costs no refcount traffic.
+struct BroadcastGeometry {
   DimVector sizes;
   DimVector strides;
-  bool broadcast = false;
+};
+struct PreparedTensor {
+  const Tensor* source = nullptr;
+  Tensor converted;
+  std::optional<BroadcastGeometry> geometry;  // set when the kernel sees a broadcast view
+  const Tensor& tensor() const { return converted.defined() ? converted : *source; }
+  bool defined() const { return source != nullptr; }
 };
 
 void set_view(ember_tensor_view& v, const Tensor& t, const PreparedTensor* prep) {
   TensorImpl* impl = t.impl();
   v.data = impl->data();
-  if (prep && prep->broadcast) {
-    v.sizes = prep->sizes.data();
-    v.strides = prep->strides.data();
-    v.ndim = static_cast<int32_t>(prep->sizes.size());
+  if (prep && prep->geometry) {
+    v.sizes = prep->geometry->sizes.data();
+    v.strides = prep->geometry->strides.data();
+    v.ndim = static_cast<int32_t>(prep->geometry->sizes.size());
   } else {
     v.sizes = impl->sizes().data();
     v.strides = impl->strides().data();
@@ -71,16 +77,16 @@ void set_view(ember_tensor_view& v, const Tensor& t, const PreparedTensor* prep)
 }
 
 void broadcast_geometry(PreparedTensor& p, IntArrayRef target) {
-  const Tensor& t = p.tensor;
+  const Tensor& t = p.tensor();
   if (t.sizes() == target) return;
-  p.broadcast = true;
+  BroadcastGeometry& g = p.geometry.emplace();
   size_t nd = target.size();
-  p.sizes.assign(target);
-  p.strides.assign(nd, 0);
+  g.sizes.assign(target);
+  g.strides.assign(nd, 0);
   int64_t offset = static_cast<int64_t>(nd) - t.dim();
   for (int64_t d = 0; d < t.dim(); ++d) {
     int64_t s = t.sizes()[d];
-    p.strides[static_cast<size_t>(d + offset)] = (s == 1 && target[static_cast<size_t>(d + offset)] != 1) ? 0 : t.strides()[d];
+    g.strides[static_cast<size_t>(d + offset)] = (s == 1 && target[static_cast<size_t>(d + offset)] != 1) ? 0 : t.strides()[d];
   }
 }
 
@@ -169,35 +175,42 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
     kernel_outs[i] = outs[i].scalar_type() == want ? outs[i] : new_tensor(m.outputs[i].sizes, want, device);
   }
 
-  // 4. Inputs: dtype casts and broadcasting.
-  PreparedTensor prepared[kMaxArgs];
-  std::vector<Tensor> cast_lists[4];
-  int list_count = 0;
-  std::vector<ember_tensor_view> list_views[4];
+  // 4. Inputs: dtype casts and broadcasting. prepared[] is indexed by tensor-argument ordinal.
+  constexpr int kMaxTensorArgs = 8;
+  PreparedTensor prepared[kMaxTensorArgs];
+  int8_t slot_of_arg[kMaxArgs];
+  std::vector<Tensor> cast_list;  // at most one Tensor[] argument per op (cat)
+  std::vector<ember_tensor_view> list_views;
   ScalarType kernel_dtype = m.compute_dtype;
   int tensor_index = 0;
   for (int i = 0; i < num_args; ++i) {
     const Arg& a = args[i];
-    const Tensor* t = nullptr;
-    if (a.kind == Arg::Kind::Tensor) t = static_cast<const Tensor*>(a.ptr);
-    if (a.kind == Arg::Kind::OptionalTensor) {
-      const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
-      if (o && o->defined()) t = &*o;
-    }
+    slot_of_arg[i] = -1;
     if (a.kind == Arg::Kind::Tensor || a.kind == Arg::Kind::OptionalTensor) {
+      const Tensor* t = nullptr;
+      if (a.kind == Arg::Kind::Tensor) {
+        t = static_cast<const Tensor*>(a.ptr);
+      } else {
+        const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
+        if (o && o->defined()) t = &*o;
+      }
       int bit = tensor_index++;
-      if (!t) continue;
+      EMBER_INTERNAL_ASSERT(bit < kMaxTensorArgs, "too many tensor arguments");
+      if (!t || !t->defined()) continue;
+      slot_of_arg[i] = static_cast<int8_t>(bit);
+      PreparedTensor& p = prepared[bit];
+      p.source = t;
       if (kernel_dtype == ScalarType::Undefined) kernel_dtype = t->scalar_type();
       bool keep = (m.keep_dtype_mask >> bit) & 1u;
-      prepared[i].tensor = (m.cast_inputs && !keep && t->scalar_type() != m.compute_dtype) ? t->to(m.compute_dtype) : *t;
-      if (m.broadcast_inputs && !((m.no_broadcast_mask >> bit) & 1u)) broadcast_geometry(prepared[i], m.outputs[0].sizes);
+      if (m.cast_inputs && !keep && t->scalar_type() != m.compute_dtype) p.converted = t->to(m.compute_dtype);
+      if (m.broadcast_inputs && !((m.no_broadcast_mask >> bit) & 1u)) broadcast_geometry(p, m.outputs[0].sizes);
     } else if (a.kind == Arg::Kind::TensorList) {
       tensor_index++;
-      EMBER_INTERNAL_ASSERT(list_count < 4, "too many tensor lists");
+      EMBER_INTERNAL_ASSERT(cast_list.empty(), "more than one tensor list");
       const TensorList& l = *static_cast<const TensorList*>(a.ptr);
-      auto& v = cast_lists[list_count++];
+      cast_list.reserve(l.size());
       for (const Tensor& e : l) {
-        v.push_back(m.cast_inputs && e.scalar_type() != m.compute_dtype ? e.to(m.compute_dtype) : e);
+        cast_list.push_back(m.cast_inputs && e.scalar_type() != m.compute_dtype ? e.to(m.compute_dtype) : e);
         if (kernel_dtype == ScalarType::Undefined) kernel_dtype = e.scalar_type();
       }
     }
@@ -209,7 +222,6 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
     EMBER_CHECK((k->c_dtypes >> static_cast<int>(kernel_dtype)) & 1u, NotImplementedError, "[", kernel_op.name(),
                 "] the ", k->provider, " kernel for ", device_type_name(dev), " does not support dtype ", kernel_dtype);
     ember_value values[kMaxArgs];
-    int list_used = 0;
     for (int i = 0; i < num_args; ++i) {
       const Arg& a = args[i];
       ember_value& v = values[i];
@@ -221,21 +233,20 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
           break;
         case Arg::Kind::Tensor:
         case Arg::Kind::OptionalTensor:
-          if (prepared[i].tensor.defined()) {
+          if (slot_of_arg[i] >= 0) {
+            const PreparedTensor& p = prepared[slot_of_arg[i]];
             v.tag = EMBER_VALUE_TENSOR;
-            set_view(v.u.tensor, prepared[i].tensor, &prepared[i]);
+            set_view(v.u.tensor, p.tensor(), &p);
           } else {
             v.tag = EMBER_VALUE_NONE;
           }
           break;
         case Arg::Kind::TensorList: {
-          auto& src = cast_lists[list_used];
-          auto& views = list_views[list_used++];
-          views.resize(src.size());
-          for (size_t j = 0; j < src.size(); ++j) set_view(views[j], src[j], nullptr);
+          list_views.resize(cast_list.size());
+          for (size_t j = 0; j < cast_list.size(); ++j) set_view(list_views[j], cast_list[j], nullptr);
           v.tag = EMBER_VALUE_TENSOR_LIST;
-          v.u.tensor_list.data = views.data();
-          v.u.tensor_list.size = static_cast<int64_t>(views.size());
+          v.u.tensor_list.data = list_views.data();
+          v.u.tensor_list.size = static_cast<int64_t>(list_views.size());
           break;
         }
         case Arg::Kind::Scalar: scalar_value(v, *static_cast<const Scalar*>(a.ptr)); break;
@@ -319,23 +330,20 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
         case Arg::Kind::None: v.tag = EMBER_VALUE_NONE; break;
       }
     }
-    call_plugin_c_kernel(*k, values, num_args, [&] {
-      return plugin_kernel_context(kernel_op.schema(), k->provider, device_type_name(dev).c_str());
-    });
+    call_plugin_c_kernel(*k, values, num_args, kernel_op.schema(), dev);
   } else {
     // A C++ or boxed kernel (registered through ember::Library): hand it broadcast views.
     Stack stack;
     stack.reserve(static_cast<size_t>(num_args));
-    int list_used = 0;
     for (int i = 0; i < num_args; ++i) {
       const Arg& a = args[i];
       if (a.kind == Arg::Kind::Output) {
         stack.emplace_back(kernel_outs[a.index]);
-      } else if ((a.kind == Arg::Kind::Tensor || a.kind == Arg::Kind::OptionalTensor) && prepared[i].tensor.defined()) {
-        const PreparedTensor& p = prepared[i];
-        stack.emplace_back(p.broadcast ? p.tensor.expand(p.sizes) : p.tensor);
+      } else if ((a.kind == Arg::Kind::Tensor || a.kind == Arg::Kind::OptionalTensor) && slot_of_arg[i] >= 0) {
+        const PreparedTensor& p = prepared[slot_of_arg[i]];
+        stack.emplace_back(p.geometry ? p.tensor().expand(p.geometry->sizes) : p.tensor());
       } else if (a.kind == Arg::Kind::TensorList) {
-        stack.emplace_back(cast_lists[list_used++]);
+        stack.emplace_back(cast_list);
       } else {
         stack.push_back(arg_to_ivalue(a, kernel_outs, nullptr));
       }

@@ -234,13 +234,10 @@ std::string plugin_kernel_schema_problem(const FunctionSchema& schema) {
   return "";
 }
 
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
-                          const std::string& context) {
-  call_plugin_c_kernel(kernel, args, num_args, [&] { return context; });
-}
-
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
-                          const std::function<std::string()>& context) {
+namespace {
+template <typename Context>
+void call_plugin_c_kernel_impl(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                               const Context& context) {
   ember_status* status = nullptr;
   try {
     status = kernel.c_kernel(kernel.c_ctx, args, num_args);
@@ -251,6 +248,19 @@ void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args,
     EMBER_FAIL(PluginError, context(), " threw a C++ exception (a bug in plugin '", kernel.provider, "')");
   }
   if (EMBER_UNLIKELY(status != nullptr)) throw_if_error(status, context().c_str());
+}
+}  // namespace
+
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const std::string& context) {
+  call_plugin_c_kernel_impl(kernel, args, num_args, [&] { return context; });
+}
+
+void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+                          const FunctionSchema& schema, DeviceTypeId device) {
+  call_plugin_c_kernel_impl(kernel, args, num_args, [&] {
+    return plugin_kernel_context(schema, kernel.provider, device_type_name(device).c_str());
+  });
 }
 
 std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name) {

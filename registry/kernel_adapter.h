@@ -48,9 +48,10 @@ std::string plugin_kernel_schema_problem(const FunctionSchema& schema);
 // the ember_value array themselves (the structured-kernel runtime).
 void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
                           const std::string& context);
-// The same, building the context only when something went wrong (the structured fast path).
+// The same, building the context ("[op] the <provider> kernel for <device>") only when something
+// went wrong: the structured-kernel fast path pays nothing for the message.
 void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
-                          const std::function<std::string()>& context);
+                          const FunctionSchema& schema, DeviceTypeId device);
 // That context: "[<op full name>] the <provider> kernel for <device type>".
 std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name);
 

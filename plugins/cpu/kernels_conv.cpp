@@ -79,9 +79,8 @@ PrimitiveCache<OnednnConv>& conv_cache() {
 
 void conv_onednn(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out) {
   using dnnl::memory;
-  const int threads = onednn_threads_for(2.0 * s.n * s.o * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw);
-  use_onednn_threads(threads);
-  const PrimitiveKey key = {threads, s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.sh, s.sw,
+  const OnednnThreads team(2.0 * s.n * s.o * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw);
+  const PrimitiveKey key = {team.threads(), s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.oh, s.ow, s.sh, s.sw,
                             s.ph, s.pw, s.dh, s.dw, s.groups, bias != nullptr};
   auto prim = conv_cache().get_or_create(key, [&] {
     OnednnConv p;

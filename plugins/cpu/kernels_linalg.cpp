@@ -97,9 +97,8 @@ int64_t double_bits(double v) {
 void matmul_onednn(Matrices<float> a, Matrices<float> b, float* c, bool batched, int64_t batches, int64_t m, int64_t k,
                    int64_t n, double alpha, double beta) {
   using dnnl::memory;
-  const int threads = onednn_threads_for(2.0 * batches * m * n * k);
-  use_onednn_threads(threads);
-  const PrimitiveKey key = {threads, batched, batches, m, k, n, a.batch_stride, a.row_stride, a.col_stride, b.batch_stride,
+  const OnednnThreads team(2.0 * batches * m * n * k);
+  const PrimitiveKey key = {team.threads(), batched, batches, m, k, n, a.batch_stride, a.row_stride, a.col_stride, b.batch_stride,
                             b.row_stride, b.col_stride, double_bits(alpha), double_bits(beta)};
   auto prim = matmul_cache().get_or_create(key, [&] {
     OnednnMatmul p;

@@ -23,18 +23,24 @@ dnnl::stream& onednn_stream() {
   return stream;
 }
 
-int onednn_threads_for(double flops) {
-  const double wanted = flops / (1 << 20);
-  return static_cast<int>(std::max(1.0, std::min(wanted, static_cast<double>(intra_op_threads()))));
-}
-
-void use_onednn_threads(int threads) {
+namespace {
+void apply_openmp_threads(int threads) {
   thread_local int current = -1;
   if (threads == current) return;
 #if DNNL_CPU_RUNTIME == DNNL_RUNTIME_OMP
   if (omp_set_num_threads) omp_set_num_threads(threads);
 #endif
   current = threads;
+}
+}  // namespace
+
+OnednnThreads::OnednnThreads(double flops) {
+  const double wanted = std::min(flops / (1 << 20), static_cast<double>(intra_op_threads()));
+  if (wanted >= 2) {
+    claim_.emplace();
+    if (claim_->owned()) threads_ = static_cast<int>(wanted);
+  }
+  apply_openmp_threads(threads_);
 }
 
 }  // namespace ember_cpu

@@ -12,9 +12,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <dnnl.hpp>
+
+#include "parallel.h"
 
 namespace ember_cpu {
 
@@ -22,13 +25,22 @@ dnnl::engine& onednn_engine();
 // The calling thread's stream.
 dnnl::stream& onednn_stream();
 
-// How many OpenMP threads a primitive of `flops` work should use: small products lose more to
-// waking a team than they gain (measured on 16 cores: a 64^3 matmul takes 4.6 us on one thread,
-// 7.3 us on 16), so about one thread per MFLOP, up to the intra-op thread count.
-int onednn_threads_for(double flops);
-// Sets the calling thread's OpenMP team size for the next primitive creation and execution
-// (OpenMP keeps it per thread). Part of every cache key, since oneDNN may plan for it.
-void use_onednn_threads(int threads);
+// The OpenMP team size for one primitive of `flops` work, held for the object's lifetime:
+// small products lose more to waking a team than they gain (measured on 16 cores: a 64^3
+// matmul takes 4.6 us on one thread, 7.3 us on 16), so about one thread per MFLOP, up to the
+// intra-op thread count; and one thread when another application thread holds the team
+// (TeamClaim, parallel.h). Applied to the calling thread's OpenMP state (OpenMP keeps the team
+// size per thread) before the primitive is created and executed; part of every cache key,
+// since oneDNN may plan its work split for it.
+class OnednnThreads {
+ public:
+  explicit OnednnThreads(double flops);
+  int threads() const { return threads_; }
+
+ private:
+  std::optional<TeamClaim> claim_;
+  int threads_ = 1;
+};
 
 using PrimitiveKey = std::vector<int64_t>;
 

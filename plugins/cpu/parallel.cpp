@@ -20,9 +20,27 @@ namespace {
 std::atomic<int> g_threads{1};
 std::atomic<ParallelBackend> g_backend{ParallelBackend::Native};
 std::atomic<ThreadPool*> g_pool{nullptr};
+// Set while some application thread runs a multi-threaded region (ours or oneDNN's).
+std::atomic<bool> g_team_busy{false};
+
+}  // namespace
+
+TeamClaim::TeamClaim() : owned_(!g_team_busy.exchange(true, std::memory_order_acquire)) {}
+TeamClaim::~TeamClaim() {
+  if (owned_) g_team_busy.store(false, std::memory_order_release);
+}
+
+namespace {
 
 #ifdef _OPENMP
 void run_openmp(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
+  TeamClaim claim;
+  if (!claim.owned()) {
+    // Another application thread has the team: one OpenMP team per caller would put
+    // callers x threads runnable threads on the cores, so this call stays on its own thread.
+    fn(begin, end);
+    return;
+  }
   const int64_t n = end - begin;
   const int64_t max_chunks = (n + grain - 1) / grain;
   const int threads = static_cast<int>(std::min<int64_t>(g_threads.load(std::memory_order_relaxed), max_chunks));

@@ -134,14 +134,18 @@ std::vector<double> random_outputs(const LoadedPlugin& plugin, bool transposed_l
 TEST(CpuRandom, SameValuesForAnyThreadCountAndLayout) {
   LoadedPlugin one_thread(cpu_plugin_path(), 1, {}, /*private_copy=*/true);
   LoadedPlugin four_threads(cpu_plugin_path(), 4, {}, /*private_copy=*/true);
+  LoadedPlugin native_pool(cpu_plugin_path(), 3, {{"thread_pool", "native"}}, /*private_copy=*/true);
   ASSERT_TRUE(one_thread.loaded()) << one_thread.error();
   ASSERT_TRUE(four_threads.loaded()) << four_threads.error();
+  ASSERT_TRUE(native_pool.loaded()) << native_pool.error();
   std::vector<double> a = random_outputs(one_thread, false);
   std::vector<double> b = random_outputs(four_threads, false);
   std::vector<double> c = random_outputs(four_threads, true);
+  std::vector<double> d = random_outputs(native_pool, false);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_TRUE(a == b) << "results depend on the thread count";
   EXPECT_TRUE(a == c) << "results depend on the memory layout";
+  EXPECT_TRUE(a == d) << "results depend on the thread pool";
 }
 
 TEST(CpuRandom, RangesAndMoments) {
@@ -184,9 +188,12 @@ TEST(CpuRandom, RangesAndMoments) {
   EXPECT_NE(u.to_doubles(), u2.to_doubles());
 }
 
-// Many application threads calling into the pool at once: no deadlock, correct results.
-TEST(CpuThreads, ConcurrentCallersShareThePool) {
-  LoadedPlugin plugin(cpu_plugin_path(), 4, {}, /*private_copy=*/true);
+// Many application threads calling into the pool at once: no deadlock, correct results, with
+// either parallel_for backend.
+class CpuThreads : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CpuThreads, ConcurrentCallersShareThePool) {
+  LoadedPlugin plugin(cpu_plugin_path(), 4, {{"thread_pool", GetParam()}}, /*private_copy=*/true);
   ASSERT_TRUE(plugin.loaded()) << plugin.error();
   std::vector<std::thread> threads;
   std::vector<int> failures(8, 0);
@@ -203,6 +210,14 @@ TEST(CpuThreads, ConcurrentCallersShareThePool) {
   }
   for (std::thread& th : threads) th.join();
   for (int t = 0; t < 8; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CpuThreads, ::testing::Values("openmp", "native"));
+
+TEST(CpuThreadsOption, RejectsUnknownPool) {
+  LoadedPlugin plugin(cpu_plugin_path(), 2, {{"thread_pool", "tbb"}}, /*private_copy=*/true);
+  EXPECT_FALSE(plugin.loaded());
+  EXPECT_NE(plugin.error().find("expected openmp or native, got 'tbb'"), std::string::npos) << plugin.error();
 }
 
 }  // namespace
