@@ -6,6 +6,7 @@
 // Thread-safety: as TensorImpl. Handles themselves may be copied across threads freely.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -89,6 +90,11 @@ class EMBER_API Tensor {
                 bool create_graph = false) const;
   void retain_grad() const;
   bool retains_grad() const;
+  // Runs hook on this tensor's gradient during backward; a defined result replaces the gradient.
+  // Returns the hook's index.
+  size_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // Leaves only: runs after the gradient was accumulated into grad() (DDP uses this).
+  void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 
 #include "generated/tensor_methods.h"
 

@@ -1,0 +1,49 @@
+// AutogradMeta: autograd's per-tensor state, owned by the TensorImpl (core only sees the
+// AutogradMetaInterface pointer). And the helpers generated autograd kernels use to read and
+// write it. Not synchronized: like the rest of a tensor's metadata, set up by one thread.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "autograd/node.h"
+
+namespace ember {
+namespace autograd {
+
+struct AutogradMeta : AutogradMetaInterface {
+  Tensor grad;
+  std::shared_ptr<Node> grad_fn;
+  std::weak_ptr<Node> grad_accumulator;  // leaves: their AccumulateGrad, created on demand
+  uint32_t output_nr = 0;
+  bool requires_grad = false;  // leaves only; non-leaves require grad through grad_fn
+  bool retains_grad = false;
+  // Views made by view ops while autograd was recording: in-place ops on them are refused.
+  bool is_view = false;
+  std::vector<TensorHook> hooks;  // leaves: run before accumulation
+  std::vector<std::function<void(const Tensor&)>> post_accumulate_hooks;
+};
+
+// The tensor's meta, or null.
+AutogradMeta* get_meta(const Tensor& t);
+// The tensor's meta, created if missing.
+AutogradMeta& materialize_meta(const Tensor& t);
+
+EMBER_API bool requires_grad(const Tensor& t);
+// Tensor-level inputs to a node: the edge a gradient for t must flow along (grad_fn, or the
+// leaf's AccumulateGrad); an invalid edge when t does not require grad.
+EMBER_API Edge gradient_edge(const Tensor& t);
+EMBER_API std::vector<Edge> collect_next_edges(std::initializer_list<const Tensor*> tensors);
+EMBER_API std::vector<Edge> collect_next_edges(TensorList tensors);
+// Makes node the grad_fn of a forward output, at the next output index.
+EMBER_API void set_history(const Tensor& output, const std::shared_ptr<Node>& node);
+// For in-place ops: self's history moves to node (after the checks PyTorch makes).
+EMBER_API void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const char* op);
+// Checks made before an in-place op records: leaves that require grad and views of them.
+EMBER_API void check_inplace(const Tensor& self, const char* op);
+EMBER_API void mark_view(const Tensor& view);
+EMBER_API bool any_requires_grad(std::initializer_list<const Tensor*> tensors);
+EMBER_API bool any_requires_grad(TensorList tensors);
+
+}  // namespace autograd
+}  // namespace ember
