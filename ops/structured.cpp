@@ -176,8 +176,18 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
   }
 
   // 4. Inputs: dtype casts and broadcasting. prepared[] is indexed by tensor-argument ordinal.
+  // Constructed lazily: most calls have two or three tensors, and the slots cost to build.
   constexpr int kMaxTensorArgs = 8;
-  PreparedTensor prepared[kMaxTensorArgs];
+  alignas(PreparedTensor) unsigned char prepared_storage[kMaxTensorArgs * sizeof(PreparedTensor)];
+  PreparedTensor* prepared = reinterpret_cast<PreparedTensor*>(prepared_storage);
+  int prepared_count = 0;
+  struct DestroyPrepared {
+    PreparedTensor* p;
+    int* n;
+    ~DestroyPrepared() {
+      for (int i = 0; i < *n; ++i) p[i].~PreparedTensor();
+    }
+  } destroy_prepared{prepared, &prepared_count};
   int8_t slot_of_arg[kMaxArgs];
   std::vector<Tensor> cast_list;  // at most one Tensor[] argument per op (cat)
   std::vector<ember_tensor_view> list_views;
@@ -195,10 +205,11 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
         if (o && o->defined()) t = &*o;
       }
       int bit = tensor_index++;
-      EMBER_INTERNAL_ASSERT(bit < kMaxTensorArgs, "too many tensor arguments");
       if (!t || !t->defined()) continue;
-      slot_of_arg[i] = static_cast<int8_t>(bit);
-      PreparedTensor& p = prepared[bit];
+      EMBER_INTERNAL_ASSERT(prepared_count < kMaxTensorArgs, "too many tensor arguments");
+      slot_of_arg[i] = static_cast<int8_t>(prepared_count);
+      PreparedTensor& p = *new (&prepared[prepared_count]) PreparedTensor();
+      ++prepared_count;
       p.source = t;
       if (kernel_dtype == ScalarType::Undefined) kernel_dtype = t->scalar_type();
       bool keep = (m.keep_dtype_mask >> bit) & 1u;

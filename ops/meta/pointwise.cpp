@@ -95,7 +95,30 @@ MetaResult pointwise(std::initializer_list<const Tensor*> inputs, ScalarType com
 ScalarType to_float(ScalarType t) { return is_floating_point(t) ? t : default_dtype(); }
 }  // namespace
 
+// The common case of a binary op: same dtype, same shape, same device, no wrapped numbers. It
+// needs none of the promotion or broadcasting machinery.
+bool same_geometry_and_dtype(const Tensor& a, const Tensor& b) {
+  const TensorImpl* x = a.impl();
+  const TensorImpl* y = b.impl();
+  return x->dtype() == y->dtype() && x->device() == y->device() && !x->is_wrapped_number() &&
+         !y->is_wrapped_number() && x->sizes() == y->sizes();
+}
+
+MetaResult simple_binary(const Tensor& self, ScalarType out, const char* op) {
+  MetaResult m;
+  m.op_name = op;
+  m.device = self.device();
+  m.outputs[0].sizes.assign(self.sizes());
+  m.outputs[0].dtype = out;
+  m.compute_dtype = self.scalar_type();
+  m.cast_inputs = true;
+  m.broadcast_inputs = true;
+  return m;
+}
+
 MetaResult binary_op(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  if (same_geometry_and_dtype(self, other) && is_floating_point(self.scalar_type()))
+    return simple_binary(self, self.scalar_type(), "add");
   ScalarType t = result_type({&self, &other});
   EMBER_CHECK(!(is_integral(t, true) && alpha.is_floating_point()), TypeError,
               "For integral input tensors, argument alpha must not be a floating point number.");
@@ -104,6 +127,7 @@ MetaResult binary_op(const Tensor& self, const Tensor& other, const Scalar& alph
   return pointwise({&self, &other}, t, t, "add");
 }
 MetaResult binary_op(const Tensor& self, const Tensor& other) {
+  if (same_geometry_and_dtype(self, other)) return simple_binary(self, self.scalar_type(), "binary op");
   ScalarType t = result_type({&self, &other});
   return pointwise({&self, &other}, t, t, "binary op");
 }
@@ -119,6 +143,7 @@ MetaResult div_op(const Tensor& self, const Tensor& other, const std::optional<s
   return pointwise({&self, &other}, t, t, "div");
 }
 MetaResult comparison_op(const Tensor& self, const Tensor& other) {
+  if (same_geometry_and_dtype(self, other)) return simple_binary(self, kBool, "comparison");
   ScalarType t = result_type({&self, &other});
   return pointwise({&self, &other}, t, kBool, "comparison");
 }
