@@ -1,7 +1,10 @@
-// Tensor's autograd methods: requires_grad, grad, grad_fn, backward, hooks.
+// Tensor's autograd methods: requires_grad, grad, grad_fn, backward, hooks; the kernels of
+// detach / detach_ (ops.yaml), and the grad_fn / requires_grad suffix of tensor printing.
 #include "autograd/autograd_meta.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
+#include "generated/native_functions.h"
+#include "ops/tensor_factory.h"
 
 namespace ember {
 
@@ -96,5 +99,47 @@ void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&
               "post accumulate grad hooks cannot be registered on non-leaf tensors");
   materialize_meta(*this).post_accumulate_hooks.push_back(std::move(hook));
 }
+
+// ---- detach ------------------------------------------------------------------------------------
+
+namespace native {
+
+// A new TensorImpl over the same storage: no autograd metadata, no Autograd key.
+Tensor detach(const Tensor& self) { return make_view(self, self.sizes(), self.strides(), self.storage_offset()); }
+
+Tensor detach_(const Tensor& self) {
+  AutogradMeta* m = get_meta(self);
+  if (!m) return self;
+  EMBER_CHECK(!(m->is_view && autograd::requires_grad(self)), RuntimeError,
+              "[detach_] Can't detach views in-place. Use detach() instead.");
+  m->grad_fn.reset();
+  m->output_nr = 0;
+  m->requires_grad = false;
+  m->retains_grad = false;
+  self.impl()->remove_key(FunctionalityKey::Autograd);
+  return self;
+}
+
+}  // namespace native
+
+// ---- printing -----------------------------------------------------------------------------------
+
+std::function<std::string(const Tensor&)>& tensor_repr_autograd_suffix();  // core/printing.cpp
+
+namespace {
+// PyTorch's repr: grad_fn=<MulBackward0> for results of recorded ops, requires_grad=True for
+// leaves that require grad.
+std::string autograd_suffix(const Tensor& t) {
+  AutogradMeta* m = get_meta(t);
+  if (!m) return "";
+  if (m->grad_fn) return "grad_fn=<" + m->grad_fn->name() + ">";
+  if (m->requires_grad) return "requires_grad=True";
+  return "";
+}
+const bool kAutogradSuffixInstalled = [] {
+  tensor_repr_autograd_suffix() = &autograd_suffix;
+  return true;
+}();
+}  // namespace
 
 }  // namespace ember

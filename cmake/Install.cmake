@@ -1,5 +1,5 @@
 # Installation: `cmake --install build --prefix P` gives an SDK prefix for find_package(ember):
-#   P/lib/libember.so, P/lib/ember/plugins/libember_*.so, P/bin/ember,
+#   P/lib/libember.so, P/lib/ember/plugins/libember_*.so, P/bin/ember, P/bin/ember-conformance,
 #   P/include/ember/... (core headers, umbrella <ember/ember.h>), P/include/ember/plugin_abi.h,
 #   P/include/ember/sdk/... (plugin SDK), P/lib/cmake/ember/ (package config).
 include(GNUInstallDirs)
@@ -9,7 +9,7 @@ install(TARGETS ember ember_plugin_sdk EXPORT emberTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS ember_cpu LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plugins)
-install(TARGETS ember_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS ember_cli ember_conformance RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 foreach(dir core dispatcher registry ops autograd nn)
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/${dir}

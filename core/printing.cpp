@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "dispatcher/dispatcher.h"
 #include "generated/functions.h"
 
 namespace ember {
@@ -172,6 +173,8 @@ std::string body(const Tensor& t, int indent, bool summarize, const Formatter& f
 
 std::string Tensor::toString() const {
   if (!defined()) return "[ Tensor (undefined) ]";
+  // Reading values for display is not part of any computation: autograd records nothing.
+  ExcludeDispatchKeyGuard no_autograd(DispatchKeySet::functionality(FunctionalityKey::Autograd));
   const std::string prefix = "tensor(";
   int indent = static_cast<int>(prefix.size());
   std::vector<std::string> suffixes;

@@ -14,10 +14,13 @@
 
 #include <ember/plugin_abi.h>
 
+#include "core/export.h"
+
 namespace ember {
 
-// The table; it lives for the process, so plugins may keep the pointer.
-const ember_host_api* host_api();
+// The table; it lives for the process, so plugins may keep the pointer. Exported for the
+// conformance suite (tools/conformance), which calls plugin entry points with it directly.
+EMBER_API const ember_host_api* host_api();
 // Settings resolved from the configuration; set before plugins are loaded.
 void set_host_intra_op_threads(int32_t threads);
 

@@ -28,8 +28,23 @@ Tensor div(const Tensor& self, const Scalar& other, const std::optional<std::str
   return ember::div(self, wrap(other, self), rounding_mode);
 }
 
-Tensor pow(const Tensor& self, const Scalar& exponent) { return ember::pow(self, wrap(exponent, self)); }
-Tensor pow_(const Tensor& self, const Scalar& exponent) { return self.pow_(wrap(exponent, self)); }
+namespace {
+// PyTorch refuses a negative integer scalar exponent of an integer tensor (a tensor exponent
+// is allowed and gives 0, 1 or -1).
+void check_integer_power(const Tensor& self, const Scalar& exponent) {
+  EMBER_CHECK(!(is_integral(self.scalar_type(), true) && exponent.is_integral(false) && exponent.to_long() < 0), ValueError,
+              "[pow] Integers to negative integer powers are not allowed.");
+}
+}  // namespace
+
+Tensor pow(const Tensor& self, const Scalar& exponent) {
+  check_integer_power(self, exponent);
+  return ember::pow(self, wrap(exponent, self));
+}
+Tensor pow_(const Tensor& self, const Scalar& exponent) {
+  check_integer_power(self, exponent);
+  return self.pow_(wrap(exponent, self));
+}
 Tensor pow(const Scalar& self, const Tensor& exponent) { return ember::pow(wrap(self, exponent), exponent); }
 
 Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other) {

@@ -133,8 +133,9 @@ MetaResult masked_fill_op(const Tensor& self, const Tensor& mask, const Scalar&)
               " cannot be broadcast to self of shape ", self.sizes());
   MetaResult m = in_place(self, "masked_fill");
   m.device = common_device({&self, &mask}, "masked_fill");
+  // self reaches structured::run as output 0, not as a tensor input, so the mask bits count
+  // from mask: nothing to exclude.
   m.broadcast_inputs = true;
-  m.no_broadcast_mask = 1u;  // self is the output
   return m;
 }
 
@@ -145,8 +146,7 @@ MetaResult copy_op(const Tensor& self, const Tensor& src) {
   EMBER_CHECK(b.ref() == self.sizes(), ValueError, "[copy_] source of shape ", src.sizes(), " cannot be broadcast to ", self.sizes());
   EMBER_CHECK(self.device() == src.device(), ValueError, "[copy_] expected src on ", self.device(), ", got ", src.device());
   MetaResult m = in_place(self, "copy_");
-  m.broadcast_inputs = true;
-  m.no_broadcast_mask = 1u;
+  m.broadcast_inputs = true;  // src to self's shape (self is output 0, not a tensor input)
   m.compute_dtype = src.scalar_type();  // the kernel converts; its dtype mask is checked on src
   return m;
 }

@@ -135,8 +135,12 @@ MetaResult layer_norm_op(const Tensor& input, IntArrayRef normalized_shape, cons
   EMBER_CHECK(is_floating_point(input.scalar_type()), TypeError, "[layer_norm] expected a floating input, got ", input.scalar_type());
   bool ok = input.dim() >= nd;
   for (int64_t i = 0; ok && i < nd; ++i) ok = input.size(input.dim() - nd + i) == normalized_shape[static_cast<size_t>(i)];
-  EMBER_CHECK(ok, ValueError, "[layer_norm] Given normalized_shape=", normalized_shape, ", expected input with shape [*, ",
-              normalized_shape, "], but got input of size", input.sizes());
+  if (!ok) {
+    std::string dims;  // "[*, 3, 4]" as PyTorch prints it
+    for (int64_t v : normalized_shape) dims += ", " + std::to_string(v);
+    EMBER_FAIL(ValueError, "[layer_norm] Given normalized_shape=", normalized_shape, ", expected input with shape [*", dims,
+               "], but got input of size", input.sizes());
+  }
   if (weight) EMBER_CHECK(weight->sizes() == normalized_shape, ValueError, "[layer_norm] Expected weight to be of same shape as normalized_shape, but got weight of shape ", weight->sizes());
   if (bias) EMBER_CHECK(bias->sizes() == normalized_shape, ValueError, "[layer_norm] Expected bias to be of same shape as normalized_shape, but got bias of shape ", bias->sizes());
   MetaResult m = single_output(common_device({&input}, "layer_norm"), DimVector(input.sizes()), input.scalar_type(), "layer_norm");
@@ -153,7 +157,9 @@ MetaResult layer_norm_op(const Tensor& input, IntArrayRef normalized_shape, cons
 namespace {
 int64_t pooled_size(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dilation, bool ceil_mode) {
   int64_t num = in + 2 * pad - dilation * (k - 1) - 1 + (ceil_mode ? stride - 1 : 0);
-  int64_t out = num / stride + 1;
+  // Rounds toward negative infinity (PyTorch's div_rtn): a window larger than the padded input
+  // must give size 0, not 1.
+  int64_t out = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1;
   if (ceil_mode && (out - 1) * stride >= in + pad) --out;  // the last window must start inside the input
   return out;
 }

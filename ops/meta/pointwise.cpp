@@ -157,8 +157,18 @@ MetaResult where_op(const Tensor& condition, const Tensor& self, const Tensor& o
 }
 MetaResult clamp_op(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   EMBER_CHECK(min || max, ValueError, "torch.clamp: At least one of 'min' or 'max' must not be None");
-  EMBER_CHECK(self.scalar_type() != kBool, TypeError, "[clamp] is not supported for bool tensors");
+  // As PyTorch 1.13, the bounds take part in type promotion like Python numbers: an integer
+  // tensor clamped by a float bound gives the default float dtype, a bool one an int bound int64.
   ScalarType t = self.scalar_type();
+  if (!is_floating_point(t)) {
+    auto wrapped = [](const Scalar& s) { return s.is_floating_point() ? default_dtype() : s.type(); };
+    for (const auto* bound : {&min, &max}) {
+      if (!*bound) continue;
+      ScalarType w = wrapped(**bound);
+      if (is_floating_point(w) || t == kBool) t = promote_types(t, w);
+    }
+  }
+  EMBER_CHECK(t != kBool, TypeError, "[clamp] is not supported for bool tensors");
   return pointwise({&self}, t, t, "clamp");
 }
 MetaResult unary_op(const Tensor& self) { return pointwise({&self}, self.scalar_type(), self.scalar_type(), "unary op"); }

@@ -1,4 +1,4 @@
-// The "cpu" device type: 64-byte aligned host memory, memcpy copies, no queue to synchronize.
+// The "cpu" device type: 64-byte aligned host memory, memmove copies, no queue to synchronize.
 //
 // Stateless; every callback is thread-safe. Allocation failures come back as
 // EMBER_ERROR_OUT_OF_MEMORY statuses, never as exceptions across the boundary.

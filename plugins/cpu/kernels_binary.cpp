@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "cpu_plugin.h"
+#include "vector_math.h"
 #include "loops.h"
 
 namespace ember_cpu {

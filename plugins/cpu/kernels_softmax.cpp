@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "vector_math.h"
 #include "tensor_utils.h"
 
 namespace ember_cpu {

@@ -309,6 +309,48 @@ inline std::vector<double> broadcast_values(const std::vector<double>& vals, Int
   return out;
 }
 
+// For a reduction of `vals` (shape `shape`) over `dims` (empty: all dims; negative dims wrap):
+// the values of each output element's group, in row-major order of the output, and within a
+// group in row-major order of the reduced dims (so for one reduced dim, position = index).
+struct Groups {
+  std::vector<int64_t> out_shape;
+  std::vector<std::vector<double>> members;
+};
+inline Groups reduce_groups(const std::vector<double>& vals, IntArrayRef shape, std::vector<int64_t> dims, bool keepdim) {
+  int64_t nd = static_cast<int64_t>(shape.size());
+  std::vector<bool> reduced(shape.size(), dims.empty());
+  for (int64_t d : dims) reduced[static_cast<size_t>(d < 0 ? d + nd : d)] = true;
+  Groups g;
+  std::vector<int64_t> kept_sizes;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (!reduced[d]) {
+      g.out_shape.push_back(shape[d]);
+      kept_sizes.push_back(shape[d]);
+    } else if (keepdim) {
+      g.out_shape.push_back(1);
+    }
+  }
+  g.members.resize(static_cast<size_t>(numel_of(kept_sizes)));
+  std::vector<int64_t> idx(shape.size(), 0);
+  for (size_t i = 0; i < vals.size(); ++i) {
+    int64_t out = 0;
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (!reduced[d]) out = out * shape[d] + idx[d];
+    g.members[static_cast<size_t>(out)].push_back(vals[i]);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return g;
+}
+// Applies f to every group.
+inline std::vector<double> reduce_ref(const Groups& g, const std::function<double(const std::vector<double>&)>& f) {
+  std::vector<double> out;
+  for (const auto& m : g.members) out.push_back(f(m));
+  return out;
+}
+
 // ---- errors -----------------------------------------------------------------------------------
 
 // EXPECT_THROW_MSG(statement, ember::ValueError, "part of the message"): the statement throws

@@ -140,7 +140,7 @@ std::string emit_native_functions_h(const ApiPlan& plan) {
   return o.str();
 }
 
-std::vector<GeneratedFile> emit_all(const ApiPlan& plan) {
+std::vector<GeneratedFile> emit_all(const ApiPlan& plan, const AutogradPlan& autograd) {
   std::vector<GeneratedFile> files = {
       {"generated/functions.h", emit_functions_h(plan)},
       {"generated/tensor_methods.h", emit_tensor_methods_h(plan)},
@@ -152,7 +152,10 @@ std::vector<GeneratedFile> emit_all(const ApiPlan& plan) {
   files.push_back({"generated/structured_kernels.cpp", emit_structured_kernels_cpp(plan)});
   files.push_back({"generated/register_ops.cpp", emit_register_ops_cpp(plan)});
   files.push_back({"generated/op_info.h", emit_op_info_h()});
-  files.push_back({"generated/op_info.cpp", emit_op_info_cpp(plan)});
+  files.push_back({"generated/op_info.cpp", emit_op_info_cpp(plan, autograd)});
+  for (int shard = 0; shard < kNumAutogradShards; ++shard)
+    files.push_back({"generated/autograd_kernels_" + std::to_string(shard) + ".cpp",
+                     emit_autograd_kernels_cpp(plan, autograd, shard)});
   files.push_back({"sdk/ember/sdk/ops.h", emit_sdk_ops_h(plan)});
   return files;
 }

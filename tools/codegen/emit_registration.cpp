@@ -36,6 +36,12 @@ std::string emit_register_ops_cpp(const ApiPlan& plan) {
   o << "// generated/structured_kernels.cpp\n";
   o << "void register_structured_wrappers(Dispatcher& d, const OperatorHandle* ops);\n";
   o << "}  // namespace detail\n";
+  o << "namespace autograd {\n";
+  o << "void register_autograd_fallback(Dispatcher& d);  // autograd/autograd_fallback.cpp\n";
+  o << "namespace generated {\n";
+  for (int shard = 0; shard < kNumAutogradShards; ++shard)
+    o << "void register_autograd_kernels_" << shard << "(Dispatcher& d, const OperatorHandle* ops);\n";
+  o << "}  // namespace generated\n}  // namespace autograd\n";
 
   o << "\n// Trampolines: the unboxed kernel convention (ctx, key set, arguments) over ember::native.\n";
   for (const OpApi& api : plan.ops) {
@@ -76,6 +82,11 @@ std::string emit_register_ops_cpp(const ApiPlan& plan) {
       << op.schema.name_with_overload() << "\n";
   }
   o << "\n  detail::register_structured_wrappers(d, ops.data());\n";
+  o << "\n  // Autograd: generated kernels (generated/autograd_kernels_N.cpp), and the boxed fallback for\n"
+       "  // every other op that is not Composite (autograd/autograd_fallback.cpp).\n";
+  for (int shard = 0; shard < kNumAutogradShards; ++shard)
+    o << "  autograd::generated::register_autograd_kernels_" << shard << "(d, ops.data());\n";
+  o << "  autograd::register_autograd_fallback(d);\n";
   o << "}\n\n}  // namespace ember\n";
   return o.str();
 }
@@ -97,6 +108,12 @@ std::string emit_op_info_h() {
        "  const char* doc;\n"
        "  const char* derivatives;          // \"self: grad; other: grad * alpha\", or \"\"\n"
        "  int yaml_line;\n"
+       "  // The op's Autograd-key kernel: \"formula\" (records backward_name, with this op's derivatives or\n"
+       "  // those its structured group shares), \"out\" (out= form of a differentiable op: refuses inputs\n"
+       "  // that require grad), \"passthrough\" (not differentiable), \"composite\" (differentiable through\n"
+       "  // its decomposition) or \"fallback\" (autograd's boxed fallback: NotImplementedBackward).\n"
+       "  const char* autograd;\n"
+       "  const char* backward_name;        // \"MulBackward0\" for \"formula\" ops, else \"\"\n"
        "};\n\n";
   o << "// Every ops.yaml entry, in file order.\n";
   o << "EMBER_API const OpInfo* op_infos();\n";
@@ -104,7 +121,7 @@ std::string emit_op_info_h() {
   return o.str();
 }
 
-std::string emit_op_info_cpp(const ApiPlan& plan) {
+std::string emit_op_info_cpp(const ApiPlan& plan, const AutogradPlan& autograd) {
   std::ostringstream o;
   o << banner("The table behind generated/op_info.h.");
   o << "#include \"generated/op_info.h\"\n\nnamespace ember {\n\n";
@@ -123,9 +140,14 @@ std::string emit_op_info_cpp(const ApiPlan& plan) {
       << cpp_string_literal(dispatch_kind_name(op.dispatch)) << ", " << cpp_string_literal(op.structured) << ", "
       << cpp_string_literal(op.delegate) << ", " << cpp_string_literal(join_words(op.tags, ",")) << ",\n";
     o << "     " << cpp_string_literal(op.doc) << ",\n";
-    o << "     " << cpp_string_literal(join_words(derivatives, "; ")) << ", " << op.line << "},\n";
+    const OpAutograd& ag = autograd.ops[static_cast<size_t>(op.index)];
+    std::string backward =
+        ag.kind == AutogradKind::Formula ? autograd.functions[static_cast<size_t>(ag.function)].display_name : "";
+    o << "     " << cpp_string_literal(join_words(derivatives, "; ")) << ", " << op.line << ",\n";
+    o << "     " << cpp_string_literal(autograd_kind_name(op, ag)) << ", " << cpp_string_literal(backward) << "},\n";
   }
-  if (plan.ops.empty()) o << "    {\"\", \"\", \"\", \"\", \"\", \"\", \"\", \"\", \"\", 0},  // placeholder: no ops\n";
+  if (plan.ops.empty())
+    o << "    {\"\", \"\", \"\", \"\", \"\", \"\", \"\", \"\", \"\", 0, \"\", \"\"},  // placeholder: no ops\n";
   o << "};\n\n";
   o << "const OpInfo* op_infos() { return kOpInfos; }\n";
   o << "size_t num_op_infos() { return " << plan.ops.size() << "; }\n";

@@ -1,7 +1,8 @@
 # The files ember_codegen writes, for the top-level CMakeLists.txt.
 #
 # Set EMBER_GEN_DIR (e.g. ${CMAKE_BINARY_DIR}/gen) before including this file. Keep the lists in
-# step with emit_all() in tools/codegen/emit_api_headers.cpp (kNumFunctionShards = 4).
+# step with emit_all() in tools/codegen/emit_api_headers.cpp (kNumFunctionShards = 4,
+# kNumAutogradShards = 4).
 #
 #   EMBER_GENERATED_SOURCES       .cpp files compiled into libember
 #   EMBER_GENERATED_HEADERS       generated/*.h (include dir: ${EMBER_GEN_DIR})
@@ -22,6 +23,10 @@ set(EMBER_GENERATED_SOURCES
   ${EMBER_GEN_DIR}/generated/structured_kernels.cpp
   ${EMBER_GEN_DIR}/generated/register_ops.cpp
   ${EMBER_GEN_DIR}/generated/op_info.cpp
+  ${EMBER_GEN_DIR}/generated/autograd_kernels_0.cpp
+  ${EMBER_GEN_DIR}/generated/autograd_kernels_1.cpp
+  ${EMBER_GEN_DIR}/generated/autograd_kernels_2.cpp
+  ${EMBER_GEN_DIR}/generated/autograd_kernels_3.cpp
 )
 set(EMBER_GENERATED_HEADERS
   ${EMBER_GEN_DIR}/generated/functions.h

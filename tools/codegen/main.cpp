@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "tools/codegen/api_plan.h"
+#include "tools/codegen/autograd_plan.h"
 #include "tools/codegen/emitters.h"
 #include "tools/codegen/ops_loader.h"
 
@@ -67,9 +68,14 @@ int main(int argc, char** argv) {
   LoadedOps loaded = read_ops_yaml(ops_path);
   if (loaded.errors.empty()) validate_ops(loaded);
   ApiPlan plan;
+  AutogradPlan autograd;
   if (loaded.errors.empty()) {
     plan = plan_api(loaded.ops);
     loaded.errors.insert(loaded.errors.end(), plan.errors.begin(), plan.errors.end());
+  }
+  if (loaded.errors.empty()) {
+    autograd = plan_autograd(plan);
+    loaded.errors.insert(loaded.errors.end(), autograd.errors.begin(), autograd.errors.end());
   }
   if (!loaded.errors.empty()) {
     std::string file = fs::path(ops_path).filename().string();
@@ -83,7 +89,7 @@ int main(int argc, char** argv) {
   }
 
   int written = 0;
-  for (const GeneratedFile& f : emit_all(plan)) {
+  for (const GeneratedFile& f : emit_all(plan, autograd)) {
     bool changed = false;
     if (!write_if_changed(fs::path(out_dir) / f.path, f.content, changed)) {
       std::cerr << "ember_codegen: cannot write " << (fs::path(out_dir) / f.path).string() << "\n";

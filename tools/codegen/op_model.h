@@ -26,6 +26,9 @@ struct OpDef {
   std::string delegate;     // structured_delegate as written: "add.out"
   int delegate_index = -1;  // the op structured_delegate names (resolved by the loader)
   std::vector<std::pair<std::string, std::string>> derivatives;  // input -> formula, in order
+  int derivatives_line = 0;
+  std::string backward_name;  // the backward node's name when it is not the default (autograd_plan.h)
+  int backward_name_line = 0;
   std::vector<std::string> tags;
   std::string doc;
   std::string unique_name;  // see unique_op_name()

@@ -16,8 +16,9 @@ namespace codegen {
 
 namespace {
 
-const std::vector<std::string> kAllowedFields = {"func", "variants", "dispatch", "structured",
-                                                 "structured_delegate", "derivatives", "tags", "doc"};
+const std::vector<std::string> kAllowedFields = {"func",        "variants",      "dispatch", "structured",
+                                                 "structured_delegate", "derivatives", "backward_name", "tags",
+                                                 "doc"};
 const std::vector<std::string> kAllowedTags = {"pointwise", "reduction", "view", "inplace",
                                                "factory", "nondeterministic_seeded", "core"};
 
@@ -92,6 +93,7 @@ class EntryReader {
     const YAML::Node* structured = field("structured");
     const YAML::Node* delegate = field("structured_delegate");
     const YAML::Node* derivatives = field("derivatives");
+    const YAML::Node* backward_name = field("backward_name");
     const YAML::Node* tags = field("tags");
     const YAML::Node* doc = field("doc");
     if (!func) {
@@ -121,7 +123,14 @@ class EntryReader {
       else
         op.delegate = trim(delegate->Scalar());
     }
-    if (derivatives) read_derivatives(*derivatives, op);
+    if (derivatives) {
+      op.derivatives_line = line_of(*derivatives);
+      read_derivatives(*derivatives, op);
+    }
+    if (backward_name) {
+      op.backward_name_line = line_of(*backward_name);
+      read_identifier(*backward_name, "backward_name", op.backward_name_line, op.backward_name);
+    }
     if (tags) {
       for (const Word& w : words(*tags, "tags")) {
         if (std::find(kAllowedTags.begin(), kAllowedTags.end(), w.text) == kAllowedTags.end())

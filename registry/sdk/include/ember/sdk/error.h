@@ -19,10 +19,12 @@
 #define EMBER_SDK_LIKELY(x) __builtin_expect(!!(x), 1)
 #define EMBER_SDK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define EMBER_SDK_COLD __attribute__((cold, noinline))
+#define EMBER_SDK_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define EMBER_SDK_LIKELY(x) (x)
 #define EMBER_SDK_UNLIKELY(x) (x)
 #define EMBER_SDK_COLD
+#define EMBER_SDK_ALWAYS_INLINE inline
 #endif
 
 // Every SDK symbol is hidden: two plugins built against different SDK versions must never bind

@@ -225,7 +225,8 @@ class KernelArgs {
   KernelArgs(const ember_value* args, int32_t num_args) : args_(args), num_args_(num_args) {}
 
   int32_t size() const { return num_args_; }
-  const ember_value& raw(int i) const {
+  // Accessors are forced inline: a kernel's fixed cost is mostly argument decoding.
+  EMBER_SDK_ALWAYS_INLINE const ember_value& raw(int i) const {
     if (EMBER_SDK_UNLIKELY(i < 0 || i >= num_args_)) bad_index(i);
     return args_[i];
   }
@@ -294,7 +295,7 @@ class KernelArgs {
   }
 
  private:
-  const ember_value& expect(int i, int32_t tag) const {
+  EMBER_SDK_ALWAYS_INLINE const ember_value& expect(int i, int32_t tag) const {
     const ember_value& v = raw(i);
     if (EMBER_SDK_UNLIKELY(v.tag != tag)) bad_tag(i, value_tag_name(tag), v.tag);
     return v;

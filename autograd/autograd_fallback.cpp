@@ -1,0 +1,92 @@
+// Autograd's boxed fallback: the Autograd-key kernel of every op that has neither a generated
+// kernel (ops.yaml `derivatives:`, factories, out= forms) nor a Composite decomposition, and
+// of operators defined at run time without register_backward (custom_function.h).
+//
+// It runs the op below Autograd and, when grad mode is on and an input requires grad, gives the
+// op's floating-point outputs a NotImplementedBackward, so that backward() through them raises
+// "the derivative for 'aten::x' is not implemented." while everything else keeps working.
+// Integer and bool outputs (comparisons, argmax, masks) are not differentiable and stay plain.
+#include "autograd/generated_support.h"
+
+namespace ember {
+namespace autograd {
+
+namespace {
+
+bool is_differentiable_value(const IValue& v) {
+  if (v.is_tensor()) {
+    const Tensor& t = v.to_tensor();
+    return t.defined() && is_floating_point(t.scalar_type());
+  }
+  if (v.is_tensor_list()) {
+    for (const Tensor& t : v.to_tensor_list())
+      if (t.defined() && is_floating_point(t.scalar_type())) return true;
+  }
+  return false;
+}
+
+void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack* stack) {
+  const FunctionSchema& s = op.schema();
+  const auto& args = s.arguments();
+  size_t base = stack->size() - args.size();
+  bool any_input_requires_grad = false;
+  std::vector<Edge> edges;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const IValue& v = (*stack)[base + i];
+    bool written = args[i].alias && args[i].alias->is_write;
+    if (v.is_tensor()) {
+      const Tensor& t = v.to_tensor();
+      if (written && !args[i].is_out() && t.defined()) check_inplace(t, s.name().c_str());
+      if (args[i].is_out()) continue;
+      any_input_requires_grad = any_input_requires_grad || (t.defined() && requires_grad(t));
+      edges.push_back(t.defined() ? gradient_edge(t) : Edge{});
+    } else if (v.is_tensor_list() && !args[i].is_out()) {
+      for (const Tensor& t : v.to_tensor_list()) {
+        any_input_requires_grad = any_input_requires_grad || requires_grad(t);
+        edges.push_back(gradient_edge(t));
+      }
+    }
+  }
+  const bool record = GradMode::is_enabled() && any_input_requires_grad;
+  if (record && s.is_out()) {
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i].is_out() && is_differentiable_value((*stack)[base + i])) throw_out_not_differentiable(s.name().c_str());
+  }
+  {
+    ExcludeDispatchKeyGuard guard(kAutogradKeySet);
+    op.redispatch_boxed(ks & kBelowAutograd, stack);
+  }
+  if (!record || s.is_out()) return;
+  size_t num_returns = s.returns().size();
+  size_t out_base = stack->size() - num_returns;
+  bool any_output = false;
+  for (size_t j = 0; j < num_returns; ++j) any_output = any_output || is_differentiable_value((*stack)[out_base + j]);
+  if (!any_output) return;
+  auto node = std::make_shared<NotImplementedBackward>(s.qualified_name());
+  node->set_next_edges(std::move(edges));
+  for (size_t j = 0; j < num_returns; ++j) {
+    const IValue& v = (*stack)[out_base + j];
+    if (v.is_tensor()) {
+      const Tensor& t = v.to_tensor();
+      bool inplace = s.aliased_argument_of_return(j) >= 0;
+      if (inplace && t.defined() && is_floating_point(t.scalar_type())) rebase_history(t, node, s.name().c_str());
+      else set_output_history(t, node);
+    } else if (v.is_tensor_list()) {
+      for (const Tensor& t : v.to_tensor_list()) set_output_history(t, node);
+    } else {
+      node->add_input_metadata(Tensor());
+    }
+  }
+}
+
+}  // namespace
+
+void register_autograd_fallback(Dispatcher& d) {
+  KernelFunction k;
+  k.boxed = &autograd_fallback;
+  k.provider = "autograd fallback";
+  d.register_fallback(DispatchTarget::key(FunctionalityKey::Autograd), k);
+}
+
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,140 @@
+// 2-d convolution (conv2d, _convolution, convolution and its out= form) against a naive float64
+// convolution: stride, padding, dilation, groups, bias, unbatched input, non-contiguous input;
+// and the shape errors PyTorch reports.
+#include <cmath>
+
+#include "support/ember_test_support.h"
+
+namespace ember_test {
+namespace {
+
+using namespace ember;
+
+EMBER_TESTED_OPS("convolution.out", "convolution", "_convolution", "conv2d");
+
+struct ConvSpec {
+  int64_t n, cin, h, w, cout, kh, kw;
+  int64_t sh, sw, ph, pw, dh, dw, groups;
+  bool bias;
+};
+
+// out[b, o, y, x] = bias[o] + sum_{c in group(o), i, j} in[b, c, y*sh - ph + i*dh, x*sw - pw + j*dw] * w[o, c', i, j]
+std::vector<double> conv_ref(const ConvSpec& s, const std::vector<double>& in, const std::vector<double>& w,
+                             const std::vector<double>& bias, std::vector<int64_t>* shape) {
+  int64_t oh = (s.h + 2 * s.ph - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  int64_t ow = (s.w + 2 * s.pw - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
+  *shape = {s.n, s.cout, oh, ow};
+  std::vector<double> out;
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t o = 0; o < s.cout; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          double acc = s.bias ? bias[static_cast<size_t>(o)] : 0.0;
+          int64_t g = o / cout_g;
+          for (int64_t c = 0; c < cin_g; ++c)
+            for (int64_t i = 0; i < s.kh; ++i)
+              for (int64_t j = 0; j < s.kw; ++j) {
+                int64_t iy = y * s.sh - s.ph + i * s.dh, ix = x * s.sw - s.pw + j * s.dw;
+                if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
+                int64_t ci = g * cin_g + c;
+                acc += in[static_cast<size_t>(((b * s.cin + ci) * s.h + iy) * s.w + ix)] *
+                       w[static_cast<size_t>(((o * cin_g + c) * s.kh + i) * s.kw + j)];
+              }
+          out.push_back(acc);
+        }
+  return out;
+}
+
+const ConvSpec kSpecs[] = {
+    // n cin h  w  cout kh kw  sh sw ph pw dh dw groups bias
+    {1, 1, 5, 5, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, false},
+    {2, 3, 7, 6, 4, 3, 2, 1, 1, 0, 0, 1, 1, 1, true},
+    {2, 2, 8, 9, 3, 3, 3, 2, 3, 0, 0, 1, 1, 1, true},   // stride
+    {1, 3, 5, 5, 2, 3, 3, 1, 1, 1, 2, 1, 1, 1, true},   // padding
+    {1, 2, 9, 8, 2, 3, 2, 1, 1, 0, 0, 2, 3, 1, false},  // dilation
+    {2, 4, 6, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2, true},   // groups
+    {1, 4, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, true},   // depthwise
+    {1, 2, 7, 6, 4, 3, 2, 2, 1, 1, 2, 2, 1, 2, false},  // everything at once (torch shape [1, 4, 3, 9])
+    {1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},   // 1x1 everything
+};
+
+TEST(Conv, Conv2dAgainstNaiveFloat64) {
+  int seed = 0;
+  for (const ConvSpec& s : kSpecs) {
+    for (ScalarType dt : {kFloat32, kFloat64}) {
+      SCOPED_TRACE("spec " + std::to_string(seed) + " " + dtype_str(dt));
+      std::vector<double> in = pseudo_random(s.n * s.cin * s.h * s.w, -1, 1, 100 + seed);
+      std::vector<double> w = pseudo_random(s.cout * (s.cin / s.groups) * s.kh * s.kw, -1, 1, 200 + seed);
+      std::vector<double> b = pseudo_random(s.cout, -1, 1, 300 + seed);
+      Tensor ti = make(in, {s.n, s.cin, s.h, s.w}, dt), tw = make(w, {s.cout, s.cin / s.groups, s.kh, s.kw}, dt);
+      std::optional<Tensor> tb;
+      if (s.bias) tb = make1d(b, dt);
+      std::vector<int64_t> shape;
+      std::vector<double> want = conv_ref(s, values(ti), values(tw), s.bias ? values(*tb) : b, &shape);
+      Tol tol = dt == kFloat32 ? Tol{1e-5, 1e-5} : Tol{1e-12, 1e-12};
+      Tensor r = ember::conv2d(ti, tw, tb, {s.sh, s.sw}, {s.ph, s.pw}, {s.dh, s.dw}, s.groups);
+      EXPECT_TRUE(matches(r, shape, dt, want, tol));
+      int64_t zero[2] = {0, 0};
+      Tensor r2 = ember::_convolution(ti, tw, tb, {s.sh, s.sw}, {s.ph, s.pw}, {s.dh, s.dw}, false, IntArrayRef(zero, 2),
+                                      s.groups, false, false, true, true);
+      EXPECT_TRUE(matches(r2, shape, dt, want, tol));
+      Tensor r3 = ember::convolution(ti, tw, tb, {s.sh, s.sw}, {s.ph, s.pw}, {s.dh, s.dw}, false, IntArrayRef(zero, 2), s.groups);
+      EXPECT_TRUE(matches(r3, shape, dt, want, tol));
+      Tensor out = ember::empty({1}, dt);
+      ember::convolution_out(out, ti, tw, tb, {s.sh, s.sw}, {s.ph, s.pw}, {s.dh, s.dw}, false, IntArrayRef(zero, 2), s.groups);
+      EXPECT_TRUE(matches(out, shape, dt, want, tol));
+    }
+    ++seed;
+  }
+}
+
+TEST(Conv, SingleIntArgumentsUnbatchedAndNonContiguous) {
+  ConvSpec s = {1, 2, 6, 6, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, true};
+  std::vector<double> in = pseudo_random(72, -1, 1, 7), w = pseudo_random(54, -1, 1, 8), b = {0.5, -0.5, 1};
+  Tensor ti = make(in, {1, 2, 6, 6}, kFloat64), tw = make(w, {3, 2, 3, 3}, kFloat64), tb = make1d(b, kFloat64);
+  std::vector<int64_t> shape;
+  std::vector<double> want = conv_ref(s, in, w, b, &shape);
+  // int[2] arguments given as one value apply to both dims.
+  EXPECT_TRUE(matches(ember::conv2d(ti, tw, tb, {2}, {1}, {1}), shape, kFloat64, want, Tol{1e-12, 1e-12}));
+  // Unbatched [C, H, W] input: torch.nn.functional.conv2d(ones(2, 5, 5), ones(1, 2, 3, 3)).shape -> [1, 3, 3].
+  Tensor unbatched = ember::conv2d(ti.select(0, 0), tw, tb, {2, 2}, {1, 1});
+  EXPECT_TRUE(matches(unbatched, {3, 3, 3}, kFloat64, want, Tol{1e-12, 1e-12}));
+  EXPECT_EQ(sizes_of(ember::conv2d(ember::ones({2, 5, 5}), ember::ones({1, 2, 3, 3}))), (std::vector<int64_t>{1, 3, 3}));
+  // Non-contiguous input: an NHWC buffer permuted to NCHW.
+  std::vector<double> nhwc(72);
+  for (int c = 0; c < 2; ++c)
+    for (int y = 0; y < 6; ++y)
+      for (int x = 0; x < 6; ++x) nhwc[static_cast<size_t>((y * 6 + x) * 2 + c)] = in[static_cast<size_t>((c * 6 + y) * 6 + x)];
+  Tensor permuted = make(nhwc, {1, 6, 6, 2}, kFloat64).permute({0, 3, 1, 2});
+  ASSERT_FALSE(permuted.is_contiguous());
+  EXPECT_TRUE(matches(ember::conv2d(permuted, tw, tb, {2, 2}, {1, 1}), shape, kFloat64, want, Tol{1e-12, 1e-12}));
+  // Hand-computed: ones(1, 1, 3, 3) with a ones(1, 1, 2, 2) kernel gives 4 everywhere.
+  EXPECT_TRUE(matches(ember::conv2d(ember::ones({1, 1, 3, 3}), ember::ones({1, 1, 2, 2})), {1, 1, 2, 2}, kFloat32, {4, 4, 4, 4}));
+}
+
+TEST(Conv, Errors) {
+  // PyTorch 1.13 messages.
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 3, 5, 5}), ember::ones({4, 2, 3, 3}), std::nullopt, {1}, {0}, {1}, 2),
+                   ValueError, "Given groups=2, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 4 channels, but got 3 channels instead");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 2, 2}), ember::ones({1, 2, 3, 3})), ValueError,
+                   "Kernel size can't be greater than actual input size");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 5, 5}), ember::ones({1, 2, 3, 3}), ember::ones({2})), ValueError,
+                   "Given weight of size [1, 2, 3, 3], expected bias to be 1-dimensional with 1 elements, but got bias of size [2] instead");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 5}), ember::ones({1, 2, 3})), ValueError, "expected a 4-D weight");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({2, 5}), ember::ones({1, 2, 3, 3})), ValueError,
+                   "Expected 3D (unbatched) or 4D (batched) input to conv2d");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 5, 5}), ember::ones({1, 2, 3, 3}), std::nullopt, {0}), ValueError,
+                   "stride and dilation must be positive");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 5, 5}), ember::ones({1, 2, 3, 3}, kFloat64)), TypeError,
+                   "expected both inputs to have the same dtype");
+  EXPECT_THROW_MSG(ember::conv2d(ember::ones({1, 2, 5, 5}), ember::ones({2, 2, 3, 3}), std::nullopt, {1}, {0}, {1}, 0),
+                   ValueError, "non-positive groups is not supported");
+  int64_t zero[2] = {0, 0};
+  EXPECT_THROW_MSG(ember::convolution(ember::ones({1, 2, 5, 5}), ember::ones({2, 2, 3, 3}), std::nullopt, {1, 1}, {0, 0},
+                                      {1, 1}, true, IntArrayRef(zero, 2), 1),
+                   NotImplementedError, "transposed convolution is not supported yet");
+}
+
+}  // namespace
+}  // namespace ember_test
