@@ -4,8 +4,8 @@
 namespace ember {
 
 namespace {
-thread_local bool t_grad_enabled = true;
-thread_local bool t_inference = false;
+thread_local bool t_grad_enabled EMBER_TLS_FAST = true;
+thread_local bool t_inference EMBER_TLS_FAST = false;
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }

@@ -9,6 +9,8 @@ install(TARGETS ember ember_plugin_sdk EXPORT emberTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS ember_cpu LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plugins)
+# The tools find libember next to them in any prefix, not only in the system's library path.
+set_target_properties(ember_cli ember_conformance PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
 install(TARGETS ember_cli ember_conformance RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 foreach(dir core dispatcher registry ops autograd nn)

@@ -94,9 +94,12 @@ Formatter make_formatter(ScalarType dtype, const std::vector<double>& values) {
 }
 
 // Host copy of the values as doubles, in row-major order.
+// The values are read through data_ptr, so they go to the host ("cpu"), not to the default device
+// (which may be an accelerator).
 std::vector<double> host_values(const Tensor& t) {
-  Tensor c = t.to(TensorOptions(kFloat64).device(default_device())).contiguous();
-  if (t.scalar_type() == kInt64) c = t.to(TensorOptions(kInt64).device(default_device())).contiguous();
+  const Device host("cpu");
+  Tensor c = t.to(TensorOptions(kFloat64).device(host)).contiguous();
+  if (t.scalar_type() == kInt64) c = t.to(TensorOptions(kInt64).device(host)).contiguous();
   std::vector<double> out(static_cast<size_t>(c.numel()));
   if (c.scalar_type() == kInt64) {
     const int64_t* p = c.data_ptr<int64_t>();

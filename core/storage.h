@@ -14,10 +14,11 @@
 
 #include "core/device.h"
 #include "core/intrusive_ptr.h"
+#include "core/thread_cached_allocation.h"
 
 namespace ember {
 
-class EMBER_API StorageImpl : public RefCounted {
+class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<StorageImpl> {
  public:
   // Allocates nbytes on device through its registered allocator; throws RuntimeError on failure.
   static IntrusivePtr<StorageImpl> allocate(size_t nbytes, Device device);

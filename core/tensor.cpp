@@ -36,7 +36,8 @@ Scalar Tensor::item() const {
   if (info.desc.host_accessible) {
     std::memcpy(host, data_ptr(), element_size());
   } else {
-    copy_bytes(host, default_device(), data_ptr(), device(), element_size());
+    // The destination is host memory: the "cpu" device, whatever the default device is.
+    copy_bytes(host, Device("cpu"), data_ptr(), device(), element_size());
   }
   return EMBER_DISPATCH_ALL_TYPES(scalar_type(), "item", [&]() -> Scalar {
     scalar_t v;

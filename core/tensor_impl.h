@@ -13,6 +13,7 @@
 #include "core/dispatch_key_set.h"
 #include "core/dtype.h"
 #include "core/storage.h"
+#include "core/thread_cached_allocation.h"
 
 namespace ember {
 
@@ -21,7 +22,7 @@ struct AutogradMetaInterface {
   virtual ~AutogradMetaInterface() = default;
 };
 
-class EMBER_API TensorImpl : public RefCounted {
+class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<TensorImpl> {
  public:
   TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Device device);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <type_traits>
 
 #include "core/device.h"
 #include "core/dtype.h"
@@ -15,7 +16,12 @@ class TensorOptions {
   TensorOptions() = default;
   TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit as in libtorch
   TensorOptions(Device device) : device_(device) {}   // NOLINT
-  TensorOptions(const char* device) : device_(Device(device)) {}  // NOLINT
+  // A device name ("cpu", "sim:1"). A template so that a literal 0 (a null pointer constant)
+  // does not convert: ember::arange(-3, 0) must pick arange(start, end), not arange(end, options).
+  template <typename T, typename std::enable_if<std::is_same<typename std::decay<T>::type, const char*>::value ||
+                                                    std::is_same<typename std::decay<T>::type, char*>::value,
+                                                int>::type = 0>
+  TensorOptions(T&& device) : device_(Device(device)) {}  // NOLINT
 
   TensorOptions dtype(ScalarType d) const {
     TensorOptions o = *this;

@@ -8,7 +8,7 @@
 
 namespace ember {
 
-thread_local LocalDispatchKeySet tls_dispatch_key_set;
+thread_local LocalDispatchKeySet tls_dispatch_key_set EMBER_TLS_FAST;
 
 namespace {
 

@@ -166,7 +166,7 @@ struct LocalDispatchKeySet {
   DispatchKeySet included;
   DispatchKeySet excluded;
 };
-extern thread_local LocalDispatchKeySet tls_dispatch_key_set;
+extern thread_local LocalDispatchKeySet tls_dispatch_key_set EMBER_TLS_FAST;
 inline LocalDispatchKeySet& tls_local_dispatch_key_set() { return tls_dispatch_key_set; }
 
 inline DispatchKeySet OperatorEntry::dispatch_key_set(DispatchKeySet arg_keys) const {

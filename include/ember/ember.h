@@ -2,6 +2,10 @@
 // start-up and configuration. `#include <ember/ember.h>` and link ember::ember.
 #pragma once
 
+#include "autograd/custom_function.h"
+#include "autograd/engine.h"
+#include "autograd/grad_mode.h"
+#include "autograd/gradcheck.h"
 #include "core/device.h"
 #include "core/dtype.h"
 #include "core/error.h"

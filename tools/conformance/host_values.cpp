@@ -31,7 +31,8 @@ int64_t to_int64(double v) {
   return static_cast<int64_t>(v);
 }
 
-Device host_device() { return Device(find_device_type("cpu"), 0); }
+// The host side of copies: "cpu" (Device("cpu") also starts ember when needed).
+Device host_device() { return Device("cpu"); }
 
 // Raw storage bytes of t on the host.
 std::vector<unsigned char> fetch_storage(const StorageImpl& storage) {

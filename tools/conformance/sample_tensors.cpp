@@ -147,7 +147,7 @@ Tensor SampleBuilder::tensor(const Shape& sizes, Values values, Layout layout) {
 
 Tensor SampleBuilder::tensor_of(ScalarType dtype, const Shape& sizes, Values values, Layout layout) {
   const Geometry g = geometry_of(sizes, layout);
-  const Device cpu(find_device_type("cpu"), 0);
+  const Device cpu("cpu");  // also starts ember if needed
   const size_t item = element_size(dtype);
   IntrusivePtr<StorageImpl> storage = StorageImpl::allocate(static_cast<size_t>(g.storage_elements) * item, cpu);
   std::vector<int64_t> permutation;

@@ -1,0 +1,378 @@
+// Sample calls for gradcheck of every differentiable operator (tests/autograd/
+// gradcheck_all_ops_test.cpp), keyed by "name.overload" as in ops.yaml.
+//
+// A sample names some arguments; the rest take their schema defaults (or None). Tensors are small
+// float64 tensors (indices int64, masks bool) with values that keep the op smooth around them:
+// positive bases for log/sqrt/pow, no ties for max/maximum, nothing near clamp's bounds or the
+// jumps of floor division. Samples cover broadcasting; the test adds a non-contiguous variant of
+// every sample itself. In-place ops (add_.Tensor) use their functional op's samples ("add.Tensor")
+// unless they have their own; samples whose self would have to broadcast are skipped for them.
+//
+// Adding an op with `derivatives:` to ops.yaml? Add its samples here: the test fails for a
+// differentiable op without any.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/ember_test_support.h"
+
+namespace ember_test {
+namespace grad_samples {
+
+using ember::IValue;
+using Shape = std::vector<int64_t>;
+
+struct GradSample {
+  std::string label;
+  std::map<std::string, IValue> args;  // by schema argument name
+  std::vector<size_t> outputs;         // outputs to check; empty: every floating output
+};
+
+inline uint64_t& seed_counter() {
+  static uint64_t s = 1;
+  return s;
+}
+inline int64_t count(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t v : s) n *= v;
+  return n;
+}
+// Values in [lo, hi).
+inline Tensor U(const Shape& s, double lo = -2, double hi = 2) {
+  return make(pseudo_random(count(s), lo, hi, seed_counter()++), s, ember::kFloat64);
+}
+// Values with 0.3 <= |x| <= 2: away from abs/sign's kink and from 0 for division.
+inline Tensor NZ(const Shape& s) {
+  std::vector<double> v = pseudo_random(count(s), 0.3, 2, seed_counter()++);
+  std::vector<double> sign = pseudo_random(count(s), 0, 1, seed_counter()++);
+  for (size_t i = 0; i < v.size(); ++i) v[i] *= sign[i] < 0.5 ? -1 : 1;
+  return make(v, s, ember::kFloat64);
+}
+inline Tensor P(const Shape& s) { return U(s, 0.5, 2); }  // positive
+inline Tensor I(const std::vector<double>& values, const Shape& s) { return make(values, s, ember::kInt64); }
+inline Tensor B(const std::vector<double>& values, const Shape& s) { return make(values, s, ember::kBool); }
+
+using Args = std::map<std::string, IValue>;
+inline GradSample S(std::string label, Args args, std::vector<size_t> outputs = {}) {
+  return {std::move(label), std::move(args), std::move(outputs)};
+}
+
+inline std::vector<GradSample> binary(const char* other = "other", bool nonzero_other = false) {
+  auto o = [&](const Shape& s) { return nonzero_other ? NZ(s) : U(s); };
+  return {S("same shape", {{"self", U({2, 3})}, {other, o({2, 3})}}),
+          S("broadcast", {{"self", U({3, 4})}, {other, o({4})}}),
+          S("broadcast both", {{"self", U({3, 1})}, {other, o({1, 2})}}),
+          S("0-d other", {{"self", U({2, 2})}, {other, o({})}})};
+}
+
+inline std::vector<GradSample> unary(std::function<Tensor(const Shape&)> make_input) {
+  return {S("2-d", {{"self", make_input({2, 3})}}), S("0-d", {{"self", make_input({})}}),
+          S("1-d", {{"self", make_input({5})}})};
+}
+
+inline std::vector<GradSample> random_inplace() { return {S("2-d", {{"self", U({2, 3})}})}; }
+
+inline const std::map<std::string, std::function<std::vector<GradSample>()>>& table() {
+  using ember::Scalar;
+  static const auto* t = new std::map<std::string, std::function<std::vector<GradSample>()>>{
+      // ---- factories, copies, random ops (gradient zero or identity) ----
+      {"fill_.Scalar", [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}, {"value", Scalar(2.5)}})}; }},
+      {"uniform_", random_inplace},
+      {"normal_", random_inplace},
+      {"random_.from", [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}, {"from", 0}, {"to", 5}})}; }},
+      {"bernoulli_.float", random_inplace},
+      {"copy_",
+       [] {
+         return std::vector<GradSample>{S("same shape", {{"self", U({2, 3})}, {"src", U({2, 3})}}),
+                                        S("broadcast src", {{"self", U({2, 3})}, {"src", U({3})}})};
+       }},
+      {"_copy_same_device_", [] { return std::vector<GradSample>{S("same shape", {{"self", U({2, 3})}, {"src", U({2, 3})}})}; }},
+      {"clone", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"_to_copy", [] { return std::vector<GradSample>{S("float64", {{"self", U({2, 3})}, {"dtype", ember::kFloat64}})}; }},
+      // ---- views ----
+      {"as_strided",
+       [] {
+         return std::vector<GradSample>{
+             S("window", {{"self", U({3, 3})}, {"size", IValue(Shape{2, 2})}, {"stride", IValue(Shape{1, 2})},
+                          {"storage_offset", 1}}),
+             S("overlapping", {{"self", U({3, 3})}, {"size", IValue(Shape{3, 2})}, {"stride", IValue(Shape{1, 1})}})};
+       }},
+      {"view", [] { return std::vector<GradSample>{S("flatten", {{"self", U({2, 3})}, {"size", IValue(Shape{3, -1})}})}; }},
+      {"permute", [] { return std::vector<GradSample>{S("3-d", {{"self", U({2, 3, 2})}, {"dims", IValue(Shape{2, 0, 1})}})}; }},
+      {"transpose.int", [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}, {"dim0", 0}, {"dim1", -1}})}; }},
+      {"expand",
+       [] {
+         return std::vector<GradSample>{S("size-1 dim", {{"self", U({3, 1})}, {"size", IValue(Shape{3, 4})}}),
+                                        S("new leading dims", {{"self", U({2})}, {"size", IValue(Shape{3, -1})}})};
+       }},
+      {"slice.Tensor",
+       [] {
+         return std::vector<GradSample>{S("step 1", {{"self", U({4, 3})}, {"dim", 0}, {"start", 1}, {"end", 3}}),
+                                        S("step 2", {{"self", U({3, 5})}, {"dim", 1}, {"start", -4}, {"step", 2}})};
+       }},
+      {"select.int",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})}, {"dim", 1}, {"index", 2}}),
+                                        S("negative index", {{"self", U({3, 4})}, {"dim", 0}, {"index", -1}})};
+       }},
+      {"squeeze", [] { return std::vector<GradSample>{S("two size-1 dims", {{"self", U({1, 3, 1})}})}; }},
+      {"squeeze.dim", [] { return std::vector<GradSample>{S("size-1 dim", {{"self", U({3, 1})}, {"dim", -1}})}; }},
+      {"unsqueeze", [] { return std::vector<GradSample>{S("middle", {{"self", U({2, 3})}, {"dim", 1}})}; }},
+      {"alias", [] { return unary([](const Shape& s) { return U(s); }); }},
+      // ---- pointwise ----
+      {"add.Tensor",
+       [] {
+         auto v = binary();
+         v.push_back(S("alpha", {{"self", U({2, 3})}, {"other", U({3})}, {"alpha", Scalar(2.5)}}));
+         return v;
+       }},
+      {"sub.Tensor",
+       [] {
+         auto v = binary();
+         v.push_back(S("alpha", {{"self", U({2, 3})}, {"other", U({2, 3})}, {"alpha", Scalar(-1.5)}}));
+         return v;
+       }},
+      {"mul.Tensor", [] { return binary(); }},
+      {"div.Tensor", [] { return binary("other", true); }},
+      {"div.Tensor_mode",
+       [] {
+         auto v = binary("other", true);
+         v.push_back(S("trunc", {{"self", U({2, 3}, -5, 5)}, {"other", NZ({3})}, {"rounding_mode", "trunc"}}));
+         v.push_back(S("floor", {{"self", U({2, 3}, -5, 5)}, {"other", NZ({2, 3})}, {"rounding_mode", "floor"}}));
+         return v;
+       }},
+      {"pow.Tensor_Tensor",
+       [] {
+         return std::vector<GradSample>{S("same shape", {{"self", P({2, 3})}, {"exponent", U({2, 3})}}),
+                                        S("broadcast", {{"self", P({3, 1})}, {"exponent", U({2})}})};
+       }},
+      {"pow_.Tensor", [] { return std::vector<GradSample>{S("same shape", {{"self", P({2, 3})}, {"exponent", U({2, 3})}})}; }},
+      {"pow.Tensor_Scalar",
+       [] {
+         return std::vector<GradSample>{S("square", {{"self", U({2, 3})}, {"exponent", Scalar(int64_t(2))}}),
+                                        S("cube", {{"self", U({4})}, {"exponent", Scalar(int64_t(3))}}),
+                                        S("sqrt", {{"self", P({2, 2})}, {"exponent", Scalar(0.5)}}),
+                                        S("negative", {{"self", P({3})}, {"exponent", Scalar(-1.5)}}),
+                                        S("zero", {{"self", U({3})}, {"exponent", Scalar(int64_t(0))}})};
+       }},
+      {"maximum", [] { return binary(); }},
+      {"minimum", [] { return binary(); }},
+      {"where.self",
+       [] {
+         return std::vector<GradSample>{
+             S("broadcast", {{"condition", B({1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1}, {3, 4})}, {"self", U({3, 4})}, {"other", U({4})}}),
+             S("condition broadcasts", {{"condition", B({1, 0, 1}, {3, 1})}, {"self", U({3, 2})}, {"other", U({3, 2})}})};
+       }},
+      {"clamp",
+       [] {
+         // Values sit at least 0.1 away from the bounds.
+         Tensor x = make({-1.9, -1.2, -0.6, -0.2, 0.25, 0.7, 1.3, 1.8}, {2, 4}, ember::kFloat64);
+         return std::vector<GradSample>{S("min and max", {{"self", x}, {"min", Scalar(-1.0)}, {"max", Scalar(1.0)}}),
+                                        S("min", {{"self", x.clone()}, {"min", Scalar(0.0)}}),
+                                        S("max", {{"self", x.clone()}, {"max", Scalar(-0.4)}})};
+       }},
+      {"neg", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"abs", [] { return unary(NZ); }},
+      {"sign", [] { return unary(NZ); }},
+      {"exp", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"log", [] { return unary(P); }},
+      {"sqrt", [] { return unary(P); }},
+      {"rsqrt", [] { return unary(P); }},
+      {"sin", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"cos", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"tanh", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"sigmoid", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"relu", [] { return unary(NZ); }},
+      {"silu", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"gelu",
+       [] {
+         return std::vector<GradSample>{S("erf", {{"self", U({2, 3})}}),
+                                        S("tanh", {{"self", U({2, 3})}, {"approximate", "tanh"}})};
+       }},
+      // ---- reductions ----
+      {"sum",
+       [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}}), S("0-d", {{"self", U({})}})}; }},
+      {"sum.dim_IntList",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({2, 3})}, {"dim", IValue(Shape{1})}}),
+                                        S("dims keepdim", {{"self", U({2, 3, 2})}, {"dim", IValue(Shape{0, -1})}, {"keepdim", true}}),
+                                        S("all dims", {{"self", U({2, 3})}, {"dim", IValue()}})};
+       }},
+      {"mean",
+       [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}}), S("0-d", {{"self", U({})}})}; }},
+      {"mean.dim",
+       [] {
+         return std::vector<GradSample>{S("dim 0", {{"self", U({2, 3})}, {"dim", IValue(Shape{0})}}),
+                                        S("keepdim", {{"self", U({2, 3, 2})}, {"dim", IValue(Shape{1, 2})}, {"keepdim", true}})};
+       }},
+      {"prod.dim_int",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 1", {{"self", NZ({2, 3})}, {"dim", 1}}),
+             S("keepdim", {{"self", NZ({3, 2})}, {"dim", 0}, {"keepdim", true}}),
+             S("one zero", {{"self", make({1.5, 0, -2, 0.5, 1.2, -0.7}, {2, 3}, ember::kFloat64)}, {"dim", 1}}),
+             S("two zeros", {{"self", make({0, 0, -2, 0.5, 1.2, -0.7}, {2, 3}, ember::kFloat64)}, {"dim", 1}})};
+       }},
+      {"amax",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})}, {"dim", IValue(Shape{1})}}),
+                                        S("all keepdim", {{"self", U({2, 3})}, {"dim", IValue(Shape{})}, {"keepdim", true}})};
+       }},
+      {"amin",
+       [] {
+         return std::vector<GradSample>{S("dim 0", {{"self", U({3, 4})}, {"dim", IValue(Shape{0})}}),
+                                        S("all", {{"self", U({2, 3})}})};
+       }},
+      {"max.dim",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})}, {"dim", 1}}),
+                                        S("keepdim", {{"self", U({3, 4})}, {"dim", 0}, {"keepdim", true}})};
+       }},
+      {"min.dim",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})}, {"dim", 1}}),
+                                        S("keepdim", {{"self", U({3, 4})}, {"dim", -1}, {"keepdim", true}})};
+       }},
+      {"var.correction",
+       [] {
+         return std::vector<GradSample>{S("all", {{"self", U({2, 3})}}),
+                                        S("dim 1", {{"self", U({3, 4})}, {"dim", IValue(Shape{1})}}),
+                                        S("correction 0 keepdim",
+                                          {{"self", U({3, 4})}, {"dim", IValue(Shape{0})}, {"correction", Scalar(int64_t(0))},
+                                           {"keepdim", true}})};
+       }},
+      {"_softmax",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({2, 4})}, {"dim", 1}, {"half_to_float", false}}),
+                                        S("dim 0", {{"self", U({3, 2})}, {"dim", 0}, {"half_to_float", false}})};
+       }},
+      {"_log_softmax",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({2, 4})}, {"dim", 1}, {"half_to_float", false}}),
+                                        S("dim 0", {{"self", U({3, 2})}, {"dim", 0}, {"half_to_float", false}})};
+       }},
+      // ---- linear algebra ----
+      {"mm", [] { return std::vector<GradSample>{S("2x3 @ 3x4", {{"self", U({2, 3})}, {"mat2", U({3, 4})}})}; }},
+      {"bmm", [] { return std::vector<GradSample>{S("batch 2", {{"self", U({2, 2, 3})}, {"mat2", U({2, 3, 2})}})}; }},
+      {"addmm",
+       [] {
+         return std::vector<GradSample>{
+             S("broadcast self", {{"self", U({4})}, {"mat1", U({2, 3})}, {"mat2", U({3, 4})}}),
+             S("beta alpha", {{"self", U({2, 4})}, {"mat1", U({2, 3})}, {"mat2", U({3, 4})}, {"beta", Scalar(0.5)},
+                              {"alpha", Scalar(-2.0)}})};
+       }},
+      // ---- neural-network ops ----
+      {"convolution",
+       [] {
+         Shape zero2{0, 0}, one2{1, 1};
+         return std::vector<GradSample>{
+             S("3x3, bias", {{"input", U({1, 2, 4, 4})}, {"weight", U({3, 2, 3, 3})}, {"bias", U({3})},
+                             {"stride", IValue(one2)}, {"padding", IValue(one2)}, {"dilation", IValue(one2)},
+                             {"transposed", false}, {"output_padding", IValue(zero2)}, {"groups", 1}}),
+             S("stride 2, groups 2", {{"input", U({2, 2, 5, 5})}, {"weight", U({2, 1, 2, 2})}, {"bias", IValue()},
+                                      {"stride", IValue(Shape{2, 2})}, {"padding", IValue(zero2)},
+                                      {"dilation", IValue(one2)}, {"transposed", false},
+                                      {"output_padding", IValue(zero2)}, {"groups", 2}})};
+       }},
+      {"native_batch_norm",
+       [] {
+         return std::vector<GradSample>{
+             S("training", {{"input", U({3, 2, 2})}, {"weight", U({2})}, {"bias", U({2})}, {"running_mean", IValue()},
+                            {"running_var", IValue()}, {"training", true}, {"momentum", 0.1}, {"eps", 1e-5}},
+               {0}),
+             S("eval", {{"input", U({3, 2, 2})}, {"weight", U({2})}, {"bias", U({2})}, {"running_mean", U({2})},
+                        {"running_var", P({2})}, {"training", false}, {"momentum", 0.1}, {"eps", 1e-5}},
+               {0})};
+       }},
+      {"native_layer_norm",
+       [] {
+         return std::vector<GradSample>{S("last dim", {{"input", U({3, 4})}, {"normalized_shape", IValue(Shape{4})},
+                                                       {"weight", U({4})}, {"bias", U({4})}, {"eps", 1e-5}},
+                                          {0}),
+                                        S("no affine", {{"input", U({2, 2, 3})}, {"normalized_shape", IValue(Shape{2, 3})},
+                                                        {"weight", IValue()}, {"bias", IValue()}, {"eps", 1e-5}},
+                                          {0})};
+       }},
+      {"max_pool2d_with_indices",
+       [] {
+         return std::vector<GradSample>{S("2x2", {{"self", U({1, 2, 4, 4})}, {"kernel_size", IValue(Shape{2, 2})}}, {0}),
+                                        S("3x3 stride 2 pad 1",
+                                          {{"self", U({1, 1, 5, 5})}, {"kernel_size", IValue(Shape{3, 3})},
+                                           {"stride", IValue(Shape{2, 2})}, {"padding", IValue(Shape{1, 1})}},
+                                          {0})};
+       }},
+      {"avg_pool2d",
+       [] {
+         return std::vector<GradSample>{
+             S("2x2", {{"self", U({1, 2, 4, 4})}, {"kernel_size", IValue(Shape{2, 2})}}),
+             S("3x3 pad 1", {{"self", U({1, 1, 5, 5})}, {"kernel_size", IValue(Shape{3, 3})}, {"stride", IValue(Shape{2, 2})},
+                             {"padding", IValue(Shape{1, 1})}, {"count_include_pad", false}})};
+       }},
+      {"_adaptive_avg_pool2d",
+       [] {
+         return std::vector<GradSample>{S("to 2x2", {{"self", U({1, 2, 5, 4})}, {"output_size", IValue(Shape{2, 2})}}),
+                                        S("to 1x1", {{"self", U({2, 1, 3, 3})}, {"output_size", IValue(Shape{1, 1})}})};
+       }},
+      // ---- joining and indexing ----
+      {"cat",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 0", {{"tensors", IValue(std::vector<Tensor>{U({2, 3}), U({1, 3})})}}),
+             S("dim -1, three", {{"tensors", IValue(std::vector<Tensor>{U({2, 1}), U({2, 3}), U({2, 2})})}, {"dim", -1}})};
+       }},
+      {"index_select",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 0, repeats", {{"self", U({3, 4})}, {"dim", 0}, {"index", I({2, 0, 2}, {3})}}),
+             S("dim 1", {{"self", U({3, 4})}, {"dim", 1}, {"index", I({3, 1}, {2})}})};
+       }},
+      {"gather",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 1", {{"self", U({3, 4})}, {"dim", 1}, {"index", I({0, 3, 1, 1, 2, 0}, {3, 2})}}),
+             S("dim 0", {{"self", U({3, 2})}, {"dim", 0}, {"index", I({2, 0, 0, 1}, {2, 2})}})};
+       }},
+      {"scatter.src",
+       [] {
+         return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})},
+                                                    {"dim", 1},
+                                                    {"index", I({0, 2, 3, 1, 1, 0}, {3, 2})},
+                                                    {"src", U({3, 3})}})};
+       }},
+      {"scatter.value",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 0", {{"self", U({3, 4})}, {"dim", 0}, {"index", I({2, 0, 1, 1}, {1, 4})}, {"value", Scalar(1.5)}})};
+       }},
+      {"scatter_add",
+       [] {
+         return std::vector<GradSample>{S("dim 1, repeats", {{"self", U({3, 4})},
+                                                             {"dim", 1},
+                                                             {"index", I({0, 0, 3, 1, 2, 2}, {3, 2})},
+                                                             {"src", U({3, 2})}})};
+       }},
+      {"masked_fill.Scalar",
+       [] {
+         return std::vector<GradSample>{
+             S("broadcast mask", {{"self", U({3, 4})}, {"mask", B({1, 0, 0, 1}, {1, 4})}, {"value", Scalar(-1.0)}})};
+       }},
+  };
+  return *t;
+}
+
+// The samples for op ("add_.Tensor"): its own, else its functional form's ("add.Tensor").
+inline std::vector<GradSample> samples_for(const std::string& op) {
+  const auto& t = table();
+  auto it = t.find(op);
+  if (it == t.end()) {
+    std::string name = op.substr(0, op.find('.')), overload = op.find('.') == std::string::npos ? "" : op.substr(op.find('.'));
+    if (!name.empty() && name.back() == '_') it = t.find(name.substr(0, name.size() - 1) + overload);
+  }
+  return it == t.end() ? std::vector<GradSample>{} : it->second();
+}
+
+}  // namespace grad_samples
+}  // namespace ember_test
