@@ -24,7 +24,7 @@ test: build
 
 # Benchmarks beside libtorch; see docs/PERFORMANCE.md for how numbers are taken.
 bench: build
-	@env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/bin/ember_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	@env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BUILD)/bin/ember_bench --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true $(BENCH_ARGS)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)

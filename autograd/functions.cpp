@@ -210,6 +210,18 @@ Tensor gather_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const
   return zeros(sizes, grad.options()).scatter_add(dim, index, grad);
 }
 
+Tensor scatter_src_backward(const Tensor& grad, int64_t dim, const Tensor& index, IntArrayRef src_sizes) {
+  Tensor g = grad.gather(dim, index);
+  for (int64_t d = 0; d < g.dim(); ++d) {
+    int64_t missing = src_sizes[static_cast<size_t>(d)] - g.size(d);
+    if (missing <= 0) continue;
+    std::vector<int64_t> shape = g.sizes().vec();
+    shape[static_cast<size_t>(d)] = missing;
+    g = cat({g, zeros(shape, g.options())}, d);
+  }
+  return g;
+}
+
 // ---- views ---------------------------------------------------------------------------------------
 
 Tensor permute_backward(const Tensor& grad, IntArrayRef dims) {

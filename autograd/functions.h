@@ -63,6 +63,9 @@ EMBER_API Tensor var_backward(const Tensor& grad, const Tensor& self, std::optio
 EMBER_API std::vector<Tensor> cat_backward(const Tensor& grad, const std::vector<std::vector<int64_t>>& sizes, int64_t dim);
 EMBER_API Tensor index_select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& index);
 EMBER_API Tensor gather_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& index);
+// scatter / scatter_add's src: the gradient gathered at index; src elements that index does not
+// reach (src may be larger than index) get zero.
+EMBER_API Tensor scatter_src_backward(const Tensor& grad, int64_t dim, const Tensor& index, IntArrayRef src_sizes);
 
 // ---- views -------------------------------------------------------------------------------------
 EMBER_API Tensor permute_backward(const Tensor& grad, IntArrayRef dims);

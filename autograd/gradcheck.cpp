@@ -87,7 +87,7 @@ GradcheckResult gradcheck(const GradcheckFunction& fn, const std::vector<Tensor>
     if (is_checked_output(outputs[o])) checked.push_back(o);
   if (checked.empty()) return fail("gradcheck: the function returned no floating-point output");
 
-  // numerical[k][o]: [numel(input k) x numel(output o)], row-major.
+  // numerical[k][o] and analytical[k][o]: [numel(input k) x numel(output o)], row-major.
   std::vector<std::vector<std::vector<double>>> numerical(diff.size()), analytical(diff.size());
   for (size_t k = 0; k < diff.size(); ++k) {
     const Tensor& x = inputs[diff[k]];
@@ -98,38 +98,7 @@ GradcheckResult gradcheck(const GradcheckFunction& fn, const std::vector<Tensor>
       numerical[k][o].assign(static_cast<size_t>(n_in * outputs[o].numel()), 0.0);
       analytical[k][o].assign(static_cast<size_t>(n_in * outputs[o].numel()), 0.0);
     }
-    for (int64_t j = 0; j < n_in; ++j) {
-      Tensor e;
-      double v;
-      {
-        NoGradGuard no_grad;
-        e = element(x, j);
-        v = e.item<double>();
-        e.fill_(v + eps);
-      }
-      std::vector<Tensor> plus = fn(inputs);
-      {
-        NoGradGuard no_grad;
-        e.fill_(v - eps);
-      }
-      std::vector<Tensor> minus = fn(inputs);
-      {
-        NoGradGuard no_grad;
-        e.fill_(v);
-      }
-      if (plus.size() != outputs.size() || minus.size() != outputs.size())
-        return fail("gradcheck: the function returned a different number of outputs when its input changed");
-      for (size_t o : checked) {
-        std::vector<double> p = host_values(plus[o]), m = host_values(minus[o]);
-        int64_t n_out = outputs[o].numel();
-        if (static_cast<int64_t>(p.size()) != n_out || static_cast<int64_t>(m.size()) != n_out)
-          return fail("gradcheck: output " + std::to_string(o) + " changed shape when its input changed");
-        for (int64_t c = 0; c < n_out; ++c)
-          numerical[k][o][static_cast<size_t>(j * n_out + c)] = (p[static_cast<size_t>(c)] - m[static_cast<size_t>(c)]) / (2 * eps);
-      }
-    }
   }
-
   // Analytical rows: the gradient of each output element.
   for (size_t o : checked) {
     const Tensor& out = outputs[o];
@@ -160,6 +129,52 @@ GradcheckResult gradcheck(const GradcheckFunction& fn, const std::vector<Tensor>
                       scalar_type_name(x.scalar_type()));
         std::vector<double> values = host_values(g);
         for (size_t j = 0; j < values.size(); ++j) analytical[k][o][j * static_cast<size_t>(n_out) + static_cast<size_t>(c)] = values[j];
+      }
+    }
+  }
+
+  // Numerical columns: central differences, one input element at a time. (After the analytical
+  // pass: perturbing the inputs in place invalidates the graph of `outputs`.)
+  for (size_t k = 0; k < diff.size(); ++k) {
+    const Tensor& x = inputs[diff[k]];
+    int64_t n_in = x.numel();
+    for (int64_t j = 0; j < n_in; ++j) {
+      Tensor e;
+      double v;
+      {
+        NoGradGuard no_grad;
+        e = element(x, j);
+        v = e.item<double>();
+        e.fill_(v + eps);
+      }
+      // Outputs are read at once: a view of the input changes with the next perturbation.
+      auto evaluate = [&](std::vector<std::vector<double>>& values) -> bool {
+        std::vector<Tensor> outs = fn(inputs);
+        if (outs.size() != outputs.size()) return false;
+        values.assign(outputs.size(), {});
+        for (size_t o : checked) values[o] = host_values(outs[o]);
+        return true;
+      };
+      std::vector<std::vector<double>> plus, minus;
+      bool same_arity = evaluate(plus);
+      {
+        NoGradGuard no_grad;
+        e.fill_(v - eps);
+      }
+      same_arity = evaluate(minus) && same_arity;
+      {
+        NoGradGuard no_grad;
+        e.fill_(v);
+      }
+      if (!same_arity) return fail("gradcheck: the function returned a different number of outputs when its input changed");
+      for (size_t o : checked) {
+        const std::vector<double>& p = plus[o];
+        const std::vector<double>& m = minus[o];
+        int64_t n_out = outputs[o].numel();
+        if (static_cast<int64_t>(p.size()) != n_out || static_cast<int64_t>(m.size()) != n_out)
+          return fail("gradcheck: output " + std::to_string(o) + " changed shape when its input changed");
+        for (int64_t c = 0; c < n_out; ++c)
+          numerical[k][o][static_cast<size_t>(j * n_out + c)] = (p[static_cast<size_t>(c)] - m[static_cast<size_t>(c)]) / (2 * eps);
       }
     }
   }

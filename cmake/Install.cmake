@@ -5,6 +5,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
+# Exported as ember::ember and ember::plugin_sdk, the names the in-tree aliases use, so that
+# ember_add_plugin() (which links ember::plugin_sdk) works the same in and out of tree.
+set_target_properties(ember_plugin_sdk PROPERTIES EXPORT_NAME plugin_sdk)
 install(TARGETS ember ember_plugin_sdk EXPORT emberTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

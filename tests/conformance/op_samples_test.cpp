@@ -42,13 +42,13 @@ HostTensor host_of(std::vector<double> values, ScalarType dtype) {
   return h;
 }
 
-TEST(OpSamples, EveryBackendOpOfOpsYamlHasSamples) {
+TEST(ConformanceSamples, EveryBackendOpOfOpsYamlHasSamples) {
   std::vector<std::string> ops = backend_ops();
   ASSERT_GT(ops.size(), 50u);
   for (const std::string& op : ops) EXPECT_TRUE(has_samples(op)) << op << " has no sample function";
 }
 
-TEST(OpSamples, EveryBackendOpHasFloat32SamplesThatRunOnCpu) {
+TEST(ConformanceSamples, EveryBackendOpHasFloat32SamplesThatRunOnCpu) {
   for (const std::string& op : backend_ops()) {
     OpSampleSet set = samples_for(op, kFloat32);
     ASSERT_FALSE(set.samples.empty()) << op << ": " << set.skip_reason;
@@ -68,7 +68,7 @@ TEST(OpSamples, EveryBackendOpHasFloat32SamplesThatRunOnCpu) {
   }
 }
 
-TEST(OpSamples, SamplesAreDeterministic) {
+TEST(ConformanceSamples, SamplesAreDeterministic) {
   OpSampleSet a = samples_for("add.out", kFloat32), b = samples_for("add.out", kFloat32);
   ASSERT_EQ(a.samples.size(), b.samples.size());
   const HostTensor x = fetch_to_host(a.samples[0].args[0].to_tensor());
@@ -76,7 +76,7 @@ TEST(OpSamples, SamplesAreDeterministic) {
   EXPECT_EQ(x.bytes, y.bytes);
 }
 
-TEST(OpSamples, PointwiseSamplesCoverLayoutsAndShapes) {
+TEST(ConformanceSamples, PointwiseSamplesCoverLayoutsAndShapes) {
   std::set<std::string> labels;
   for (const OpSample& s : samples_for("mul.out", kFloat64).samples) labels.insert(s.label);
   for (const char* expected : {"broadcast [4, 1] [1, 5]", "transposed [5, 4]", "sliced [3, 6] offset 1", "0-d",
@@ -87,41 +87,41 @@ TEST(OpSamples, PointwiseSamplesCoverLayoutsAndShapes) {
     if (s.label == "transposed [5, 4]") EXPECT_FALSE(s.args[0].to_tensor().is_contiguous());
 }
 
-TEST(OpSamples, UnreachableDtypesAreSkippedWithAReason) {
+TEST(ConformanceSamples, UnreachableDtypesAreSkippedWithAReason) {
   OpSampleSet set = samples_for("tanh.out", kInt32);
   EXPECT_TRUE(set.samples.empty());
   EXPECT_NE(set.skip_reason.find("float32"), std::string::npos) << set.skip_reason;
 }
 
-TEST(OpSamples, RandomOpsCarryADistribution) {
+TEST(ConformanceSamples, RandomOpsCarryADistribution) {
   OpSampleSet set = samples_for("uniform_", kFloat32);
   ASSERT_FALSE(set.samples.empty());
   ASSERT_TRUE(set.samples[0].distribution.has_value());
   EXPECT_DOUBLE_EQ(set.samples[0].distribution->mean, 1.0);
 }
 
-TEST(Compare, FindsTheFirstWrongElement) {
+TEST(ConformanceCompare, FindsTheFirstWrongElement) {
   Comparison c = compare_storages(host_of({1, 2, 3.5}, kFloat32), host_of({1, 2, 3}, kFloat64), "out");
   EXPECT_FALSE(c.ok);
   EXPECT_NE(c.mismatch.find("out[2] = 3.5, expected 3"), std::string::npos) << c.mismatch;
   EXPECT_DOUBLE_EQ(c.max_abs_error, 0.5);
 }
 
-TEST(Compare, RoundsTheReferenceToTheResultDtypeFirst) {
+TEST(ConformanceCompare, RoundsTheReferenceToTheResultDtypeFirst) {
   // 1/3 in float64 rounds to the float16 result exactly; and int64 300 wraps to uint8 44.
   EXPECT_TRUE(compare_storages(host_of({round_to_dtype(1.0 / 3, kFloat16)}, kFloat16), host_of({1.0 / 3}, kFloat64), "x").ok);
   EXPECT_TRUE(compare_storages(host_of({44}, kUInt8), host_of({300}, kInt64), "x").ok);
   EXPECT_FALSE(compare_storages(host_of({43}, kUInt8), host_of({300}, kInt64), "x").ok);
 }
 
-TEST(Compare, NanMatchesOnlyNanAndInfinitiesMatchExactly) {
+TEST(ConformanceCompare, NanMatchesOnlyNanAndInfinitiesMatchExactly) {
   EXPECT_TRUE(compare_storages(host_of({NAN}, kFloat32), host_of({NAN}, kFloat64), "x").ok);
   EXPECT_FALSE(compare_storages(host_of({0}, kFloat32), host_of({NAN}, kFloat64), "x").ok);
   EXPECT_TRUE(compare_storages(host_of({INFINITY}, kFloat32), host_of({INFINITY}, kFloat64), "x").ok);
   EXPECT_FALSE(compare_storages(host_of({-INFINITY}, kFloat32), host_of({INFINITY}, kFloat64), "x").ok);
 }
 
-TEST(Compare, ReportsWritesOutsideTheView) {
+TEST(ConformanceCompare, ReportsWritesOutsideTheView) {
   HostTensor actual = host_of({1, 2, 9, 4}, kFloat32), expected = host_of({1, 2, 3, 4}, kFloat32);
   for (HostTensor* t : {&actual, &expected}) {
     t->sizes = {2};
@@ -132,7 +132,7 @@ TEST(Compare, ReportsWritesOutsideTheView) {
   EXPECT_NE(c.mismatch.find("outside the view"), std::string::npos) << c.mismatch;
 }
 
-TEST(Compare, ChecksMoments) {
+TEST(ConformanceCompare, ChecksMoments) {
   Moments uniform{0.5, 1.0 / 12, 0, 1};
   std::vector<double> good, shifted;
   for (int i = 0; i < 1000; ++i) {
@@ -144,7 +144,7 @@ TEST(Compare, ChecksMoments) {
   EXPECT_NE(check_moments(uniform, moments_of({2.0}), 1, kFloat32), "") << "a value out of range";
 }
 
-TEST(TensorMirror, KeepsLayoutAndAliasing) {
+TEST(ConformanceMirror, KeepsLayoutAndAliasing) {
   OpSampleSet set = samples_for("add.out", kFloat32);
   const OpSample* aliased = nullptr;
   for (const OpSample& s : set.samples)

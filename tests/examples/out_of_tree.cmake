@@ -67,7 +67,7 @@ foreach(device cpu sim)
   expect("${last_output}" "tensor\\(\\[\\[-2\\.5000, -3\\.0000\\],\n +\\[ 2\\.2500,  4\\.0000\\]\\]")
   expect("${last_output}" "all results match")
 endforeach()
-expect("${last_output}" "device='sim'")
+expect("${last_output}" "device='sim:0'")
 
 # 4. The installed conformance suite accepts the vendor's plugin.
 run("installed ember-conformance" ${prefix}/bin/ember-conformance --plugin ${plugin})

@@ -19,3 +19,22 @@ if(TARGET ember_sim)
                    -P ${CMAKE_CURRENT_LIST_DIR}/out_of_tree.cmake)
   set_tests_properties(examples.out_of_tree PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 endif()
+
+# The in-tree builds of the examples and `ember demo` (what `make demo` shows), with the
+# built-in configuration (cpu, and sim from the default plugin directory).
+if(TARGET ember_example_custom_op AND TARGET ember_sim)
+  # Exits non-zero unless the missing-kernel error appears on sim and the Composite kernel
+  # then gives the cpu kernel's values there.
+  add_test(NAME examples.custom_op COMMAND ember_example_custom_op)
+  add_test(NAME examples.app_cpu COMMAND ember_example_app cpu)
+  # sim lacks mm and sum kernels: the app runs them through the CPU fallback the config asks for.
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/examples_sim_fallback.yaml
+       "plugins:\n  - name: cpu\n  - name: sim\ndevices:\n  sim: {fallback: cpu}\n")
+  add_test(NAME examples.app_sim_with_cpu_fallback COMMAND ember_example_app sim)
+  set_tests_properties(examples.app_sim_with_cpu_fallback PROPERTIES
+                       ENVIRONMENT EMBER_CONFIG=${CMAKE_CURRENT_BINARY_DIR}/examples_sim_fallback.yaml)
+  add_test(NAME examples.ember_demo COMMAND ember_cli demo)
+  set_tests_properties(examples.ember_demo PROPERTIES
+                       PASS_REGULAR_EXPRESSION "cpu and sim agree: max \\|cpu - sim\\| = 0"
+                       FAIL_REGULAR_EXPRESSION "DISAGREE|error")
+endif()

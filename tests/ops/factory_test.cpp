@@ -54,7 +54,7 @@ TEST(Factory, EmptyZerosOnesFullOnEveryDtype) {
   EXPECT_TRUE(matches(ember::full({2}, 2.9, kInt32), {2}, kInt32, {2, 2}));
   EXPECT_TRUE(matches(ember::fill_(ember::empty({2}, kBool), 5), {2}, kBool, {1, 1}));
   EXPECT_TRUE(matches(ember::zero_(make1d({1, 2})), {2}, kFloat32, {0, 0}));
-  EXPECT_THROW_MSG(ember::empty({-1}), ValueError, "-1");
+  EXPECT_THROW_MSG(ember::empty({2, -1}), ValueError, "[empty] negative dimension -1 in size [2, -1]");
 }
 
 TEST(Factory, FullInfersItsDtypeFromTheValue) {
