@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "autograd/grad_mode.h"
 #include "core/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
@@ -136,15 +137,23 @@ Tensor prod_backward(const Tensor& grad, const Tensor& self, const Tensor& resul
   if (self.dim() == 0) return grad;
   int64_t d = wrap_dim(dim, self.dim(), "prod_backward");
   Tensor g = keepdim ? grad : grad.unsqueeze(d);
-  Tensor r = keepdim ? result : result.unsqueeze(d);
-  Tensor is_zero = self == 0;
-  Tensor zeros_along = is_zero.sum(IntArrayRef(d), true);
-  Tensor safe = where(is_zero, 1, self);
-  // No zero in the line: d prod / d x_i = prod / x_i.
-  Tensor no_zero = g * r / safe;
-  // One zero: only that element has a gradient, the product of the others.
-  Tensor one_zero = where(is_zero, g * safe.prod(d, true), 0);
-  return where(zeros_along == 0, no_zero, where(zeros_along == 1, one_zero, 0));
+  bool has_zeros;
+  {
+    NoGradGuard no_grad;
+    has_zeros = (self == 0).any().item<bool>();
+  }
+  // Without zeros: d prod / d x_i = prod / x_i.
+  if (!has_zeros) return g * (keepdim ? result : result.unsqueeze(d)) / self;
+  // With zeros: the product of the other elements of each line, computed directly so that it is
+  // exact (and differentiable) however many zeros a line has. n x n per line.
+  int64_t n = self.size(d);
+  Tensor x = self.transpose(d, -1).unsqueeze(-2);                // [..., 1, n]: x_k
+  std::vector<int64_t> square = x.sizes().vec();
+  square[square.size() - 2] = n;
+  Tensor positions = arange(Scalar(n), TensorOptions(kInt64).device(self.device()));
+  Tensor diagonal = positions.unsqueeze(1) == positions.unsqueeze(0);  // [n, n]: i == k
+  Tensor others = where(diagonal, 1, x.expand(square)).prod(-1);        // [..., n]: prod over k != i
+  return g * others.transpose(d, -1);
 }
 
 Tensor amax_amin_backward(const Tensor& grad, const Tensor& self, const Tensor& result, IntArrayRef dim, bool keepdim) {

@@ -88,8 +88,14 @@ Formatter make_formatter(ScalarType dtype, const std::vector<double>& values) {
       f.mode = (mx / mn > 1000.0 || mx > 1e8 || mn < 1e-4) ? Formatter::Mode::Sci : Formatter::Mode::Fixed;
     }
   }
+  // As torch/_tensor_str.py: for floating dtypes only the non-zero finite values set the width
+  // ("tensor([nan, 1., 2.])", "tensor([-0., 0.])"); longer values (nan, -0.) are not padded.
   f.width = 1;
-  for (double v : values) f.width = std::max(f.width, f.raw(v).size());
+  bool floating = is_floating_point(dtype);
+  for (double v : values) {
+    if (floating && (!std::isfinite(v) || v == 0)) continue;
+    f.width = std::max(f.width, f.raw(v).size());
+  }
   return f;
 }
 

@@ -52,6 +52,11 @@ Scalar Tensor::item() const {
 
 Tensor Tensor::operator[](int64_t index) const { return select(0, index); }
 
+void Tensor::set_data(const Tensor& new_data) const {
+  EMBER_CHECK(new_data.defined(), ValueError, "[set_data] expected a defined tensor, got an undefined one");
+  checked()->set_data_from(*new_data.impl());
+}
+
 void Tensor::print() const { std::cout << *this << std::endl; }
 
 Tensor scalar_to_tensor(const Scalar& s, Device device) {

@@ -69,6 +69,10 @@ class EMBER_API Tensor {
   template <typename T> T item() const;          // one-element tensors; copies to host
   Scalar item() const;
 
+  // Makes this tensor (and every handle to it) use new_data's storage, shape, dtype and device,
+  // keeping its identity and autograd state, as libtorch's Tensor::set_data.
+  void set_data(const Tensor& new_data) const;
+
   // Indexing shorthand: t[i] is t.select(0, i).
   Tensor operator[](int64_t index) const;
 

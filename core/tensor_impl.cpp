@@ -27,6 +27,19 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, i
   refresh_numel_and_contiguity();
 }
 
+void TensorImpl::set_data_from(const TensorImpl& src) {
+  if (&src == this) return;
+  storage_ = src.storage_;
+  sizes_ = src.sizes_;
+  strides_ = src.strides_;
+  storage_offset_ = src.storage_offset_;
+  numel_ = src.numel_;
+  is_contiguous_ = src.is_contiguous_;
+  dtype_ = src.dtype_;
+  device_ = src.device_;
+  key_set_ = (key_set_ - DispatchKeySet::all_backends()) | DispatchKeySet::backend(device_.type());
+}
+
 void TensorImpl::refresh_numel_and_contiguity() {
   int64_t numel = 1;
   for (int64_t s : sizes_) numel *= s;

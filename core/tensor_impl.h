@@ -37,6 +37,10 @@ class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<Te
   void set_sizes_contiguous(IntArrayRef sizes);
   void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
   void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
+  // Takes src's storage, sizes, strides, offset, dtype and device (and so its backend key),
+  // keeping this impl's identity, autograd metadata and functionality keys: what
+  // Tensor::set_data does (nn::Module::to moves parameters this way).
+  void set_data_from(const TensorImpl& src);
 
   // Data.
   StorageImpl* storage() const { return storage_.get(); }

@@ -57,6 +57,9 @@ template <> struct Unbox<IntArrayRef> { static IntArrayRef get(const IValue& v) 
 template <> struct Unbox<ArrayRef<double>> {
   static ArrayRef<double> get(const IValue& v) { return ArrayRef<double>(v.to_double_list()); }
 };
+template <> struct Unbox<std::vector<bool>> {
+  static const std::vector<bool>& get(const IValue& v) { return v.to_bool_list(); }
+};
 template <> struct Unbox<TensorList> { static TensorList get(const IValue& v) { return TensorList(v.to_tensor_list()); } };
 template <> struct Unbox<std::vector<Tensor>> {
   static const std::vector<Tensor>& get(const IValue& v) { return v.to_tensor_list(); }

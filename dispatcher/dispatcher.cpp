@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/device_runtime.h"
+#include "core/runtime_hook.h"
 
 namespace ember {
 
@@ -45,6 +46,7 @@ DispatchTarget DispatchTarget::device(const std::string& device_type) {
   if (device_type == "CompositeExplicit" || device_type == "CompositeExplicitAutograd") return composite_explicit();
   if (device_type == "Autograd") return key(FunctionalityKey::Autograd);
   if (device_type == "Tracer") return key(FunctionalityKey::Tracer);
+  detail::ensure_runtime_initialized();  // device types come from plugins (Library::impl(op, "cpu", ...))
   DeviceTypeId id = find_device_type(device_type);
   EMBER_CHECK(id != kInvalidDeviceType, ValueError, "[dispatcher] unknown device type '", device_type,
               "' (expected a registered device type, Composite, CompositeExplicit or Autograd)");

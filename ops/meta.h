@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ops/structured.h"
 
@@ -56,6 +57,37 @@ MetaResult max_pool2d_op(const Tensor& self, IntArrayRef kernel_size, IntArrayRe
 MetaResult avg_pool2d_op(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
                          bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override);
 MetaResult adaptive_avg_pool2d_op(const Tensor& self, IntArrayRef output_size);
+
+// Backward ops of the neural-network ops, and losses (ops/meta/backward.cpp). Gradients an
+// output_mask switches off are outputs of shape [0] that kernels never write.
+MetaResult convolution_backward_op(const Tensor& grad_output, const Tensor& input, const Tensor& weight,
+                                   const std::optional<IntArrayRef>& bias_sizes, IntArrayRef stride, IntArrayRef padding,
+                                   IntArrayRef dilation, bool transposed, IntArrayRef output_padding, int64_t groups,
+                                   const std::vector<bool>& output_mask);
+MetaResult max_pool2d_backward_op(const Tensor& grad_output, const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride,
+                                  IntArrayRef padding, IntArrayRef dilation, bool ceil_mode, const Tensor& indices);
+MetaResult avg_pool2d_backward_op(const Tensor& grad_output, const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride,
+                                  IntArrayRef padding, bool ceil_mode, bool count_include_pad,
+                                  std::optional<int64_t> divisor_override);
+MetaResult adaptive_avg_pool2d_backward_op(const Tensor& grad_output, const Tensor& self);
+MetaResult batch_norm_backward_op(const Tensor& grad_out, const Tensor& input, const std::optional<Tensor>& weight,
+                                  const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var,
+                                  const std::optional<Tensor>& save_mean, const std::optional<Tensor>& save_invstd, bool train,
+                                  double eps, const std::vector<bool>& output_mask);
+MetaResult layer_norm_backward_op(const Tensor& grad_out, const Tensor& input, IntArrayRef normalized_shape, const Tensor& mean,
+                                  const Tensor& rstd, const std::optional<Tensor>& weight, const std::optional<Tensor>& bias,
+                                  const std::vector<bool>& output_mask);
+MetaResult softmax_backward_op(const Tensor& grad_output, const Tensor& output, int64_t dim, ScalarType input_dtype);
+MetaResult threshold_backward_op(const Tensor& grad_output, const Tensor& self, const Scalar& threshold);
+MetaResult gelu_backward_op(const Tensor& grad_output, const Tensor& self, const std::string& approximate);
+MetaResult silu_backward_op(const Tensor& grad_output, const Tensor& self);
+MetaResult sigmoid_backward_op(const Tensor& grad_output, const Tensor& output);
+MetaResult tanh_backward_op(const Tensor& grad_output, const Tensor& output);
+MetaResult nll_loss_forward_op(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight, int64_t reduction,
+                               int64_t ignore_index);
+MetaResult nll_loss_backward_op(const Tensor& grad_output, const Tensor& self, const Tensor& target,
+                                const std::optional<Tensor>& weight, int64_t reduction, int64_t ignore_index,
+                                const Tensor& total_weight);
 
 // Joining, indexing, filling.
 MetaResult cat_op(TensorList tensors, int64_t dim);

@@ -121,6 +121,7 @@ IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
     case Arg::Kind::OptionalGenerator: return IValue(*static_cast<const std::optional<Generator>*>(a.ptr));
     case Arg::Kind::Device: return IValue(*static_cast<const Device*>(a.ptr));
     case Arg::Kind::OptionalDevice: return IValue(*static_cast<const std::optional<Device>*>(a.ptr));
+    case Arg::Kind::BoolList: return IValue(*static_cast<const std::vector<bool>*>(a.ptr));
     case Arg::Kind::None: return IValue();
   }
   return IValue();
@@ -233,6 +234,10 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
     EMBER_CHECK((k->c_dtypes >> static_cast<int>(kernel_dtype)) & 1u, NotImplementedError, "[", kernel_op.name(),
                 "] the ", k->provider, " kernel for ", device_type_name(dev), " does not support dtype ", kernel_dtype);
     ember_value values[kMaxArgs];
+    // bool[N] arguments reach plugins as int lists of 0/1 (N is 2 to 4 in every schema).
+    constexpr int kMaxBoolListElements = 16;
+    int64_t bool_list_ints[kMaxBoolListElements];
+    int bool_list_used = 0;
     for (int i = 0; i < num_args; ++i) {
       const Arg& a = args[i];
       ember_value& v = values[i];
@@ -336,6 +341,18 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
           }
           if (d) { v.tag = EMBER_VALUE_DEVICE; v.u.device.type = d->type(); v.u.device.index = d->index(); }
           else v.tag = EMBER_VALUE_NONE;
+          break;
+        }
+        case Arg::Kind::BoolList: {
+          const auto& l = *static_cast<const std::vector<bool>*>(a.ptr);
+          EMBER_INTERNAL_ASSERT(bool_list_used + static_cast<int>(l.size()) <= kMaxBoolListElements,
+                                "bool[] arguments too long for a plugin call");
+          int64_t* ints = bool_list_ints + bool_list_used;
+          for (size_t j = 0; j < l.size(); ++j) ints[j] = l[j] ? 1 : 0;
+          bool_list_used += static_cast<int>(l.size());
+          v.tag = EMBER_VALUE_INT_LIST;
+          v.u.int_list.data = ints;
+          v.u.int_list.size = static_cast<int64_t>(l.size());
           break;
         }
         case Arg::Kind::None: v.tag = EMBER_VALUE_NONE; break;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "dispatcher/dispatcher.h"
 
@@ -53,6 +54,7 @@ struct Arg {
     Tensor, OptionalTensor, TensorList, Scalar, OptionalScalar, Int, OptionalInt, Double,
     OptionalDouble, Bool, OptionalBool, Str, OptionalStr, IntList, OptionalIntList, DoubleList,
     ScalarTypeArg, OptionalScalarType, Generator, OptionalGenerator, Device, OptionalDevice,
+    BoolList,  // bool[N] (output_mask): plugins get an int list of 0/1, as kernel_adapter passes bool[]
     None,
   };
   Kind kind = Kind::None;
@@ -83,6 +85,7 @@ inline Arg arg(const Generator& v) { return Arg{Arg::Kind::Generator, 0, &v}; }
 inline Arg arg(const std::optional<Generator>& v) { return Arg{Arg::Kind::OptionalGenerator, 0, &v}; }
 inline Arg arg(const Device& v) { return Arg{Arg::Kind::Device, 0, &v}; }
 inline Arg arg(const std::optional<Device>& v) { return Arg{Arg::Kind::OptionalDevice, 0, &v}; }
+inline Arg arg(const std::vector<bool>& v) { return Arg{Arg::Kind::BoolList, 0, &v}; }
 
 // Runs the backend kernel of `kernel_op` (the op plugins register, e.g. aten::add.out) for the
 // call that meta described. args are the kernel's arguments in its schema order, with Output(i)

@@ -97,8 +97,12 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
 Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight, const std::optional<Tensor>& bias,
                   const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var, bool training,
                   double momentum, double eps, bool) {
-  auto [out, mean, invstd] =
-      ember::native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps);
+  // Training normalizes with the batch statistics and never reads the running ones. Not passing
+  // them keeps them out of native_batch_norm's backward node, whose saved copies the in-place
+  // update below would otherwise invalidate (a version-counter error at backward).
+  const std::optional<Tensor> no_stats;
+  auto [out, mean, invstd] = ember::native_batch_norm(input, weight, bias, training ? no_stats : running_mean,
+                                                      training ? no_stats : running_var, training, momentum, eps);
   if (training && running_mean && running_var && running_mean->defined() && running_var->defined()) {
     // running = (1 - momentum) * running + momentum * batch stat, with the unbiased variance.
     int64_t n = input.numel() / input.size(1);

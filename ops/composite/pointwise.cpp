@@ -22,7 +22,8 @@ Tensor mul_(const Tensor& self, const Scalar& other) { return self.mul_(wrap(oth
 
 Tensor div(const Tensor& self, const Tensor& other) { return ember::div(self, other, std::nullopt); }
 Tensor div_(const Tensor& self, const Tensor& other) { return self.div_(other, std::nullopt); }
-Tensor div(const Tensor& self, const Scalar& other) { return ember::div(self, wrap(other, self), std::nullopt); }
+// Through div.Tensor, so that autograd records DivBackward0 for x / 2 as PyTorch does.
+Tensor div(const Tensor& self, const Scalar& other) { return ember::div(self, wrap(other, self)); }
 Tensor div_(const Tensor& self, const Scalar& other) { return self.div_(wrap(other, self), std::nullopt); }
 Tensor div(const Tensor& self, const Scalar& other, const std::optional<std::string>& rounding_mode) {
   return ember::div(self, wrap(other, self), rounding_mode);

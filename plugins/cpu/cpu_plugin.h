@@ -34,5 +34,10 @@ void register_index_kernels(Registrar& reg);       // kernels_index.cpp
 void register_fill_copy_kernels(Registrar& reg);   // kernels_fill_copy.cpp
 void register_factory_kernels(Registrar& reg);     // kernels_factory.cpp
 void register_random_kernels(Registrar& reg);      // kernels_random.cpp
+void register_conv_backward_kernels(Registrar& reg);        // kernels_conv_backward.cpp
+void register_pool_backward_kernels(Registrar& reg);        // kernels_pool_backward.cpp
+void register_norm_backward_kernels(Registrar& reg);        // kernels_norm_backward.cpp
+void register_activation_backward_kernels(Registrar& reg);  // kernels_activation_backward.cpp
+void register_loss_kernels(Registrar& reg);                 // kernels_loss.cpp
 
 }  // namespace ember_cpu

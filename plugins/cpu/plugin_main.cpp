@@ -51,6 +51,11 @@ void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   register_fill_copy_kernels(reg);
   register_factory_kernels(reg);
   register_random_kernels(reg);
+  register_conv_backward_kernels(reg);
+  register_pool_backward_kernels(reg);
+  register_norm_backward_kernels(reg);
+  register_activation_backward_kernels(reg);
+  register_loss_kernels(reg);
 }
 
 }  // namespace ember_cpu

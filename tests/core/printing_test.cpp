@@ -122,6 +122,16 @@ const ReprCase kCases[] = {
    "tensor(1.0000e+09, dtype=torch.float64)"},
   {[] { return make({NAN}, {}); },
    "tensor(nan)"},
+  {[] { return make({0, 0.5, -0.25}, {3}); },
+   "tensor([ 0.0000,  0.5000, -0.2500])"},
+  {[] { return make({-0.0, 1.5}, {2}); },
+   "tensor([-0.0000, 1.5000])"},
+  {[] { return make({INFINITY, 1e-5, 1}, {3}); },
+   "tensor([       inf, 1.0000e-05, 1.0000e+00])"},
+  {[] { return make({-INFINITY, 0, 5}, {3}); },
+   "tensor([-inf, 0., 5.])"},
+  {[] { return make({NAN, NAN}, {2}); },
+   "tensor([nan, nan])"},
 };
 
 TEST(Printing, MatchesPyTorchRepr) {

@@ -1,13 +1,14 @@
-# End to end: what a user and a vendor do with an installed ember (included by tests/CMakeLists.txt).
+# The examples, end to end (included by tests/CMakeLists.txt).
 #
-#   examples.out_of_tree   `cmake --install` this build into a temporary prefix; configure and build
-#                          examples/sim_plugin and examples/app against it (find_package(ember),
+#   examples.out_of_tree   what a user and a vendor do with an installed ember: `cmake --install`
+#                          this build into a temporary prefix; configure and build
+#                          examples/sim_plugin and examples/app against it only (find_package(ember),
 #                          CMAKE_PREFIX_PATH); run the app on cpu and on the sim device with an
-#                          EMBER_CONFIG that loads the freshly built sim plugin by path; run the
-#                          installed ember-conformance on that plugin. See out_of_tree.cmake.
-#
-# It needs the whole build (the install step installs every target), so it depends on nothing
-# in particular and runs after `cmake --build`; it takes under a minute on two cores.
+#                          EMBER_CONFIG that loads the freshly built plugin by path; run the
+#                          installed ember-conformance on it (out_of_tree.cmake). It installs every
+#                          installed target, so run it after a full build; ~10 s on two cores.
+#   examples.custom_op, examples.app_*, examples.ember_demo
+#                          the in-tree builds of the examples and `ember demo`.
 if(TARGET ember_sim)
   add_test(NAME examples.out_of_tree
            COMMAND ${CMAKE_COMMAND}

@@ -110,7 +110,8 @@ const std::set<std::string> kGeneratedFiles = {
     "generated/native_functions.h",  "generated/functions_0.cpp",    "generated/functions_1.cpp",
     "generated/functions_2.cpp",     "generated/functions_3.cpp",    "generated/structured_kernels.cpp",
     "generated/register_ops.cpp",    "generated/op_info.h",          "generated/op_info.cpp",
-    "sdk/ember/sdk/ops.h",
+    "generated/autograd_kernels_0.cpp", "generated/autograd_kernels_1.cpp", "generated/autograd_kernels_2.cpp",
+    "generated/autograd_kernels_3.cpp", "sdk/ember/sdk/ops.h",
 };
 
 std::set<std::string> files_under(const fs::path& root) {
@@ -253,7 +254,7 @@ TEST_F(CodegenTest, DuplicateOperator) {
 TEST_F(CodegenTest, UnknownField) {
   expect_error("- func: f(Tensor self) -> Tensor\n  dispach: {Composite: f}\n",
                "ops.yaml:2: unknown field 'dispach' (allowed: func, variants, dispatch, structured, "
-               "structured_delegate, derivatives, tags, doc)");
+               "structured_delegate, derivatives, backward_name, tags, doc)");
 }
 
 TEST_F(CodegenTest, DuplicateField) {
@@ -338,6 +339,97 @@ TEST_F(CodegenTest, DerivativeKeysAreInputsOrOutputs) {
 TEST_F(CodegenTest, DerivativeFormulasAreNonEmpty) {
   expect_error("- func: f(Tensor self) -> Tensor\n  dispatch: {Composite: f}\n  derivatives:\n    self: \"\"\n",
                "ops.yaml:4: derivatives: the formula for 'self' must be a non-empty string");
+}
+
+TEST_F(CodegenTest, AutogradKernels) {
+  ASSERT_EQ(run(kValidOps).exit_code, 0);
+  std::string all;
+  for (int i = 0; i < 4; ++i) all += generated("generated/autograd_kernels_" + std::to_string(i) + ".cpp");
+  // One node for the structured group, named as PyTorch would; only alpha is saved.
+  EXPECT_NE(all.find("struct MyaddBackward0 final : public Node {"), std::string::npos) << all;
+  EXPECT_NE(all.find("std::string name() const override { return \"MyaddBackward0\"; }"), std::string::npos);
+  EXPECT_NE(all.find("  Scalar alpha_{};"), std::string::npos);
+  EXPECT_NE(all.find("if (should_compute_output(1)) grad_inputs[1] = grad * alpha;"), std::string::npos);
+  // Functional, in-place and out= kernels.
+  EXPECT_NE(all.find("result = ::ember::redispatch::myadd(ks & kBelowAutograd, self, other, alpha);"), std::string::npos);
+  EXPECT_NE(all.find("set_output_history(result, grad_fn);"), std::string::npos);
+  EXPECT_NE(all.find("check_inplace(self, \"myadd_\");"), std::string::npos);
+  EXPECT_NE(all.find("rebase_history(result, grad_fn, \"myadd_\");"), std::string::npos);
+  EXPECT_NE(all.find("throw_out_not_differentiable(\"myadd\");"), std::string::npos);
+  // Factories with a tensor argument record nothing; ops without formulas get no kernel.
+  EXPECT_EQ(all.find("k_myzeros"), std::string::npos);
+  EXPECT_NE(all.find("DispatchTarget::key(FunctionalityKey::Autograd)"), std::string::npos);
+  std::string reg = generated("generated/register_ops.cpp");
+  EXPECT_NE(reg.find("autograd::generated::register_autograd_kernels_3(d, ops.data());"), std::string::npos);
+  EXPECT_NE(reg.find("autograd::register_autograd_fallback(d);"), std::string::npos);
+  std::string info = generated("generated/op_info.cpp");
+  EXPECT_NE(info.find("\"formula\", \"MyaddBackward0\""), std::string::npos);
+  EXPECT_NE(info.find("\"out\", \"\""), std::string::npos);
+}
+
+TEST_F(CodegenTest, AutogradSavesMetadataAndClonesSelfForInplaceForms) {
+  const char* yaml = R"(- func: g(Tensor self, Tensor other) -> Tensor
+  dispatch: {CompositeExplicit: g}
+  derivatives:
+    self: grad * other.sizes()[0] * self
+    other: non_differentiable
+- func: g_(Tensor(a!) self, Tensor other) -> Tensor(a!)
+  dispatch: {CompositeExplicit: g_}
+  derivatives:
+    self: grad * self + result
+    other: non_differentiable
+)";
+  RunResult r = run(yaml);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string all;
+  for (int i = 0; i < 4; ++i) all += generated("generated/autograd_kernels_" + std::to_string(i) + ".cpp");
+  EXPECT_NE(all.find("grad_fn->other_sizes_ = other.sizes().vec();"), std::string::npos) << all;
+  EXPECT_NE(all.find("grad_inputs[0] = grad * other_sizes_[0] * self;"), std::string::npos);
+  EXPECT_NE(all.find("grad_fn->self_ = SavedVariable(self.clone(), false);"), std::string::npos);
+  EXPECT_NE(all.find("grad_fn->result_ = SavedVariable(result, true);"), std::string::npos);
+  // Numbered per name: g and g_ are different overload keys? No: both are (G, "") and share a name.
+  EXPECT_NE(all.find("return \"GBackward0\";"), std::string::npos);
+}
+
+TEST_F(CodegenTest, DerivativesNeedAFormulaForEveryTensorInput) {
+  expect_error("- func: f(Tensor self, Tensor other) -> Tensor\n  dispatch: {CompositeExplicit: f}\n  derivatives:\n"
+               "    self: grad\n",
+               "ops.yaml:4: derivatives: no formula for 'other' of f (write `other: non_differentiable` if it has none)");
+}
+
+TEST_F(CodegenTest, DerivativesAreForTensorInputs) {
+  expect_error("- func: f(Tensor self, float k) -> Tensor\n  dispatch: {CompositeExplicit: f}\n  derivatives:\n"
+               "    self: grad\n    k: grad\n",
+               "ops.yaml:4: derivatives: 'k' is not a tensor input of f");
+}
+
+TEST_F(CodegenTest, BackwardNameNeedsDerivatives) {
+  expect_error("- func: f(Tensor self) -> Tensor\n  dispatch: {CompositeExplicit: f}\n  backward_name: FBackward3\n",
+               "ops.yaml:3: backward_name: f has no derivatives of its own to name");
+}
+
+TEST_F(CodegenTest, BackwardNamesAreNumberedPerOpName) {
+  const char* yaml = R"(- func: h.a(Tensor self) -> Tensor
+  dispatch: {CompositeExplicit: h}
+  derivatives:
+    self: grad
+  backward_name: HBackward0
+- func: h.b(Tensor self, int n) -> Tensor
+  dispatch: {CompositeExplicit: h}
+  derivatives:
+    self: grad
+- func: h.c(Tensor self, float x) -> Tensor
+  dispatch: {CompositeExplicit: h}
+  derivatives:
+    self: grad
+  backward_name: HBackward1
+)";
+  RunResult r = run(yaml);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string info = generated("generated/op_info.cpp");
+  EXPECT_NE(info.find("\"formula\", \"HBackward0\""), std::string::npos) << info;
+  EXPECT_NE(info.find("\"formula\", \"HBackward1\""), std::string::npos);
+  EXPECT_NE(info.find("\"formula\", \"HBackward2\""), std::string::npos);  // h.b: the first free number
 }
 
 TEST_F(CodegenTest, UnknownTag) {

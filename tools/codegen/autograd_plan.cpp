@@ -432,7 +432,10 @@ const char* autograd_kind_name(const OpDef& op, const OpAutograd& a) {
     case AutogradKind::Passthrough: return "passthrough";
     case AutogradKind::None: break;
   }
-  return op.dispatch == DispatchKind::Composite ? "composite" : "fallback";
+  if (op.dispatch == DispatchKind::Composite) return "composite";
+  for (const Argument& arg : op.schema.arguments())
+    if (arg.type.base == BaseType::Tensor) return "fallback";
+  return "none";  // no tensor argument: calls never reach the Autograd key
 }
 
 AutogradPlan plan_autograd(const ApiPlan& api) {

@@ -81,7 +81,7 @@ struct AutogradPlan {
 
 AutogradPlan plan_autograd(const ApiPlan& api);
 
-// "formula" / "out" / "passthrough" / "composite" / "fallback": the OpInfo::autograd field.
+// "formula" / "out" / "passthrough" / "composite" / "fallback" / "none": the OpInfo::autograd field.
 const char* autograd_kind_name(const OpDef& op, const OpAutograd& a);
 
 // "max_pool2d_with_indices" -> "MaxPool2DWithIndices" (PyTorch: each _-separated word title-cased).

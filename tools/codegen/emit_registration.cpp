@@ -111,7 +111,8 @@ std::string emit_op_info_h() {
        "  // The op's Autograd-key kernel: \"formula\" (records backward_name, with this op's derivatives or\n"
        "  // those its structured group shares), \"out\" (out= form of a differentiable op: refuses inputs\n"
        "  // that require grad), \"passthrough\" (not differentiable), \"composite\" (differentiable through\n"
-       "  // its decomposition) or \"fallback\" (autograd's boxed fallback: NotImplementedBackward).\n"
+       "  // its decomposition), \"fallback\" (autograd's boxed fallback: NotImplementedBackward) or\n"
+       "  // \"none\" (no tensor argument: calls never reach autograd).\n"
        "  const char* autograd;\n"
        "  const char* backward_name;        // \"MulBackward0\" for \"formula\" ops, else \"\"\n"
        "};\n\n";

@@ -5,12 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
 #include <map>
 
 #include <ember/plugin_abi.h>
 
+#include "core/error.h"
 #include "registry/config.h"
 #include "registry/host.h"
 #include "registry/runtime.h"
@@ -185,18 +185,27 @@ std::string peek_plugin_name(const std::string& path) {
 }
 
 CheckResult check_loader(const std::string& path, const std::vector<PluginOption>& options, PluginReport* report) {
-  *report = load_plugin(path, /*required=*/false, options);
-  if (report->status == PluginStatus::Loaded) {
-    return check("loads through ember's loader", true, "",
-                 std::to_string(report->kernels_registered) + " kernel(s), device types: " +
-                     [&] {
-                       std::string s;
-                       for (const auto& d : report->device_types) s += (s.empty() ? "" : ", ") + d;
-                       return s.empty() ? std::string("none") : s;
-                     }());
+  // Loaded as required: a failure is then a PluginError with the loader's full explanation, and
+  // nothing is printed as a warning on the side (as for an optional plugin).
+  std::string failure;
+  try {
+    *report = load_plugin(path, /*required=*/true, options);
+  } catch (const PluginError& e) {
+    failure = e.what();
+    for (const PluginReport& p : runtime_report().plugins)
+      if (p.path == path || p.name == plugin_name_from_path(path)) *report = p;
   }
-  CheckResult c = check("loads through ember's loader", false, report->reason);
-  for (const std::string& d : report->details) c.details.push_back(d);
+  if (failure.empty() && report->status == PluginStatus::Loaded) {
+    std::string types;
+    for (const auto& d : report->device_types) types += (types.empty() ? "" : ", ") + d;
+    return check("loads through ember's loader", true, "",
+                 std::to_string(report->kernels_registered) + " kernel(s), device types: " + (types.empty() ? "none" : types));
+  }
+  report->status = PluginStatus::Failed;
+  CheckResult c = check("loads through ember's loader", false, report->reason.empty() ? failure : report->reason);
+  c.details.clear();
+  c.details.push_back(c.message);
+  c.details.push_back(failure.empty() ? "(no message)" : failure);
   return c;
 }
 

@@ -25,6 +25,7 @@ using SampleRegistry = std::map<std::string, SampleFunction>;
 void register_pointwise_samples(SampleRegistry& registry);
 void register_reduction_samples(SampleRegistry& registry);
 void register_nn_samples(SampleRegistry& registry);
+void register_nn_backward_samples(SampleRegistry& registry);  // op_samples_nn_backward.cpp
 void register_index_samples(SampleRegistry& registry);
 void register_factory_samples(SampleRegistry& registry);
 

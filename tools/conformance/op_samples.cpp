@@ -16,6 +16,7 @@ const SampleRegistry& registry() {
     register_pointwise_samples(*table);
     register_reduction_samples(*table);
     register_nn_samples(*table);
+    register_nn_backward_samples(*table);
     register_index_samples(*table);
     register_factory_samples(*table);
     return table;

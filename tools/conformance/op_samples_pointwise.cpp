@@ -40,6 +40,7 @@ Values values_for(const std::string& op, const std::string& arg, ScalarType dtyp
                      "maximum", "minimum", "where"}))
     return Values::SmallIntegers;
   if (is_one_of(op, {"abs", "neg", "sign", "relu"})) return Values::WithZeros;
+  if (op == "threshold_backward" && arg == "self") return Values::WithZeros;
   return Values::Any;
 }
 
@@ -65,7 +66,10 @@ std::vector<Variant> variants_for(const std::string& op, SampleBuilder& b) {
             Variant{{"min", b.scalar(0.5, 0)}},
             Variant{{"max", b.scalar(-0.5, 1)}}};
   }
-  if (op == "gelu") return {Variant{{"approximate", IValue("none")}}, Variant{{"approximate", IValue("tanh")}}};
+  if (op == "gelu" || op == "gelu_backward")
+    return {Variant{{"approximate", IValue("none")}}, Variant{{"approximate", IValue("tanh")}}};
+  if (op == "threshold_backward")
+    return {Variant{{"threshold", b.scalar(0.0, 0)}}, Variant{{"threshold", b.scalar(0.5, 1)}}};
   return {Variant{}};
 }
 
@@ -117,7 +121,10 @@ void pointwise_samples(const FunctionSchema& schema, SampleBuilder& b) {
   if (meta == "unary_float_op" && !is_floating_point(dtype)) {
     return b.skip("unreachable: the core computes " + op + " in float32 for integer and bool inputs");
   }
-  if (dtype == kBool && is_one_of(op, {"neg", "clamp", "div", "sub"})) return b.skip("the core rejects bool for " + op);
+  if (dtype == kBool && is_one_of(op, {"neg", "clamp", "div", "sub", "threshold_backward"}))
+    return b.skip("the core rejects bool for " + op);
+  if (!is_floating_point(dtype) && is_one_of(op, {"gelu_backward", "silu_backward", "sigmoid_backward", "tanh_backward"}))
+    return b.skip("the core rejects non-floating dtypes for " + op);
   const ScalarType out_dtype = (meta == "comparison_op" || meta == "unary_bool_op") ? kBool : dtype;
 
   std::vector<int> inputs;  // indices of the tensor inputs

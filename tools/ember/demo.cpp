@@ -103,8 +103,8 @@ int run_demo() {
   show_myfun(x, have_sim);
   show_custom_op(x, have_sim);
 
-  std::cout << "Next: `ember info` (what loaded and why not), `ember ops --device sim` (which operators a\n"
-               "device implements), examples/ (an app, an out-of-tree plugin, a custom op).\n";
+  std::cout << "More: `ember info` (what loaded, and why not); examples/ (an application, an out-of-tree\n"
+               "device plugin, a custom op); `ember-conformance --plugin <library>` (checks a plugin).\n";
   return 0;
 }
 

@@ -1,0 +1,232 @@
+// optim::Optimizer: parameter groups, zero_grad, state dicts.
+#include "nn/optim/optimizer.h"
+
+#include <algorithm>
+
+#include "autograd/grad_mode.h"
+#include "generated/functions.h"
+#include "nn/serialize.h"
+#include "ops/creation.h"
+
+namespace ember {
+namespace optim {
+
+// ---- StateDictReader ---------------------------------------------------------------------------
+
+const Tensor& StateDictReader::tensor(const std::string& key) {
+  const Tensor* t = dict_.find(key);
+  EMBER_CHECK(t != nullptr && t->defined(), ValueError, "[Optimizer::load_state_dict] missing key '", key, "'");
+  used_.insert(key);
+  return *t;
+}
+
+double StateDictReader::scalar(const std::string& key) {
+  const Tensor& t = tensor(key);
+  EMBER_CHECK(t.numel() == 1, ValueError, "[Optimizer::load_state_dict] '", key, "' must hold one value, got shape ",
+              t.sizes());
+  return t.item<double>();
+}
+
+std::vector<std::string> StateDictReader::unused_keys() const {
+  std::vector<std::string> out;
+  for (const auto& item : dict_)
+    if (!used_.count(item.key())) out.push_back(item.key());
+  return out;
+}
+
+void put_scalar(StateDict& out, const std::string& key, double value) {
+  out.insert_or_assign(key, ember::scalar_tensor(value, kFloat64));
+}
+
+// ---- OptimizerParamGroup -----------------------------------------------------------------------
+
+OptimizerParamGroup::OptimizerParamGroup(const OptimizerParamGroup& other)
+    : params_(other.params_), options_(other.options_ ? other.options_->clone() : nullptr) {}
+
+OptimizerParamGroup& OptimizerParamGroup::operator=(const OptimizerParamGroup& other) {
+  if (this != &other) {
+    params_ = other.params_;
+    options_ = other.options_ ? other.options_->clone() : nullptr;
+  }
+  return *this;
+}
+
+OptimizerOptions& OptimizerParamGroup::options() {
+  EMBER_CHECK(options_ != nullptr, ValueError, "[OptimizerParamGroup] the group has no options");
+  return *options_;
+}
+
+const OptimizerOptions& OptimizerParamGroup::options() const {
+  EMBER_CHECK(options_ != nullptr, ValueError, "[OptimizerParamGroup] the group has no options");
+  return *options_;
+}
+
+// ---- Optimizer ---------------------------------------------------------------------------------
+
+Optimizer::Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults)
+    : defaults_(std::move(defaults)) {
+  EMBER_CHECK(defaults_ != nullptr, ValueError, "[Optimizer] defaults must be given");
+  defaults_->validate();
+  for (const auto& group : param_groups) add_param_group(group);
+}
+
+namespace {
+// Parameters must be defined leaves that no group holds yet.
+void check_new_parameters(const std::vector<OptimizerParamGroup>& groups, const std::vector<Tensor>& params) {
+  std::unordered_set<const TensorImpl*> existing;
+  for (const auto& group : groups)
+    for (const Tensor& p : group.params()) existing.insert(p.impl());
+  for (const Tensor& p : params) {
+    EMBER_CHECK(p.defined(), ValueError, "[Optimizer] a parameter is an undefined tensor");
+    EMBER_CHECK(p.is_leaf(), ValueError, "[Optimizer] can't optimize a non-leaf Tensor");
+    EMBER_CHECK(existing.insert(p.impl()).second, ValueError,
+                "[Optimizer] some parameters appear in more than one parameter group");
+  }
+}
+}  // namespace
+
+void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
+  check_new_parameters(param_groups_, param_group.params());
+  OptimizerParamGroup group(param_group.params(),
+                            param_group.has_options() ? param_group.options().clone() : defaults_->clone());
+  group.options().validate();
+  param_groups_.push_back(std::move(group));
+}
+
+void Optimizer::add_parameters(const std::vector<Tensor>& parameters) {
+  if (param_groups_.empty()) {
+    add_param_group(OptimizerParamGroup(parameters));
+    return;
+  }
+  check_new_parameters(param_groups_, parameters);
+  auto& first = param_groups_.front().params();
+  first.insert(first.end(), parameters.begin(), parameters.end());
+}
+
+void Optimizer::zero_grad(bool set_to_none) {
+  NoGradGuard no_grad;
+  for (auto& group : param_groups_) {
+    for (Tensor& p : group.params()) {
+      Tensor& grad = p.mutable_grad();
+      if (!grad.defined()) continue;
+      if (set_to_none) {
+        grad.reset();
+      } else {
+        grad = grad.detach();
+        grad.zero_();
+      }
+    }
+  }
+}
+
+std::vector<Tensor> Optimizer::parameters() const {
+  std::vector<Tensor> out;
+  for (const auto& group : param_groups_) out.insert(out.end(), group.params().begin(), group.params().end());
+  return out;
+}
+
+size_t Optimizer::size() const {
+  size_t n = 0;
+  for (const auto& group : param_groups_) n += group.params().size();
+  return n;
+}
+
+OptimizerParamState* Optimizer::find_state(const Tensor& p) {
+  auto it = state_.find(p.impl());
+  return it == state_.end() ? nullptr : it->second.get();
+}
+
+Tensor Optimizer::run_closure(const LossClosure& closure) {
+  if (!closure) return Tensor();
+  AutoGradMode enable_grad(true);
+  return closure();
+}
+
+StateDict Optimizer::state_dict() const {
+  StateDict out("Key");
+  int64_t index = 0;
+  for (size_t g = 0; g < param_groups_.size(); ++g) {
+    const auto& group = param_groups_[g];
+    std::string prefix = "param_groups." + std::to_string(g) + ".";
+    std::vector<int64_t> indices;
+    for (const Tensor& p : group.params()) {
+      auto it = state_.find(p.impl());
+      if (it != state_.end()) it->second->save(out, "state." + std::to_string(index) + ".");
+      indices.push_back(index++);
+    }
+    out.insert(prefix + "params", ember::tensor_from_doubles(std::vector<double>(indices.begin(), indices.end()),
+                                                             {static_cast<int64_t>(indices.size())}, kInt64));
+    group.options().save(out, prefix);
+  }
+  return out;
+}
+
+void Optimizer::load_state_dict(const StateDict& dict) {
+  StateDictReader in(dict);
+  size_t groups = 0;
+  while (dict.contains("param_groups." + std::to_string(groups) + ".params")) ++groups;
+  EMBER_CHECK(groups == param_groups_.size(), ValueError,
+              "[Optimizer::load_state_dict] loaded state dict has a different number of parameter groups (", groups,
+              ") than the optimizer (", param_groups_.size(), ")");
+  // Build everything first; commit only when the whole dict was read without error.
+  std::vector<std::unique_ptr<OptimizerOptions>> options;
+  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>> state;
+  int64_t index = 0;
+  for (size_t g = 0; g < groups; ++g) {
+    const auto& group = param_groups_[g];
+    std::string prefix = "param_groups." + std::to_string(g) + ".";
+    const Tensor& ids = in.tensor(prefix + "params");
+    EMBER_CHECK(ids.dim() == 1 && ids.size(0) == static_cast<int64_t>(group.params().size()), ValueError,
+                "[Optimizer::load_state_dict] loaded state dict contains a parameter group of ", ids.numel(),
+                " parameters, but the optimizer's group ", g, " has ", group.params().size());
+    auto group_options = group.options().clone();
+    group_options->load(in, prefix);
+    group_options->validate();
+    options.push_back(std::move(group_options));
+    for (const Tensor& p : group.params()) {
+      std::string state_prefix = "state." + std::to_string(index++) + ".";
+      bool any = std::any_of(dict.begin(), dict.end(), [&](const auto& item) {
+        return item.key().compare(0, state_prefix.size(), state_prefix) == 0;
+      });
+      if (!any) continue;
+      auto s = make_param_state();
+      s->load(in, state_prefix);
+      state[p.impl()] = std::move(s);
+    }
+  }
+  std::vector<std::string> unused = in.unused_keys();
+  if (!unused.empty()) {
+    std::string keys;
+    for (const auto& k : unused) keys += (keys.empty() ? "'" : ", '") + k + "'";
+    EMBER_FAIL(ValueError, "[Optimizer::load_state_dict] unexpected key(s) in state dict: ", keys);
+  }
+  // Cast state tensors to their parameter's device and floating dtype (as PyTorch), as copies.
+  NoGradGuard no_grad;
+  index = 0;
+  for (auto& group : param_groups_) {
+    for (const Tensor& p : group.params()) {
+      auto it = state.find(p.impl());
+      if (it == state.end()) continue;
+      StateDict tensors("Key");
+      it->second->save(tensors, "");
+      StateDict cast("Key");
+      for (const auto& item : tensors) {
+        const Tensor& t = item.value();
+        ScalarType dtype = t.is_floating_point() ? p.scalar_type() : t.scalar_type();
+        cast.insert(item.key(), t.to(p.device(), dtype, false, /*copy=*/true));
+      }
+      StateDictReader cast_reader(cast);
+      it->second->load(cast_reader, "");
+    }
+  }
+  for (size_t g = 0; g < groups; ++g) param_groups_[g].set_options(std::move(options[g]));
+  state_ = std::move(state);
+}
+
+}  // namespace optim
+
+void save(const optim::Optimizer& optimizer, const std::string& path) { save(optimizer.state_dict(), path); }
+
+void load(optim::Optimizer& optimizer, const std::string& path) { optimizer.load_state_dict(load(path)); }
+
+}  // namespace ember

@@ -1,0 +1,163 @@
+// optim::Optimizer: the base of ember's optimizers, as libtorch's torch::optim::Optimizer.
+//
+// An optimizer holds parameter groups; each group has its own options (lr, momentum, ...),
+// copied from the optimizer's defaults unless the group brings its own:
+//
+//   ember::optim::SGD sgd(model->parameters(), ember::optim::SGDOptions(0.1).momentum(0.9));
+//   std::vector<ember::optim::OptimizerParamGroup> groups = {
+//       {model->fc1->parameters()}, {model->fc2->parameters(), ember::optim::SGDOptions(0.01)}};
+//   ember::optim::SGD sgd2(groups, ember::optim::SGDOptions(0.1));
+//   sgd.zero_grad(); loss.backward(); sgd.step();
+//
+// step() updates every parameter that has a gradient, in place and under NoGradGuard (the
+// Tensor objects stay the same, so modules see the new values). Per-parameter state (momentum
+// buffers, Adam's moments) is created on a parameter's first update and keyed by the tensor.
+//
+// state_dict() flattens the groups' options and the state into a StateDict, which ember::save /
+// ember::load write in the state-dict file format (nn/serialize.h):
+//   param_groups.<g>.params   int64 [n]: the group's parameters, as indices into all parameters
+//   param_groups.<g>.<option> float64 0-d (bools as 0 / 1; betas as [2])
+//   state.<i>.<name>          the state of parameter i (step as int64 0-d)
+// load_state_dict checks the group count and sizes and every key before changing anything, and
+// casts state tensors to their parameter's device and (floating) dtype.
+//
+// Thread-safety: none; one thread steps an optimizer.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/tensor.h"
+#include "nn/module.h"
+#include "nn/options.h"
+
+namespace ember {
+namespace optim {
+
+// Reads a StateDict for load_state_dict, remembering which keys were used so that the rest can
+// be reported as unexpected. Missing keys throw ValueError.
+class EMBER_API StateDictReader {
+ public:
+  explicit StateDictReader(const StateDict& dict) : dict_(dict) {}
+  bool contains(const std::string& key) const { return dict_.contains(key); }
+  const Tensor& tensor(const std::string& key);
+  double scalar(const std::string& key);  // a one-element tensor's value
+  std::vector<std::string> unused_keys() const;
+
+ private:
+  const StateDict& dict_;
+  std::unordered_set<std::string> used_;
+};
+
+// Per-parameter state (a momentum buffer, Adam's moments).
+class EMBER_API OptimizerParamState {
+ public:
+  virtual ~OptimizerParamState() = default;
+  virtual std::unique_ptr<OptimizerParamState> clone() const = 0;
+  // Writes / reads this state's entries under prefix ("state.3.").
+  virtual void save(StateDict& out, const std::string& prefix) const = 0;
+  virtual void load(StateDictReader& in, const std::string& prefix) = 0;
+};
+
+// A group's options; every optimizer's options derive from this.
+class EMBER_API OptimizerOptions {
+ public:
+  virtual ~OptimizerOptions() = default;
+  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
+  virtual double get_lr() const = 0;
+  virtual void set_lr(double lr) = 0;
+  // Throws ValueError for out-of-range values (negative lr, ...).
+  virtual void validate() const = 0;
+  // Writes / reads the options under prefix ("param_groups.0.").
+  virtual void save(StateDict& out, const std::string& prefix) const = 0;
+  virtual void load(StateDictReader& in, const std::string& prefix) = 0;
+};
+
+class EMBER_API OptimizerParamGroup {
+ public:
+  OptimizerParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}  // NOLINT
+  OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options)
+      : params_(std::move(params)), options_(std::move(options)) {}
+  template <typename Options, typename = std::enable_if_t<std::is_base_of<OptimizerOptions, Options>::value>>
+  OptimizerParamGroup(std::vector<Tensor> params, const Options& options)
+      : params_(std::move(params)), options_(options.clone()) {}
+  OptimizerParamGroup(const OptimizerParamGroup& other);
+  OptimizerParamGroup& operator=(const OptimizerParamGroup& other);
+  OptimizerParamGroup(OptimizerParamGroup&&) = default;
+  OptimizerParamGroup& operator=(OptimizerParamGroup&&) = default;
+
+  bool has_options() const { return options_ != nullptr; }
+  OptimizerOptions& options();
+  const OptimizerOptions& options() const;
+  void set_options(std::unique_ptr<OptimizerOptions> options) { options_ = std::move(options); }
+  std::vector<Tensor>& params() { return params_; }
+  const std::vector<Tensor>& params() const { return params_; }
+
+ private:
+  std::vector<Tensor> params_;
+  std::unique_ptr<OptimizerOptions> options_;
+};
+
+class EMBER_API Optimizer {
+ public:
+  // Re-evaluates the model and returns the loss; step() runs it with grad mode on.
+  using LossClosure = std::function<Tensor()>;
+
+  Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults);
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // Parameters must be leaf tensors and appear in one group only; a group without options gets a
+  // copy of the defaults.
+  void add_param_group(const OptimizerParamGroup& param_group);
+  // Appends to the first group (creating it when there is none).
+  void add_parameters(const std::vector<Tensor>& parameters);
+
+  // Runs closure (if any), then updates the parameters; returns the closure's loss or an
+  // undefined tensor.
+  virtual Tensor step(LossClosure closure = nullptr) = 0;
+  // Resets every parameter's gradient (set_to_none) or fills it with zeros.
+  void zero_grad(bool set_to_none = true);
+
+  // All parameters, group after group.
+  std::vector<Tensor> parameters() const;
+  size_t size() const;  // the number of parameters
+  std::vector<OptimizerParamGroup>& param_groups() noexcept { return param_groups_; }
+  const std::vector<OptimizerParamGroup>& param_groups() const noexcept { return param_groups_; }
+  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>>& state() noexcept { return state_; }
+  const std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>>& state() const noexcept {
+    return state_;
+  }
+  OptimizerOptions& defaults() noexcept { return *defaults_; }
+  const OptimizerOptions& defaults() const noexcept { return *defaults_; }
+
+  StateDict state_dict() const;
+  void load_state_dict(const StateDict& dict);
+
+ protected:
+  // A fresh state of this optimizer's kind (load_state_dict fills it).
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const = 0;
+  // The state of p, or null.
+  OptimizerParamState* find_state(const Tensor& p);
+  // Runs the closure with grad mode on (step()'s prologue).
+  static Tensor run_closure(const LossClosure& closure);
+
+  std::vector<OptimizerParamGroup> param_groups_;
+  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>> state_;
+  std::unique_ptr<OptimizerOptions> defaults_;
+};
+
+// For options writing themselves into a state dict: a float64 0-d tensor.
+EMBER_API void put_scalar(StateDict& out, const std::string& key, double value);
+
+}  // namespace optim
+
+EMBER_API void save(const optim::Optimizer& optimizer, const std::string& path);
+EMBER_API void load(optim::Optimizer& optimizer, const std::string& path);
+
+}  // namespace ember

@@ -1,0 +1,186 @@
+// Backward of the activations and of softmax:
+//   threshold_backward  grad where self > threshold, else 0 (relu's backward, threshold 0); every
+//                       dtype but bool
+//   gelu_backward       grad * (Phi(x) + x * phi(x)), or the derivative of the tanh approximation
+//   silu_backward       grad * s * (1 + x * (1 - s)), s = sigmoid(x)
+//   sigmoid_backward    grad * (1 - y) * y, from sigmoid's output y
+//   tanh_backward       grad * (1 - y * y), from tanh's output y
+//   _softmax_backward_data      y * (grad - sum(grad * y))   over dim
+//   _log_softmax_backward_data  grad - exp(y) * sum(grad)    over dim
+// The formulas are PyTorch's CPU kernels'. The core broadcast and cast the pointwise operands;
+// 16-bit floats are computed in float. Softmax sums accumulate in the compute type, as the
+// forward kernel does, with the same [outer, D, inner] blocking.
+//
+// Stateless kernels; thread-safe.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "cpu_plugin.h"
+#include "vector_math.h"
+#include "tensor_utils.h"
+
+namespace ember_cpu {
+namespace {
+
+using ember::sdk::kAllButBool;
+using ember::sdk::KernelArgs;
+using ember::sdk::kFloatingDTypes;
+
+// out (arg out_index) = f(grad, x) over two same-shape operands (args 0 and 1).
+template <uint32_t Mask, typename MakeF>
+void binary_backward(KernelArgs& a, int out_index, const char* name, const MakeF& make_f) {
+  TensorView out = a.tensor(out_index);
+  ember::sdk::dispatch<Mask>(out.dtype(), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = typename decltype(tag)::compute;
+    auto f = make_f(tag);
+    pointwise<T, T, T>(out, {a.tensor(0), a.tensor(1)}, [f](T g, T x) { return static_cast<T>(f(C(g), C(x))); });
+  });
+}
+
+// threshold_backward.grad_input (grad_output 0, self 1, threshold 2, grad_input 3).
+void threshold_backward(KernelArgs& a) {
+  const ember::sdk::Scalar threshold = a.scalar(2);
+  binary_backward<kAllButBool>(a, 3, "threshold_backward", [&](auto tag) {
+    using C = typename decltype(tag)::compute;
+    const C th = threshold.to<C>();
+    return [th](C g, C x) -> C { return x <= th ? C(0) : g; };
+  });
+}
+
+// gelu_backward.grad_input (grad_output 0, self 1, approximate 2, grad_input 3).
+void gelu_backward(KernelArgs& a) {
+  const std::string_view approximate = a.str(2);
+  const bool use_tanh = approximate == "tanh";
+  EMBER_SDK_CHECK(use_tanh || approximate == "none", EMBER_ERROR_VALUE,
+                  "approximate argument must be either none or tanh, got '", approximate, "'");
+  binary_backward<kFloatingDTypes>(a, 3, "gelu_backward", [use_tanh](auto tag) {
+    using C = typename decltype(tag)::compute;
+    return [use_tanh](C g, C x) -> C {
+      if (use_tanh) {
+        const C kBeta = C(M_SQRT2 * M_2_SQRTPI * 0.5);
+        const C kKappa = C(0.044715);
+        const C x_sq = x * x;
+        const C inner = kBeta * (x + kKappa * x_sq * x);
+        const C t = std::tanh(inner);
+        const C left_derivative = C(0.5) * (C(1) + t);
+        const C right_derivative = C(0.5) * x * (C(1) - t * t) * kBeta * (C(1) + C(3) * kKappa * x_sq);
+        return g * (left_derivative + right_derivative);
+      }
+      const C kAlpha = C(M_SQRT1_2);
+      const C kBeta = C(M_2_SQRTPI * M_SQRT1_2 * 0.5);  // 1 / sqrt(2 pi)
+      const C cdf = C(0.5) * (C(1) + std::erf(x * kAlpha));
+      const C pdf = kBeta * std::exp(C(-0.5) * x * x);
+      return g * (cdf + x * pdf);
+    };
+  });
+}
+
+// silu_backward.grad_input (grad_output 0, self 1, grad_input 2).
+void silu_backward(KernelArgs& a) {
+  binary_backward<kFloatingDTypes>(a, 2, "silu_backward", [](auto tag) {
+    using C = typename decltype(tag)::compute;
+    return [](C g, C x) -> C {
+      const C s = C(1) / (C(1) + std::exp(-x));
+      return g * s * (C(1) + x * (C(1) - s));
+    };
+  });
+}
+
+// sigmoid_backward.grad_input (grad_output 0, output 1, grad_input 2).
+void sigmoid_backward(KernelArgs& a) {
+  binary_backward<kFloatingDTypes>(a, 2, "sigmoid_backward", [](auto tag) {
+    using C = typename decltype(tag)::compute;
+    return [](C g, C y) -> C { return g * (C(1) - y) * y; };
+  });
+}
+
+// tanh_backward.grad_input (grad_output 0, output 1, grad_input 2).
+void tanh_backward(KernelArgs& a) {
+  binary_backward<kFloatingDTypes>(a, 2, "tanh_backward", [](auto tag) {
+    using C = typename decltype(tag)::compute;
+    return [](C g, C y) -> C { return g * (C(1) - y * y); };
+  });
+}
+
+// grad_input over [outer, D, inner] from grad g and softmax output y (log-softmax output for kLog).
+template <typename T, bool kLog>
+void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_t dim_size, int64_t inner) {
+  using C = ember::sdk::compute_t<T>;
+  if (inner == 1) {
+    parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        const T* go = g + o * dim_size;
+        const T* yo = y + o * dim_size;
+        T* out = gi + o * dim_size;
+        C sum = 0;
+        if (kLog) {
+          for (int64_t k = 0; k < dim_size; ++k) sum += C(go[k]);
+          for (int64_t k = 0; k < dim_size; ++k) out[k] = static_cast<T>(C(go[k]) - std::exp(C(yo[k])) * sum);
+        } else {
+          for (int64_t k = 0; k < dim_size; ++k) sum += C(go[k]) * C(yo[k]);
+          for (int64_t k = 0; k < dim_size; ++k) out[k] = static_cast<T>(C(yo[k]) * (C(go[k]) - sum));
+        }
+      }
+    });
+    return;
+  }
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  parallel_for(0, outer * blocks, std::max<int64_t>(1, kGrainSize / (dim_size * kBlock)), [&](int64_t b, int64_t e) {
+    C sum[kBlock];
+    for (int64_t u = b; u < e; ++u) {
+      const int64_t o = u / blocks;
+      const int64_t i0 = (u % blocks) * kBlock;
+      const int64_t w = std::min(kBlock, inner - i0);
+      const int64_t base = o * dim_size * inner + i0;
+      const T* go = g + base;
+      const T* yo = y + base;
+      T* out = gi + base;
+      for (int64_t i = 0; i < w; ++i) sum[i] = 0;
+      for (int64_t k = 0; k < dim_size; ++k)
+        for (int64_t i = 0; i < w; ++i) sum[i] += kLog ? C(go[k * inner + i]) : C(go[k * inner + i]) * C(yo[k * inner + i]);
+      for (int64_t k = 0; k < dim_size; ++k)
+        for (int64_t i = 0; i < w; ++i) {
+          const int64_t j = k * inner + i;
+          out[j] = kLog ? static_cast<T>(C(go[j]) - std::exp(C(yo[j])) * sum[i]) : static_cast<T>(C(yo[j]) * (C(go[j]) - sum[i]));
+        }
+    }
+  });
+}
+
+// _softmax_backward_data.out / _log_softmax_backward_data.out (grad_output 0, output 1, dim 2,
+// input_dtype 3, grad_input 4).
+template <bool kLog>
+void softmax_backward(KernelArgs& a) {
+  TensorView grad = a.tensor(0), output = a.tensor(1), grad_input = a.tensor(4);
+  const int64_t ndim = output.ndim();
+  const int64_t dim = wrap_dim(a.int_(2), ndim);
+  const int64_t dim_size = ndim ? output.size(dim) : 1;
+  const int64_t outer = ndim ? product(output.sizes().data(), 0, dim) : 1;
+  const int64_t inner = ndim ? product(output.sizes().data(), dim + 1, ndim) : 1;
+  if (outer * dim_size * inner == 0) return;
+  ember::sdk::dispatch<kFloatingDTypes>(grad_input.dtype(), kLog ? "_log_softmax_backward_data" : "_softmax_backward_data",
+                                        [&](auto tag) {
+                                          using T = typename decltype(tag)::type;
+                                          DenseInput<T> g(grad), y(output);
+                                          DenseOutput<T> gi(grad_input);
+                                          softmax_backward_dense<T, kLog>(g.data(), y.data(), gi.data(), outer, dim_size, inner);
+                                          gi.commit();
+                                        });
+}
+
+}  // namespace
+
+void register_activation_backward_kernels(Registrar& reg) {
+  reg.kernel("threshold_backward.grad_input", kDevice, kAllButBool, threshold_backward);
+  reg.kernel("gelu_backward.grad_input", kDevice, kFloatingDTypes, gelu_backward);
+  reg.kernel("silu_backward.grad_input", kDevice, kFloatingDTypes, silu_backward);
+  reg.kernel("sigmoid_backward.grad_input", kDevice, kFloatingDTypes, sigmoid_backward);
+  reg.kernel("tanh_backward.grad_input", kDevice, kFloatingDTypes, tanh_backward);
+  reg.kernel("_softmax_backward_data.out", kDevice, kFloatingDTypes, softmax_backward<false>);
+  reg.kernel("_log_softmax_backward_data.out", kDevice, kFloatingDTypes, softmax_backward<true>);
+}
+
+}  // namespace ember_cpu
