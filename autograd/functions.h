@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/nn_functions.h"  // helpers of the nn ops' formulas
 #include "core/tensor.h"
 
 namespace ember {

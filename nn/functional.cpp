@@ -1,8 +1,7 @@
-// nn::functional: layers as calls of ember's operators, and the losses.
+// nn::functional: layers and losses as calls of ember's operators.
 #include "nn/functional.h"
 
-#include <sstream>
-
+#include "autograd/grad_mode.h"
 #include "core/tensor_operators.h"
 #include "generated/functions.h"
 
@@ -14,38 +13,6 @@ namespace {
 
 std::optional<Tensor> optional_tensor(const Tensor& t) {
   return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
-}
-
-Tensor reduce(const Tensor& loss, Reduction reduction) {
-  switch (reduction) {
-    case Reduction::None: return loss;
-    case Reduction::Mean: return loss.mean();
-    case Reduction::Sum: return loss.sum();
-  }
-  EMBER_FAIL(ValueError, "[loss] unknown reduction ", static_cast<int64_t>(reduction));
-}
-
-// The class dimension of a loss input: 0 for one sample [C], else 1.
-int64_t class_dim(const Tensor& input) { return input.dim() == 1 ? 0 : 1; }
-
-// Checks class-index targets against input [N, C, d...] / [C] and returns them as int64.
-Tensor checked_class_targets(const char* op, const Tensor& input, const Tensor& target) {
-  EMBER_CHECK(input.dim() >= 1, ValueError, "[", op, "] input must have at least 1 dimension (the classes), got 0");
-  EMBER_CHECK(is_integral(target.scalar_type(), /*include_bool=*/false), TypeError, "[", op,
-              "] expected class indices of an integer dtype (Long) as target, got ", target.scalar_type());
-  if (input.dim() == 1) {
-    EMBER_CHECK(target.dim() == 0, ValueError, "[", op, "] for an input of shape [C] the target must be 0-d, got shape ",
-                target.sizes());
-  } else {
-    bool ok = target.dim() == input.dim() - 1 && target.size(0) == input.size(0);
-    for (int64_t d = 2; ok && d < input.dim(); ++d) ok = target.size(d - 1) == input.size(d);
-    if (!ok && target.dim() >= 1 && target.size(0) != input.size(0))
-      EMBER_FAIL(ValueError, "[", op, "] Expected input batch_size (", input.size(0), ") to match target batch_size (",
-                 target.size(0), ").");
-    EMBER_CHECK(ok, ValueError, "[", op, "] expected target of shape [N, d1, ...] for input ", input.sizes(), ", got ",
-                target.sizes());
-  }
-  return target.scalar_type() == kInt64 ? target : target.to(kInt64);
 }
 
 }  // namespace
@@ -129,7 +96,24 @@ Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncO
     EMBER_CHECK(p < n && p >= -n, IndexError, "[embedding] Padding_idx must be within num_embeddings (", n, "), got ", p);
     padding_idx = p < 0 ? p + n : p;
   }
-  return ember::embedding(weight, input, padding_idx, options.scale_grad_by_freq(), /*sparse=*/false);
+  Tensor out = ember::embedding(weight, input, padding_idx, options.scale_grad_by_freq(), /*sparse=*/false);
+  if (!GradMode::is_enabled() || !weight.requires_grad()) return out;
+  // The embedding op's gradient is index_select's, which knows neither padding_idx nor
+  // scale_grad_by_freq; give them PyTorch's meaning here. Positions holding padding_idx take
+  // their value from a detached copy, so the padding row gets no gradient.
+  std::vector<int64_t> column(input.sizes().begin(), input.sizes().end());
+  column.push_back(1);
+  if (padding_idx >= 0) out = ember::where(input.eq(padding_idx).view(column), out.detach(), out);
+  if (options.scale_grad_by_freq()) {
+    // Each occurrence's gradient is divided by how often its index occurs in input.
+    Tensor flat = input.reshape({-1}).to(kInt64);
+    Tensor ones = ember::ones({flat.numel()}, TensorOptions(weight.scalar_type()).device(weight.device()));
+    Tensor counts = ember::zeros({weight.size(0)}, TensorOptions(weight.scalar_type()).device(weight.device()))
+                        .scatter_add(0, flat, ones);
+    Tensor scale = (1.0 / counts.index_select(0, flat)).view(column);
+    out.register_hook([scale](const Tensor& grad) { return grad * scale; });
+  }
+  return out;
 }
 
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options) {
@@ -141,107 +125,31 @@ Tensor log_softmax(const Tensor& input, const LogSoftmaxFuncOptions& options) {
 }
 
 // ---- losses ------------------------------------------------------------------------------------
+// The loss operators (ops.yaml) hold the formulas; these map the options onto their arguments.
+
+namespace {
+int64_t reduction_code(Reduction r) { return static_cast<int64_t>(r); }
+}  // namespace
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options) {
-  Tensor diff = input - target;
-  return reduce(diff * diff, options.reduction());
+  return ember::mse_loss(input, target, reduction_code(options.reduction()));
 }
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options) {
-  Tensor t = checked_class_targets("nll_loss", input, target);
-  int64_t cdim = class_dim(input), classes = input.size(cdim);
-  const Tensor& weight = options.weight();
-  if (weight.defined())
-    EMBER_CHECK(weight.dim() == 1 && weight.size(0) == classes, ValueError, "[nll_loss] weight tensor should be defined "
-                "either for all ", classes, " classes or no classes but got weight tensor of shape: ", weight.sizes());
-  Tensor valid = t.ne(options.ignore_index());
-  Tensor safe = t.masked_fill(valid.logical_not(), 0);
-  Tensor out_of_range = (safe.lt(0)).logical_or(safe.ge(classes));
-  if (out_of_range.any().item<bool>()) {
-    int64_t first = out_of_range.flatten().to(kInt64).argmax().item<int64_t>();
-    EMBER_FAIL(IndexError, "[nll_loss] Target ", t.flatten()[first].item<int64_t>(), " is out of bounds (", classes,
-               " classes).");
-  }
-  Tensor picked = input.gather(cdim, safe.unsqueeze(cdim)).squeeze(cdim);
-  Tensor w = weight.defined() ? weight.index_select(0, safe.flatten()).view(safe.sizes()).masked_fill(valid.logical_not(), 0)
-                              : valid.to(input.scalar_type());
-  Tensor loss = -(picked * w);
-  switch (options.reduction()) {
-    case Reduction::None: return loss;
-    case Reduction::Sum: return loss.sum();
-    case Reduction::Mean: return loss.sum() / w.sum();
-  }
-  EMBER_FAIL(ValueError, "[nll_loss] unknown reduction");
+  return ember::nll_loss(input, target, optional_tensor(options.weight()), reduction_code(options.reduction()),
+                         options.ignore_index());
 }
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options) {
-  double eps = options.label_smoothing();
-  EMBER_CHECK(eps >= 0 && eps <= 1, ValueError, "[cross_entropy] label_smoothing must be between 0.0 and 1.0. Got: ", eps);
-  EMBER_CHECK(input.dim() >= 1, ValueError, "[cross_entropy] input must have at least 1 dimension (the classes), got 0");
-  int64_t cdim = class_dim(input), classes = input.size(cdim);
-  Tensor logp = ember::log_softmax(input, cdim);
-  const Tensor& weight = options.weight();
-  Tensor weight_view;  // weight shaped to broadcast along the class dimension
-  if (weight.defined()) {
-    EMBER_CHECK(weight.dim() == 1 && weight.size(0) == classes, ValueError, "[cross_entropy] weight tensor should be "
-                "defined either for all ", classes, " classes or no classes but got weight tensor of shape: ", weight.sizes());
-    std::vector<int64_t> shape(static_cast<size_t>(input.dim()), 1);
-    shape[static_cast<size_t>(cdim)] = classes;
-    weight_view = weight.view(shape);
-  }
-
-  if (is_floating_point(target.scalar_type())) {  // class probabilities
-    EMBER_CHECK(target.sizes() == input.sizes(), ValueError, "[cross_entropy] class-probability targets must have the "
-                "input's shape ", input.sizes(), ", got ", target.sizes());
-    EMBER_CHECK(options.ignore_index() == -100, ValueError,
-                "[cross_entropy] ignore_index is not supported for floating point target");
-    Tensor p = eps > 0 ? target * (1 - eps) + eps / static_cast<double>(classes) : target;
-    Tensor prod = weight.defined() ? logp * p * weight_view : logp * p;
-    Tensor loss = -prod.sum(cdim);
-    switch (options.reduction()) {
-      case Reduction::None: return loss;
-      case Reduction::Sum: return loss.sum();
-      case Reduction::Mean: return loss.sum() / static_cast<double>(input.numel() / (classes ? classes : 1));
-    }
-    EMBER_FAIL(ValueError, "[cross_entropy] unknown reduction");
-  }
-
-  NLLLossFuncOptions nll_options = NLLLossFuncOptions(options.reduction()).weight(weight).ignore_index(options.ignore_index());
-  Tensor nll = nll_loss(logp, target, nll_options);
-  if (eps == 0) return nll;
-  // PyTorch 1.13's label smoothing (LossNLL.cpp): the unweighted mean divides by all elements,
-  // ignored ones included; the weighted mean by the weights of the counted targets.
-  Tensor t = checked_class_targets("cross_entropy", input, target);
-  Tensor ignored = t.eq(options.ignore_index());
-  Tensor smooth = -(weight.defined() ? logp * weight_view : logp).sum(cdim);
-  smooth = smooth.masked_fill(ignored, 0);
-  Tensor reduced;
-  switch (options.reduction()) {
-    case Reduction::None: reduced = smooth; break;
-    case Reduction::Sum: reduced = smooth.sum(); break;
-    case Reduction::Mean:
-      if (weight.defined()) {
-        Tensor safe = t.masked_fill(ignored, 0);
-        Tensor w = weight.index_select(0, safe.flatten()).view(safe.sizes()).masked_fill(ignored, 0);
-        reduced = smooth.sum() / w.sum();
-      } else {
-        reduced = smooth.mean();
-      }
-      break;
-  }
-  return nll * (1 - eps) + reduced * (eps / static_cast<double>(classes));
+  return ember::cross_entropy_loss(input, target, optional_tensor(options.weight()), reduction_code(options.reduction()),
+                                   options.ignore_index(), options.label_smoothing());
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                         const BinaryCrossEntropyWithLogitsFuncOptions& options) {
-  EMBER_CHECK(target.sizes() == input.sizes(), ValueError, "[binary_cross_entropy_with_logits] Target size (",
-              target.sizes(), ") must be the same as input size (", input.sizes(), ")");
-  // log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow for large |x|.
-  Tensor log_sigmoid = input.clamp_max(0) - (input.abs().neg().exp() + 1).log();
-  if (options.pos_weight().defined()) log_sigmoid = log_sigmoid * ((options.pos_weight() - 1) * target + 1);
-  Tensor loss = (1 - target) * input - log_sigmoid;
-  if (options.weight().defined()) loss = loss * options.weight();
-  return reduce(loss, options.reduction());
+  return ember::binary_cross_entropy_with_logits(input, target, optional_tensor(options.weight()),
+                                                 optional_tensor(options.pos_weight()),
+                                                 reduction_code(options.reduction()));
 }
 
 }  // namespace functional

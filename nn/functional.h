@@ -4,8 +4,9 @@
 //   F::linear(x, w, b);  F::conv2d(x, w, F::Conv2dFuncOptions().stride(2).padding(1));
 //   F::cross_entropy(logits, labels, F::CrossEntropyFuncOptions().label_smoothing(0.1));
 //
-// Each is a few calls of ember's operators, so it is differentiable wherever those are and runs
-// on every device that has their kernels. Values follow PyTorch 1.13 (tests/nn compare with it).
+// Each maps its options onto ember's operators (the losses onto mse_loss, nll_loss,
+// cross_entropy_loss and binary_cross_entropy_with_logits of ops.yaml), so it is differentiable
+// wherever those are and runs on every device that has their kernels. Values follow PyTorch 1.13 (tests/nn compare with it).
 // Thread-safe: no shared state (dropout draws from the default generator).
 #pragma once
 
@@ -64,8 +65,8 @@ EMBER_API Tensor log_softmax(const Tensor& input, const LogSoftmaxFuncOptions& o
 // ---- losses ------------------------------------------------------------------------------------
 // mean / sum / none of (input - target)^2 (target broadcast to input).
 EMBER_API Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options = {});
-// input: log-probabilities [N, C] or [C] or [N, C, d1, ...]; target: class indices [N] ([] or
-// [N, d1, ...]). loss_i = -weight[t_i] * input[i, t_i], 0 where t_i == ignore_index; the mean
+// input: log-probabilities [N, C] or [C] or [N, C, d1, ...]; target: int64 class indices [N]
+// ([] or [N, d1, ...]). loss_i = -weight[t_i] * input[i, t_i], 0 where t_i == ignore_index; the mean
 // divides by the sum of weight[t_i] over the counted elements.
 EMBER_API Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options = {});
 // log_softmax over dimension 1 and nll_loss, with label smoothing as PyTorch:

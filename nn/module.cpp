@@ -48,8 +48,7 @@ Tensor& Module::register_parameter(std::string name, Tensor tensor, bool require
   check_tensor_name("parameter", name);
   if (tensor.defined()) {
     EMBER_CHECK(tensor.is_leaf(), ValueError, "[register_parameter] parameter '", name,
-                "' must be a leaf tensor, got the result of an operation (", tensor.grad_fn() ? "with a grad_fn" : "",
-                "); register tensor.detach() instead");
+                "' must be a leaf tensor, got the result of an operation; register tensor.detach() instead");
     tensor.set_requires_grad(requires_grad);
   }
   return parameters_.insert(std::move(name), std::move(tensor));
@@ -198,39 +197,44 @@ Tensor converted(const Tensor& t, std::optional<Device> device, std::optional<Sc
   ScalarType target = dtype && t.is_floating_point() ? *dtype : t.scalar_type();
   return t.to(device ? *device : t.device(), target, non_blocking);
 }
-}  // namespace
 
-namespace {
 void check_floating(ScalarType dtype) {
   EMBER_CHECK(is_floating_point(dtype), TypeError, "[Module::to] only accepts floating point dtypes, but got desired dtype=",
               dtype);
+}
+
+// Converts a module's own tensors in place (set_data), and parameters' gradients with them (as
+// PyTorch's Module.to), so that handles held elsewhere follow.
+void convert_in_place(OrderedDict<std::string, Tensor>& parameters, OrderedDict<std::string, Tensor>& buffers,
+                      std::optional<Device> device, std::optional<ScalarType> dtype, bool non_blocking) {
+  NoGradGuard no_grad;
+  for (auto& item : parameters) {
+    Tensor& p = item.value();
+    if (!p.defined()) continue;
+    p.set_data(converted(p, device, dtype, non_blocking));
+    const Tensor& grad = p.grad();
+    if (grad.defined()) grad.set_data(converted(grad, device, dtype, non_blocking));
+  }
+  for (auto& item : buffers)
+    if (item.value().defined()) item.value().set_data(converted(item.value(), device, dtype, non_blocking));
 }
 }  // namespace
 
 void Module::to(Device device, ScalarType dtype, bool non_blocking) {
   check_floating(dtype);
   for (auto& child : children_) child.value()->to(device, dtype, non_blocking);
-  NoGradGuard no_grad;
-  for (auto* dict : {&parameters_, &buffers_})
-    for (auto& item : *dict)
-      if (item.value().defined()) item.value().set_data(converted(item.value(), device, dtype, non_blocking));
+  convert_in_place(parameters_, buffers_, device, dtype, non_blocking);
 }
 
 void Module::to(ScalarType dtype, bool non_blocking) {
   check_floating(dtype);
   for (auto& child : children_) child.value()->to(dtype, non_blocking);
-  NoGradGuard no_grad;
-  for (auto* dict : {&parameters_, &buffers_})
-    for (auto& item : *dict)
-      if (item.value().defined()) item.value().set_data(converted(item.value(), std::nullopt, dtype, non_blocking));
+  convert_in_place(parameters_, buffers_, std::nullopt, dtype, non_blocking);
 }
 
 void Module::to(Device device, bool non_blocking) {
   for (auto& child : children_) child.value()->to(device, non_blocking);
-  NoGradGuard no_grad;
-  for (auto* dict : {&parameters_, &buffers_})
-    for (auto& item : *dict)
-      if (item.value().defined()) item.value().set_data(converted(item.value(), device, std::nullopt, non_blocking));
+  convert_in_place(parameters_, buffers_, device, std::nullopt, non_blocking);
 }
 
 void Module::zero_grad(bool set_to_none) {

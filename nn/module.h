@@ -85,9 +85,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void eval() { train(false); }
   virtual bool is_training() const noexcept { return is_training_; }
 
-  // Converts every parameter and buffer in place (same Tensor objects). A dtype applies to
-  // floating-point tensors only (integer buffers such as num_batches_tracked keep theirs, as in
-  // PyTorch's Module.to); it must be a floating dtype. A device applies to all.
+  // Converts every parameter (with its gradient) and buffer in place: the same Tensor objects, as
+  // Tensor::set_data. A dtype applies to floating-point tensors only (integer buffers such as
+  // num_batches_tracked keep theirs, as in PyTorch's Module.to) and must be a floating dtype; a
+  // device applies to all.
   virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
   virtual void to(ScalarType dtype, bool non_blocking = false);
   virtual void to(Device device, bool non_blocking = false);
@@ -154,7 +155,7 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void unregister_module(const std::string& name);
 
  protected:
-  // The state of this module alone; subclasses with more state (none in ember) override.
+  // This module's own tensors and submodules (not its descendants'), in registration order.
   OrderedDict<std::string, Tensor> parameters_{"Parameter"};
   OrderedDict<std::string, Tensor> buffers_{"Buffer"};
   OrderedDict<std::string, std::shared_ptr<Module>> children_{"Submodule"};

@@ -65,8 +65,13 @@ int main() {
     show("boxed call: ember::call_boxed(\"myops::scaled_tanh\", {x, 0.5})", results.at(0).to_tensor());
 
     const bool have_sim = ember::find_device_type("sim") != ember::kInvalidDeviceType;
+    bool sim_falls_back_to_cpu = false;
+    for (const auto& d : ember::runtime_report().device_types) sim_falls_back_to_cpu |= d.name == "sim" && d.fallback == "cpu";
     if (!have_sim) {
       std::cout << "(the sim plugin is not loaded, so there is no second device to show the missing-kernel error on)\n";
+    } else if (sim_falls_back_to_cpu) {
+      // With `fallback: cpu`, ops sim lacks run on the cpu instead: no error to show.
+      show("on sim, through the CPU fallback the configuration asks for:", scaled_tanh.call(x.to(ember::Device("sim")), 2.0));
     } else {
       const Tensor x_sim = x.to(ember::Device("sim"));
       try {

@@ -1,5 +1,6 @@
 // The umbrella header of ember's C++ API: tensors, operators, the dispatcher's registration API,
-// start-up and configuration. `#include <ember/ember.h>` and link ember::ember.
+// start-up and configuration, and the C++ frontend (ember::nn, ember::optim).
+// `#include <ember/ember.h>` and link ember::ember.
 #pragma once
 
 #include "autograd/custom_function.h"
@@ -17,5 +18,6 @@
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
 #include "generated/functions.h"
+#include "nn/nn.h"
 #include "ops/creation.h"
 #include "registry/runtime.h"

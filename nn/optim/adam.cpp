@@ -63,8 +63,8 @@ Adam::Adam(const std::vector<OptimizerParamGroup>& param_groups, std::unique_ptr
            bool decoupled)
     : Optimizer(param_groups, std::move(defaults)), decoupled_weight_decay_(decoupled) {}
 
-AdamW::AdamW(const std::vector<OptimizerParamGroup>& param_groups, AdamWOptions defaults)
-    : Adam(param_groups, std::make_unique<AdamWOptions>(defaults), /*decoupled=*/true) {}
+AdamW::AdamW(const std::vector<OptimizerParamGroup>& param_groups, AdamOptions defaults)
+    : Adam(param_groups, std::make_unique<AdamOptions>(defaults), /*decoupled=*/true) {}
 
 Tensor Adam::step(LossClosure closure) {
   Tensor loss = run_closure(closure);

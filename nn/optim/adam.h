@@ -33,10 +33,9 @@ struct EMBER_API AdamOptions : public OptimizerOptions {
   void load(StateDictReader& in, const std::string& prefix) override;
 };
 
-// AdamW's options: Adam's, with decoupled weight decay defaulting to 0.01.
+// AdamW's options: Adam's, with (decoupled) weight decay defaulting to 0.01.
 struct EMBER_API AdamWOptions : public AdamOptions {
   AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay(1e-2); }  // NOLINT
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamWOptions>(*this); }
 };
 
 struct EMBER_API AdamParamState : public OptimizerParamState {
@@ -68,10 +67,12 @@ class EMBER_API Adam : public Optimizer {
   bool decoupled_weight_decay_ = false;
 };
 
+// Takes AdamOptions so that chained setters on AdamWOptions (which return AdamOptions&) work;
+// the default is AdamWOptions(), with weight_decay 0.01.
 class EMBER_API AdamW : public Adam {
  public:
-  AdamW(const std::vector<OptimizerParamGroup>& param_groups, AdamWOptions defaults = {});
-  AdamW(std::vector<Tensor> params, AdamWOptions defaults = {})
+  AdamW(const std::vector<OptimizerParamGroup>& param_groups, AdamOptions defaults = AdamWOptions());
+  AdamW(std::vector<Tensor> params, AdamOptions defaults = AdamWOptions())
       : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
 };
 

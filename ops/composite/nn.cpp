@@ -107,8 +107,10 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight, cons
     // running = (1 - momentum) * running + momentum * batch stat, with the unbiased variance.
     int64_t n = input.numel() / input.size(1);
     Tensor var = (invstd.pow(-2.0) - eps) * (static_cast<double>(n) / static_cast<double>(n - 1));
-    Tensor m = mean;
-    Tensor v = var;
+    // Detached: the statistics update is state, not part of the graph (a running_mean that took
+    // history here would require grad and keep every step's graph alive).
+    Tensor m = mean.detach();
+    Tensor v = var.detach();
     running_mean->mul_(1 - momentum).add_(m.to(running_mean->scalar_type()), momentum);
     running_var->mul_(1 - momentum).add_(v.to(running_var->scalar_type()), momentum);
   }

@@ -8,8 +8,8 @@
 //   _softmax_backward_data      y * (grad - sum(grad * y))   over dim
 //   _log_softmax_backward_data  grad - exp(y) * sum(grad)    over dim
 // The formulas are PyTorch's CPU kernels'. The core broadcast and cast the pointwise operands;
-// 16-bit floats are computed in float. Softmax sums accumulate in the compute type, as the
-// forward kernel does, with the same [outer, D, inner] blocking.
+// 16-bit floats are computed in float. Softmax sums accumulate with the
+// forward kernel's [outer, D, inner] blocking, in double (y * (g - sum) cancels).
 //
 // Stateless kernels; thread-safe.
 #include <algorithm>
@@ -108,18 +108,21 @@ void tanh_backward(KernelArgs& a) {
 template <typename T, bool kLog>
 void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_t dim_size, int64_t inner) {
   using C = ember::sdk::compute_t<T>;
+  using S = double;  // the sums: y * (g - sum) cancels, and float sums lose digits over long rows
   if (inner == 1) {
     parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
       for (int64_t o = b; o < e; ++o) {
         const T* go = g + o * dim_size;
         const T* yo = y + o * dim_size;
         T* out = gi + o * dim_size;
-        C sum = 0;
+        S total = 0;
         if (kLog) {
-          for (int64_t k = 0; k < dim_size; ++k) sum += C(go[k]);
+          for (int64_t k = 0; k < dim_size; ++k) total += S(C(go[k]));
+          const C sum = static_cast<C>(total);
           for (int64_t k = 0; k < dim_size; ++k) out[k] = static_cast<T>(C(go[k]) - std::exp(C(yo[k])) * sum);
         } else {
-          for (int64_t k = 0; k < dim_size; ++k) sum += C(go[k]) * C(yo[k]);
+          for (int64_t k = 0; k < dim_size; ++k) total += S(C(go[k])) * S(C(yo[k]));
+          const C sum = static_cast<C>(total);
           for (int64_t k = 0; k < dim_size; ++k) out[k] = static_cast<T>(C(yo[k]) * (C(go[k]) - sum));
         }
       }
@@ -129,6 +132,7 @@ void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_
   constexpr int64_t kBlock = 64;
   const int64_t blocks = (inner + kBlock - 1) / kBlock;
   parallel_for(0, outer * blocks, std::max<int64_t>(1, kGrainSize / (dim_size * kBlock)), [&](int64_t b, int64_t e) {
+    S total[kBlock];
     C sum[kBlock];
     for (int64_t u = b; u < e; ++u) {
       const int64_t o = u / blocks;
@@ -138,9 +142,11 @@ void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_
       const T* go = g + base;
       const T* yo = y + base;
       T* out = gi + base;
-      for (int64_t i = 0; i < w; ++i) sum[i] = 0;
+      for (int64_t i = 0; i < w; ++i) total[i] = 0;
       for (int64_t k = 0; k < dim_size; ++k)
-        for (int64_t i = 0; i < w; ++i) sum[i] += kLog ? C(go[k * inner + i]) : C(go[k * inner + i]) * C(yo[k * inner + i]);
+        for (int64_t i = 0; i < w; ++i)
+          total[i] += kLog ? S(C(go[k * inner + i])) : S(C(go[k * inner + i])) * S(C(yo[k * inner + i]));
+      for (int64_t i = 0; i < w; ++i) sum[i] = static_cast<C>(total[i]);
       for (int64_t k = 0; k < dim_size; ++k)
         for (int64_t i = 0; i < w; ++i) {
           const int64_t j = k * inner + i;

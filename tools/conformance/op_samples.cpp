@@ -53,7 +53,7 @@ OpSampleSet samples_for(const std::string& op, ScalarType dtype) {
   auto it = registry().find(registry_key(schema));
   if (it == registry().end()) {
     OpSampleSet none;
-    none.skip_reason = "no sample inputs for " + schema.name_with_overload() + " (tools/conformance/op_samples*.cpp)";
+    none.skip_reason = "no sample inputs for " + registry_key(schema) + " (tools/conformance/op_samples*.cpp)";
     return none;
   }
   SampleBuilder builder(registry_key(schema), dtype);

@@ -84,7 +84,12 @@ void print_report(std::ostream& os, const Report& report, bool verbose) {
     }
     os << c.message << "\n";
     if (verbose) {
-      for (size_t k = 1; k < c.details.size(); ++k) os << "      " << c.details[k] << "\n";
+      for (size_t k = 1; k < c.details.size(); ++k) {
+        // Multi-line details (a loader error) stay indented under their row.
+        std::string text = c.details[k];
+        for (size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 7)) text.replace(p, 1, "\n      ");
+        os << "      " << text << "\n";
+      }
     }
   }
   os << "\n" << report.count(Outcome::Pass) << " passed, " << report.count(Outcome::Fail) << " failed, "
