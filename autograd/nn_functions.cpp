@@ -83,6 +83,15 @@ Tensor adaptive_avg_pool2d_double_backward(const Tensor& grad, IntArrayRef grad_
   return ember::_adaptive_avg_pool2d(grad, IntArrayRef(size, 2));
 }
 
+// ---- losses ------------------------------------------------------------------------------------
+
+Tensor nll_loss_double_backward(const Tensor& grad, const Tensor& target, const std::optional<Tensor>& weight,
+                                int64_t reduction, int64_t ignore_index, const Tensor& total_weight) {
+  constexpr int64_t kMean = 1, kSum = 2;
+  if (reduction != kMean) return std::get<0>(ember::nll_loss_forward(grad, target, weight, reduction, ignore_index));
+  return std::get<0>(ember::nll_loss_forward(grad, target, weight, kSum, ignore_index)) / total_weight.reshape({});
+}
+
 // ---- convolution -------------------------------------------------------------------------------
 // grad_input is linear in (grad_output, weight), grad_weight in (grad_output, input), grad_bias in
 // grad_output: each derivative is a convolution or a convolution_backward of the other factor.

@@ -42,6 +42,12 @@ EMBER_API Tensor max_pool2d_double_backward(const Tensor& grad, const Tensor& in
 // grad_output's spatial size.
 EMBER_API Tensor adaptive_avg_pool2d_double_backward(const Tensor& grad, IntArrayRef grad_output_sizes);
 
+// ---- losses ------------------------------------------------------------------------------------
+// nll_loss_backward w.r.t. grad_output: nll_loss of grad at the targets; for mean reduction the
+// sum divided by the given total_weight (so it is exact for any total_weight).
+EMBER_API Tensor nll_loss_double_backward(const Tensor& grad, const Tensor& target, const std::optional<Tensor>& weight,
+                                          int64_t reduction, int64_t ignore_index, const Tensor& total_weight);
+
 // ---- convolution -------------------------------------------------------------------------------
 // convolution_backward w.r.t. grad_output, input and weight, from the gradients of its outputs.
 EMBER_API Tensor convolution_backward_grad_grad_output(const std::vector<Tensor>& grads, const Tensor& grad_output,

@@ -17,6 +17,7 @@ using structured::MetaResult;
 
 // Pointwise.
 MetaResult binary_op(const Tensor& self, const Tensor& other, const Scalar& alpha);
+MetaResult sub_op(const Tensor& self, const Tensor& other, const Scalar& alpha);
 MetaResult binary_op(const Tensor& self, const Tensor& other);
 MetaResult div_op(const Tensor& self, const Tensor& other, const std::optional<std::string>& rounding_mode);
 MetaResult comparison_op(const Tensor& self, const Tensor& other);

@@ -126,6 +126,16 @@ MetaResult binary_op(const Tensor& self, const Tensor& other, const Scalar& alph
               "Boolean alpha only supported for Boolean results.");
   return pointwise({&self, &other}, t, t, "add");
 }
+MetaResult sub_op(const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  EMBER_CHECK(!(self.scalar_type() == kBool && other.scalar_type() == kBool), TypeError,
+              "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+              "operator instead.");
+  EMBER_CHECK(!(self.scalar_type() == kBool || other.scalar_type() == kBool), TypeError,
+              "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+              "use the `~` or `logical_not()` operator instead.");
+  return binary_op(self, other, alpha);
+}
+
 MetaResult binary_op(const Tensor& self, const Tensor& other) {
   if (same_geometry_and_dtype(self, other)) return simple_binary(self, self.scalar_type(), "binary op");
   ScalarType t = result_type({&self, &other});
