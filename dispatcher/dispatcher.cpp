@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/device_runtime.h"
+#include "generated/op_info.h"
 #include "core/runtime_hook.h"
 
 namespace ember {
@@ -127,12 +128,14 @@ void OperatorEntry::redispatch_boxed(DispatchKeySet ks, Stack* stack) const {
 }
 
 std::vector<std::string> OperatorEntry::devices_with_kernels() const {
+  if (structured_delegate_) return structured_delegate_->devices_with_kernels();
   std::vector<std::string> out;
   int n = device_type_count();
   for (int id = 0; id < n; ++id) {
     bool has;
     if (structured_) {
-      has = backend_kernels_[id].load() != nullptr;
+      // The device's own kernel, or its backend fallback (the CPU fallback) runs it.
+      has = backend_kernels_[id].load() != nullptr || Dispatcher::singleton().backend_fallback(id) != nullptr;
     } else {
       has = !is_missing(table_[id].load());
     }
@@ -238,6 +241,17 @@ OperatorHandle Dispatcher::define(const std::string& schema_text, const std::str
   return OperatorHandle(e);
 }
 
+// Links each functional/in-place form to the structured op it delegates to (from ops.yaml).
+void Dispatcher::link_structured_delegates() const {
+  for (size_t i = 0; i < num_op_infos(); ++i) {
+    const OpInfo& info = op_infos()[i];
+    if (info.structured_delegate == nullptr || info.structured_delegate[0] == '\0') continue;
+    auto self = find(info.name);
+    auto target = find(info.structured_delegate);
+    if (self && target) self->entry()->set_structured_delegate(target->entry());
+  }
+}
+
 void Dispatcher::ensure_builtins() const {
   if (builtins_ready_.load(std::memory_order_acquire)) return;
   static std::mutex once_mutex;
@@ -248,6 +262,7 @@ void Dispatcher::ensure_builtins() const {
   in_progress = true;
   try {
     register_builtin_ops();
+    link_structured_delegates();
   } catch (...) {
     in_progress = false;
     throw;

@@ -77,6 +77,9 @@ class EMBER_API OperatorEntry {
   // in the dispatch table: only the core's structured wrapper calls them, after validation.
   bool is_structured() const { return structured_; }
   void set_structured(bool v) { structured_ = v; }
+  // The structured op whose backend kernels this functional/in-place form runs (ops.yaml
+  // structured_delegate), so that listings report the devices that really have kernels.
+  void set_structured_delegate(const OperatorEntry* kernel_op) { structured_delegate_ = kernel_op; }
   // The backend kernel for a device type, or the backend fallback; null when neither exists.
   const KernelFunction* backend_kernel(DeviceTypeId id) const {
     return backend_kernels_[id].load(std::memory_order_acquire);
@@ -95,6 +98,7 @@ class EMBER_API OperatorEntry {
   std::atomic<const KernelFunction*> table_[kNumDispatchSlots];
   std::atomic<const KernelFunction*> backend_kernels_[kMaxDeviceTypes];  // structured ops only
   bool structured_ = false;
+  const OperatorEntry* structured_delegate_ = nullptr;
   std::atomic<uint64_t> fallthrough_mask_{0};  // functionality bits whose slot is fallthrough
   // Registrations per target (newest wins); guarded by the dispatcher mutex.
   std::vector<std::pair<DispatchTarget, const KernelFunction*>> registrations_;
@@ -149,6 +153,7 @@ class EMBER_API Dispatcher {
   Dispatcher() = default;
   // Defines ops.yaml's operators on first lookup (generated register_builtin_ops()).
   void ensure_builtins() const;
+  void link_structured_delegates() const;
   mutable std::atomic<bool> builtins_ready_{false};
   friend class OperatorEntry;
   mutable std::mutex mutex_;

@@ -9,15 +9,16 @@
 // even counting the reorders in and out (measured on an AVX-512 host, 2 threads: [32, 3, 32, 32]
 // x [16, 3, 3, 3] weights gradient 3.4 ms plain vs 0.19 ms blocked). Primitives and reorders are
 // cached by shape; their buffers come from a per-thread workspace. grad_bias is a per-channel
-// sum in double. Other dtypes (and float32 with `onednn: false`) use direct loops that sum in
-// double; each output element is written by one thread, so results never depend on the thread
-// count.
+// sum (float lanes flushed to double, lane_reduce.h). Other dtypes (and float32 with
+// `onednn: false`) use direct loops that sum in double; each output element is written by one
+// thread, so results never depend on the thread count.
 //
 // Stateless kernels (apart from the primitive cache); thread-safe.
 #include <algorithm>
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "lane_reduce.h"
 #include "onednn_utils.h"
 #include "tensor_utils.h"
 
@@ -120,10 +121,7 @@ void bias_grad_loop(const ConvShape& s, const T* go, T* gb) {
   parallel_for(0, s.o, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, s.n * plane)), [&](int64_t b, int64_t e) {
     for (int64_t oc = b; oc < e; ++oc) {
       double sum = 0;
-      for (int64_t ni = 0; ni < s.n; ++ni) {
-        const T* p = go + (ni * s.o + oc) * plane;
-        for (int64_t i = 0; i < plane; ++i) sum += static_cast<double>(static_cast<ember::sdk::compute_t<T>>(p[i]));
-      }
+      for (int64_t ni = 0; ni < s.n; ++ni) sum += lane_sum(go + (ni * s.o + oc) * plane, plane);
       gb[oc] = static_cast<T>(sum);
     }
   });

@@ -1,8 +1,9 @@
-// Backward of normalization, as PyTorch's CPU kernels compute it, with sums in double:
+// Backward of normalization, as PyTorch's CPU kernels compute it:
 //
-// native_batch_norm_backward, per channel c over its n = N * spatial elements, with mean and
-// invstd the saved batch statistics (train) or the running ones (eval: invstd =
-// 1 / sqrt(running_var + eps)) and w the weight (1 without one):
+// native_batch_norm_backward, per channel c over its n = N * spatial elements (sums in float
+// lanes flushed to double, lane_reduce.h), with mean and invstd the saved batch statistics
+// (train) or the running ones (eval: invstd = 1 / sqrt(running_var + eps)) and w the weight (1
+// without one):
 //   sum = sum(grad), dot = sum((x - mean) * grad)
 //   grad_input  = train: (grad - sum / n - (x - mean) * dot * invstd^2 / n) * invstd * w
 //                 eval:  grad * invstd * w
@@ -10,7 +11,7 @@
 // Channels run in parallel; each channel's sums are taken in one fixed order.
 //
 // native_layer_norm_backward, per row r of the M x N view (N = the normalized elements), with
-// mean, rstd the forward's statistics and g = grad * w:
+// mean, rstd the forward's statistics and g = grad * w (sums in double):
 //   ds = sum(g * x), db = sum(g)
 //   grad_input = rstd * g + b * x + c,  b = (db * mean - ds) * rstd^3 / N,  c = -b * mean - db * rstd / N
 //   grad_weight[j] = sum_r grad * (x - mean) * rstd,  grad_bias[j] = sum_r grad
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "lane_reduce.h"
 #include "tensor_utils.h"
 
 namespace ember_cpu {
@@ -54,17 +56,11 @@ void channel_sums(const T* g, const T* x, int64_t rows, int64_t len, int64_t str
                   double* sum_out, double* dot_out) {
   double sum = 0, dot = 0;
   for (int64_t r = 0; r < rows; ++r) {
-    const T* gr = g + r * stride;
-    const T* xr = x + r * stride;
-    if (want_dot) {
-      for (int64_t i = 0; i < len; ++i) {
-        const double gv = as_double(gr[i]);
-        sum += gv;
-        dot += (as_double(xr[i]) - mean) * gv;
-      }
-    } else {
-      for (int64_t i = 0; i < len; ++i) sum += as_double(gr[i]);
-    }
+    double s = 0, d = 0;
+    if (want_dot) lane_sum_and_dot(g + r * stride, x + r * stride, len, mean, &s, &d);
+    else s = lane_sum(g + r * stride, len);
+    sum += s;
+    dot += d;
   }
   *sum_out = sum;
   *dot_out = dot;

@@ -178,7 +178,7 @@ TEST(ModuleHolder, ForwardsCallsAndSharesTheModule) {
   nn::Linear empty{nullptr};
   EXPECT_TRUE(empty.is_empty());
   EXPECT_FALSE(static_cast<bool>(empty));
-  EXPECT_THROW_MSG(empty->forward(x), ember::ValueError, "empty ModuleHolder");
+  EXPECT_THROW_MSG(empty.ptr(), ember::ValueError, "empty ModuleHolder");
   empty = nn::Linear(nn::LinearOptions(10, 5).bias(false));
   EXPECT_FALSE(empty->bias.defined());
   EXPECT_EQ(empty->named_parameters().size(), 1u);

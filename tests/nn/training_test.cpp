@@ -181,5 +181,36 @@ TEST(Training, ConvNetStepAndEvalMode) {
   EXPECT_EQ(net->at<nn::BatchNorm2dImpl>(1).num_batches_tracked.item<int64_t>(), 30);
 }
 
+// The example at the top of docs/NN.md, as written there.
+struct DocNetImpl : nn::Module {
+  DocNetImpl() : conv(register_module("conv", nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1)))),
+                 bn(register_module("bn", nn::BatchNorm2d(8))),
+                 fc(register_module("fc", nn::Linear(8 * 14 * 14, 10))) {}
+  Tensor forward(Tensor x) {
+    x = F::max_pool2d(F::relu(bn(conv(x))), F::MaxPool2dFuncOptions(2));
+    return fc(x.flatten(1));
+  }
+  nn::Conv2d conv;
+  nn::BatchNorm2d bn;
+  nn::Linear fc;
+};
+EMBER_MODULE(DocNet);
+
+TEST(Training, DocumentationExampleRuns) {
+  DocNet net;
+  optim::AdamW opt(net->parameters(), optim::AdamWOptions(1e-3));
+  optim::CosineAnnealingLR sched(opt, /*T_max=*/10);
+  Tensor images = ember::randn({4, 1, 28, 28});
+  Tensor labels = ember::tensor({1, 7, 3, 9});
+  opt.zero_grad();
+  Tensor loss = F::cross_entropy(net(images), labels);
+  loss.backward();
+  opt.step();
+  sched.step();
+  EXPECT_EQ(net->named_parameters().size(), 6u);
+  EXPECT_TRUE(std::isfinite(loss.item<double>()));
+  EXPECT_NEAR(sched.get_last_lr()[0], 1e-3 * (1 + std::cos(3.14159265358979323846 / 10)) / 2, 1e-15);
+}
+
 }  // namespace
 }  // namespace ember_test

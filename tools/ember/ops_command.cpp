@@ -7,6 +7,7 @@
 
 #include "core/device.h"
 #include "dispatcher/dispatcher.h"
+#include "generated/op_info.h"
 #include "registry/runtime.h"
 #include "tools/ember/commands.h"
 
@@ -23,10 +24,18 @@ int run_ops(const std::string& device) {
     return 1;
   }
 
+  // A composite has a kernel on every device, but it only runs where the ops it is made of do:
+  // say so instead of claiming the device implements it.
+  auto is_composite = [](const std::string& name) {
+    for (size_t i = 0; i < num_op_infos(); ++i)
+      if (name == op_infos()[i].name) return std::string(op_infos()[i].dispatch) == "Composite";
+    return false;
+  };
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
   for (const OperatorHandle& op : Dispatcher::singleton().all_operators()) {
     std::vector<std::string> devices = op.entry()->devices_with_kernels();
     if (!device.empty() && std::find(devices.begin(), devices.end(), device) == devices.end()) continue;
+    if (is_composite(op.name())) devices.push_back("(composite: wherever its parts run)");
     rows.emplace_back(op.name(), std::move(devices));
   }
   std::sort(rows.begin(), rows.end());
