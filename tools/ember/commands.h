@@ -11,7 +11,9 @@ namespace cli {
 void print_usage(std::ostream& os);
 int run_info(bool show_log);
 int run_ops(const std::string& device);  // empty: every device
-int run_demo();                          // tools/ember/demo.cpp
+int run_demo();
+// Part of the demo: trains a small CNN on synthetic shapes (demo_training.cpp).
+void show_training();                          // tools/ember/demo.cpp
 
 }  // namespace cli
 }  // namespace ember

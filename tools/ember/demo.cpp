@@ -102,6 +102,7 @@ int run_demo() {
   const Tensor x = ember::tensor({{-1.0, 0.5}, {2.0, -0.25}});
   show_myfun(x, have_sim);
   show_custom_op(x, have_sim);
+  show_training();
 
   std::cout << "More: `ember info` (what loaded, and why not); examples/ (an application, an out-of-tree\n"
                "device plugin, a custom op); `ember-conformance --plugin <library>` (checks a plugin).\n";
