@@ -6,6 +6,10 @@
 namespace ember {
 namespace autograd {
 
+AutogradMeta::~AutogradMeta() {
+  if (grad_accumulator) static_cast<AccumulateGrad*>(grad_accumulator.get())->detach_variable();
+}
+
 AutogradMeta* get_meta(const Tensor& t) {
   return t.defined() ? static_cast<AutogradMeta*>(t.impl()->autograd_meta()) : nullptr;
 }
@@ -40,12 +44,8 @@ Edge gradient_edge(const Tensor& t) {
   if (!m) return {};
   if (m->grad_fn) return Edge{m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
-  std::shared_ptr<Node> acc = m->grad_accumulator.lock();
-  if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t);
-    m->grad_accumulator = acc;
-  }
-  return Edge{acc, 0};
+  if (!m->grad_accumulator) m->grad_accumulator = std::make_shared<AccumulateGrad>(t);
+  return Edge{m->grad_accumulator, 0};
 }
 
 std::vector<Edge> collect_next_edges(std::initializer_list<const Tensor*> tensors) {

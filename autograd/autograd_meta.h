@@ -14,7 +14,11 @@ namespace autograd {
 struct AutogradMeta : AutogradMetaInterface {
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
-  std::weak_ptr<Node> grad_accumulator;  // leaves: their AccumulateGrad, created on demand
+  // Leaves: their AccumulateGrad, created on first use and kept for the tensor's life (so that
+  // every op on a parameter does not build a new one). It refers back to the tensor without
+  // owning it; ~AutogradMeta detaches it.
+  std::shared_ptr<Node> grad_accumulator;
+  ~AutogradMeta() override;
   uint32_t output_nr = 0;
   bool requires_grad = false;  // leaves only; non-leaves require grad through grad_fn
   bool retains_grad = false;

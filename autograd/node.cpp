@@ -49,12 +49,17 @@ void Node::store_retained_grads(const std::vector<Tensor>& grads) {
 
 void Node::add_pre_hook(uint32_t output_nr, TensorHook hook) { pre_hooks_.emplace_back(output_nr, std::move(hook)); }
 
-AccumulateGrad::AccumulateGrad(Tensor variable) : variable_(std::move(variable)) { add_input_metadata(variable_); }
+AccumulateGrad::AccumulateGrad(const Tensor& variable) : variable_(variable.impl()) { add_input_metadata(variable); }
+
+Tensor AccumulateGrad::variable() const {
+  return variable_ ? Tensor(IntrusivePtr<TensorImpl>(variable_)) : Tensor();
+}
 
 std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
   Tensor new_grad = std::move(grads[0]);
-  if (!new_grad.defined()) return {};
-  AutogradMeta& meta = materialize_meta(variable_);
+  Tensor variable = this->variable();
+  if (!new_grad.defined() || !variable.defined()) return {};
+  AutogradMeta& meta = materialize_meta(variable);
   for (const TensorHook& hook : meta.hooks) {
     Tensor r = hook(new_grad);
     if (r.defined()) new_grad = r;
@@ -71,7 +76,7 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
   } else {
     meta.grad.add_(new_grad);
   }
-  for (const auto& hook : meta.post_accumulate_hooks) hook(variable_);
+  for (const auto& hook : meta.post_accumulate_hooks) hook(variable);
   return {};
 }
 

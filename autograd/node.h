@@ -83,15 +83,19 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
 
 // The sink of a leaf tensor's gradient: accumulates into tensor.grad(), runs the leaf's hooks and
 // post-accumulate-grad hooks.
+// It does not own the leaf (the leaf owns it, see AutogradMeta::grad_accumulator): when the
+// leaf dies first, gradients arriving later have nowhere to go and are dropped.
 class EMBER_API AccumulateGrad : public Node {
  public:
-  explicit AccumulateGrad(Tensor variable);
+  explicit AccumulateGrad(const Tensor& variable);
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
   std::string name() const override { return "AccumulateGrad"; }
-  const Tensor& variable() const { return variable_; }
+  // The leaf, or an undefined tensor once it died.
+  Tensor variable() const;
+  void detach_variable() { variable_ = nullptr; }
 
  private:
-  Tensor variable_;
+  TensorImpl* variable_;
 };
 
 // Raises the error PyTorch raises for a derivative that ember does not implement.

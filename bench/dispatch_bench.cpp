@@ -91,4 +91,4 @@ BENCHMARK(BM_libtorch_add_inplace);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+BENCHMARK_MAIN();  // one main for every file in bench/

@@ -74,4 +74,77 @@ void lane_sum_and_dot(const T* g, const T* x, int64_t n, double shift, double* s
   *dot_out = dot;
 }
 
+// float: the same sums written with vector types, since GCC turns the generic lane loops into
+// shuffles and spills for float (measured 2.5x slower) rather than four plain vector adds.
+#if defined(__GNUC__)
+namespace detail {
+using float4 = float __attribute__((vector_size(16)));
+inline float4 load4(const float* p) {
+  float4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline double horizontal_sum(float4 a, float4 b, float4 c, float4 d) {
+  const float4 s = (a + b) + (c + d);
+  return static_cast<double>(s[0]) + static_cast<double>(s[1]) + static_cast<double>(s[2]) + static_cast<double>(s[3]);
+}
+}  // namespace detail
+
+template <>
+inline double lane_sum<float>(const float* a, int64_t n) {
+  using detail::float4;
+  double total = 0;
+  for (int64_t b = 0; b < n; b += kLaneBlock) {
+    const int64_t e = std::min(n, b + kLaneBlock);
+    float4 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+    int64_t i = b;
+    for (; i + 16 <= e; i += 16) {
+      s0 += detail::load4(a + i);
+      s1 += detail::load4(a + i + 4);
+      s2 += detail::load4(a + i + 8);
+      s3 += detail::load4(a + i + 12);
+    }
+    double block = detail::horizontal_sum(s0, s1, s2, s3);
+    for (; i < e; ++i) block += static_cast<double>(a[i]);
+    total += block;
+  }
+  return total;
+}
+
+template <>
+inline void lane_sum_and_dot<float>(const float* g, const float* x, int64_t n, double shift, double* sum_out,
+                                    double* dot_out) {
+  using detail::float4;
+  const float sf = static_cast<float>(shift);
+  const float4 s = {sf, sf, sf, sf};
+  double sum = 0, dot = 0;
+  for (int64_t b = 0; b < n; b += kLaneBlock) {
+    const int64_t e = std::min(n, b + kLaneBlock);
+    float4 s0 = {}, s1 = {}, s2 = {}, s3 = {}, d0 = {}, d1 = {}, d2 = {}, d3 = {};
+    int64_t i = b;
+    for (; i + 16 <= e; i += 16) {
+      const float4 g0 = detail::load4(g + i), g1 = detail::load4(g + i + 4), g2 = detail::load4(g + i + 8),
+                   g3 = detail::load4(g + i + 12);
+      s0 += g0;
+      s1 += g1;
+      s2 += g2;
+      s3 += g3;
+      d0 += (detail::load4(x + i) - s) * g0;
+      d1 += (detail::load4(x + i + 4) - s) * g1;
+      d2 += (detail::load4(x + i + 8) - s) * g2;
+      d3 += (detail::load4(x + i + 12) - s) * g3;
+    }
+    double block_sum = detail::horizontal_sum(s0, s1, s2, s3), block_dot = detail::horizontal_sum(d0, d1, d2, d3);
+    for (; i < e; ++i) {
+      block_sum += static_cast<double>(g[i]);
+      block_dot += (static_cast<double>(x[i]) - static_cast<double>(sf)) * static_cast<double>(g[i]);
+    }
+    sum += block_sum;
+    dot += block_dot;
+  }
+  *sum_out = sum;
+  *dot_out = dot;
+}
+#endif
+
 }  // namespace ember_cpu

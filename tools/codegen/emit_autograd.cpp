@@ -125,6 +125,7 @@ void emit_record(std::ostringstream& o, const BackwardFunction& fn, const OpApi&
   o << "  if (record) {\n";
   o << "    grad_fn = std::make_shared<" << fn.class_name << ">();\n";
   o << "    std::vector<Edge> edges;\n";
+  o << "    edges.reserve(" << fn.inputs.size() << ");\n";
   for (const GradInput& in : fn.inputs) {
     int arg = s.argument_index(in.name);
     if (in.kind == GradInput::TensorList)
