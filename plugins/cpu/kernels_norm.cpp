@@ -1,7 +1,8 @@
 // Normalization: native_batch_norm (statistics per channel of [N, C, *]) and native_layer_norm
-// (statistics per row over the trailing normalized_shape). Statistics are two-pass in double;
-// the normalization itself runs as y = x * scale + shift with per-channel/per-row scale and
-// shift, in float (double for float64 inputs).
+// (statistics per row over the trailing normalized_shape). Statistics are two-pass, summed in
+// float lanes flushed to double (double lanes for float64 inputs); the normalization itself runs
+// as y = x * scale + shift with per-channel/per-row scale and shift, in float (double for
+// float64 inputs).
 //
 // batch_norm training computes the batch mean and biased variance and saves them (invstd =
 // 1 / sqrt(var + eps)); the core, not the kernel, updates running statistics. In eval mode the
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "lane_reduce.h"
 #include "tensor_utils.h"
 
 namespace ember_cpu {
@@ -23,24 +25,16 @@ using ember::sdk::kFloatingDTypes;
 template <typename T>
 using norm_acc_t = std::conditional_t<std::is_same<T, double>::value, double, float>;
 
-// Mean and biased variance of `count` rows of `len` elements spaced `row_stride` apart.
+// Mean and biased variance of `rows` runs of `len` elements spaced `row_stride` apart: two
+// passes, summed in float lanes flushed to double (lane_reduce.h).
 template <typename T>
 void mean_var(const T* x, int64_t rows, int64_t len, int64_t row_stride, double* mean, double* var) {
   double sum = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* p = x + r * row_stride;
-    for (int64_t i = 0; i < len; ++i) sum += static_cast<double>(static_cast<ember::sdk::compute_t<T>>(p[i]));
-  }
+  for (int64_t r = 0; r < rows; ++r) sum += lane_sum(x + r * row_stride, len);
   const double n = static_cast<double>(rows * len);
   const double m = n > 0 ? sum / n : 0.0;
   double sq = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* p = x + r * row_stride;
-    for (int64_t i = 0; i < len; ++i) {
-      double d = static_cast<double>(static_cast<ember::sdk::compute_t<T>>(p[i])) - m;
-      sq += d * d;
-    }
-  }
+  for (int64_t r = 0; r < rows; ++r) sq += lane_sum_squares(x + r * row_stride, len, m);
   *mean = m;
   *var = n > 0 ? sq / n : 0.0;
 }

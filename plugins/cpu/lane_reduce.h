@@ -2,7 +2,8 @@
 // of additions is fixed, so no -ffast-math is needed), in the compute type (float for float and
 // 16-bit floats, double for double), flushed into a double every kBlock elements. Accurate to
 // about kBlock / kLanes float roundings per flush, several times faster than a double chain.
-// Used by the backward kernels' per-channel and per-row reductions.
+// Used by the normalization kernels' per-channel and per-row statistics and the backward
+// kernels' reductions.
 //
 // Stateless; thread-safe. Results depend only on the data and n, never on threads.
 #pragma once
@@ -33,6 +34,32 @@ double lane_sum(const T* a, int64_t n) {
     for (; i + kLanes <= e; i += kLanes)
       for (int k = 0; k < kLanes; ++k) acc[k] += static_cast<A>(a[i + k]);
     for (int k = 0; i < e; ++i, ++k) acc[k] += static_cast<A>(a[i]);
+    double block = 0;
+    for (int k = 0; k < kLanes; ++k) block += static_cast<double>(acc[k]);
+    total += block;
+  }
+  return total;
+}
+
+// sum((a[i] - shift)^2) over n elements.
+template <typename T>
+double lane_sum_squares(const T* a, int64_t n, double shift) {
+  using A = lane_t<T>;
+  const A s = static_cast<A>(shift);
+  double total = 0;
+  for (int64_t b = 0; b < n; b += kLaneBlock) {
+    const int64_t e = std::min(n, b + kLaneBlock);
+    A acc[kLanes] = {};
+    int64_t i = b;
+    for (; i + kLanes <= e; i += kLanes)
+      for (int k = 0; k < kLanes; ++k) {
+        const A d = static_cast<A>(a[i + k]) - s;
+        acc[k] += d * d;
+      }
+    for (int k = 0; i < e; ++i, ++k) {
+      const A d = static_cast<A>(a[i]) - s;
+      acc[k] += d * d;
+    }
     double block = 0;
     for (int k = 0; k < kLanes; ++k) block += static_cast<double>(acc[k]);
     total += block;
@@ -106,6 +133,34 @@ inline double lane_sum<float>(const float* a, int64_t n) {
     }
     double block = detail::horizontal_sum(s0, s1, s2, s3);
     for (; i < e; ++i) block += static_cast<double>(a[i]);
+    total += block;
+  }
+  return total;
+}
+
+template <>
+inline double lane_sum_squares<float>(const float* a, int64_t n, double shift) {
+  using detail::float4;
+  const float sf = static_cast<float>(shift);
+  const float4 s = {sf, sf, sf, sf};
+  double total = 0;
+  for (int64_t b = 0; b < n; b += kLaneBlock) {
+    const int64_t e = std::min(n, b + kLaneBlock);
+    float4 s0 = {}, s1 = {}, s2 = {}, s3 = {};
+    int64_t i = b;
+    for (; i + 16 <= e; i += 16) {
+      const float4 d0 = detail::load4(a + i) - s, d1 = detail::load4(a + i + 4) - s, d2 = detail::load4(a + i + 8) - s,
+                   d3 = detail::load4(a + i + 12) - s;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    double block = detail::horizontal_sum(s0, s1, s2, s3);
+    for (; i < e; ++i) {
+      const double d = static_cast<double>(a[i] - sf);
+      block += d * d;
+    }
     total += block;
   }
   return total;

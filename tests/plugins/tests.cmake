@@ -18,6 +18,7 @@ find_package(Torch QUIET PATHS /usr/lib/x86_64-linux-gnu/cmake/Torch)
 if(Torch_FOUND)
   add_executable(ember_cpu_torch_parity
     ${CMAKE_CURRENT_LIST_DIR}/cpu_torch_parity.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/cpu_torch_parity_backward.cpp
     ${CMAKE_CURRENT_LIST_DIR}/plugin_test_support.cpp)
   target_include_directories(ember_cpu_torch_parity PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../../registry/sdk/include)
   target_compile_definitions(ember_cpu_torch_parity PRIVATE EMBER_CPU_PLUGIN_PATH="$<TARGET_FILE:ember_cpu>")
