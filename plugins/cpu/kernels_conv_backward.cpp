@@ -120,9 +120,7 @@ void bias_grad_loop(const ConvShape& s, const T* go, T* gb) {
   const int64_t plane = s.oh * s.ow;
   parallel_for(0, s.o, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, s.n * plane)), [&](int64_t b, int64_t e) {
     for (int64_t oc = b; oc < e; ++oc) {
-      double sum = 0;
-      for (int64_t ni = 0; ni < s.n; ++ni) sum += lane_sum(go + (ni * s.o + oc) * plane, plane);
-      gb[oc] = static_cast<T>(sum);
+      gb[oc] = static_cast<T>(lane_sum(go + oc * plane, s.n, plane, s.o * plane));
     }
   });
 }
@@ -291,7 +289,13 @@ void convolution_backward(KernelArgs& a) {
   const bool empty = s.n * s.oh * s.ow == 0 || s.c == 0;  // no products: every gradient is zero
   ember::sdk::dispatch<kFloatingDTypes>(input.dtype(), "convolution_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    DenseInput<T> go(grad_output), x(input), w(weight);
+    // Dense copies only of what the asked-for gradients read (none for contiguous tensors).
+    DenseInput<T> go(grad_output);
+    std::optional<DenseInput<T>> x_dense, w_dense;
+    if (want_weight) x_dense.emplace(input);
+    if (want_input) w_dense.emplace(weight);
+    const T* x = x_dense ? x_dense->data() : nullptr;
+    const T* w = w_dense ? w_dense->data() : nullptr;
     constexpr bool kFloat = std::is_same<T, float>::value;
     const bool onednn = kFloat && config().use_onednn && !empty;
     if (want_input) {
@@ -299,10 +303,10 @@ void convolution_backward(KernelArgs& a) {
       if (empty) {
         std::fill(gi.data(), gi.data() + s.n * s.c * s.h * s.w, T(0));
       } else if constexpr (kFloat) {
-        if (onednn) run_conv_backward(s, ConvGrad::Input, go.data(), w.data(), gi.data(), nullptr);
-        else input_grad_loop<T>(s, go.data(), w.data(), gi.data());
+        if (onednn) run_conv_backward(s, ConvGrad::Input, go.data(), w, gi.data(), nullptr);
+        else input_grad_loop<T>(s, go.data(), w, gi.data());
       } else {
-        input_grad_loop<T>(s, go.data(), w.data(), gi.data());
+        input_grad_loop<T>(s, go.data(), w, gi.data());
       }
       gi.commit();
     }
@@ -316,15 +320,15 @@ void convolution_backward(KernelArgs& a) {
           // oneDNN computes grad_bias in the same pass when asked for both.
           std::optional<DenseOutput<T>> gb;
           if (want_bias) gb.emplace(a.tensor(13));
-          run_conv_backward(s, want_bias ? ConvGrad::WeightAndBias : ConvGrad::Weight, x.data(), go.data(), gw.data(),
+          run_conv_backward(s, want_bias ? ConvGrad::WeightAndBias : ConvGrad::Weight, x, go.data(), gw.data(),
                             gb ? gb->data() : nullptr);
           if (gb) gb->commit();
           bias_done = want_bias;
         } else {
-          weight_grad_loop<T>(s, go.data(), x.data(), gw.data());
+          weight_grad_loop<T>(s, go.data(), x, gw.data());
         }
       } else {
-        weight_grad_loop<T>(s, go.data(), x.data(), gw.data());
+        weight_grad_loop<T>(s, go.data(), x, gw.data());
       }
       gw.commit();
     }

@@ -29,12 +29,9 @@ using norm_acc_t = std::conditional_t<std::is_same<T, double>::value, double, fl
 // passes, summed in float lanes flushed to double (lane_reduce.h).
 template <typename T>
 void mean_var(const T* x, int64_t rows, int64_t len, int64_t row_stride, double* mean, double* var) {
-  double sum = 0;
-  for (int64_t r = 0; r < rows; ++r) sum += lane_sum(x + r * row_stride, len);
   const double n = static_cast<double>(rows * len);
-  const double m = n > 0 ? sum / n : 0.0;
-  double sq = 0;
-  for (int64_t r = 0; r < rows; ++r) sq += lane_sum_squares(x + r * row_stride, len, m);
+  const double m = n > 0 ? lane_sum(x, rows, len, row_stride) / n : 0.0;
+  const double sq = lane_sum_squares(x, rows, len, row_stride, m);
   *mean = m;
   *var = n > 0 ? sq / n : 0.0;
 }

@@ -54,16 +54,12 @@ Masked read_mask(KernelArgs& a, int index) {
 template <typename T>
 void channel_sums(const T* g, const T* x, int64_t rows, int64_t len, int64_t stride, double mean, bool want_dot,
                   double* sum_out, double* dot_out) {
-  double sum = 0, dot = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    double s = 0, d = 0;
-    if (want_dot) lane_sum_and_dot(g + r * stride, x + r * stride, len, mean, &s, &d);
-    else s = lane_sum(g + r * stride, len);
-    sum += s;
-    dot += d;
+  if (want_dot) {
+    lane_sum_and_dot(g, x, rows, len, stride, mean, sum_out, dot_out);
+  } else {
+    *sum_out = lane_sum(g, rows, len, stride);
+    *dot_out = 0;
   }
-  *sum_out = sum;
-  *dot_out = dot;
 }
 
 // native_batch_norm_backward.out (grad_out 0, input 1, weight 2, running_mean 3, running_var 4,

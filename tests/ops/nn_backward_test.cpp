@@ -137,6 +137,22 @@ TEST(ConvolutionBackward, OutputMaskLeavesEmptyOutputs) {
   EXPECT_TRUE(all_close(o2, values(std::get<2>(full)), Tol{0, 0}));
 }
 
+// bool[3] through the boxed convention (the interpreter's and fallbacks' path): the mask travels
+// as an IValue bool list and reaches the kernel as it does in the typed call.
+TEST(ConvolutionBackward, BoxedCallWithBoolListMask) {
+  const Tensor x = rand64({1, 2, 4, 4}, 21), w = rand64({3, 2, 3, 3}, 22), go = rand64({1, 3, 2, 2}, 23);
+  auto typed = ember::convolution_backward(go, x, w, std::nullopt, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, 1, {false, true, false});
+  OperatorHandle op = Dispatcher::singleton().find_or_throw("aten::convolution_backward");
+  Stack stack = {IValue(go), IValue(x), IValue(w), IValue(), IValue(std::vector<int64_t>{1, 1}),
+                 IValue(std::vector<int64_t>{0, 0}), IValue(std::vector<int64_t>{1, 1}), IValue(false),
+                 IValue(std::vector<int64_t>{0, 0}), IValue(int64_t{1}), IValue(std::vector<bool>{false, true, false})};
+  op.call_boxed(&stack);
+  ASSERT_EQ(stack.size(), 3u);
+  EXPECT_EQ(sizes_of(stack[0].to_tensor()), std::vector<int64_t>{0});
+  EXPECT_TRUE(all_close(stack[1].to_tensor(), values(std::get<1>(typed)), Tol{0, 0}));
+  EXPECT_EQ(sizes_of(stack[2].to_tensor()), std::vector<int64_t>{0});
+}
+
 // float32 runs through oneDNN (blocked formats, reorders); float64 through the loops.
 TEST(ConvolutionBackward, Float32OnednnMatchesFloat64Loops) {
   struct Big {

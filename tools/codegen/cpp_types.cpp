@@ -153,17 +153,8 @@ std::string cpp_arg_name(const std::string& schema_name) {
 }
 
 std::string cpp_string_literal(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
+  // The canonical form of str defaults is already a valid C++ literal.
+  return schema_literals::encode_string_literal(text);
 }
 
 }  // namespace codegen
