@@ -96,24 +96,7 @@ Tensor embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncO
     EMBER_CHECK(p < n && p >= -n, IndexError, "[embedding] Padding_idx must be within num_embeddings (", n, "), got ", p);
     padding_idx = p < 0 ? p + n : p;
   }
-  Tensor out = ember::embedding(weight, input, padding_idx, options.scale_grad_by_freq(), /*sparse=*/false);
-  if (!GradMode::is_enabled() || !weight.requires_grad()) return out;
-  // The embedding op's gradient is index_select's, which knows neither padding_idx nor
-  // scale_grad_by_freq; give them PyTorch's meaning here. Positions holding padding_idx take
-  // their value from a detached copy, so the padding row gets no gradient.
-  std::vector<int64_t> column(input.sizes().begin(), input.sizes().end());
-  column.push_back(1);
-  if (padding_idx >= 0) out = ember::where(input.eq(padding_idx).view(column), out.detach(), out);
-  if (options.scale_grad_by_freq()) {
-    // Each occurrence's gradient is divided by how often its index occurs in input.
-    Tensor flat = input.reshape({-1}).to(kInt64);
-    Tensor ones = ember::ones({flat.numel()}, TensorOptions(weight.scalar_type()).device(weight.device()));
-    Tensor counts = ember::zeros({weight.size(0)}, TensorOptions(weight.scalar_type()).device(weight.device()))
-                        .scatter_add(0, flat, ones);
-    Tensor scale = (1.0 / counts.index_select(0, flat)).view(column);
-    out.register_hook([scale](const Tensor& grad) { return grad * scale; });
-  }
-  return out;
+  return ember::embedding(weight, input, padding_idx, options.scale_grad_by_freq(), /*sparse=*/false);
 }
 
 Tensor softmax(const Tensor& input, const SoftmaxFuncOptions& options) {

@@ -129,14 +129,32 @@ Tensor max_pool2d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef strid
 
 Tensor adaptive_avg_pool2d(const Tensor& self, IntArrayRef output_size) { return ember::_adaptive_avg_pool2d(self, output_size); }
 
-Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t, bool, bool) {
+// A lookup through index_select; padding_idx (>= 0; -1 means none) and scale_grad_by_freq only
+// change the gradient, as in PyTorch, so they are applied where the graph is recorded.
+Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq, bool) {
   EMBER_CHECK(weight.dim() == 2, ValueError, "[embedding] 'weight' must be 2-D, got ", weight.dim(), "-D");
   EMBER_CHECK(indices.scalar_type() == kInt64 || indices.scalar_type() == kInt32, TypeError,
               "[embedding] Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ",
               indices.scalar_type(), " instead");
   DimVector shape(indices.sizes());
   shape.push_back(weight.size(1));
-  return weight.index_select(0, indices.reshape({-1})).view(shape);
+  Tensor out = weight.index_select(0, indices.reshape({-1})).view(shape);
+  if (!out.requires_grad()) return out;
+  DimVector column(indices.sizes());
+  column.push_back(1);
+  // Positions holding padding_idx take their value from a detached copy: no gradient reaches
+  // the padding row.
+  if (padding_idx >= 0) out = ember::where(indices.eq(padding_idx).view(column), out.detach(), out);
+  if (scale_grad_by_freq) {
+    // Each occurrence's gradient is divided by how often its index occurs.
+    Tensor flat = indices.reshape({-1}).to(kInt64);
+    Tensor ones = ember::ones({flat.numel()}, TensorOptions(weight.scalar_type()).device(weight.device()));
+    Tensor counts = ember::zeros({weight.size(0)}, TensorOptions(weight.scalar_type()).device(weight.device()))
+                        .scatter_add(0, flat, ones);
+    Tensor scale = (1.0 / counts.index_select(0, flat)).view(column);
+    out.register_hook([scale](const Tensor& grad) { return grad * scale; });
+  }
+  return out;
 }
 
 Tensor dropout(const Tensor& input, double p, bool train) {
