@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "conv_shape.h"
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
 #include "tensor_utils.h"
@@ -23,17 +24,6 @@ namespace {
 using ember::sdk::KernelArgs;
 using ember::sdk::kFloatingDTypes;
 
-struct ConvShape {
-  int64_t n, c, h, w;       // input
-  int64_t o, kh, kw;        // weight (per group input channels = c / groups)
-  int64_t oh, ow;           // output
-  int64_t sh, sw, ph, pw, dh, dw, groups;
-};
-
-int64_t pick(IntList list, int i, int64_t fallback) {
-  if (list.empty()) return fallback;
-  return list.size() == 1 ? list[0] : list[i];
-}
 
 template <typename T>
 void conv_direct(const ConvShape& s, const T* in, const T* weight, const T* bias, T* out) {
@@ -163,26 +153,7 @@ void convolution(KernelArgs& a) {
   EMBER_SDK_CHECK(!a.bool_(6), EMBER_ERROR_NOT_IMPLEMENTED, "transposed convolution is not supported");
   EMBER_SDK_CHECK(weight.ndim() == 4 && (input.ndim() == 4 || input.ndim() == 3), EMBER_ERROR_NOT_IMPLEMENTED,
                   "only 2-d convolution is implemented on CPU, got input with ", input.ndim(), " dims");
-  const bool batched = input.ndim() == 4;
-  const int off = batched ? 1 : 0;
-  ConvShape s;
-  s.n = batched ? input.size(0) : 1;
-  s.c = input.size(off);
-  s.h = input.size(off + 1);
-  s.w = input.size(off + 2);
-  s.o = weight.size(0);
-  s.kh = weight.size(2);
-  s.kw = weight.size(3);
-  s.oh = out.size(off + 1);
-  s.ow = out.size(off + 2);
-  IntList stride = a.int_list(3), padding = a.int_list(4), dilation = a.int_list(5);
-  s.sh = pick(stride, 0, 1);
-  s.sw = pick(stride, 1, 1);
-  s.ph = pick(padding, 0, 0);
-  s.pw = pick(padding, 1, 0);
-  s.dh = pick(dilation, 0, 1);
-  s.dw = pick(dilation, 1, 1);
-  s.groups = a.int_(8);
+  ConvShape s = conv_shape(input, weight, out, a.int_list(3), a.int_list(4), a.int_list(5), a.int_(8));
   if (s.n * s.o * s.oh * s.ow == 0) return;
   ember::sdk::dispatch<kFloatingDTypes>(out.dtype(), "convolution", [&](auto tag) {
     using T = typename decltype(tag)::type;

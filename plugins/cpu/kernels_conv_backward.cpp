@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "conv_shape.h"
 #include "cpu_plugin.h"
 #include "lane_reduce.h"
 #include "onednn_utils.h"
@@ -28,19 +29,6 @@ namespace {
 using ember::sdk::KernelArgs;
 using ember::sdk::kFloatingDTypes;
 
-struct ConvShape {
-  int64_t n, c, h, w;  // input
-  int64_t o, kh, kw;   // weight (per-group input channels = c / groups)
-  int64_t oh, ow;      // grad_output
-  int64_t sh, sw, ph, pw, dh, dw, groups;
-  int64_t cg() const { return c / groups; }
-  int64_t og() const { return o / groups; }
-};
-
-int64_t pick(IntList list, int i, int64_t fallback) {
-  if (list.empty()) return fallback;
-  return list.size() == 1 ? list[0] : list[i];
-}
 
 // ---- loops --------------------------------------------------------------------------------------
 
@@ -264,26 +252,7 @@ void convolution_backward(KernelArgs& a) {
   IntList mask = a.int_list(10);
   EMBER_SDK_CHECK(mask.size() == 3, EMBER_ERROR_VALUE, "output_mask must have 3 elements, got ", mask.size());
   const bool want_input = mask[0] != 0, want_weight = mask[1] != 0, want_bias = mask[2] != 0;
-  const bool batched = input.ndim() == 4;
-  const int off = batched ? 1 : 0;
-  ConvShape s;
-  s.n = batched ? input.size(0) : 1;
-  s.c = input.size(off);
-  s.h = input.size(off + 1);
-  s.w = input.size(off + 2);
-  s.o = weight.size(0);
-  s.kh = weight.size(2);
-  s.kw = weight.size(3);
-  s.oh = grad_output.size(off + 1);
-  s.ow = grad_output.size(off + 2);
-  IntList stride = a.int_list(4), padding = a.int_list(5), dilation = a.int_list(6);
-  s.sh = pick(stride, 0, 1);
-  s.sw = pick(stride, 1, 1);
-  s.ph = pick(padding, 0, 0);
-  s.pw = pick(padding, 1, 0);
-  s.dh = pick(dilation, 0, 1);
-  s.dw = pick(dilation, 1, 1);
-  s.groups = a.int_(9);
+  ConvShape s = conv_shape(input, weight, grad_output, a.int_list(4), a.int_list(5), a.int_list(6), a.int_(9));
   EMBER_SDK_CHECK(s.groups > 0 && s.c % s.groups == 0 && s.o % s.groups == 0, EMBER_ERROR_VALUE,
                   "channels must be divisible by groups");
   const bool empty = s.n * s.oh * s.ow == 0 || s.c == 0;  // no products: every gradient is zero
