@@ -39,9 +39,13 @@ Tensor SavedVariable::unpack(const char* node_name) const {
   if (!was_defined_) return Tensor();
   if (data_._version() != saved_version_) {
     std::ostringstream os;
-    os << "one of the variables needed for gradient computation has been modified by an inplace operation: [" << data_.scalar_type()
-       << "Tensor " << data_.sizes() << "]";
-    if (is_output_) os << ", which is output " << output_nr_ << " of " << node_name;
+    os << "one of the variables needed for gradient computation has been modified by an inplace operation: [torch."
+       << data_.scalar_type() << "Tensor " << data_.sizes() << "]";
+    if (is_output_) {
+      os << ", which is output " << output_nr_ << " of " << node_name;
+    } else if (auto fn = data_.grad_fn()) {
+      os << ", which is output " << data_.output_nr() << " of " << fn->name();
+    }
     os << ", is at version " << data_._version() << "; expected version " << saved_version_ << " instead.";
     EMBER_FAIL(RuntimeError, os.str());
   }

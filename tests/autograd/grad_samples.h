@@ -256,6 +256,7 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
        }},
       // ---- linear algebra ----
       {"mm", [] { return std::vector<GradSample>{S("2x3 @ 3x4", {{"self", U({2, 3})}, {"mat2", U({3, 4})}})}; }},
+      {"mv", [] { return std::vector<GradSample>{S("3x4 @ 4", {{"self", U({3, 4})}, {"vec", U({4})}})}; }},
       {"bmm", [] { return std::vector<GradSample>{S("batch 2", {{"self", U({2, 2, 3})}, {"mat2", U({2, 3, 2})}})}; }},
       {"addmm",
        [] {
