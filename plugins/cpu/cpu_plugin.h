@@ -15,7 +15,7 @@ constexpr const char* kDevice = "cpu";
 
 struct Config {
   int threads = 1;         // intra-op threads (host->intra_op_threads, or the `threads` option)
-  bool use_onednn = true;  // `onednn: false` routes matmul/conv through the plain loops
+  bool use_onednn = true;  // `onednn: false` routes matmul/conv/norm/avg-pool through the plain loops
 };
 const Config& config();
 Config& mutable_config();

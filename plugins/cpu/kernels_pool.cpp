@@ -4,16 +4,24 @@
 // within the input plane). Output sizes come from the out views (the core computed them with
 // ceil_mode). Planes (n, c) run in parallel.
 //
-// oneDNN pooling is not used: it produces no PyTorch-style indices and its padding rules differ
-// from count_include_pad with ceil_mode; these loops are memory-bound anyway.
+// avg_pool2d on float32 with the `onednn` option on runs through oneDNN pooling_forward
+// (pooling_avg_include_padding / pooling_avg_exclude_padding, nchw, cached by shape) when its
+// divisors are PyTorch's: no divisor_override, padding at most half the kernel (no window lies
+// wholly in padding), and for count_include_pad no window reaching past the right padding (with
+// ceil_mode PyTorch clips the last window's divisor to H + padding, oneDNN's include_padding
+// always divides by kH * kW). The right padding given to oneDNN is what makes its output size
+// the one the core computed (out's shape). Other cases use the loop.
 //
-// Stateless kernels; thread-safe.
+// Max pooling stays a loop: oneDNN's max pooling produces no PyTorch-style flat indices.
+//
+// Stateless kernels (apart from the primitive cache); thread-safe.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "onednn_utils.h"
 #include "tensor_utils.h"
 
 namespace ember_cpu {
@@ -156,6 +164,60 @@ void max_pool2d(KernelArgs& a) {
   });
 }
 
+struct OnednnPool {
+  dnnl::memory::desc src_md, dst_md;
+  dnnl::pooling_forward primitive;
+  size_t scratchpad_bytes = 0;
+};
+
+PrimitiveCache<OnednnPool>& pool_cache() {
+  static auto* cache = new PrimitiveCache<OnednnPool>();  // never destroyed (plugin never unloads)
+  return *cache;
+}
+
+// The right padding that gives `out` outputs along a dim of `in` (window k, stride s, left
+// padding p) in oneDNN's floor formula, or -1 when none does or PyTorch's divisors would differ.
+int64_t avg_right_padding(int64_t in, int64_t out, int64_t k, int64_t s, int64_t p, bool count_include_pad) {
+  if (2 * p > k) return -1;
+  int64_t pr = (out - 1) * s + k - in - p;
+  if (pr < 0) pr = 0;  // the last input rows are not covered; no padding needed
+  if ((in + p + pr - k) / s + 1 != out) return -1;
+  if (count_include_pad && pr > p) return -1;  // PyTorch's divisor stops at in + p
+  return pr;
+}
+
+// avg_pool2d of dense float32 [n, c, h, w] through oneDNN, with right paddings prh / prw from
+// avg_right_padding.
+void avg_pool_onednn(const float* in, float* out, int64_t n, int64_t c, const PoolGeometry& g, const Window& win,
+                     int64_t prh, int64_t prw, bool count_include_pad) {
+  using dnnl::memory;
+  const OnednnThreads team(static_cast<double>(n) * c * g.oh * g.ow * win.kh * win.kw);
+  const PrimitiveKey key = {team.threads(), n, c, g.h, g.w, g.oh, g.ow, win.kh, win.kw, win.sh, win.sw,
+                            win.ph, win.pw, prh, prw, count_include_pad};
+  auto prim = pool_cache().get_or_create(key, [&] {
+    OnednnPool p;
+    const auto f32 = memory::data_type::f32;
+    p.src_md = memory::desc({n, c, g.h, g.w}, f32, memory::format_tag::nchw);
+    p.dst_md = memory::desc({n, c, g.oh, g.ow}, f32, memory::format_tag::nchw);
+    dnnl::pooling_forward::desc desc(
+        dnnl::prop_kind::forward_inference,
+        count_include_pad ? dnnl::algorithm::pooling_avg_include_padding : dnnl::algorithm::pooling_avg_exclude_padding,
+        p.src_md, p.dst_md, {win.sh, win.sw}, {win.kh, win.kw}, {win.ph, win.pw}, {prh, prw});
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    dnnl::pooling_forward::primitive_desc pd(desc, attr, onednn_engine());
+    p.scratchpad_bytes = pd.scratchpad_desc().get_size();
+    p.primitive = dnnl::pooling_forward(pd);
+    return p;
+  });
+  dnnl::engine& engine = onednn_engine();
+  dnnl::stream& stream = onednn_stream();
+  prim->primitive.execute(stream, {{DNNL_ARG_SRC, memory(prim->src_md, engine, const_cast<float*>(in))},
+                                   {DNNL_ARG_DST, memory(prim->dst_md, engine, out)},
+                                   {DNNL_ARG_SCRATCHPAD, onednn_scratchpad(0, prim->scratchpad_bytes)}});
+  stream.wait();
+}
+
 // avg_pool2d.out (self 0, kernel_size 1, stride 2, padding 3, ceil_mode 4, count_include_pad 5,
 // divisor_override 6, out 7).
 void avg_pool2d(KernelArgs& a) {
@@ -169,6 +231,18 @@ void avg_pool2d(KernelArgs& a) {
   EMBER_SDK_CHECK(!divisor_override || *divisor_override != 0, EMBER_ERROR_VALUE, "divisor must be not zero");
   const PoolGeometry g = geometry(self, out);
   if (g.planes * g.oh * g.ow == 0) return;
+  if (self.dtype() == EMBER_DTYPE_FLOAT32 && config().use_onednn && !divisor_override && g.h > 0 && g.w > 0) {
+    const int64_t prh = avg_right_padding(g.h, g.oh, win.kh, win.sh, win.ph, count_include_pad);
+    const int64_t prw = avg_right_padding(g.w, g.ow, win.kw, win.sw, win.pw, count_include_pad);
+    if (prh >= 0 && prw >= 0) {
+      const int64_t n = self.ndim() == 4 ? self.size(0) : 1, c = self.size(self.ndim() - 3);
+      DenseInput<float> x(self);
+      DenseOutput<float> y(out);
+      avg_pool_onednn(x.data(), y.data(), n, c, g, win, prh, prw, count_include_pad);
+      y.commit();
+      return;
+    }
+  }
   ember::sdk::dispatch<kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64)>(self.dtype(), "avg_pool2d", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using Acc = std::conditional_t<ember::sdk::is_floating_v<T>, std::conditional_t<std::is_same<T, double>::value, double, float>, int64_t>;

@@ -2,6 +2,8 @@
 #include "onednn_utils.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "parallel.h"
 
@@ -21,6 +23,19 @@ dnnl::engine& onednn_engine() {
 dnnl::stream& onednn_stream() {
   thread_local dnnl::stream stream(onednn_engine());
   return stream;
+}
+
+char* onednn_buffer(int slot, size_t bytes) {
+  thread_local std::vector<char> buffers[8];
+  std::vector<char>& b = buffers[slot];
+  if (b.size() < bytes + 64) b.resize(bytes + 64);
+  const auto address = reinterpret_cast<uintptr_t>(b.data());
+  return b.data() + ((64 - address % 64) % 64);
+}
+
+dnnl::memory onednn_scratchpad(int slot, size_t bytes) {
+  dnnl::memory::desc md({static_cast<int64_t>(bytes)}, dnnl::memory::data_type::u8, {1});
+  return dnnl::memory(md, onednn_engine(), onednn_buffer(slot, bytes));
 }
 
 namespace {

@@ -1,4 +1,4 @@
-// oneDNN plumbing shared by the matmul and convolution kernels: one CPU engine, a stream per
+// oneDNN plumbing shared by the matmul, convolution, normalization and pooling kernels: one CPU engine, a stream per
 // calling thread, OpenMP thread count set per calling thread, and a bounded cache of primitives
 // keyed by everything that shapes them.
 //
@@ -67,6 +67,15 @@ class PrimitiveCache {
   std::mutex mutex_;
   std::map<PrimitiveKey, std::shared_ptr<const T>> entries_;
 };
+
+// Per-thread buffers of at least `bytes`, 64-byte aligned, for the normalization and pooling
+// primitives (scratchpads, dense copies of statistics); slot k (0..7) is reused by every call on
+// the thread.
+char* onednn_buffer(int slot, size_t bytes);
+
+// A memory of `bytes` u8 for DNNL_ARG_SCRATCHPAD of a primitive created with
+// scratchpad_mode::user, in the calling thread's buffer `slot`.
+dnnl::memory onednn_scratchpad(int slot, size_t bytes);
 
 // dims/strides of a view as oneDNN types.
 inline dnnl::memory::dims to_dims(const int64_t* v, int n) { return dnnl::memory::dims(v, v + n); }

@@ -3,7 +3,7 @@
 //
 // Options (the plugin's `options:` map in the configuration):
 //   threads: N            intra-op threads; default: the host's intra_op_threads (<= 0: all cores)
-//   onednn: bool          use oneDNN for float32 matmul and convolution (default true)
+//   onednn: bool          use oneDNN for float32 matmul, convolution, avg pooling, batch/layer norm (default true)
 //   thread_pool: openmp | native
 //                         what runs parallel_for (parallel.h); default openmp when the plugin
 //                         was built with OpenMP (oneDNN's own runtime), else native
