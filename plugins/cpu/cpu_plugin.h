@@ -16,6 +16,9 @@ constexpr const char* kDevice = "cpu";
 struct Config {
   int threads = 1;         // intra-op threads (host->intra_op_threads, or the `threads` option)
   bool use_onednn = true;  // `onednn: false` routes matmul/conv/norm/avg-pool through the plain loops
+  // oneDNN 2.6's batch normalization on plain NCHW memory measured 4-14x slower than the
+  // vectorized loops here (docs/CPU_PLUGIN.md), so it is opt-in: `onednn_batch_norm: true`.
+  bool use_onednn_batch_norm = false;
 };
 const Config& config();
 Config& mutable_config();

@@ -173,7 +173,7 @@ void batch_norm(KernelArgs& a) {
     for (int64_t c = 0; c < channels; ++c) invstd[c] = 1.0 / std::sqrt(var[c] + eps);
   }
   if (input.numel() == 0) return;
-  if (input.dtype() == EMBER_DTYPE_FLOAT32 && config().use_onednn) {
+  if (input.dtype() == EMBER_DTYPE_FLOAT32 && config().use_onednn && config().use_onednn_batch_norm) {
     DenseInput<float> x(input);
     DenseOutput<float> y(out);
     const std::vector<float> wf = to_float_vector(w), bf = to_float_vector(b);

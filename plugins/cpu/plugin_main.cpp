@@ -3,7 +3,8 @@
 //
 // Options (the plugin's `options:` map in the configuration):
 //   threads: N            intra-op threads; default: the host's intra_op_threads (<= 0: all cores)
-//   onednn: bool          use oneDNN for float32 matmul, convolution, avg pooling, batch/layer norm (default true)
+//   onednn: bool          use oneDNN for float32 matmul, convolution, avg pooling, layer norm (default true)
+//   onednn_batch_norm: bool  also batch norm through oneDNN (default false: the loops are faster)
 //   thread_pool: openmp | native
 //                         what runs parallel_for (parallel.h); default openmp when the plugin
 //                         was built with OpenMP (oneDNN's own runtime), else native
@@ -25,7 +26,7 @@ const Config& config() { return g_config; }
 Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
-  options.expect_only({"threads", "onednn", "thread_pool"});
+  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool"});
   const int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
   const std::string pool = options.get<std::string>("thread_pool", openmp_available() ? "openmp" : "native");
   EMBER_SDK_CHECK(pool == "openmp" || pool == "native", EMBER_ERROR_VALUE,
@@ -35,6 +36,7 @@ void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   start_intra_op(threads, pool == "openmp" ? ParallelBackend::OpenMP : ParallelBackend::Native);
   g_config.threads = intra_op_threads();
   g_config.use_onednn = options.get<bool>("onednn", true);
+  g_config.use_onednn_batch_norm = options.get<bool>("onednn_batch_norm", false);
   reg.on_shutdown(&stop_intra_op);
 
   register_device(reg);
