@@ -125,6 +125,21 @@ typedef struct ember_value {
   } u;
 } ember_value;
 
+/* Conventions of ABI 1.0 that the types above do not spell out:
+ *  - bool[] arguments (bool[3] output_mask) arrive as EMBER_VALUE_INT_LIST of 0/1.
+ *  - An undefined element of a Tensor?[] arrives as a view with data NULL and ndim -1.
+ *  - A kernel's dtype mask (ember_kernel_desc.dtypes) is checked against the dtype the core
+ *    computes in: the op's compute dtype after promotion when it has one (pointwise ops: all
+ *    tensor inputs were converted to it), else the first defined tensor argument's dtype, else
+ *    the first output's.
+ *  - Random kernels get EMBER_VALUE_GENERATOR {seed, offset}; element k of the output (in logical
+ *    row-major order) is drawn from one Philox4x32-10 block with key = seed and counter =
+ *    offset + k, so results do not depend on threads; the core reserves 4 counters per element.
+ *    (<ember/sdk/random.h> implements this.)
+ *  - A gradient switched off by an output_mask comes back as a tensor of shape [0]; kernels never
+ *    write it.
+ */
+
 /* A kernel for one operator (by its schema name with overload, e.g. "add.out") on one device type.
  * args holds the operator's arguments in schema order (out= arguments included, as writable
  * tensor views whose shape and dtype the core has already set). The core has validated shapes,
