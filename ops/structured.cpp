@@ -139,7 +139,7 @@ void scalar_value(ember_value& v, const Scalar& s) {
 
 void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const Arg* args, int num_args, Tensor* outs,
          int num_outs) {
-  EMBER_INTERNAL_ASSERT(num_args <= kMaxArgs && num_outs <= MetaResult::kMaxOutputs && num_outs <= m.num_outputs + 0 + 3,
+  EMBER_INTERNAL_ASSERT(num_args <= kMaxArgs && num_outs <= MetaResult::kMaxOutputs,
                         "structured call with too many arguments");
   // 1. Outputs.
   for (int i = 0; i < num_outs; ++i)

@@ -119,34 +119,7 @@ void fill_scalar(KernelArgs& a) {
   });
 }
 
-// Float to integer as PyTorch on x86: truncation toward zero; NaN and values out of range give
-// the minimum of the intermediate type (int64 for int64, int32 for narrower types, which then
-// wrap), because that is what the cvtt* instructions return. The conformance suite compares
-// with the CPU plugin, which follows the same rule.
-template <typename Int>
-Int truncate_to(double v) {
-  if (!(v > static_cast<double>(std::numeric_limits<Int>::min()) - 1.0 &&
-        v < static_cast<double>(std::numeric_limits<Int>::max()) + 1.0))
-    return std::numeric_limits<Int>::min();
-  return static_cast<Int>(v);
-}
-
-template <typename To, typename From>
-To convert(From v) {
-  if constexpr (std::is_same<To, From>::value) {
-    return v;
-  } else if constexpr (std::is_same<To, bool>::value) {
-    return static_cast<compute_t<From>>(v) != 0;
-  } else if constexpr (is_floating_v<To>) {
-    return static_cast<To>(static_cast<compute_t<To>>(static_cast<compute_t<From>>(v)));
-  } else if constexpr (is_floating_v<From>) {
-    const double d = static_cast<double>(static_cast<compute_t<From>>(v));
-    if constexpr (sizeof(To) == 8) return static_cast<To>(truncate_to<int64_t>(d));
-    else return static_cast<To>(truncate_to<int32_t>(d));
-  } else {
-    return static_cast<To>(v);  // integer narrowing wraps (two's complement)
-  }
-}
+// Element conversion follows PyTorch's rules: ember::sdk::convert (SDK dtype.h).
 
 // _copy_same_device_(self, src): src is already broadcast to self's shape; dtypes may differ.
 void copy_same_device(KernelArgs& a) {
@@ -163,7 +136,7 @@ void copy_same_device(KernelArgs& a) {
     using To = typename decltype(to_tag)::type;
     dispatch(src.dtype(), "copy_", [&](auto from_tag) {
       using From = typename decltype(from_tag)::type;
-      elementwise<To, From>(self, [](From v) { return convert<To, From>(v); }, src);
+      elementwise<To, From>(self, [](From v) { return ember::sdk::convert<To, From>(v); }, src);
     });
   });
 }

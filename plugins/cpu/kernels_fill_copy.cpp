@@ -23,31 +23,7 @@ using ember::sdk::is_floating_v;
 using ember::sdk::KernelArgs;
 using ember::sdk::kAllDTypes;
 
-template <typename Int>
-Int truncate_to(double v) {
-  // The x86 cvtt* instructions return the minimum for NaN and out-of-range values.
-  if (!(v > static_cast<double>(std::numeric_limits<Int>::min()) - 1.0 &&
-        v < static_cast<double>(std::numeric_limits<Int>::max()) + 1.0))
-    return std::numeric_limits<Int>::min();
-  return static_cast<Int>(v);
-}
-
-template <typename To, typename From>
-inline To convert(From v) {
-  if constexpr (std::is_same<To, From>::value) {
-    return v;
-  } else if constexpr (std::is_same<To, bool>::value) {
-    return static_cast<compute_t<From>>(v) != 0;
-  } else if constexpr (is_floating_v<To>) {
-    return static_cast<To>(static_cast<compute_t<To>>(static_cast<compute_t<From>>(v)));
-  } else if constexpr (is_floating_v<From>) {
-    const double d = static_cast<double>(static_cast<compute_t<From>>(v));
-    if constexpr (sizeof(To) == 8) return static_cast<To>(truncate_to<int64_t>(d));
-    else return static_cast<To>(truncate_to<int32_t>(d));
-  } else {
-    return static_cast<To>(v);  // integer narrowing wraps (two's complement)
-  }
-}
+// Element conversion follows PyTorch's rules: ember::sdk::convert (SDK dtype.h).
 
 // fill_.Scalar (self 0, value 1).
 void fill(KernelArgs& a) {
@@ -71,7 +47,7 @@ void copy(KernelArgs& a) {
     using To = typename decltype(to_tag)::type;
     dispatch(src.dtype(), "copy_", [&](auto from_tag) {
       using From = typename decltype(from_tag)::type;
-      pointwise<To, From>(self, {src}, [](From v) { return convert<To, From>(v); });
+      pointwise<To, From>(self, {src}, [](From v) { return ember::sdk::convert<To, From>(v); });
     });
   });
 }

@@ -135,6 +135,21 @@ std::string cpu_plugin_path() {
 #endif
 }
 
+const LoadedPlugin& loop_plugin() {
+  static const LoadedPlugin* p = new LoadedPlugin(cpu_plugin_path(), 2, {{"onednn", "false"}}, /*private_copy=*/true);
+  return *p;
+}
+
+TestTensor random_f32(std::vector<int64_t> shape, uint32_t seed) {
+  TestTensor t(shape, EMBER_DTYPE_FLOAT32);
+  uint32_t state = seed * 2654435761u + 7;
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    t.set_linear<float>(i, static_cast<float>(state >> 8) / 16777216.0f * 2 - 1);
+  }
+  return t;
+}
+
 const LoadedPlugin& cpu_plugin() {
   static const LoadedPlugin* plugin = new LoadedPlugin(cpu_plugin_path(), 0);
   return *plugin;

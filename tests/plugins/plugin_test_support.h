@@ -159,4 +159,10 @@ class Args {
   std::deque<std::string> strings_;
 };
 
+// A private copy of the CPU plugin with `onednn: false`: the plain loops, as the reference the
+// oneDNN paths are compared with.
+const LoadedPlugin& loop_plugin();
+// Float32 values in [-1, 1) from a fixed generator: the same seed gives the same tensor.
+TestTensor random_f32(std::vector<int64_t> shape, uint32_t seed);
+
 }  // namespace ember_test

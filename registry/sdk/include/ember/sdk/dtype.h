@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include <ember/plugin_abi.h>
@@ -96,5 +97,36 @@ template <typename T> using compute_t = typename ComputeTypeOf<T>::type;
 template <typename T>
 constexpr bool is_floating_v = std::is_floating_point<T>::value || std::is_same<T, Half>::value ||
                                std::is_same<T, BFloat16>::value;
+
+// Float to integer as PyTorch on x86: truncation toward zero; NaN and values out of range give the
+// minimum of the intermediate type (int64 for int64, int32 for narrower types, which then wrap),
+// because that is what the cvtt* instructions return.
+template <typename Int>
+Int truncate_to(double v) {
+  if (!(v > static_cast<double>(std::numeric_limits<Int>::min()) - 1.0 &&
+        v < static_cast<double>(std::numeric_limits<Int>::max()) + 1.0))
+    return std::numeric_limits<Int>::min();
+  return static_cast<Int>(v);
+}
+
+// One element converted between dtypes with PyTorch's semantics (what `_copy_same_device_` and
+// `.to(dtype)` must do on every device): bool is `!= 0`, float to int truncates (see above),
+// integer narrowing wraps, half types go through float.
+template <typename To, typename From>
+inline To convert(From v) {
+  if constexpr (std::is_same<To, From>::value) {
+    return v;
+  } else if constexpr (std::is_same<To, bool>::value) {
+    return static_cast<compute_t<From>>(v) != 0;
+  } else if constexpr (is_floating_v<To>) {
+    return static_cast<To>(static_cast<compute_t<To>>(static_cast<compute_t<From>>(v)));
+  } else if constexpr (is_floating_v<From>) {
+    const double d = static_cast<double>(static_cast<compute_t<From>>(v));
+    if constexpr (sizeof(To) == 8) return static_cast<To>(truncate_to<int64_t>(d));
+    else return static_cast<To>(truncate_to<int32_t>(d));
+  } else {
+    return static_cast<To>(v);  // integer narrowing wraps (two's complement)
+  }
+}
 
 EMBER_SDK_NAMESPACE_END
