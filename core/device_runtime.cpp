@@ -161,7 +161,7 @@ void throw_if_error(ember_status* status, const char* context) {
       throw RuntimeError(message);
     case EMBER_ERROR_OUT_OF_MEMORY:
       if (message.find("out of memory") == std::string::npos) message += " (out of memory)";
-      throw RuntimeError(message);
+      throw OutOfMemoryError(message);
     default:  // EMBER_ERROR_ABI and codes newer than this host: the plugin broke the contract
       throw PluginError(message);
   }

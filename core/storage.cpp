@@ -10,9 +10,14 @@ IntrusivePtr<StorageImpl> StorageImpl::allocate(size_t nbytes, Device device) {
   const DeviceTypeInfo& info = device_type_info(device.type());
   void* ptr = nullptr;
   ember_status* st = info.desc.allocate(info.desc.ctx, device.index(), nbytes, &ptr);
-  if (st) throw_if_error(st, "[empty] allocation failed");
-  EMBER_CHECK(ptr != nullptr || nbytes == 0, RuntimeError, "[empty] the ", info.name, " allocator returned null for ",
-              nbytes, " bytes");
+  if (st) {
+    // Every failure names the size and the device; an allocator's out-of-memory status becomes
+    // OutOfMemoryError, other statuses keep their type.
+    std::string context = detail::str("[empty] allocating ", nbytes, " bytes on ", device, " failed");
+    throw_if_error(st, context.c_str());
+  }
+  EMBER_CHECK(ptr != nullptr || nbytes == 0, OutOfMemoryError, "[empty] the ", info.name, " allocator returned null for ",
+              nbytes, " bytes on ", device, " (out of memory)");
   IntrusivePtr<StorageImpl> s(new StorageImpl(ptr, nbytes, device));
   s->from_allocator_ = true;
   return s;

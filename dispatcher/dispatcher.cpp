@@ -316,18 +316,23 @@ void Dispatcher::register_kernel(const OperatorHandle& op, DispatchTarget target
 }
 
 void Dispatcher::register_fallback(DispatchTarget target, const KernelFunction& kernel) {
+  EMBER_CHECK(target.kind == DispatchTarget::Kind::Backend || target.kind == DispatchTarget::Kind::Functionality,
+              ValueError, "[dispatcher] fallbacks are registered for a device type or a functionality key, not ",
+              target.str());
   std::lock_guard<std::mutex> lock(mutex_);
+  replaced_fallbacks_.reserve(replaced_fallbacks_.size() + 1);  // the push_back below cannot throw
   auto* k = new KernelFunction(kernel);
+  const KernelFunction* old;
   int slot;
   if (target.kind == DispatchTarget::Kind::Backend) {
-    backend_fallbacks_[target.backend].store(k);
+    old = backend_fallbacks_[target.backend].exchange(k);
     slot = target.backend;
   } else {
-    EMBER_CHECK(target.kind == DispatchTarget::Kind::Functionality, ValueError,
-                "[dispatcher] fallbacks are registered for a device type or a functionality key, not ", target.str());
     slot = slot_of_functionality(target.functionality);
+    old = functionality_fallbacks_[slot - kMaxDeviceTypes];
     functionality_fallbacks_[slot - kMaxDeviceTypes] = k;
   }
+  if (old != nullptr) replaced_fallbacks_.emplace_back(old);
   for (auto& e : operators_) e->recompute_slot(slot);
 }
 
