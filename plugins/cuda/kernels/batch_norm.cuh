@@ -1,0 +1,1 @@
+// placeholder: batch_norm (written below)

@@ -1,0 +1,1 @@
+// placeholder: foreach_ops (written below)

@@ -1,0 +1,1 @@
+// placeholder: index_ops (written below)

@@ -1,0 +1,1 @@
+// placeholder: layer_norm (written below)
