@@ -99,6 +99,16 @@ std::string or_body(const ElementwiseSpec&, uint32_t) { return "return (x0 != 0)
 std::string xor_body(const ElementwiseSpec&, uint32_t) { return "return (x0 != 0) != (x1 != 0);"; }
 std::string not_body(const ElementwiseSpec&, uint32_t) { return "return !(x0 != 0);"; }
 std::string where_body(const ElementwiseSpec&, uint32_t) { return "return x0 ? x1 : x2;"; }
+// masked_fill_: x0 the mask, x1 self; the value (rounded through self's dtype) in slot 0.
+void sig_masked(int32_t d, ElementwiseSpec& s) {
+  s.nin = 2;
+  s.out = d;
+  s.in[0] = EMBER_DTYPE_BOOL;
+  s.in[1] = d;
+}
+std::string masked_fill_body(const ElementwiseSpec& s, uint32_t) {
+  return concat("return x0 ? ", scalar_expr(s.out, 0, "CO"), " : x1;");
+}
 
 // clamp: p.d/p.i [0] lower, [1] upper (rounded through the storage type); variant bit 0: lower
 // given, bit 1: upper given. NaN stays NaN.
@@ -227,6 +237,7 @@ const PointwiseOp logical_or{"logical_or", or_body, sig_compare, kAllDTypes, 1};
 const PointwiseOp logical_xor{"logical_xor", xor_body, sig_compare, kAllDTypes, 1};
 const PointwiseOp logical_not{"logical_not", not_body, sig_unary_to_bool, kAllDTypes, 1};
 const PointwiseOp where{"where", where_body, sig_where, kAllDTypes, 1};
+const PointwiseOp masked_fill{"masked_fill_", masked_fill_body, sig_masked, kAllDTypes, 1};
 const PointwiseOp clamp{"clamp", clamp_body, sig_unary, kAllButBool, 4};
 const PointwiseOp neg{"neg", neg_body, sig_unary, kAllButBool, 1};
 const PointwiseOp abs{"abs", abs_body, sig_unary, kAllButBool, 1};
@@ -272,7 +283,7 @@ const std::vector<const PointwiseOp*>& all_pointwise_ops() {
   using namespace pointwise;
   static const std::vector<const PointwiseOp*> ops = {
       &add, &sub, &mul, &div, &pow, &maximum, &minimum, &eq, &ne, &lt, &le, &gt, &ge, &logical_and, &logical_or,
-      &logical_xor, &logical_not, &where, &clamp, &neg, &abs, &sign, &relu, &exp, &log, &sqrt, &rsqrt, &sin, &cos,
+      &logical_xor, &logical_not, &where, &masked_fill, &clamp, &neg, &abs, &sign, &relu, &exp, &log, &sqrt, &rsqrt, &sin, &cos,
       &tanh, &sigmoid, &silu, &gelu, &threshold_backward, &gelu_backward, &silu_backward, &sigmoid_backward,
       &tanh_backward, &fill, &arange, &linspace, &eye, &uniform, &normal, &random_from, &bernoulli};
   return ops;

@@ -35,7 +35,7 @@ struct PointwiseOp {
 namespace pointwise {
 extern const PointwiseOp add, sub, mul, div, pow, maximum, minimum;
 extern const PointwiseOp eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not;
-extern const PointwiseOp where, clamp;
+extern const PointwiseOp where, masked_fill, clamp;
 extern const PointwiseOp neg, abs, sign, relu, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, silu, gelu;
 extern const PointwiseOp threshold_backward, gelu_backward, silu_backward, sigmoid_backward, tanh_backward;
 extern const PointwiseOp fill, arange, linspace, eye;

@@ -1,1 +1,0 @@
-// placeholder: foreach_ops (written below)
