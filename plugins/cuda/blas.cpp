@@ -8,8 +8,14 @@
 // accumulate in float. Each (device, thread) has its own cuBLAS handle with a 32 MiB workspace
 // (PyTorch's default size on Hopper), set on every call together with the call's stream.
 //
+// libcublas is opened on the first matmul, not when the plugin loads: it maps over 150 MB and
+// takes about 0.2 s, which every ember process would otherwise pay.
+//
 // Thread-safety: handles are thread-local; kernels may run on many threads.
 #include <cublas_v2.h>
+#include <dlfcn.h>
+
+#include <mutex>
 
 #include <vector>
 
@@ -28,10 +34,55 @@ using ember::sdk::kFloatingDTypes;
 
 constexpr size_t kWorkspaceBytes = size_t(32) << 20;
 
+// The cuBLAS functions the plugin calls, resolved from libcublas on first use.
+struct CublasApi {
+  decltype(&cublasCreate_v2) create = nullptr;
+  decltype(&cublasSetStream_v2) set_stream = nullptr;
+  decltype(&cublasSetWorkspace_v2) set_workspace = nullptr;
+  // The 32-bit-size C entry points (the C++ headers also overload them with 64-bit sizes).
+  cublasStatus_t (*gemm)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int, const void*, const void*,
+                         cudaDataType, int, const void*, cudaDataType, int, const void*, void*, cudaDataType, int,
+                         cublasComputeType_t, cublasGemmAlgo_t) = nullptr;
+  cublasStatus_t (*gemm_batched)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int, const void*,
+                                 const void*, cudaDataType, int, long long, const void*, cudaDataType, int, long long,
+                                 const void*, void*, cudaDataType, int, long long, int, cublasComputeType_t,
+                                 cublasGemmAlgo_t) = nullptr;
+  decltype(&cublasGetStatusName) status_name = nullptr;
+  decltype(&cublasGetStatusString) status_string = nullptr;
+};
+
+const CublasApi& cublas() {
+  static CublasApi api;
+  static std::string error;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const std::string lib = concat("libcublas.so.", CUBLAS_VER_MAJOR);
+    void* h = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (h == nullptr) {
+      const char* e = dlerror();
+      error = concat("cuBLAS could not be loaded (", lib, "): ", e ? e : "unknown error");
+      return;
+    }
+    auto sym = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(h, name));
+      if (fn == nullptr && error.empty()) error = concat("cuBLAS (", lib, ") has no symbol ", name);
+    };
+    sym(api.create, "cublasCreate_v2");
+    sym(api.set_stream, "cublasSetStream_v2");
+    sym(api.set_workspace, "cublasSetWorkspace_v2");
+    sym(api.gemm, "cublasGemmEx");
+    sym(api.gemm_batched, "cublasGemmStridedBatchedEx");
+    sym(api.status_name, "cublasGetStatusName");
+    sym(api.status_string, "cublasGetStatusString");
+  });
+  if (!error.empty()) throw ember::sdk::Error(EMBER_ERROR_DEVICE, error);
+  return api;
+}
+
 [[noreturn]] void throw_cublas(cublasStatus_t s, const char* what, int device) {
   throw ember::sdk::Error(s == CUBLAS_STATUS_ALLOC_FAILED ? EMBER_ERROR_OUT_OF_MEMORY : EMBER_ERROR_DEVICE,
-                          concat("cuBLAS error on cuda:", device, " during ", what, ": ", cublasGetStatusName(s), " (",
-                                 cublasGetStatusString(s), ")"));
+                          concat("cuBLAS error on cuda:", device, " during ", what, ": ", cublas().status_name(s), " (",
+                                 cublas().status_string(s), ")"));
 }
 
 #define EMBER_CUBLAS_CHECK(expr, what, device)                     \
@@ -52,11 +103,11 @@ cublasHandle_t handle_for(int device, cudaStream_t stream) {
   if (handles.size() <= static_cast<size_t>(device)) handles.resize(static_cast<size_t>(device) + 1);
   Handle& h = handles[static_cast<size_t>(device)];
   if (h.handle == nullptr) {
-    EMBER_CUBLAS_CHECK(cublasCreate(&h.handle), "cublasCreate", device);
+    EMBER_CUBLAS_CHECK(cublas().create(&h.handle), "cublasCreate", device);
     EMBER_CUDA_CHECK(cudaMalloc(&h.workspace, kWorkspaceBytes), "allocating the cuBLAS workspace", device);
   }
-  EMBER_CUBLAS_CHECK(cublasSetStream(h.handle, stream), "cublasSetStream", device);
-  EMBER_CUBLAS_CHECK(cublasSetWorkspace(h.handle, h.workspace, kWorkspaceBytes), "cublasSetWorkspace", device);
+  EMBER_CUBLAS_CHECK(cublas().set_stream(h.handle, stream), "cublasSetStream", device);
+  EMBER_CUBLAS_CHECK(cublas().set_workspace(h.handle, h.workspace, kWorkspaceBytes), "cublasSetWorkspace", device);
   return h.handle;
 }
 
@@ -116,12 +167,12 @@ void gemm(const KernelArgs& a, int32_t dtype, int64_t batch, int64_t m, int64_t 
                   op, ": matrix dimensions above 2^31 are not supported by cuBLAS");
   // Column-major: C^T (n x m) = B^T (n x k) A^T (k x m).
   if (batch == 1) {
-    EMBER_CUBLAS_CHECK(cublasGemmEx(h, B.op, A.op, static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), pa,
+    EMBER_CUBLAS_CHECK(cublas().gemm(h, B.op, A.op, static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), pa,
                                     B.data, t, static_cast<int>(B.ld), A.data, t, static_cast<int>(A.ld), pb, C, t,
                                     static_cast<int>(ldc), compute_type(dtype), CUBLAS_GEMM_DEFAULT),
                        op, device);
   } else {
-    EMBER_CUBLAS_CHECK(cublasGemmStridedBatchedEx(h, B.op, A.op, static_cast<int>(n), static_cast<int>(m),
+    EMBER_CUBLAS_CHECK(cublas().gemm_batched(h, B.op, A.op, static_cast<int>(n), static_cast<int>(m),
                                                   static_cast<int>(k), pa, B.data, t, static_cast<int>(B.ld), stride_b,
                                                   A.data, t, static_cast<int>(A.ld), stride_a, pb, C, t,
                                                   static_cast<int>(ldc), stride_c, static_cast<int>(batch),

@@ -11,6 +11,7 @@
 // one under test.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 
 #include "autograd/gradcheck.h"
@@ -59,6 +60,13 @@ std::set<std::string> non_differentiable_args(const OpInfo& info) {
   return out;
 }
 
+// The device the samples run on: cpu, or EMBER_TEST_DEVICE (e.g. cuda, for the CUDA plugin's
+// gradcheck on the device machine).
+Device test_device() {
+  const char* d = std::getenv("EMBER_TEST_DEVICE");
+  return Device(d && *d ? d : "cpu");
+}
+
 // Same values, non-contiguous memory.
 Tensor non_contiguous(const Tensor& t) {
   if (t.dim() >= 2) return t.transpose(0, 1).contiguous().transpose(0, 1);
@@ -81,7 +89,11 @@ PreparedCall prepare(const FunctionSchema& s, const GradSample& sample, bool mak
                      const std::set<std::string>& non_differentiable) {
   NoGradGuard no_grad;
   PreparedCall call;
-  auto fresh = [&](const Tensor& t) { return make_non_contiguous ? non_contiguous(t) : t.clone(); };
+  const Device device = test_device();
+  auto fresh = [&](const Tensor& t) {
+    const Tensor on = t.to(device);
+    return make_non_contiguous ? non_contiguous(on) : on.clone();
+  };
   for (size_t i = 0; i < s.arguments().size(); ++i) {
     const Argument& a = s.arguments()[i];
     auto it = sample.args.find(a.name);
