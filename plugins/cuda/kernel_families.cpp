@@ -9,6 +9,10 @@
 
 #include "kernel_source_gen.h"
 #include "kernel_sources.h"
+#include "pointwise_ops.h"
+
+#include <tuple>
+#include <utility>
 
 namespace ember_cuda {
 namespace {
@@ -116,11 +120,11 @@ std::vector<FamilyInstance> all_family_instances() {
       s.inner = true;
       s.vec = static_cast<int>(std::min<size_t>(8, 16 / ember::sdk::element_size(in)));
       s.red_ndim = 1;
-      out.push_back({concat("reduce_", k, "_", in, "_vec"), reduce_source(s)});
+      out.push_back({concat("reduce_", k, "_", in, "_vec"), reduce_source(s), "reduce"});
       s.inner = false;
       s.vec = 1;
       s.red_ndim = 2;
-      out.push_back({concat("reduce_", k, "_", in, "_outer"), reduce_source(s)});
+      out.push_back({concat("reduce_", k, "_", in, "_outer"), reduce_source(s), "reduce"});
     }
   }
   const int32_t floating[] = {EMBER_DTYPE_FLOAT16, EMBER_DTYPE_BFLOAT16, EMBER_DTYPE_FLOAT32, EMBER_DTYPE_FLOAT64};
@@ -130,35 +134,105 @@ std::vector<FamilyInstance> all_family_instances() {
         out.push_back({concat("softmax_", d, "_", log, "_", elems),
                        typed_family_source(sources::softmax, d, d,
                                            concat("#define SM_LOG ", log, "\n#define SM_ELEMS ", elems,
-                                                  "\n#define SM_BACKWARD 0\n"))});
+                                                  "\n#define SM_BACKWARD 0\n")),
+                       "softmax"});
       }
       out.push_back({concat("softmax_backward_", d, "_", log),
                      typed_family_source(sources::softmax, d, d,
-                                         concat("#define SM_LOG ", log, "\n#define SM_ELEMS 1\n#define SM_BACKWARD 1\n"))});
+                                         concat("#define SM_LOG ", log, "\n#define SM_ELEMS 1\n#define SM_BACKWARD 1\n")),
+                     "softmax_backward"});
     }
     for (int32_t t : {EMBER_DTYPE_INT64, EMBER_DTYPE_UINT8})
       out.push_back({concat("nll_loss_", d, "_", t),
-                     typed_family_source(sources::loss, d, d, concat("typedef ", device_type_name(t), " T_TGT;\n"))});
-    out.push_back({concat("layer_norm_", d), typed_family_source(sources::layer_norm, d, d)});
-    out.push_back({concat("batch_norm_", d), typed_family_source(sources::batch_norm, d, d)});
+                     typed_family_source(sources::loss, d, d, concat("typedef ", device_type_name(t), " T_TGT;\n")),
+                     "nll_loss"});
+    out.push_back({concat("layer_norm_", d), typed_family_source(sources::layer_norm, d, d), "layer_norm"});
+    out.push_back({concat("batch_norm_", d), typed_family_source(sources::batch_norm, d, d), "batch_norm"});
   }
   out.push_back({"softmax_half_to_float",
                  typed_family_source(sources::softmax, EMBER_DTYPE_FLOAT16, EMBER_DTYPE_FLOAT32,
-                                     "#define SM_LOG 0\n#define SM_ELEMS 4\n#define SM_BACKWARD 0\n")});
+                                     "#define SM_LOG 0\n#define SM_ELEMS 4\n#define SM_BACKWARD 0\n"),
+                 "softmax"});
   for (int32_t d = 0; d < EMBER_DTYPE_COUNT; ++d) {
     if (d == EMBER_DTYPE_BOOL) continue;
     const char* acc = d == EMBER_DTYPE_FLOAT64 ? "double" : ember::sdk::is_floating(d) ? "float" : "i64";
-    out.push_back({concat("pool_", d), typed_family_source(sources::pool, d, d, concat("#define PL_ACC ", acc, "\n"))});
+    out.push_back(
+        {concat("pool_", d), typed_family_source(sources::pool, d, d, concat("#define PL_ACC ", acc, "\n")), "pool"});
   }
   for (int32_t d = 0; d < EMBER_DTYPE_COUNT; ++d) {
     for (int32_t idx : {EMBER_DTYPE_INT32, EMBER_DTYPE_INT64}) {
       for (int mode = 0; mode < 3; ++mode) {
         std::string extra = concat("typedef ", device_type_name(idx), " T_IDX;\n#define IX_MODE ", mode, "\n");
         if (d == EMBER_DTYPE_BOOL) extra += "#define T_IN_BOOL 1\n";
-        out.push_back({concat("index_", d, "_", idx, "_", mode), typed_family_source(sources::index_ops, d, d, extra)});
+        out.push_back(
+            {concat("index_", d, "_", idx, "_", mode), typed_family_source(sources::index_ops, d, d, extra), "index_ops"});
       }
     }
   }
+  return out;
+}
+
+std::vector<FamilyInstance> cache_warm_instances() {
+  std::vector<FamilyInstance> out;
+  // Elementwise: dense 32-bit and strided 32-bit (dim bounds 3 and 6) for every op, dtype, variant.
+  auto add_elementwise = [&](const PointwiseOp& op, ElementwiseSpec spec, uint32_t variant) {
+    spec.body = op.body(spec, variant);
+    for (auto [kind, ndim] : {std::pair<int, int>{0, 1}, {2, 3}, {2, 6}}) {
+      ElementwiseSpec s = spec;
+      s.kind = kind;
+      s.ndim = ndim;
+      out.push_back({concat(op.name, "_", kind, "_", ndim), elementwise_source(s), op.name});
+    }
+  };
+  for (const PointwiseOp* op : all_pointwise_ops()) {
+    for (int32_t d = 0; d < EMBER_DTYPE_COUNT; ++d) {
+      if (!((op->dtypes >> d) & 1u)) continue;
+      for (uint32_t v = 0; v < op->num_variants; ++v) {
+        ElementwiseSpec spec;
+        op->signature(d, spec);
+        add_elementwise(*op, spec, v);
+      }
+    }
+  }
+  for (int32_t to = 0; to < EMBER_DTYPE_COUNT; ++to) {
+    for (int32_t from = 0; from < EMBER_DTYPE_COUNT; ++from) {
+      ElementwiseSpec spec;
+      spec.nin = 1;
+      spec.out = to == from ? bit_copy_dtype(to) : to;
+      spec.in[0] = to == from ? bit_copy_dtype(from) : from;
+      if (to == from && to != spec.out) continue;  // bit copies are covered by the integer dtype
+      add_elementwise(convert_op, spec, 0);
+    }
+  }
+  // Reductions: the vectorized and plain inner layouts, the outer one, with one or two reduced dims.
+  for (int k = 0; k <= static_cast<int>(ReduceKind::Any); ++k) {
+    const auto kind = static_cast<ReduceKind>(k);
+    for (int32_t in = 0; in < EMBER_DTYPE_COUNT; ++in) {
+      if (!((reduce_dtypes(kind) >> in) & 1u)) continue;
+      const int vec = static_cast<int>(std::min<size_t>(8, 16 / ember::sdk::element_size(in)));
+      for (auto [inner, v, nd] : {std::tuple<bool, int, int>{true, vec, 1}, {true, 1, 1}, {false, 1, 1}, {true, 1, 2},
+                                  {false, 1, 2}}) {
+        ReduceSpec s;
+        s.kind = kind;
+        s.in = in;
+        s.out = reduce_output_dtype(kind, in);
+        s.inner = inner;
+        s.vec = v;
+        s.red_ndim = nd;
+        out.push_back({concat("reduce_", k, "_", in), reduce_source(s), "reduce"});
+      }
+    }
+  }
+  // Every register-cached softmax width.
+  for (int32_t d : {EMBER_DTYPE_FLOAT16, EMBER_DTYPE_BFLOAT16, EMBER_DTYPE_FLOAT32, EMBER_DTYPE_FLOAT64})
+    for (int log = 0; log < 2; ++log)
+      for (int elems : {2, 4, 8, 16})
+        out.push_back({concat("softmax_", d, "_", log, "_", elems),
+                       typed_family_source(sources::softmax, d, d,
+                                           concat("#define SM_LOG ", log, "\n#define SM_ELEMS ", elems,
+                                                  "\n#define SM_BACKWARD 0\n")),
+                       "softmax"});
+  for (FamilyInstance& f : all_family_instances()) out.push_back(std::move(f));
   return out;
 }
 

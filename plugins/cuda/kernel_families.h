@@ -37,10 +37,16 @@ int32_t reduce_output_dtype(ReduceKind kind, int32_t in);
 std::string typed_family_source(const char* family, int32_t in, int32_t out, const std::string& extra = "");
 
 struct FamilyInstance {
-  std::string name;
+  std::string name;          // for test output
   std::string source;
+  std::string program_name;  // the name the plugin compiles it under (part of the disk cache key)
 };
 // Every family program the plugin can ask for (for the source test).
 std::vector<FamilyInstance> all_family_instances();
+// The programs a test or benchmark run is likely to need, exactly as the plugin generates them
+// (elementwise ops for every dtype, variant and common kernel kind, dtype copies, the reduction
+// layouts, every family): compiling them into the disk cache in parallel before a run saves the
+// one-at-a-time compilations during it (tests/cuda/nvrtc_sources.cpp, EMBER_CUDA_WARM_CACHE=1).
+std::vector<FamilyInstance> cache_warm_instances();
 
 }  // namespace ember_cuda

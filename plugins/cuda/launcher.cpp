@@ -81,6 +81,7 @@ const Program& get_program(const ProgramKey& key, const char* name, std::initial
 
 void launch(cudaKernel_t k, dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream, void** args, int device,
             const char* op) {
+  DeviceScope scope(device);  // the NULL stream is the current device's
   raise_device_error_if_any(device);
   cudaError_t e = cudaLaunchKernel(reinterpret_cast<const void*>(k), grid, block, args, shared_bytes, stream);
   if (EMBER_SDK_UNLIKELY(e != cudaSuccess)) throw_cuda_error(e, concat("launching the ", op, " kernel").c_str(), device);

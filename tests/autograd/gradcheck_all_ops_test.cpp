@@ -15,6 +15,7 @@
 #include <set>
 
 #include "autograd/gradcheck.h"
+#include "core/device_runtime.h"
 #include "dispatcher/default_value.h"
 #include "generated/op_info.h"
 #include "grad_samples.h"
@@ -159,6 +160,11 @@ std::vector<Tensor> run(const OpUnderTest& o, const PreparedCall& call, const st
 class GradcheckAllOps : public ::testing::TestWithParam<std::string> {};
 
 void check_op(const std::string& name, bool second_order) {
+  if (const char* d = std::getenv("EMBER_TEST_DEVICE"); d && *d) {
+    const DeviceTypeId t = find_device_type(d);
+    if (t == kInvalidDeviceType || device_type_info(t).device_count == 0)
+      GTEST_SKIP() << "EMBER_TEST_DEVICE=" << d << " is not available here";
+  }
   const OpInfo& info = info_of(name);
   std::string short_name = name.substr(name.find("::") + 2);
   std::vector<GradSample> samples = grad_samples::samples_for(short_name);

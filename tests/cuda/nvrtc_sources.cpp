@@ -5,7 +5,12 @@
 // (cuda_*_test.cpp) then check what they compute on the device machine.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,6 +92,41 @@ TEST(CudaNvrtcSources, DtypeConversionsCompileForEveryPair) {
 
 TEST(CudaNvrtcSources, EveryKernelFamilyCompiles) {
   for (const FamilyInstance& f : all_family_instances()) expect_compiles(f.source, f.name);
+}
+
+// With EMBER_CUDA_WARM_CACHE=<arch> (90 for the H100): compiles the programs a run is likely to
+// need into the disk kernel cache, on every core, exactly as the plugin would one at a time
+// (scripts/device/run_cuda_checks.sh does this first).
+TEST(CudaNvrtcSources, WarmKernelCache) {
+  const char* arch_text = std::getenv("EMBER_CUDA_WARM_CACHE");
+  if (!arch_text || !*arch_text) GTEST_SKIP() << "set EMBER_CUDA_WARM_CACHE=<arch> to fill the kernel cache";
+  ASSERT_FALSE(kernel_cache_dir().empty()) << "the disk kernel cache is off";
+  const int arch = std::stoi(arch_text);
+  const std::vector<FamilyInstance> work = cache_warm_instances();
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  std::mutex log_mutex;
+  std::vector<std::thread> threads;
+  const unsigned n = std::max(1u, std::thread::hardware_concurrency());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (unsigned t = 0; t < n; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < work.size(); i = next++) {
+        try {
+          compile_program(work[i].source, work[i].program_name, arch);
+        } catch (const std::exception& e) {
+          ++failures;
+          std::lock_guard<std::mutex> lock(log_mutex);
+          std::fprintf(stderr, "%s: %s\n", work[i].name.c_str(), e.what());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("warmed %zu programs for sm_%d in %.1f s on %u threads into %s\n", work.size(), arch, s, n,
+              kernel_cache_dir().c_str());
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace

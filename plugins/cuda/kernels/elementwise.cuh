@@ -13,7 +13,8 @@
 //     1  e_contig with 64-bit indices (2^31 elements or more)
 //     2  e_strided, any strides, 32-bit offsets (divisions by multiplication: e_divider)
 //     3  e_strided, 64-bit offsets
-//   E_NDIM          strided kinds: the number of dims after merging (the loop over them unrolls)
+//   E_NDIM          strided kinds: an upper bound of the dims after merging (3, 6 or 16; p.ndim has
+//                   the real count): the loop over dims unrolls up to the bound
 // Launch: E_THREADS threads per block; e_contig covers E_THREADS * E_VEC * E_UNROLL elements per
 // block, e_strided E_THREADS * 4.
 
@@ -134,6 +135,7 @@ extern "C" __global__ void __launch_bounds__(E_THREADS) e_kernel(const e_strided
     u32 rem = idx;
 #pragma unroll
     for (int d = 0; d < E_NDIM; ++d) {
+      if (d == p.ndim) break;
       const u32 q = e_div(sp.div[d], rem);
       const u32 r = rem - q * sp.div[d].divisor;
 #pragma unroll
@@ -154,6 +156,7 @@ extern "C" __global__ void __launch_bounds__(E_THREADS) e_kernel(const e_strided
     i64 rem = idx;
 #pragma unroll
     for (int d = 0; d < E_NDIM; ++d) {
+      if (d == p.ndim) break;
       const i64 q = rem / sp.sizes[d];
       const i64 r = rem - q * sp.sizes[d];
 #pragma unroll
