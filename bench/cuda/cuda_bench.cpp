@@ -132,7 +132,7 @@ void BM_ResNet50TrainStep(benchmark::State& st) {
   st.counters["img/s"] = benchmark::Counter(64.0, benchmark::Counter::kIsIterationInvariantRate);
   st.counters["peak_MiB"] = static_cast<double>(ember::cuda::max_memory_allocated()) / 1048576.0;
 }
-BENCHMARK(BM_ResNet50TrainStep)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_ResNet50TrainStep)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
 // Host cost: wall time per `a + b` on one-element GPU tensors, launches only (synchronized once).
 void BM_SmallOpHostCost(benchmark::State& st) {

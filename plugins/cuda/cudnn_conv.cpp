@@ -233,7 +233,7 @@ std::vector<int> params_of(ember::sdk::IntList list, size_t n, int fill, bool li
   std::vector<int> v;
   if (lift) v.push_back(fill == 0 ? 0 : 1);
   for (size_t i = 0; i < n; ++i)
-    v.push_back(static_cast<int>(list.size() == 1 ? list[0] : list[static_cast<int64_t>(i)]));
+    v.push_back(list.empty() ? fill : static_cast<int>(list.size() == 1 ? list[0] : list[static_cast<int64_t>(i)]));
   return v;
 }
 

@@ -63,13 +63,13 @@ const Program& softmax_program(int device, int32_t in, int32_t out, bool log, bo
   key.a = static_cast<uint32_t>(in) | static_cast<uint32_t>(out) << 8 | (log ? 1u : 0u) << 16 | (backward ? 1u : 0u) << 17;
   key.b = static_cast<uint32_t>(elems);
   key.arch = device_arch(device);
-  auto names = backward ? std::initializer_list<const char*>{"smb_rows", "smb_cols"}
-                        : std::initializer_list<const char*>{"sm_rows", "sm_rows_long", "sm_cols"};
-  return get_program(key, backward ? "softmax_backward" : "softmax", names, [&] {
+  auto source = [&] {
     return typed_family_source(sources::softmax, in, out,
                                concat("#define SM_LOG ", log ? 1 : 0, "\n#define SM_ELEMS ", elems,
                                       "\n#define SM_BACKWARD ", backward ? 1 : 0, "\n"));
-  });
+  };
+  if (backward) return get_program(key, "softmax_backward", {"smb_rows", "smb_cols"}, source);
+  return get_program(key, "softmax", {"sm_rows", "sm_rows_long", "sm_cols"}, source);
 }
 
 template <bool kLog>

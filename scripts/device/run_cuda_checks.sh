@@ -64,22 +64,35 @@ for phase in $PHASES; do
     warm) EMBER_CUDA_WARM_CACHE=90 run warm ${WARM_S:-150} "$WORK/bin/ember_cuda_nvrtc_tests" --gtest_filter='*WarmKernelCache*'
           grep -h '^warmed' "$OUT/warm.log" | sed 's/^/    /' >> "$SUMMARY" ;;
     tests) run tests ${TESTS_S:-150} "$WORK/bin/ember_cuda_tests" --gtest_brief=1 ;;
-    conformance) run conformance ${CONFORMANCE_S:-240} "$WORK/bin/ember-conformance" --plugin "$WORK/lib/ember/plugins/libember_cuda.so" \
-                   --junit "$OUT/conformance.xml" ;;
+    conformance)
+      # Under `script`, stderr is a terminal: the suite then prints each kernel as it checks it.
+      run conformance ${CONFORMANCE_S:-240} script -qfec "stdbuf -oL $WORK/bin/ember-conformance --plugin \
+        $WORK/lib/ember/plugins/libember_cuda.so --junit $OUT/conformance.xml" /dev/null
+      if ! grep -q 'passed, .* failed' "$OUT/conformance.log"; then
+        # It crashed: one op at a time, to name the ones that crash.
+        for op in $("$WORK/bin/ember" ops --device cuda | grep -v composite | awk '{print $1}' | sed 's/^aten:://; s/\..*//' | sort -u); do
+          timeout 60 "$WORK/bin/ember-conformance" --plugin "$WORK/lib/ember/plugins/libember_cuda.so" --op "$op" \
+            > "$OUT/conf_op.log" 2>&1
+          rc=$?
+          [ $rc -gt 1 ] && echo "    conformance --op $op: rc=$rc" >> "$SUMMARY"
+          grep -E ' FAIL ' "$OUT/conf_op.log" | sed 's/^/    /' >> "$SUMMARY"
+        done
+      fi ;;
     gradcheck) EMBER_TEST_DEVICE=cuda run gradcheck ${GRADCHECK_S:-150} "$WORK/bin/ember_autograd_tests" \
                  --gtest_filter='Ops/GradcheckAllOps.*' --gtest_brief=1 ;;
     bench)
-      run bench 480 "$WORK/bin/ember_cuda_bench" --benchmark_format=json --benchmark_out="$OUT/ember_bench.json" \
-        --benchmark_min_time=0.3 \
-        --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-      run torchbench 480 python3 "$HERE/torch_cuda_bench.py" --out "$OUT/torch_bench.json"
+      run bench ${BENCH_S:-300} "$WORK/bin/ember_cuda_bench" --benchmark_format=json --benchmark_out="$OUT/ember_bench.json" \
+        --benchmark_min_time=${BENCH_MIN_TIME:-0.2} \
+        --benchmark_repetitions=${BENCH_REPS:-3} --benchmark_report_aggregates_only=true
+      run torchbench ${TORCHBENCH_S:-240} python3 "$HERE/torch_cuda_bench.py" --out "$OUT/torch_bench.json" \
+        --reps ${TORCH_REPS:-15}
       python3 "$HERE/compare_bench.py" "$OUT/ember_bench.json" "$OUT/torch_bench.json" "$OUT/libtorch_bench.json" \
         > "$OUT/compare.txt" 2>&1
       cat "$OUT/compare.txt" >> "$SUMMARY" ;;
     libtorch)
       TORCH=$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))')
       ABI=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
-      run libtorch_build 300 g++ -O2 -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$ABI" "$HERE/libtorch_cuda_bench.cpp" \
+      run libtorch_build ${LIBTORCH_BUILD_S:-150} g++ -O2 -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$ABI" "$HERE/libtorch_cuda_bench.cpp" \
         -I"$TORCH/include" -I"$TORCH/include/torch/csrc/api/include" -I/usr/local/cuda/include \
         -L"$TORCH/lib" -Wl,-rpath,"$TORCH/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda -o "$WORK/libtorch_bench"
       [ -x "$WORK/libtorch_bench" ] && run libtorch 120 "$WORK/libtorch_bench" "$OUT/libtorch_bench.json"

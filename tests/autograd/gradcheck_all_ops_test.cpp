@@ -16,6 +16,7 @@
 
 #include "autograd/gradcheck.h"
 #include "core/device_runtime.h"
+#include "core/runtime_hook.h"
 #include "dispatcher/default_value.h"
 #include "generated/op_info.h"
 #include "grad_samples.h"
@@ -161,6 +162,7 @@ class GradcheckAllOps : public ::testing::TestWithParam<std::string> {};
 
 void check_op(const std::string& name, bool second_order) {
   if (const char* d = std::getenv("EMBER_TEST_DEVICE"); d && *d) {
+    detail::ensure_runtime_initialized();
     const DeviceTypeId t = find_device_type(d);
     if (t == kInvalidDeviceType || device_type_info(t).device_count == 0)
       GTEST_SKIP() << "EMBER_TEST_DEVICE=" << d << " is not available here";

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include <ember/ember.h>
@@ -38,5 +40,25 @@ class CudaTest : public ::testing::Test {
 
 // Values of any tensor (copied to the CPU first).
 inline std::vector<double> host_values(const ember::Tensor& t) { return values(t.to(ember::Device("cpu")).contiguous()); }
+
+// For results that sum many products (matmul, convolution, their gradients), where elements near
+// zero carry the rounding of the large terms: max |got - want| <= rel * max |want|.
+inline ::testing::AssertionResult close_scaled(const std::vector<double>& got, const std::vector<double>& want, double rel) {
+  if (got.size() != want.size()) return ::testing::AssertionFailure() << "sizes differ: " << got.size() << " vs " << want.size();
+  double max_ref = 0, max_diff = 0;
+  size_t worst = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    max_ref = std::max(max_ref, std::fabs(want[i]));
+    const double d = std::fabs(got[i] - want[i]);
+    if (!(d <= max_diff)) {
+      max_diff = d;
+      worst = i;
+    }
+  }
+  if (max_diff <= rel * max_ref) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "max |diff| " << max_diff << " at [" << worst << "] (got " << got[worst]
+                                       << ", expected " << want[worst] << ") exceeds " << rel << " * max |want| "
+                                       << max_ref;
+}
 
 }  // namespace ember_test

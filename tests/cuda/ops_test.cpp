@@ -120,17 +120,20 @@ TEST_F(CudaTest, MatmulIsFloat32ExactByDefaultAndTf32WhenAllowed) {
   EXPECT_LT(rel_error(ga.to(kBFloat16).matmul(gb.to(kBFloat16)).to(kFloat32)), 2e-2);
   EXPECT_LT(rel_error(ga.t().contiguous().t().matmul(gb)), 1e-5);
   Tensor x = random_tensor({4, 16, 32}, kFloat64, 7), y = random_tensor({4, 32, 8}, kFloat64, 8);
-  EXPECT_TRUE(same_as_cpu(x.to(gpu()).bmm(y.to(gpu())), x.bmm(y), Tol{1e-12, 1e-12}));
+  EXPECT_TRUE(close_scaled(host_values(x.to(gpu()).bmm(y.to(gpu()))), values(x.bmm(y)), 1e-13));
   Tensor bias = random_tensor({128}, kFloat32, 9);
-  EXPECT_TRUE(same_as_cpu(addmm(bias.to(gpu()), ga, gb, 0.5, 2.0), addmm(bias, a, b, 0.5, 2.0), Tol{1e-5, 1e-4}));
+  Tensor addmm_ref = (bias.to(kFloat64) * 0.5 + ref * 2.0);
+  const double addmm_err = ((addmm(bias.to(gpu()), ga, gb, 0.5, 2.0).to(host()).to(kFloat64) - addmm_ref).abs().max() /
+                            addmm_ref.abs().max()).item<double>();
+  EXPECT_LT(addmm_err, 1e-5);
 }
 
 TEST_F(CudaTest, NnKernelsMatchTheCpu) {
   namespace F = nn::functional;
   Tensor x = random_tensor({4, 3, 17, 19}, kFloat32, 10), w = random_tensor({6, 3, 3, 3}, kFloat32, 11);
   Tensor gx = x.to(gpu()), gw = w.to(gpu());
-  EXPECT_TRUE(same_as_cpu(F::conv2d(gx, gw, F::Conv2dFuncOptions().stride(2).padding(1)),
-                          F::conv2d(x, w, F::Conv2dFuncOptions().stride(2).padding(1)), Tol{1e-5, 1e-4}));
+  EXPECT_TRUE(close_scaled(host_values(F::conv2d(gx, gw, F::Conv2dFuncOptions().stride(2).padding(1))),
+                           values(F::conv2d(x, w, F::Conv2dFuncOptions().stride(2).padding(1))), 1e-5));
   EXPECT_TRUE(same_as_cpu(F::max_pool2d(gx, F::MaxPool2dFuncOptions(3).stride(2).padding(1)),
                           F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2).padding(1)), Tol{0, 0}));
   EXPECT_TRUE(same_as_cpu(F::avg_pool2d(gx, F::AvgPool2dFuncOptions(2)), F::avg_pool2d(x, F::AvgPool2dFuncOptions(2)),
