@@ -219,12 +219,19 @@ Choice choose(const KernelArgs& a, cudnnHandle_t h, const ConvProblem& p, const 
   return best;
 }
 
-std::vector<int> dims_of(const TensorView& t, bool lift) {
+// An unbatched input ([C, H, W] for a 2-d convolution: one dim fewer than the weight) is a batch
+// of one to cuDNN; its output, gradients and bias follow it.
+bool is_unbatched(const TensorView& x, const TensorView& w) { return x.ndim() == w.ndim() - 1; }
+
+// cuDNN's dims of t: [1] in front when unbatched; a 1-d problem lifted to 2-d.
+std::vector<int> dims_of(const TensorView& t, bool lift, bool unbatched) {
   std::vector<int> d;
+  if (unbatched) d.push_back(1);
+  const int32_t channel_dim = unbatched ? 0 : 1;
   for (int32_t i = 0; i < t.ndim(); ++i) {
     EMBER_SDK_CHECK(t.size(i) <= INT32_MAX, EMBER_ERROR_NOT_IMPLEMENTED, "convolution dims above 2^31");
     d.push_back(static_cast<int>(t.size(i)));
-    if (lift && i == 1) d.push_back(1);  // [N, C, L] -> [N, C, 1, L]
+    if (lift && i == channel_dim) d.push_back(1);  // [N, C, L] -> [N, C, 1, L]
   }
   return d;
 }
@@ -250,13 +257,16 @@ ConvProblem problem(const TensorView& x, const TensorView& w, const TensorView& 
                     int padding_i, int dilation_i, int groups_i) {
   ConvProblem p;
   p.dtype = x.dtype();
-  const size_t nsp = static_cast<size_t>(x.ndim() - 2);
-  EMBER_SDK_CHECK(nsp >= 1 && nsp <= 3, EMBER_ERROR_VALUE, "expected a 3-d, 4-d or 5-d input, got ", x.ndim(), " dims");
+  const size_t nsp = static_cast<size_t>(w.ndim() - 2);
+  EMBER_SDK_CHECK(nsp >= 1 && nsp <= 3, EMBER_ERROR_VALUE, "expected a 3-d, 4-d or 5-d weight, got ", w.ndim(), " dims");
+  const bool unbatched = is_unbatched(x, w);
+  EMBER_SDK_CHECK(unbatched || x.ndim() == w.ndim(), EMBER_ERROR_VALUE, "expected a ", w.ndim(), "-d or ", w.ndim() - 1,
+                  "-d input for a ", w.ndim(), "-d weight, got ", x.ndim(), " dims");
   const bool lift = nsp == 1;
   p.nsp = lift ? 2 : static_cast<int>(nsp);
-  p.x = dims_of(x, lift);
-  p.w = dims_of(w, lift);
-  p.y = dims_of(y, lift);
+  p.x = dims_of(x, lift, unbatched);
+  p.w = dims_of(w, lift, false);
+  p.y = dims_of(y, lift, unbatched);
   p.stride = params_of(a.int_list(stride_i), nsp, 1, lift);
   p.pad = params_of(a.int_list(padding_i), nsp, 0, lift);
   p.dilation = params_of(a.int_list(dilation_i), nsp, 1, lift);
@@ -322,7 +332,7 @@ void convolution(KernelArgs& a) {
     cudaStream_t stream = to_cuda(a.stream());
     cudnnHandle_t h = handle_for(device, stream);
     const cudnnDataType_t t = cudnn_type(out.dtype());
-    std::vector<int> ydims = dims_of(out, out.ndim() == 3);
+    std::vector<int> ydims = dims_of(out, weight.ndim() == 3, is_unbatched(out, weight));
     std::vector<int> bdims(ydims.size(), 1);
     bdims[1] = ydims[1];
     cudnnTensorDescriptor_t yd = nullptr, bd = nullptr;
@@ -396,10 +406,11 @@ void convolution_backward(KernelArgs& a) {
     gw.commit();
   }
   if (mask[2] != 0) {
-    // grad_bias[c] = sum of grad over every dim but 1.
+    // grad_bias[c] = sum of grad over every dim but the channel's (0 when unbatched, else 1).
+    const int32_t channel_dim = is_unbatched(grad, weight) ? 0 : 1;
     uint64_t dims = 0;
     for (int32_t d = 0; d < grad.ndim(); ++d)
-      if (d != 1) dims |= 1ull << d;
+      if (d != channel_dim) dims |= 1ull << d;
     run_reduce(a, ReduceKind::Sum, grad, dims, a.tensor(Op::out2));
   }
 }

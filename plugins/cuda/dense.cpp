@@ -61,10 +61,10 @@ double* to_double_array(const KernelArgs& a, const TensorView& t) {
   return buf;
 }
 
-void from_double_array(const KernelArgs& a, const double* values, const TensorView& t) {
+void from_array(const KernelArgs& a, const void* values, int32_t dtype, const TensorView& t) {
   if (t.numel() == 0) return;
   const std::vector<int64_t> strides = contiguous_strides(t.sizes());
-  convert(a, t, t.data_ptr(), t.dtype(), t.strides().data(), values, EMBER_DTYPE_FLOAT64, strides.data());
+  convert(a, t, t.data_ptr(), t.dtype(), t.strides().data(), values, dtype, strides.data());
 }
 
 }  // namespace ember_cuda

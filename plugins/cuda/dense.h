@@ -37,7 +37,10 @@ class DenseOutput {
 
 // The values of t (any dtype and strides), numel doubles in row-major order, in scratch memory.
 double* to_double_array(const KernelArgs& a, const TensorView& t);
-// Writes n doubles into t (converted to its dtype, through its strides).
-void from_double_array(const KernelArgs& a, const double* values, const TensorView& t);
+// Writes t.numel() row-major values of `dtype` into t (converted to its dtype, through its strides).
+void from_array(const KernelArgs& a, const void* values, int32_t dtype, const TensorView& t);
+inline void from_double_array(const KernelArgs& a, const double* values, const TensorView& t) {
+  from_array(a, values, EMBER_DTYPE_FLOAT64, t);
+}
 
 }  // namespace ember_cuda

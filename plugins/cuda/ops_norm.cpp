@@ -290,16 +290,21 @@ void layer_norm_backward(KernelArgs& a) {
   }
   const int32_t dev_type = grad.device_type();
   if (mask[1] != 0) {
-    DenseOutput gw(a, a.tensor(Op::out1));
-    void* xg = a.scratch(static_cast<size_t>(std::max<int64_t>(p.m * p.n, 1)) * input.element_size());
+    // grad * xhat in the compute type (float, double for float64), summed over rows in it, then
+    // converted: the column sums of float16 / bfloat16 products keep float's precision.
+    const int32_t ct = dt == EMBER_DTYPE_FLOAT64 ? EMBER_DTYPE_FLOAT64 : EMBER_DTYPE_FLOAT32;
+    const size_t ct_size = ct == EMBER_DTYPE_FLOAT64 ? sizeof(double) : sizeof(float);
+    TensorView gw_out = a.tensor(Op::out1);
+    void* xg = a.scratch(static_cast<size_t>(std::max<int64_t>(p.m * p.n, 1)) * ct_size);
     if (p.m * p.n > 0) {
       p.y = xg;
       launch(prog->kernel(2), dim3(blocks_for(p.m * p.n, 256)), dim3(256), 0, stream, args, device,
              "native_layer_norm_backward");
     }
-    View2 src(xg, dt, dev_type, device, p.m, p.n, true), dst(gw.data(), dt, dev_type, device, 0, p.n, false);
+    void* sums = a.scratch(static_cast<size_t>(std::max<int64_t>(p.n, 1)) * ct_size);
+    View2 src(xg, ct, dev_type, device, p.m, p.n, true), dst(sums, ct, dev_type, device, 0, p.n, false);
     run_reduce(a, ReduceKind::Sum, src.view(), 1ull, dst.view());
-    gw.commit();
+    from_array(a, sums, ct, gw_out);
   }
   if (mask[2] != 0) {
     DenseOutput gb(a, a.tensor(Op::out2));

@@ -1,13 +1,16 @@
 // 2-d pooling over [N, C, H, W] or [C, H, W] (kernels/pool.cuh): max_pool2d_with_indices,
 // avg_pool2d, _adaptive_avg_pool2d and their backward, with the CPU plugin's semantics. Output
 // sizes come from the out views (the core computed them, ceil_mode included). The backward
-// kernels gather over the windows covering each input element: deterministic, no atomics.
+// kernels gather over the windows covering each input element: deterministic, no atomics (max
+// pooling's backward also honours indices outside their windows, and rejects ones outside the
+// plane, as the CPU plugin: pool.cuh, pl_max_backward_fixup).
 //
 // Stateless kernels; thread-safe.
 #include <ember/sdk/ops.h>
 
 #include "cuda_plugin.h"
 #include "dense.h"
+#include "device_errors.h"
 #include "kernel_families.h"
 #include "kernel_sources.h"
 #include "launcher.h"
@@ -39,7 +42,7 @@ const Program& pool_program(int device, int32_t dtype) {
   key.arch = device_arch(device);
   return get_program(key, "pool",
                      {"pl_max_forward", "pl_max_backward", "pl_avg_forward", "pl_avg_backward", "pl_adaptive_forward",
-                      "pl_adaptive_backward"},
+                      "pl_adaptive_backward", "pl_max_backward_fixup"},
                      [&] {
                        const char* acc = dtype == EMBER_DTYPE_FLOAT64 ? "double"
                                          : ember::sdk::is_floating(dtype) ? "float"
@@ -110,6 +113,14 @@ void max_pool2d_backward(KernelArgs& a) {
   DenseOutput out(a, gi);
   p.out = out.data();
   run(a, 1, p, p.planes * p.h * p.w, "max_pool2d_with_indices_backward");
+  if (p.planes > 0 && p.oh * p.ow > 0) {
+    // Indices outside their windows (not from the forward) or outside the plane: pool.cuh.
+    void* err = device_error_record(a.device_index());
+    int site = register_site("max_pool2d_with_indices_backward");
+    void* args[] = {&p, &err, &site};
+    launch(pool_program(a.device_index(), gi.dtype()).kernel(6), dim3(static_cast<unsigned>(p.planes)), dim3(256), 0,
+           to_cuda(a.stream()), args, a.device_index(), "max_pool2d_with_indices_backward");
+  }
   out.commit();
 }
 

@@ -4,6 +4,7 @@ PyTorch's (JSON lines from torch_cuda_bench.py and libtorch_cuda_bench.cpp).
 Ratio: ember's time / PyTorch's (below 1 is faster); throughput targets come from issue 9.
 Usage: compare_bench.py EMBER_JSON TORCH_JSON [LIBTORCH_JSON]"""
 import json
+import re
 import os
 import sys
 
@@ -27,7 +28,7 @@ def ember_results(path):
     with open(path) as f:
         data = json.load(f)
     for b in data.get("benchmarks", []):
-        name = b["name"].replace("/manual_time", "").replace("/real_time", "")
+        name = re.sub(r"/(manual_time|real_time|iterations:\d+|repeats:\d+)", "", b["name"])
         agg = b.get("aggregate_name")
         if agg and agg != "median":
             continue

@@ -2,22 +2,33 @@
 # The CUDA plugin's checks and benchmarks on the device machine, in one call (see
 # docs/CUDA_PLUGIN.md, "Testing on a GPU"). Run from the folder pack_cuda_carry.sh filled:
 #   bash device-carry/cuda/run_cuda_checks.sh [PHASE...]
-# Phases (default: all, in this order):
+# Phases (default: all, in this order; the most wanted results first, so that a run cut short
+# by the tool's limit still brings them back):
 #   env          GPU, driver, libraries found
 #   info         `ember info` (the cuda device and its properties)
 #   warm         compiles the likely kernel programs into the disk cache on every core first
 #   tests        ember_cuda_tests (device, streams, allocator, kernels, errors, training)
 #   conformance  ember-conformance on libember_cuda.so (every kernel against the CPU plugin)
-#   gradcheck    gradcheck / gradgradcheck of every differentiable op on cuda (float64)
 #   bench        ember_cuda_bench, then PyTorch's torch_cuda_bench.py, then the comparison
-#   libtorch     builds and runs libtorch_cuda_bench.cpp against the device's PyTorch (host cost)
-# Logs go to $OUT (the device tool's folder) or /tmp/ember-out; the last lines printed are a summary.
+#   libtorch     runs libtorch_cuda_bench.cpp against the device's PyTorch (host cost); it is
+#                compiled in the background from the start, beside the other phases
+#   gradcheck    gradcheck / gradgradcheck of every differentiable op on cuda (float64)
+# Multi-GPU checks (peer copies): run_cuda_multi_gpu.sh, on a kind with two or more GPUs.
+# Logs: the device tool brings back at most 8 files, so every log is written to /tmp/ember-logs
+# and, after each phase, $OUT (the tool's folder, or /tmp/ember-out) receives summary.txt,
+# compare.txt and logs.tgz (all logs and JSON results). The last lines printed are the summary.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-OUT=${OUT:-/tmp/ember-out}
+RESULTS=${OUT:-/tmp/ember-out}
+OUT=/tmp/ember-logs
 WORK=/tmp/ember-cuda
-mkdir -p "$OUT" "$WORK"
-PHASES=${*:-env info warm tests conformance gradcheck bench libtorch}
+mkdir -p "$RESULTS" "$OUT" "$WORK"
+publish() {
+  cp "$OUT/summary.txt" "$RESULTS/" 2>/dev/null
+  [ -f "$OUT/compare.txt" ] && cp "$OUT/compare.txt" "$RESULTS/"
+  tar -czf "$RESULTS/logs.tgz" -C "$OUT" . 2>/dev/null
+}
+PHASES=${*:-env info warm tests conformance bench libtorch gradcheck}
 SUMMARY="$OUT/summary.txt"
 : > "$SUMMARY"
 
@@ -52,6 +63,19 @@ run() {
   return 0
 }
 
+# libtorch's benchmark takes a minute or two to compile: start it now, on the CPUs, in parallel.
+LIBTORCH_PID=
+if [[ " $PHASES " == *" libtorch "* ]]; then
+  (
+    TORCH=$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))')
+    ABI=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+    timeout ${LIBTORCH_BUILD_S:-240} g++ -O2 -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$ABI" "$HERE/libtorch_cuda_bench.cpp" \
+      -I"$TORCH/include" -I"$TORCH/include/torch/csrc/api/include" -I/usr/local/cuda/include \
+      -L"$TORCH/lib" -Wl,-rpath,"$TORCH/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda -o "$WORK/libtorch_bench"
+  ) > "$OUT/libtorch_build.log" 2>&1 &
+  LIBTORCH_PID=$!
+fi
+
 for phase in $PHASES; do
   case $phase in
     env)
@@ -69,9 +93,12 @@ for phase in $PHASES; do
       run conformance ${CONFORMANCE_S:-240} script -qfec "stdbuf -oL $WORK/bin/ember-conformance --plugin \
         $WORK/lib/ember/plugins/libember_cuda.so --junit $OUT/conformance.xml" /dev/null
       if ! grep -q 'passed, .* failed' "$OUT/conformance.log"; then
-        # It crashed: one op at a time, to name the ones that crash.
+        # It crashed: one op at a time (for at most TRIAGE_S seconds), to name the ones that crash.
+        tail -5 "$OUT/conformance.log" | tr '\r' '\n' | tail -3 | sed 's/^/    last: /' >> "$SUMMARY"
+        triage_end=$(( $(date +%s) + ${TRIAGE_S:-90} ))
         for op in $("$WORK/bin/ember" ops --device cuda | grep -v composite | awk '{print $1}' | sed 's/^aten:://; s/\..*//' | sort -u); do
-          timeout 60 "$WORK/bin/ember-conformance" --plugin "$WORK/lib/ember/plugins/libember_cuda.so" --op "$op" \
+          [ "$(date +%s)" -ge "$triage_end" ] && { echo "    (triage stopped at $op)" >> "$SUMMARY"; break; }
+          timeout 30 "$WORK/bin/ember-conformance" --plugin "$WORK/lib/ember/plugins/libember_cuda.so" --op "$op" \
             > "$OUT/conf_op.log" 2>&1
           rc=$?
           [ $rc -gt 1 ] && echo "    conformance --op $op: rc=$rc" >> "$SUMMARY"
@@ -90,16 +117,15 @@ for phase in $PHASES; do
         > "$OUT/compare.txt" 2>&1
       cat "$OUT/compare.txt" >> "$SUMMARY" ;;
     libtorch)
-      TORCH=$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))')
-      ABI=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
-      run libtorch_build ${LIBTORCH_BUILD_S:-150} g++ -O2 -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$ABI" "$HERE/libtorch_cuda_bench.cpp" \
-        -I"$TORCH/include" -I"$TORCH/include/torch/csrc/api/include" -I/usr/local/cuda/include \
-        -L"$TORCH/lib" -Wl,-rpath,"$TORCH/lib" -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda -o "$WORK/libtorch_bench"
+      [ -n "$LIBTORCH_PID" ] && wait "$LIBTORCH_PID"
+      echo "libtorch_build rc=$? $(grep -c error "$OUT/libtorch_build.log") error line(s)" >> "$SUMMARY"
       [ -x "$WORK/libtorch_bench" ] && run libtorch 120 "$WORK/libtorch_bench" "$OUT/libtorch_bench.json"
       python3 "$HERE/compare_bench.py" "$OUT/ember_bench.json" "$OUT/torch_bench.json" "$OUT/libtorch_bench.json" \
-        > "$OUT/compare.txt" 2>&1 ;;
+        > "$OUT/compare.txt" 2>&1
+      grep host_small_op "$OUT/compare.txt" >> "$SUMMARY" ;;
     *) echo "unknown phase $phase" >> "$SUMMARY" ;;
   esac
+  publish
 done
 echo "==== summary ($(date -u +%FT%TZ)) ===="
 cat "$SUMMARY"

@@ -63,7 +63,8 @@ TEST_F(CudaTest, LayerGradientsMatchTheCpu) {
   Tensor x = randn({4, 3, 9, 9}, TensorOptions(kFloat64));
   Tensor w = randn({5, 3, 3, 3}, TensorOptions(kFloat64));
   auto grads = [&](Device d) {
-    Tensor xd = x.to(d).requires_grad_(), wd = w.to(d).requires_grad_();
+    // Fresh leaves on each device (on the cpu, x.to(cpu) would be x itself).
+    Tensor xd = x.to(d).detach().requires_grad_(), wd = w.to(d).detach().requires_grad_();
     Tensor h = F::conv2d(xd, wd, F::Conv2dFuncOptions().padding(1));
     h = F::batch_norm(h, Tensor(), Tensor(), F::BatchNormFuncOptions().training(true));
     h = F::max_pool2d(F::relu(h), F::MaxPool2dFuncOptions(2));

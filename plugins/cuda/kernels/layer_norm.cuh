@@ -88,11 +88,13 @@ extern "C" __global__ void __launch_bounds__(256) ln_backward_input(const ln_par
   }
 }
 
-// xhat = (x - mean) * rstd (for grad_weight = column sums of grad * xhat).
+// grad * xhat, xhat = (x - mean) * rstd, in the compute type C_T (float for float16 / bfloat16:
+// rounding each product to the storage type first loses the small column sums of large terms),
+// for grad_weight = column sums of it.
 extern "C" __global__ void __launch_bounds__(256) ln_xhat_grad(const ln_params p) {
   const i64 idx = (i64)blockIdx.x * blockDim.x + threadIdx.x;
   if (idx >= p.m * p.n) return;
   const i64 row = idx / p.n;
   const C_T v = (e_to_c(((const T_IN*)p.x)[idx]) - (C_T)p.mean[row]) * (C_T)p.rstd[row];
-  ((T_IN*)p.y)[idx] = e_store_c<T_IN>(v * e_to_c(((const T_IN*)p.grad)[idx]));
+  ((C_T*)p.y)[idx] = v * e_to_c(((const T_IN*)p.grad)[idx]);
 }

@@ -68,6 +68,39 @@ extern "C" __global__ void __launch_bounds__(256) pl_max_backward(const pl_param
   ((T_IN*)p.out)[e] = e_store_c<T_IN>(sum);
 }
 
+// pl_max_backward gathers only over the windows that cover an element, which is exact for the
+// indices max_pool2d_with_indices writes (each inside its window). Other indices are still the
+// CPU plugin's scatter: a block per plane checks its indices; a plane with one outside its window
+// is recomputed, each thread owning input elements and summing, in output order, the outputs that
+// point at them (deterministic; slow, but only for such input). An index outside the plane is an
+// IndexError (reported through `err`, the element skipped). Launched after pl_max_backward.
+extern "C" __global__ void __launch_bounds__(256) pl_max_backward_fixup(const pl_params p, e_error_record* err, int site) {
+  const i64 plane = blockIdx.x;
+  const i64 n = p.oh * p.ow, hw = p.h * p.w;
+  const i64* idx = (const i64*)p.indices + plane * n;
+  const i64 ext_h = (i64)(p.kh - 1) * p.dh + 1, ext_w = (i64)(p.kw - 1) * p.dw + 1;
+  int outside = 0;
+  for (i64 o = threadIdx.x; o < n; o += blockDim.x) {
+    const i64 j = idx[o];
+    if (j < 0 || j >= hw) {
+      e_report(err, site, E_ERR_INDEX_OUT_OF_RANGE, j, hw, 0);
+      outside = 1;
+      continue;
+    }
+    const i64 y = j / p.w, x = j % p.w, y0 = (o / p.ow) * p.sh - p.ph, x0 = (o % p.ow) * p.sw - p.pw;
+    if (y < y0 || y >= y0 + ext_h || x < x0 || x >= x0 + ext_w) outside = 1;
+  }
+  if (!__syncthreads_or(outside)) return;
+  const T_IN* g = (const T_IN*)p.in + plane * n;
+  T_IN* gi = (T_IN*)p.out + plane * hw;
+  for (i64 j = threadIdx.x; j < hw; j += blockDim.x) {
+    C_T sum = 0;
+    for (i64 o = 0; o < n; ++o)
+      if (idx[o] == j) sum += e_to_c(g[o]);
+    gi[j] = e_store_c<T_IN>(sum);
+  }
+}
+
 __device__ __forceinline__ i64 pl_avg_divisor(const pl_params& p, i64 oy, i64 ox, i64* y0, i64* y1, i64* x0, i64* x1) {
   *y0 = oy * p.sh - p.ph;
   *x0 = ox * p.sw - p.pw;
