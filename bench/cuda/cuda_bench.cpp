@@ -112,8 +112,11 @@ void BM_ResNet50Forward(benchmark::State& st) {
 }
 BENCHMARK(BM_ResNet50Forward)->Arg(1)->Arg(64)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-void BM_ResNet50TrainStep(benchmark::State& st) {
+// One SGD step of ResNet-50 at batch 64, float32; `cudnn_benchmark`: convolution algorithms timed
+// per shape (ember::cuda::set_cudnn_benchmark) instead of cuDNN's heuristics.
+void train_step(benchmark::State& st, bool cudnn_benchmark) {
   if (!require_gpu(st)) return;
+  ember::cuda::set_cudnn_benchmark(cudnn_benchmark);
   ember::manual_seed(0);
   ember_bench::ResNet50 model;
   model->to(gpu());
@@ -131,10 +134,14 @@ void BM_ResNet50TrainStep(benchmark::State& st) {
   ember::cuda::synchronize();
   ember::cuda::reset_peak_memory_stats();
   timed(st, step, 2);
+  ember::cuda::set_cudnn_benchmark(false);
   st.counters["img/s"] = benchmark::Counter(64.0, benchmark::Counter::kIsIterationInvariantRate);
   st.counters["peak_MiB"] = static_cast<double>(ember::cuda::max_memory_allocated()) / 1048576.0;
 }
+void BM_ResNet50TrainStep(benchmark::State& st) { train_step(st, false); }
+void BM_ResNet50TrainStepCudnnBenchmark(benchmark::State& st) { train_step(st, true); }
 BENCHMARK(BM_ResNet50TrainStep)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK(BM_ResNet50TrainStepCudnnBenchmark)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
 // Host cost: wall time per `a + b` on one-element GPU tensors, launches only (synchronized once).
 void BM_SmallOpHostCost(benchmark::State& st) {

@@ -13,6 +13,7 @@ NAMES = {
     "BM_Softmax": "softmax", "BM_MatmulFloat32": "matmul_float32", "BM_MatmulBFloat16": "matmul_bfloat16",
     "BM_ResNet50Forward/1": "resnet50_forward_b1", "BM_ResNet50Forward/64": "resnet50_forward_b64",
     "BM_ResNet50TrainStep": "resnet50_train_b64", "BM_SmallOpHostCost": "host_small_op",
+    "BM_ResNet50TrainStepCudnnBenchmark": "resnet50_train_b64_cudnn_benchmark",
 }
 # Target: ember time <= target * PyTorch time (from the throughput and time bounds).
 TARGET = {"add": 1 / 0.97, "exp": 1 / 0.97, "tanh": 1 / 0.97, "gelu": 1 / 0.97, "sum": 1 / 0.97, "softmax": 1.0,

@@ -176,6 +176,24 @@ TEST_F(CudaTest, AnIndexOutOfRangeIsAnIndexErrorNotAHang) {
   EXPECT_EQ(x.sum().item<float>(), 15.0f);
 }
 
+TEST_F(CudaTest, MaxPoolBackwardTakesAnyIndexOfThePlaneAsTheCpu) {
+  // Indices from the forward (inside their windows), then arbitrary ones of the plane (the CPU
+  // plugin scatters to them; the GPU's gather alone would miss them), then one outside the plane.
+  Tensor x = random_tensor({2, 3, 6, 6}, kFloat32, 30), g = random_tensor({2, 3, 3, 3}, kFloat32, 31);
+  auto [out, idx] = max_pool2d_with_indices(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, false);
+  auto backward = [&](const Tensor& go, const Tensor& in, const Tensor& ix) {
+    return max_pool2d_with_indices_backward(go, in, {2, 2}, {2, 2}, {0, 0}, {1, 1}, false, ix);
+  };
+  EXPECT_TRUE(same_as_cpu(backward(g.to(gpu()), x.to(gpu()), idx.to(gpu())), backward(g, x, idx), Tol{0, 0}));
+  Tensor any = randint(0, 36, {2, 3, 3, 3}, TensorOptions(kInt64));
+  EXPECT_TRUE(same_as_cpu(backward(g.to(gpu()), x.to(gpu()), any.to(gpu())), backward(g, x, any), Tol{1e-6, 1e-6}));
+  std::vector<double> bad_values = values(any);
+  bad_values[5] = 36;
+  Tensor bad = make(bad_values, {2, 3, 3, 3}, kInt64);
+  EXPECT_THROW(backward(g.to(gpu()), x.to(gpu()), bad.to(gpu())).to(host()), IndexError);
+  EXPECT_EQ(x.to(gpu()).sum().to(host()).numel(), 1);  // the device keeps working
+}
+
 TEST_F(CudaTest, IntegerDivisionByZeroIsAnError) {
   Tensor a = make1d({4, 5}, kInt64).to(gpu()), b = make1d({2, 0}, kInt64).to(gpu());
   EXPECT_THROW(a.div(b, "floor").to(host()), ValueError);
