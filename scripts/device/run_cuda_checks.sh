@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The CUDA plugin's checks and benchmarks on the device machine, in one call (see
-# docs/CUDA_PLUGIN.md, "Testing on a GPU"). Run from the folder pack_cuda_carry.sh filled:
+# docs/CUDA.md, "Testing on a GPU"). Run from the folder pack_cuda_carry.sh filled:
 #   bash device-carry/cuda/run_cuda_checks.sh [PHASE...]
 # Phases (default: all, in this order; the most wanted results first, so that a run cut short
 # by the tool's limit still brings them back):
