@@ -4,12 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <utility>
 
 #include "core/device_runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "core/error.h"
 #include "registry/backend_registry.h"
 #include "registry/cpu_fallback.h"
@@ -79,13 +80,15 @@ std::string kernel_owner(const std::string& op_full_name, DeviceTypeId device) {
 }
 
 namespace {
-// Handles outlive their registrars (see registrar.h); kept here so they stay reachable.
+// Handles outlive their registrars (see registrar.h); kept here so they stay reachable. A deque
+// keeps each handle at its address as it grows and costs one pointer per plugin load, so even a
+// fuzzer's millions of loads stay small.
 ember_registrar* new_registrar_handle(PluginRegistrar* owner) {
   static std::mutex* mutex = new std::mutex();
-  static std::vector<std::unique_ptr<ember_registrar>>* handles = new std::vector<std::unique_ptr<ember_registrar>>();
+  static std::deque<ember_registrar>* handles = new std::deque<ember_registrar>();
   std::lock_guard<std::mutex> lock(*mutex);
-  handles->push_back(std::make_unique<ember_registrar>(ember_registrar{owner}));
-  return handles->back().get();
+  handles->push_back(ember_registrar{owner});
+  return &handles->back();
 }
 }  // namespace
 
@@ -301,7 +304,7 @@ PluginRegistrar::Summary PluginRegistrar::commit() {
       info.ctx = k.ctx;
       info.dtypes = k.dtypes;
       try {
-        dispatcher.register_kernel(op, DispatchTarget::device(k.device), make_plugin_kernel(info));
+        install_plugin_kernel(op, info);
       } catch (const ValueError& e) {
         EMBER_FAIL(PluginError, "[plugin '", plugin_, "'] the kernel of ", k.op_full_name, " for device '", k.device_name,
                    "' is already registered by another provider: ", e.what());
