@@ -14,7 +14,7 @@
 #include <ember/ember.h>
 
 #include "bench/cuda/resnet50.h"
-#include "core/accelerator.h"
+#include "ops/accelerator.h"
 #include "core/stream.h"
 
 namespace {

@@ -11,7 +11,7 @@
 
 #include <ember/ember.h>
 
-#include "core/accelerator.h"
+#include "ops/accelerator.h"
 #include "core/stream.h"
 #include "registry/runtime.h"
 #include "support/ember_test_support.h"

@@ -14,7 +14,7 @@
 
 #include <ember/ember.h>
 
-#include "core/accelerator.h"
+#include "ops/accelerator.h"
 #include "tools/ember/commands.h"
 
 namespace ember {

@@ -343,7 +343,10 @@ class KernelArgs {
                                    value_tag_name(got)));
   }
 
-  [[noreturn]] EMBER_SDK_COLD static void throw_host_status(ember_status* status, const char* fallback);
+  [[noreturn]] EMBER_SDK_COLD static void throw_host_status(ember_status* status, const char* fallback) {
+    if (status == nullptr) throw Error(EMBER_ERROR_RUNTIME, fallback);
+    throw detail::HostStatus(status, fallback);
+  }
 
   const ember_call_context* call_;
   const ember_value* args_;
@@ -357,11 +360,6 @@ inline void KernelArgs::warn(const std::string& message) const {
   } else {
     log(LogLevel::Warning, message);
   }
-}
-
-inline void KernelArgs::throw_host_status(ember_status* status, const char* fallback) {
-  if (status == nullptr) throw Error(EMBER_ERROR_RUNTIME, fallback);
-  throw detail::HostStatus(status, fallback);
 }
 
 EMBER_SDK_NAMESPACE_END

@@ -1,5 +1,5 @@
-// Accelerator helpers and ember::cuda's wrappers (accelerator.h).
-#include "core/accelerator.h"
+// Accelerator helpers (in ops/: the CUDA flags are a plugin operator, called through the dispatcher) and ember::cuda's wrappers (accelerator.h).
+#include "ops/accelerator.h"
 
 #include <cstdio>
 #include <sstream>
