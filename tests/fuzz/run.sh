@@ -25,8 +25,9 @@ declare -A extra=(
   [tensor_api]="-max_len=1024"
 )
 # Big allocations fail (OutOfMemoryError) instead of being attempted: a correct op may ask for
-# gigabytes when fuzzed sizes say so, which is not a bug and must not exhaust the machine.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:max_allocation_size_mb=64:allocator_may_return_null=1"
+# gigabytes when fuzzed sizes say so, which is not a bug and must not exhaust the machine. 32 MiB
+# keeps each input fast (a 64 MiB arange took 13 s under ASan) and is above libFuzzer's own 20 MiB.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:max_allocation_size_mb=32:allocator_may_return_null=1"
 
 status=0
 for t in "${targets[@]}"; do
