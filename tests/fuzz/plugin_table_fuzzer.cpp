@@ -11,9 +11,8 @@
 // committed at most once (as the runtime allows: load_plugin refuses a name already loaded); a
 // name that already committed is loaded as a dry run (everything checked, nothing published).
 //
-// A status the host returns to a plugin is the plugin's to return or drop; ABI 1.0 has no way to
-// free one, so this plugin frees the ones it drops with the core's free_status (an in-process
-// shortcut a real plugin does not have).
+// A status the host returns to a plugin is the plugin's to return or drop; it frees the ones it
+// drops with host->status_free (ABI 2.0).
 #include <cstring>
 #include <deque>
 #include <set>
@@ -63,13 +62,13 @@ size_t struct_size_from(FuzzInput& in, size_t real) {
   return in.pick(options);
 }
 
-ember_status* fz_kernel(void*, const ember_value*, int32_t) { return nullptr; }
-ember_status* fz_allocate(void*, int32_t, size_t, void** out) {
+ember_status* fz_kernel(void*, const ember_call_context*, const ember_value*, int32_t) { return nullptr; }
+ember_status* fz_allocate(void*, int32_t, size_t, ember_stream, void** out) {
   *out = nullptr;
   return g_host->status_create(EMBER_ERROR_OUT_OF_MEMORY, "fuzz device allocates nothing");
 }
 void fz_deallocate(void*, int32_t, void*) {}
-ember_status* fz_copy(void*, int32_t, void*, int32_t, const void*, int32_t, size_t) { return nullptr; }
+ember_status* fz_copy(void*, ember_copy_kind, void*, int32_t, const void*, int32_t, size_t) { return nullptr; }
 ember_status* fz_synchronize(void*, int32_t) { return nullptr; }
 
 // Keeps the first error status to return from init and frees the others (see the header).
@@ -78,7 +77,7 @@ struct Statuses {
   void take(ember_status* s) {
     if (s == nullptr) return;
     if (first == nullptr) first = s;
-    else ember::free_status(s);
+    else g_host->status_free(s);
   }
 };
 
@@ -111,6 +110,26 @@ void register_kernel(FuzzInput& in, ember_registrar* r, Statuses& statuses) {
   statuses.take(g_host->register_kernel(r, in.byte() % 16 ? &desc : nullptr));
 }
 
+ember_status* define_op_text(ember_registrar* r, const char* schema) {
+  ember_op_desc desc{};
+  desc.struct_size = sizeof desc;
+  desc.schema = schema;
+  return g_host->define_op(r, &desc);
+}
+
+// An operator definition with fuzzed schema text, tags and struct size.
+ember_status* define_op(FuzzInput& in, ember_registrar* r) {
+  const char* const kTags[] = {"pointwise", "inplace", "", "not an identifier", "reduction"};
+  const char* tags[3];
+  ember_op_desc desc{};
+  desc.struct_size = struct_size_from(in, sizeof desc);
+  desc.schema = name_from(in, kSchemas, std::size(kSchemas));
+  desc.num_tags = static_cast<int32_t>(in.byte() % 5) - 1;  // -1 .. 3
+  for (int i = 0; i < 3; ++i) tags[i] = name_from(in, kTags, std::size(kTags));
+  desc.tags = in.flag() ? tags : nullptr;
+  return g_host->define_op(r, in.byte() % 16 ? &desc : nullptr);
+}
+
 ember_status* fz_init(ember_registrar* r, const ember_option*, int32_t) {
   FuzzInput& in = *g_input;
   Statuses statuses;
@@ -119,7 +138,7 @@ ember_status* fz_init(ember_registrar* r, const ember_option*, int32_t) {
     switch (in.byte() % 8) {
       case 0: register_device_type(in, r, statuses); break;
       case 1: case 2: register_kernel(in, r, statuses); break;
-      case 3: statuses.take(g_host->define_op(r, name_from(in, kSchemas, std::size(kSchemas)))); break;
+      case 3: statuses.take(define_op(in, r)); break;
       case 4: statuses.take(g_host->request_cpu_fallback(r, name_from(in, kDevices, std::size(kDevices)))); break;
       case 5: {
         const char* message = name_from(in, kSchemas, std::size(kSchemas));
@@ -127,7 +146,7 @@ ember_status* fz_init(ember_registrar* r, const ember_option*, int32_t) {
         break;
       }
       case 6:  // a registrar handle from an earlier load, or none at all
-        statuses.take(g_host->define_op(in.flag() ? g_kept_registrar : nullptr, "fz::late(Tensor self) -> Tensor"));
+        statuses.take(define_op_text(in.flag() ? g_kept_registrar : nullptr, "fz::late(Tensor self) -> Tensor"));
         break;
       default: {
         ember_kernel_desc desc = {sizeof desc, "add.out", "cpu", EMBER_DTYPES_ALL, &fz_kernel, nullptr};
@@ -139,9 +158,9 @@ ember_status* fz_init(ember_registrar* r, const ember_option*, int32_t) {
   switch (in.byte() % 6) {
     case 0: statuses.take(g_host->status_create(static_cast<int32_t>(in.byte() % 10), name_from(in, kOps, std::size(kOps))));
             return statuses.first;
-    case 1: ember::free_status(statuses.first); throw std::runtime_error("init threw");
+    case 1: g_host->status_free(statuses.first); throw std::runtime_error("init threw");
     case 2: return statuses.first;
-    default: ember::free_status(statuses.first); return nullptr;  // success, whatever the host said
+    default: g_host->status_free(statuses.first); return nullptr;  // success, whatever the host said
   }
 }
 

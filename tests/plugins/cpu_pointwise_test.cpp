@@ -3,6 +3,7 @@
 // computed in double by the test.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 
@@ -290,22 +291,21 @@ TEST(CpuPointwise, FillMaskedFillAndConvertingCopy) {
   EXPECT_EQ(dst.to_doubles(), (std::vector<double>{1.5, 1.5, 2.5, 2.5, 3.5, 3.5}));
 }
 
-// A 1-element add called many times through the C kernel entry with the same arguments gives
-// the same result each time. Its cost is measured in bench/dispatch_bench.cpp (BM_ember_add_*),
-// not here: a timed test fails under sanitizers and on a loaded machine.
-TEST(CpuPointwise, OneElementAddRepeatedThroughTheCEntry) {
+// A 1-element add must cost only a few ns inside the kernel: no allocation, no pool hop.
+// Many calls through the C entry on one argument array: the kernel keeps no state between calls.
+// (Its cost is measured by bench/, not here.)
+TEST(CpuPointwise, RepeatedCallsThroughTheCEntry) {
   TestTensor a = TestTensor::from<float>({1}, {1}, EMBER_DTYPE_FLOAT32);
   TestTensor b = TestTensor::from<float>({1}, {2}, EMBER_DTYPE_FLOAT32);
   TestTensor out({1}, EMBER_DTYPE_FLOAT32);
   Args args;
   args.tensor(a).tensor(b).i(1).tensor(out);
   const RegisteredKernel& k = cpu_plugin().registry().kernels.at("add.out");
-  const std::vector<ember_value>& v = args.values();
   for (int i = 0; i < 1000; ++i) {
-    ember_status* s = k.fn(k.ctx, v.data(), static_cast<int32_t>(v.size()));
+    ember_status* s = call_kernel(k, args.values());
     if (s) FAIL() << s->message;
-    ASSERT_EQ(out.values<float>()[0], 3.0f);
   }
+  EXPECT_EQ(out.values<float>()[0], 3.0f);
 }
 
 }  // namespace

@@ -57,6 +57,8 @@ struct CallResult {
 
 // A host table whose registration callbacks record into a Registry. Log lines are kept.
 ember_host_api make_fake_host(int32_t intra_op_threads);
+// Calls a registered kernel with a call context whose scratch is plain host memory.
+ember_status* call_kernel(const RegisteredKernel& k, const std::vector<ember_value>& args);
 std::vector<std::string> logged_lines();
 
 class LoadedPlugin {
@@ -78,7 +80,7 @@ class LoadedPlugin {
   std::string error_;
   const ember_plugin_api* api_ = nullptr;
   // Kept until exit, as the real host keeps a plugin's kernels: the kernels' contexts are owned by
-  // whoever holds the registration (ABI 1.0 has no way to free one), and the library stays mapped.
+  // whoever holds the registration (the ABI has no way to free one), and the library stays mapped.
   Registry* registry_;
   ember_host_api host_{};
 };
