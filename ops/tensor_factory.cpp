@@ -14,7 +14,7 @@ namespace {
 // hand out whatever the allocator's recycled block held.
 IntrusivePtr<StorageImpl> allocate_for(size_t nbytes, ScalarType dtype, Device device) {
   auto storage = StorageImpl::allocate(nbytes, device);
-  if (dtype == kBool && nbytes > 0 && device_type_info(device.type()).desc.host_accessible)
+  if (dtype == kBool && nbytes > 0 && device_type_info(device.type()).host_accessible)
     std::memset(storage->data(), 0, nbytes);
   return storage;
 }
