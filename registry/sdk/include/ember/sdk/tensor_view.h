@@ -343,7 +343,9 @@ class KernelArgs {
                                    value_tag_name(got)));
   }
 
-  [[noreturn]] EMBER_SDK_COLD static void throw_host_status(ember_status* status, const char* fallback);
+  // Declared inline here, not at the definition: gcc warns about an inline declaration that
+  // follows a noinline one.
+  [[noreturn]] EMBER_SDK_COLD static inline void throw_host_status(ember_status* status, const char* fallback);
 
   const ember_call_context* call_;
   const ember_value* args_;
@@ -359,7 +361,7 @@ inline void KernelArgs::warn(const std::string& message) const {
   }
 }
 
-inline void KernelArgs::throw_host_status(ember_status* status, const char* fallback) {
+void KernelArgs::throw_host_status(ember_status* status, const char* fallback) {
   if (status == nullptr) throw Error(EMBER_ERROR_RUNTIME, fallback);
   throw detail::HostStatus(status, fallback);
 }
