@@ -31,8 +31,14 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:intercept_tl
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(SUPPRESSIONS)/ubsan.supp
 TSAN_ENV := TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(SUPPRESSIONS)/tsan.supp \
             OMP_NUM_THREADS=1
-# check-sanitize runs the whole suite unless SANITIZE_TESTS (a ctest -R regex) narrows it.
+# check-sanitize runs the whole suite unless SANITIZE_AREAS (test areas: tests/<area>/, e.g.
+# "core dispatcher") or SANITIZE_TESTS (a ctest -R regex) narrow it. With SANITIZE_AREAS only
+# those areas' test binaries are built.
+SANITIZE_AREAS ?=
 SANITIZE_TESTS ?=
+empty :=
+space := $(empty) $(empty)
+AREA_LABELS := ^($(subst $(space),|,$(strip $(SANITIZE_AREAS))))$$
 # check-tsan runs every test that starts threads (the list lives in tests/threads/tests.cmake).
 
 .PHONY: all deps configure build demo test bench install clean check-sanitize check-tsan fuzz fuzz-build
@@ -60,9 +66,9 @@ test: build
 check-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(SAN_COMPILERS) \
 	  -DEMBER_SANITIZE=address,undefined -DEMBER_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) $(if $(SANITIZE_AREAS),--target $(patsubst %,ember_%_tests,$(SANITIZE_AREAS)))
 	@cd $(ASAN_BUILD) && env $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) \
-	  $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
+	  $(if $(SANITIZE_AREAS),-L '$(AREA_LABELS)') $(if $(SANITIZE_TESTS),-R '$(SANITIZE_TESTS)')
 
 # ThreadSanitizer over the tests that start threads (OpenMP is off in this build: see
 # docs/RELIABILITY.md).

@@ -45,6 +45,25 @@ void check_output(const OperatorEntry& op, const MetaResult& m, Device device, F
                 " can't be cast to the desired output type ", out.scalar_type());
 }
 
+// Whether t shares storage with a tensor input: an out= tensor that does cannot be resized, since
+// the input would change (or lose its memory) under the kernel (cat([x, x], out=x)).
+bool shares_storage_with_an_input(const Tensor& t, const Arg* args, int num_args) {
+  const StorageImpl* storage = t.impl()->storage();
+  auto same = [&](const Tensor& in) { return in.defined() && in.impl()->storage() == storage; };
+  for (int i = 0; i < num_args; ++i) {
+    const Arg& a = args[i];
+    if (a.kind == Arg::Kind::Tensor && same(*static_cast<const Tensor*>(a.ptr))) return true;
+    if (a.kind == Arg::Kind::OptionalTensor) {
+      const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
+      if (o && same(*o)) return true;
+    }
+    if (a.kind == Arg::Kind::TensorList)
+      for (const Tensor& in : *static_cast<const TensorList*>(a.ptr))
+        if (same(in)) return true;
+  }
+  return false;
+}
+
 // Geometry of one tensor argument as the kernel sees it. Holds a reference to the caller's
 // tensor unless a dtype cast made a new one, so the common case costs no refcount traffic.
 struct BroadcastGeometry {
@@ -127,6 +146,11 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
     if (form == Form::Functional) {
       outs[i] = new_tensor(spec.sizes, spec.dtype, device);
     } else {
+      // Found by the tensor-API fuzzer (tests/fuzz): a heap overflow in cat.out before.
+      EMBER_CHECK(form != Form::Out || outs[i].sizes() == spec.sizes.ref() ||
+                      !shares_storage_with_an_input(outs[i], args, num_args),
+                  ValueError, "[", short_name(kernel_op), "] the out= tensor of shape ", outs[i].sizes(),
+                  " shares memory with an input and cannot be resized to ", spec.sizes.ref());
       check_output(kernel_op, m, device, form, i, outs[i]);
     }
   }

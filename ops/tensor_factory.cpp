@@ -1,15 +1,30 @@
 // Allocation and view helpers shared by the core's ops.
 #include "ops/tensor_factory.h"
 
+#include <cstring>
+
 #include "core/checked_arith.h"
+#include "core/device_runtime.h"
 
 namespace ember {
+
+namespace {
+// New storage of a bool tensor starts zeroed (false) on host-accessible devices: a byte other
+// than 0 or 1 read as bool is undefined behaviour, and ember::empty(..., kBool) would otherwise
+// hand out whatever the allocator's recycled block held.
+IntrusivePtr<StorageImpl> allocate_for(size_t nbytes, ScalarType dtype, Device device) {
+  auto storage = StorageImpl::allocate(nbytes, device);
+  if (dtype == kBool && nbytes > 0 && device_type_info(device.type()).host_accessible)
+    std::memset(storage->data(), 0, nbytes);
+  return storage;
+}
+}  // namespace
 
 Tensor new_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
   for (int64_t s : sizes) EMBER_CHECK(s >= 0, ValueError, "[empty] negative dimension ", s, " in size ", sizes);
   // Overflow is caught here, before the allocator sees a wrapped-around byte count.
   size_t nbytes = checked_nbytes(checked_numel(sizes, "empty"), element_size(dtype), sizes, "empty");
-  auto storage = StorageImpl::allocate(nbytes, device);
+  auto storage = allocate_for(nbytes, dtype, device);
   auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
   impl->set_sizes_contiguous(sizes);
   return Tensor(std::move(impl));
@@ -26,6 +41,7 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
   bool fits = sizes.size() == strides.size();
   bool empty = false;
   for (size_t i = 0; fits && i < sizes.size(); ++i) {
+    EMBER_CHECK(sizes[i] >= 0, ValueError, "[view] negative size ", sizes[i], " in a view of size ", sizes);
     int64_t extent = 0;
     empty = empty || sizes[i] == 0;
     fits = checked_mul(std::max<int64_t>(sizes[i] - 1, 0), strides[i], &extent) &&
@@ -50,7 +66,7 @@ void resize_output(const Tensor& t, IntArrayRef sizes) {
                       checked_add(end, static_cast<int64_t>(needed), &end) &&
                       static_cast<size_t>(end) <= impl->storage()->nbytes();
   if (!fits_storage || !impl->is_contiguous()) {
-    impl->set_storage(StorageImpl::allocate(needed, impl->device()));
+    impl->set_storage(allocate_for(needed, impl->dtype(), impl->device()));
     impl->set_storage_offset(0);
   }
   impl->set_sizes_contiguous(sizes);

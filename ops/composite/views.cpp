@@ -87,6 +87,18 @@ DimVector infer_size(IntArrayRef shape, int64_t numel, const char* op) {
 }
 }  // namespace
 
+namespace {
+// A list of views of an empty tensor (chunk, split, unbind) has at most this many: its length is
+// not bounded by any memory the tensor holds (chunk(t, 2^40) of an empty dim would loop 2^40
+// times and then run out of memory), so a count no program could use is refused instead.
+constexpr int64_t kMaxEmptyViews = int64_t{1} << 16;
+
+void check_empty_view_count(const Tensor& self, int64_t count, const char* op) {
+  EMBER_CHECK(self.numel() != 0 || count <= kMaxEmptyViews, ValueError, "[", op, "] splitting an empty tensor into ",
+              count, " pieces would create that many empty views; at most ", kMaxEmptyViews, " are allowed");
+}
+}  // namespace
+
 Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride, std::optional<int64_t> storage_offset) {
   EMBER_CHECK(size.size() == stride.size(), ValueError, "[as_strided] mismatch in length of strides and shape");
   int64_t offset = storage_offset ? *storage_offset : self.storage_offset();
@@ -184,6 +196,7 @@ Tensor expand(const Tensor& self, IntArrayRef size, bool) {
     }
     int64_t cur = self.sizes()[static_cast<size_t>(i - offset)];
     if (target == -1) target = cur;
+    EMBER_CHECK(target >= 0, ValueError, "[expand] The expanded size of the tensor (", target, ") must be non-negative");
     EMBER_CHECK(cur == target || cur == 1, ValueError, "[expand] The expanded size of the tensor (", target,
                 ") must match the existing size (", cur, ") at non-singleton dimension ", i, ".  Target sizes: ", size,
                 ".  Tensor sizes: ", self.sizes());
@@ -319,6 +332,7 @@ std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
     out.push_back(self.alias());
     return out;
   }
+  check_empty_view_count(self, n / split_size + (n % split_size != 0), "split");
   for (int64_t s = 0; s < n; s += split_size) out.push_back(self.narrow(d, s, std::min(split_size, n - s)));
   return out;
 }
@@ -339,9 +353,6 @@ std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes
   return out;
 }
 
-// chunk() of an empty dimension returns this many empty views at most.
-constexpr int64_t kMaxEmptyChunks = int64_t{1} << 16;
-
 std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
   EMBER_CHECK(chunks > 0, ValueError, "[chunk] chunk expects `chunks` to be greater than 0, got: ", chunks);
   int64_t d = wrap_dim(dim, self.dim(), "chunk");
@@ -350,8 +361,7 @@ std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
   if (n == 0) {
     // PyTorch returns `chunks` empty views here; a count no program could use is refused
     // instead of looping (chunk(t, 2^40) would hang and then run out of memory).
-    EMBER_CHECK(chunks <= kMaxEmptyChunks, ValueError, "[chunk] chunking an empty dimension into ", chunks,
-                " chunks would create that many empty views; at most ", kMaxEmptyChunks, " are allowed");
+    check_empty_view_count(self, chunks, "chunk");
     std::vector<Tensor> out;
     out.reserve(static_cast<size_t>(chunks));
     for (int64_t i = 0; i < chunks; ++i) out.push_back(self.alias());
@@ -362,6 +372,7 @@ std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
 
 std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
   int64_t d = wrap_dim(dim, self.dim(), "unbind");
+  check_empty_view_count(self, self.size(d), "unbind");
   std::vector<Tensor> out;
   for (int64_t i = 0; i < self.size(d); ++i) out.push_back(self.select(d, i));
   return out;

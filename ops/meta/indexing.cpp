@@ -156,9 +156,13 @@ MetaResult arange_op(const Scalar& start, const Scalar& end, const Scalar& step)
   EMBER_CHECK(st != 0, ValueError, "[arange] step must be nonzero");
   EMBER_CHECK(std::isfinite(s) && std::isfinite(e), ValueError, "[arange] unsupported range: ", s, " -> ", e);
   EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), ValueError, "[arange] upper bound and larger bound inconsistent with step sign");
+  // The element count in double, as PyTorch; one past int64 (or inf: e - s overflowed) is refused.
+  const double size_d = std::ceil((e - s) / st);
+  EMBER_CHECK(size_d >= 0 && size_d < 9223372036854775808.0, ValueError,
+              "[arange] invalid size, possible overflow? (", s, " -> ", e, " in steps of ", st, ")");
   MetaResult m;
   m.op_name = "arange";
-  m.outputs[0].sizes = DimVector({static_cast<int64_t>(std::ceil((e - s) / st))});
+  m.outputs[0].sizes = DimVector({static_cast<int64_t>(size_d)});
   m.device_from_outputs = true;  // dtype and device come from the out tensor
   return m;
 }

@@ -21,6 +21,13 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.scalar_type() == b.scalar_type(), TypeError, "[", op, "] expected both inputs to have the same dtype, but got ",
               a.scalar_type(), " and ", b.scalar_type());
 }
+// Window arithmetic (conv and pooling output sizes) on user-given int64 sizes, strides, padding
+// and dilation: done in 128 bits, where it cannot overflow, and checked back into int64.
+using Wide = __int128;
+int64_t narrow_size(Wide v, const char* op) {
+  EMBER_CHECK(v <= INT64_MAX, ValueError, "[", op, "] the output size overflows int64");
+  return static_cast<int64_t>(v);
+}
 // int[2] arguments accept one value for both dims.
 int64_t at2(IntArrayRef v, size_t i, const char* what, const char* op) {
   EMBER_CHECK(v.size() == 1 || v.size() == 2, ValueError, "[", op, "] ", what, " must be a single int or a pair of ints, got ", v);
@@ -73,8 +80,10 @@ MetaResult convolution_op(const Tensor& input, const Tensor& weight, const std::
   check_same_dtype(input, weight, "convolution");
   int64_t c_axis = input.dim() == 4 ? 1 : 0;
   int64_t in_channels = input.size(c_axis);
-  EMBER_CHECK(in_channels == weight.size(1) * groups, ValueError, "[convolution] Given groups=", groups, ", weight of size ",
-              weight.sizes(), ", expected input", input.sizes(), " to have ", weight.size(1) * groups,
+  const Wide expected_channels = Wide(weight.size(1)) * groups;
+  EMBER_CHECK(Wide(in_channels) == expected_channels, ValueError, "[convolution] Given groups=", groups, ", weight of size ",
+              weight.sizes(), ", expected input", input.sizes(), " to have ",
+              expected_channels <= INT64_MAX ? std::to_string(static_cast<int64_t>(expected_channels)) : "more than 2^63",
               " channels, but got ", in_channels, " channels instead");
   EMBER_CHECK(weight.size(0) % groups == 0, ValueError, "[convolution] out_channels must be divisible by groups");
   if (bias) {
@@ -92,10 +101,11 @@ MetaResult convolution_op(const Tensor& input, const Tensor& weight, const std::
     EMBER_CHECK(s > 0 && p >= 0 && d > 0, ValueError, "[convolution] stride and dilation must be positive and padding non-negative");
     int64_t in = input.size(c_axis + 1 + static_cast<int64_t>(i));
     int64_t k = weight.size(2 + static_cast<int64_t>(i));
-    int64_t o = (in + 2 * p - d * (k - 1) - 1) / s + 1;
-    EMBER_CHECK(in + 2 * p - d * (k - 1) - 1 >= 0 && o > 0, ValueError, "[convolution] Calculated padded input size per channel: (",
-                in + 2 * p, "). Kernel size: (", d * (k - 1) + 1, "). Kernel size can't be greater than actual input size");
-    out.push_back(o);
+    const Wide padded = Wide(in) + Wide(2) * p, kernel_extent = Wide(d) * (k - 1) + 1;
+    EMBER_CHECK(padded >= kernel_extent && k > 0, ValueError, "[convolution] Calculated padded input size per channel: (",
+                narrow_size(padded, "convolution"), "). Kernel size: (", narrow_size(kernel_extent, "convolution"),
+                "). Kernel size can't be greater than actual input size");
+    out.push_back(narrow_size((padded - kernel_extent) / s + 1, "convolution"));
   }
   return single_output(common_device({&input, &weight, bias ? &*bias : nullptr}, "convolution"), std::move(out),
                        input.scalar_type(), "convolution");
@@ -155,13 +165,13 @@ MetaResult layer_norm_op(const Tensor& input, IntArrayRef normalized_shape, cons
 }
 
 namespace {
-int64_t pooled_size(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dilation, bool ceil_mode) {
-  int64_t num = in + 2 * pad - dilation * (k - 1) - 1 + (ceil_mode ? stride - 1 : 0);
+int64_t pooled_size(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dilation, bool ceil_mode, const char* op) {
+  Wide num = Wide(in) + Wide(2) * pad - Wide(dilation) * (k - 1) - 1 + (ceil_mode ? Wide(stride) - 1 : Wide(0));
   // Rounds toward negative infinity (PyTorch's div_rtn): a window larger than the padded input
   // must give size 0, not 1.
-  int64_t out = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1;
-  if (ceil_mode && (out - 1) * stride >= in + pad) --out;  // the last window must start inside the input
-  return out;
+  Wide out = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1;
+  if (ceil_mode && (out - 1) * stride >= Wide(in) + pad) --out;  // the last window must start inside the input
+  return narrow_size(out, op);
 }
 MetaResult pool2d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
                   bool ceil_mode, const char* op) {
@@ -174,10 +184,11 @@ MetaResult pool2d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef strid
     int64_t p = at2(padding, i, "padding", op);
     int64_t d = dilation.empty() ? 1 : at2(dilation, i, "dilation", op);
     EMBER_CHECK(k > 0 && s > 0 && d > 0, ValueError, "[", op, "] kernel_size, stride and dilation must be greater than zero");
+    EMBER_CHECK(p >= 0, ValueError, "[", op, "] pad must be non-negative, but got pad=", p);
     EMBER_CHECK(p <= k / 2, ValueError, "[", op, "] pad should be at most half of effective kernel size, but got pad=", p,
                 ", kernel_size=", k);
     int64_t in = self.size(self.dim() - 2 + static_cast<int64_t>(i));
-    int64_t o = pooled_size(in, k, p, s, d, ceil_mode);
+    int64_t o = pooled_size(in, k, p, s, d, ceil_mode, op);
     EMBER_CHECK(o > 0, ValueError, "[", op, "] Given input size: ", self.sizes(), ". Calculated output size is too small");
     out[static_cast<size_t>(self.dim() - 2) + i] = o;
   }

@@ -56,7 +56,7 @@ void linspace(KernelArgs& a) {
     using Step = std::conditional_t<is_floating_v<T>, ember::sdk::compute_t<T>, double>;
     const Step start = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(start_s.to<T>()));
     if (steps == 1) {  // end is never converted (PyTorch: linspace(2., -2., 1) on uint8 is [2])
-      pointwise_indexed<T>(out, [start](int64_t) { return static_cast<T>(start); });
+      pointwise_indexed<T>(out, [start](int64_t) { return ember::sdk::convert<T>(start); });
       return;
     }
     const Step end = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(end_s.to<T>()));
@@ -64,7 +64,9 @@ void linspace(KernelArgs& a) {
     const int64_t halfway = steps / 2;
     pointwise_indexed<T>(out, [=](int64_t i) {
       Step v = i < halfway ? start + step * static_cast<Step>(i) : end - step * static_cast<Step>(steps - i - 1);
-      return static_cast<T>(v);
+      // Integer outputs: int64's limits are not exact in double (INT64_MAX reads as 2^63), so the
+      // conversion is PyTorch's defined one (ember::sdk::convert), not a bare cast.
+      return ember::sdk::convert<T>(v);
     });
   });
 }

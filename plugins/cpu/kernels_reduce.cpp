@@ -7,6 +7,8 @@
 #include <limits>
 #include <type_traits>
 
+#include <ember/sdk/wrapping.h>
+
 #include "cpu_plugin.h"
 #include "reduce_engine.h"
 
@@ -23,30 +25,39 @@ using ember::sdk::kFloatingDTypes;
 template <typename T>
 using wide_t = std::conditional_t<is_floating_v<T>, double, int64_t>;
 
+// Integer sums wrap around on overflow, as PyTorch's do (int64 accumulation without UB). Only
+// 32- and 64-bit elements can overflow an int64 sum in any feasible count (8- and 16-bit ones
+// need more than 2^47 elements), so only they take the wrapping add: GCC 12.2 miscompiles the
+// vectorized widening sum of 8/16-bit values written through unsigned casts (GCC PR 108692, fixed
+// in 12.3; plain += is unaffected).
 template <typename T>
 struct SumOp : ReduceOpBase<SumOp<T>, T> {
   using acc_t = wide_t<T>;
   bool mean = false;
+  static acc_t add(acc_t a, acc_t b) {
+    if constexpr (sizeof(T) >= 4) return ember::sdk::wrapping_add(a, b);
+    else return a + b;
+  }
   acc_t identity() const { return 0; }
-  void step(acc_t& acc, T x, int64_t) const { acc += static_cast<acc_t>(x); }
+  void step(acc_t& acc, T x, int64_t) const { acc = add(acc, static_cast<acc_t>(x)); }
   void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t) const {
     if (stride != 1) {
-      for (int64_t i = 0; i < n; ++i) acc += static_cast<acc_t>(p[i * stride]);
+      for (int64_t i = 0; i < n; ++i) acc = add(acc, static_cast<acc_t>(p[i * stride]));
       return;
     }
     // Four independent partial sums: breaks the add latency chain and lets the loop vectorize.
     acc_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int64_t i = 0;
     for (; i + 4 <= n; i += 4) {
-      s0 += static_cast<acc_t>(p[i]);
-      s1 += static_cast<acc_t>(p[i + 1]);
-      s2 += static_cast<acc_t>(p[i + 2]);
-      s3 += static_cast<acc_t>(p[i + 3]);
+      s0 = add(s0, static_cast<acc_t>(p[i]));
+      s1 = add(s1, static_cast<acc_t>(p[i + 1]));
+      s2 = add(s2, static_cast<acc_t>(p[i + 2]));
+      s3 = add(s3, static_cast<acc_t>(p[i + 3]));
     }
-    for (; i < n; ++i) s0 += static_cast<acc_t>(p[i]);
-    acc += (s0 + s1) + (s2 + s3);
+    for (; i < n; ++i) s0 = add(s0, static_cast<acc_t>(p[i]));
+    acc = add(acc, add(add(s0, s1), add(s2, s3)));
   }
-  void combine(acc_t& acc, const acc_t& later) const { acc += later; }
+  void combine(acc_t& acc, const acc_t& later) const { acc = add(acc, later); }
   void write(const acc_t& acc, int64_t count, char* out, char*) const {
     if constexpr (std::is_same<T, bool>::value) {
       *reinterpret_cast<T*>(out) = acc != 0;

@@ -257,7 +257,8 @@ ember_status* cuda_get_properties(void*, int32_t index, ember_device_properties*
     check_index(index);
     cudaDeviceProp prop{};
     EMBER_CUDA_CHECK(cudaGetDeviceProperties(&prop, index), "cudaGetDeviceProperties", index);
-    std::snprintf(out->name, sizeof out->name, "%s", prop.name);
+    // The driver's name (256 bytes) is cut to the ABI's field; the precision says so to gcc.
+    std::snprintf(out->name, sizeof out->name, "%.*s", static_cast<int>(sizeof out->name - 1), prop.name);
     out->total_memory = prop.totalGlobalMem;
     std::snprintf(out->capability, sizeof out->capability, "%d.%d", prop.major, prop.minor);
     out->multiprocessor_count = prop.multiProcessorCount;

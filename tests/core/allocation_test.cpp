@@ -60,6 +60,18 @@ TEST(Allocation, SizeTimesStrideOverflowIsCaughtForViewsAndBlobs) {
   EXPECT_THROW_MSG(ember::ones({1, 1}).expand({k2p62, 4}), ValueError, "overflows int64");
 }
 
+TEST(Allocation, NewBoolTensorsStartFalse) {
+  // A recycled block full of 0xff bytes must not become a bool tensor holding 255s (loading such
+  // a bool is undefined behaviour; the tensor-API fuzzer found copies reading them).
+  for (int round = 0; round < 4; ++round) {
+    { Tensor bytes = ember::full({64}, 255, TensorOptions(kUInt8)); }
+    Tensor flags = ember::empty({64}, TensorOptions(kBool));
+    const uint8_t* raw = static_cast<const uint8_t*>(flags.data_ptr());
+    for (int i = 0; i < 64; ++i) ASSERT_EQ(raw[i], 0) << i;
+    EXPECT_TRUE(matches(flags.to(kFloat32).sum(), {}, kFloat32, {0}));
+  }
+}
+
 TEST(Allocation, TensorFromEmptyDataIsWellDefined) {
   // tensor_from_doubles of no values used to memcpy from a null pointer.
   Tensor e = ember::tensor_from_doubles({}, {0}, TensorOptions(kFloat32));

@@ -71,7 +71,9 @@ TEST_F(CudaTest, RecordStreamDelaysReuseUntilThatStreamsWorkIsDone) {
     y.record_stream(side);
   }  // y is freed while `side` may still use it
   Tensor z = empty({1 << 20}, TensorOptions(gpu()));
-  if (!side.query()) EXPECT_NE(z.data_ptr(), address) << "a block in use on another stream was handed out";
+  if (!side.query()) {
+    EXPECT_NE(z.data_ptr(), address) << "a block in use on another stream was handed out";
+  }
   side.synchronize();
 }
 

@@ -13,6 +13,8 @@
 // ASan. Work is bounded: an op is not called on a tensor with more than kMaxNumel elements
 // (its result could be legitimately huge; that is slowness, not a bug).
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,26 @@ void check_tensor(const Tensor& t) {
 }
 
 bool too_big(const Tensor& t) { return t.defined() && t.numel() > kMaxNumel; }
+
+// EMBER_FUZZ_TRACE=1 prints each call with its arguments' geometry, to turn a crash input into a
+// regression test.
+bool tracing() {
+  static const bool on = std::getenv("EMBER_FUZZ_TRACE") != nullptr;
+  return on;
+}
+void trace_value(const IValue& v) {
+  if (v.is_tensor()) {
+    const Tensor& t = v.to_tensor();
+    std::cerr << "Tensor(" << t.scalar_type() << ", sizes " << t.sizes() << ", strides " << t.strides() << ", offset "
+              << t.storage_offset() << ", storage " << t.impl()->storage() << " of " << t.impl()->storage()->nbytes() << " bytes)";
+  } else if (v.is_tensor_list()) {
+    std::cerr << "[";
+    for (const Tensor& t : v.to_tensor_list()) trace_value(IValue(t)), std::cerr << " ";
+    std::cerr << "]";
+  } else {
+    std::cerr << v;
+  }
+}
 
 // One argument of a schema type, from the input and the registers. Returns false when the call
 // should be skipped (a tensor argument is too big to work on).
@@ -152,6 +174,11 @@ void call_operator(Machine& m) {
     args.emplace_back();
     if (!build_argument(m, a, args.back())) return;
   }
+  if (tracing()) {
+    std::cerr << op.name() << "(";
+    for (const IValue& a : args) trace_value(a), std::cerr << ", ";
+    std::cerr << ")\n";
+  }
   ember_fuzz::expect_typed([&] {
     op.call_boxed(&args);
     for (IValue& r : args) {
@@ -170,7 +197,7 @@ void call_operator(Machine& m) {
 void take_view(Machine& m) {
   FuzzInput& in = m.in;
   Tensor self = m.reg();
-  if (!self.defined()) return;
+  if (!self.defined() || too_big(self)) return;  // unbind/split of a huge expanded view is just slow
   std::vector<Tensor> results;
   ember_fuzz::expect_typed([&] {
     int64_t d = ember_fuzz::small_int(in);

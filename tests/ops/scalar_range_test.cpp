@@ -69,6 +69,10 @@ TEST(ScalarRange, AlphaFillClampAndArangeAreChecked) {
   EXPECT_THROW_MSG(ember::zeros({2}, TensorOptions(kInt16)).clamp(100000), ValueError, overflow_message("int16_t"));
   EXPECT_THROW_MSG(ember::zeros({2}, TensorOptions(kInt16)).clamp(-100000), ValueError, overflow_message("int16_t"));
   EXPECT_THROW_MSG(ember::arange(0, 1e20, 1e19, TensorOptions(kInt64)), ValueError, overflow_message("int64_t"));
+  // A size past int64 (PyTorch: "invalid size, possible overflow?"); found by the tensor-API fuzzer.
+  EXPECT_THROW_MSG(ember::arange(0, 1e300, 1, TensorOptions(kFloat64)), ValueError, "[arange] invalid size, possible overflow?");
+  EXPECT_THROW_MSG(ember::arange(-1e308, 1e308, 1e-300, TensorOptions(kFloat64)), ValueError, "invalid size");
+  EXPECT_THROW_MSG(ember::arange(5, 0, -1e-300, TensorOptions(kFloat64)), ValueError, "invalid size");
   Tensor mask = make1d({1, 0}, kBool);
   EXPECT_THROW_MSG(ember::zeros({2}, TensorOptions(kInt16)).masked_fill_(mask, 1e10), ValueError,
                    overflow_message("int16_t"));
@@ -80,6 +84,19 @@ TEST(ScalarRange, AlphaFillClampAndArangeAreChecked) {
   EXPECT_TRUE(matches(ones16.mul(100000), {2}, kInt16, {-31072, -31072}));
   // A float bound on an int tensor promotes the result to float.
   EXPECT_TRUE(matches(ember::zeros({2}, TensorOptions(kInt16)).clamp(2.5), {2}, kFloat32, {2.5, 2.5}));
+}
+
+TEST(ScalarRange, LinspaceAtInt64sLimits) {
+  // INT64_MAX is 2^63 in double; PyTorch's result (x86's conversion) is int64's minimum there.
+  // Found by the tensor-API fuzz target (an undefined double-to-int64 cast before).
+  auto exact = [](const Tensor& t) {
+    const int64_t* p = static_cast<const int64_t*>(t.data_ptr());
+    return std::vector<int64_t>(p, p + t.numel());
+  };
+  EXPECT_EQ(exact(ember::linspace(INT64_MAX, INT64_MAX, 3, TensorOptions(kInt64))),
+            (std::vector<int64_t>{INT64_MIN, INT64_MIN, INT64_MIN}));
+  EXPECT_EQ(exact(ember::linspace(0, INT64_MAX, 3, TensorOptions(kInt64))),
+            (std::vector<int64_t>{0, int64_t{1} << 62, INT64_MIN}));
 }
 
 TEST(ScalarRange, ItemOfAnOutOfRangeValue) {

@@ -102,7 +102,12 @@ TEST(ViewOverflow, ChunkOfAnEmptyDimensionDoesNotHang) {
   for (const auto& t : c) EXPECT_EQ(t.sizes().vec(), (std::vector<int64_t>{0, 3}));
   auto start = std::chrono::steady_clock::now();
   EXPECT_THROW_MSG(e.chunk(int64_t{1} << 40, 0), ValueError,
-                   "chunking an empty dimension into 1099511627776 chunks would create that many empty views");
+                   "[chunk] splitting an empty tensor into 1099511627776 pieces would create that many empty views");
+  // The same for split and unbind of an empty tensor along a huge dimension.
+  Tensor wide = ember::empty({0}).unsqueeze(1).expand({0, int64_t{1} << 40});
+  EXPECT_THROW_MSG(wide.split(1, 1), ValueError, "[split] splitting an empty tensor into 1099511627776 pieces");
+  EXPECT_THROW_MSG(wide.unbind(1), ValueError, "[unbind] splitting an empty tensor into 1099511627776 pieces");
+  EXPECT_EQ(wide.split(int64_t{1} << 39, 1).size(), 2u);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
@@ -110,6 +115,8 @@ TEST(ViewOverflow, ShapesWhoseElementCountOverflows) {
   Tensor one = make1d({5});
   EXPECT_THROW_MSG(one.expand({k2p62, 4}), ValueError, "overflows int64");
   EXPECT_THROW_MSG(one.expand({kMax, kMax}), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(one.expand({INT64_MIN}), ValueError, "[expand] The expanded size of the tensor (-9223372036854775808) must be non-negative");
+  EXPECT_THROW_MSG(one.expand({-2}), ValueError, "must be non-negative");
   EXPECT_THROW_MSG(four().view({k2p62, k2p62, 0}), ValueError, "is invalid for input of size 4");
   EXPECT_THROW_MSG(four().reshape({kMax, 2, 2}), ValueError, "is invalid for input of size 4");
   Tensor e = ember::empty({0});

@@ -29,6 +29,16 @@ void fake_log(int32_t level, const char* plugin, const char* message) {
   g_log_lines.push_back(std::to_string(level) + " " + (plugin ? plugin : "?") + ": " + (message ? message : ""));
 }
 
+// A new Registry that lives until exit, reachable from a process-wide list (so LeakSanitizer
+// sees the kernel contexts it holds as owned, not leaked).
+Registry* kept_registry() {
+  static std::mutex mutex;
+  static auto* kept = new std::vector<std::unique_ptr<Registry>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  kept->push_back(std::make_unique<Registry>());
+  return kept->back().get();
+}
+
 ember_status* fake_register_device_type(ember_registrar* r, const ember_device_type_desc* desc, int32_t* id) {
   if (desc->struct_size < sizeof(ember_device_type_desc)) return fake_status_create(EMBER_ERROR_ABI, "short desc");
   r->registry->devices.push_back(*desc);
@@ -111,7 +121,7 @@ std::vector<std::string> logged_lines() {
 
 LoadedPlugin::LoadedPlugin(const std::string& path, int32_t intra_op_threads,
                            std::vector<std::pair<std::string, std::string>> options, bool private_copy)
-    : registry_(new Registry()), host_(make_fake_host(intra_op_threads)) {
+    : registry_(kept_registry()), host_(make_fake_host(intra_op_threads)) {
   std::string load_path = path;
   if (private_copy) {
     static int counter = 0;
@@ -138,7 +148,7 @@ LoadedPlugin::LoadedPlugin(const std::string& path, int32_t intra_op_threads,
   }
   std::vector<ember_option> opts;
   for (auto& kv : options) opts.push_back(ember_option{kv.first.c_str(), kv.second.c_str()});
-  ember_registrar registrar{registry_.get()};
+  ember_registrar registrar{registry_};
   ember_status* status = api_->init(&registrar, opts.data(), static_cast<int32_t>(opts.size()));
   if (status) {
     error_ = "init failed: " + status->message;

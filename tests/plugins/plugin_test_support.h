@@ -79,7 +79,9 @@ class LoadedPlugin {
  private:
   std::string error_;
   const ember_plugin_api* api_ = nullptr;
-  std::unique_ptr<Registry> registry_;
+  // Kept until exit, as the real host keeps a plugin's kernels: the kernels' contexts are owned by
+  // whoever holds the registration (the ABI has no way to free one), and the library stays mapped.
+  Registry* registry_;
   ember_host_api host_{};
 };
 

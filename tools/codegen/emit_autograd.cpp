@@ -145,6 +145,9 @@ void emit_record(std::ostringstream& o, const BackwardFunction& fn, const OpApi&
         const Argument& a = s.arguments()[static_cast<size_t>(arg)];
         if (written_self) value = "SavedVariable(" + p + ".clone(), false)";
         else if (a.type.optional) value = "saved_optional(" + p + ")";
+        // Another input that is self itself (x.pow_(x)) is saved as its value before the op: saving
+        // the tensor would make the node (its grad_fn after the op) own itself, a reference cycle.
+        else if (inplace) value = "SavedVariable(" + p + ".is_same(self) ? " + p + ".clone() : " + p + ", false)";
         else value = "SavedVariable(" + p + ", false)";
         break;
       }

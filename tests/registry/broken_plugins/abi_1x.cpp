@@ -4,9 +4,11 @@
 // changed and how to rebuild.
 #include "test_plugin_util.h"
 
+#ifndef REFUSES
 namespace {
 ember_status* init(ember_registrar*, const ember_option*, int32_t) { return nullptr; }
 }  // namespace
+#endif
 
 extern "C" EMBER_PLUGIN_EXPORT const ember_plugin_api* ember_plugin_entry(const ember_host_api* host) {
 #ifdef REFUSES
