@@ -160,7 +160,8 @@ ember_value to_ember_value(const Argument& arg, const IValue& iv, uint64_t gener
     case BaseType::MemoryFormat:
       v.tag = EMBER_VALUE_INT;
       v.u.i = iv.to_int();
-      return v;
+      return v;    default:
+      break;  // TorchScript's structural types do not cross the plugin boundary
   }
   EMBER_FAIL(TypeError, kernel_context(schema, info), ": argument '", arg.name, "' has type ", type.str(),
              ", which cannot cross the plugin boundary");
