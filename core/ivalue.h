@@ -23,6 +23,7 @@ namespace ember {
 
 class IValue;
 class ClassType;
+class Type;
 using Stack = std::vector<IValue>;
 
 namespace detail {
@@ -183,6 +184,13 @@ class EMBER_API Dict : public RefCounted {
   using Entry = std::pair<IValue, IValue>;
   size_t size() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }
+  // The static key and value types of the script dict (null when built from C++ untyped).
+  const std::shared_ptr<const Type>& key_type() const { return key_type_; }
+  const std::shared_ptr<const Type>& value_type() const { return value_type_; }
+  void set_types(std::shared_ptr<const Type> key, std::shared_ptr<const Type> value) {
+    key_type_ = std::move(key);
+    value_type_ = std::move(value);
+  }
   const IValue* find(const IValue& key) const;  // nullptr when absent
   void insert_or_assign(IValue key, IValue value);
   bool erase(const IValue& key);  // false when absent
@@ -197,6 +205,7 @@ class EMBER_API Dict : public RefCounted {
   };
   std::vector<Entry> entries_;
   std::unordered_map<IValue, size_t, KeyHash, KeyEq> index_;
+  std::shared_ptr<const Type> key_type_, value_type_;
 };
 
 // An instance of a script class or module: one slot per attribute of its ClassType.

@@ -13,6 +13,7 @@ class PlainType : public Type {
  public:
   PlainType(TypeKind kind, std::vector<TypePtr> contained = {}, std::string name = "")
       : Type(kind, std::move(contained), std::move(name)) {}
+  void mark_inferred() { inferred_ = true; }
 };
 
 TypePtr make(TypeKind kind, std::vector<TypePtr> contained = {}, std::string name = "") {
@@ -34,6 +35,15 @@ std::string join(const std::vector<TypePtr>& ts, bool annotation) {
     static const TypePtr t = make(KIND);    \
     return t;                               \
   }
+TypePtr Type::inferred_tensor() {
+  static const TypePtr t = [] {
+    auto p = std::make_shared<PlainType>(TypeKind::Tensor);
+    p->mark_inferred();
+    return p;
+  }();
+  return t;
+}
+
 EMBER_SINGLETON_TYPE(any, TypeKind::Any)
 EMBER_SINGLETON_TYPE(tensor, TypeKind::Tensor)
 EMBER_SINGLETON_TYPE(int_, TypeKind::Int)
@@ -44,7 +54,10 @@ EMBER_SINGLETON_TYPE(none, TypeKind::None)
 EMBER_SINGLETON_TYPE(number, TypeKind::Number)
 EMBER_SINGLETON_TYPE(device, TypeKind::Device)
 EMBER_SINGLETON_TYPE(generator, TypeKind::Generator)
+EMBER_SINGLETON_TYPE(function, TypeKind::Function)
 #undef EMBER_SINGLETON_TYPE
+
+TypePtr Type::tensor_with_details(std::string printed) { return make(TypeKind::Tensor, {}, std::move(printed)); }
 
 TypePtr Type::list(TypePtr element) { return make(TypeKind::List, {std::move(element)}); }
 TypePtr Type::optional(TypePtr element) {
@@ -61,7 +74,7 @@ TypePtr Type::var(std::string name) { return make(TypeKind::Var, {}, std::move(n
 std::string Type::str() const {
   switch (kind_) {
     case TypeKind::Any: return "Any";
-    case TypeKind::Tensor: return "Tensor";
+    case TypeKind::Tensor: return name_.empty() ? "Tensor" : name_;
     case TypeKind::Int: return "int";
     case TypeKind::Float: return "float";
     case TypeKind::Bool: return "bool";
@@ -70,6 +83,7 @@ std::string Type::str() const {
     case TypeKind::Number: return "Scalar";
     case TypeKind::Device: return "Device";
     case TypeKind::Generator: return "Generator";
+    case TypeKind::Function: return "Function";
     case TypeKind::List: return element()->str() + "[]";
     case TypeKind::Optional: return element()->str() + "?";
     case TypeKind::Tuple: return "(" + join(contained_, false) + ")";
@@ -83,6 +97,7 @@ std::string Type::str() const {
 
 std::string Type::annotation_str() const {
   switch (kind_) {
+    case TypeKind::Tensor: return "Tensor";
     case TypeKind::Number: return "number";
     case TypeKind::List: return "List[" + element()->annotation_str() + "]";
     case TypeKind::Optional: return "Optional[" + element()->annotation_str() + "]";
@@ -93,13 +108,15 @@ std::string Type::annotation_str() const {
   }
 }
 
+std::string Type::repr_str() const { return inferred_ ? annotation_str() + " (inferred)" : annotation_str(); }
+
 // ---- relations ----------------------------------------------------------------------------------
 
 bool Type::equals(const Type& o) const {
   if (this == &o) return true;
   if (kind_ != o.kind_) return false;
   if (kind_ == TypeKind::Class) return false;  // nominal: only the same object
-  if (kind_ == TypeKind::Var && name_ != o.name_) return false;
+  if ((kind_ == TypeKind::Var) && name_ != o.name_) return false;  // Tensor details do not count
   if (contained_.size() != o.contained_.size()) return false;
   for (size_t i = 0; i < contained_.size(); ++i)
     if (!contained_[i]->equals(*o.contained_[i])) return false;
@@ -178,13 +195,13 @@ bool match_type_variables(const TypePtr& formal, const TypePtr& actual, TypeEnv&
         it->second = unified;
         return true;
       }
-      return fail("Type variable '" + formal->name() + "' previously matched to type " + it->second->str() +
-                  " is matched to type " + actual->str());
+      return fail("Type variable '" + formal->name() + "' previously matched to type " + it->second->repr_str() +
+                  " is matched to type " + actual->repr_str());
     }
     case TypeKind::List:
     case TypeKind::Future:
       if (actual->kind() != formal->kind())
-        return fail("Cannot match " + formal->str() + " to " + actual->str());
+        return fail("Cannot match " + formal->repr_str() + " to " + actual->repr_str());
       return match_type_variables(formal->element(), actual->element(), env, why_not);
     case TypeKind::Optional:
       if (actual->kind() == TypeKind::None) return true;  // binds nothing
@@ -194,7 +211,7 @@ bool match_type_variables(const TypePtr& formal, const TypePtr& actual, TypeEnv&
     case TypeKind::Tuple:
     case TypeKind::Dict:
       if (actual->kind() != formal->kind() || actual->contained().size() != formal->contained().size())
-        return fail("Cannot match " + formal->str() + " to " + actual->str());
+        return fail("Cannot match " + formal->repr_str() + " to " + actual->repr_str());
       for (size_t i = 0; i < formal->contained().size(); ++i)
         if (!match_type_variables(formal->contained()[i], actual->contained()[i], env, why_not)) return false;
       return true;
@@ -285,6 +302,7 @@ TypePtr type_of(const IValue& v) {
     case IValue::Tag::Generator: return Type::generator();
     case IValue::Tag::Dict: {
       const ivalue::Dict& d = v.to_dict();
+      if (d.key_type() && d.value_type()) return Type::dict(d.key_type(), d.value_type());
       if (d.size() == 0) return Type::dict(Type::str_(), Type::tensor());
       return Type::dict(type_of(d.entries()[0].first), type_of(d.entries()[0].second));
     }

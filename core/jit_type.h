@@ -27,6 +27,7 @@ class Function;
 enum class TypeKind : uint8_t {
   Any, Tensor, Int, Float, Bool, Str, None, Number, Device, Generator,
   List, Tuple, Dict, Optional, Future, Var, Class,
+  Function,  // a script function used as a value (the callee of prim::CallFunction)
 };
 
 class Type;
@@ -48,6 +49,12 @@ class EMBER_API Type {
   std::string str() const;
   // The source dialect's spelling: List[int], Optional[Tensor], Tuple[int, str], Dict[str, int].
   std::string annotation_str() const;
+  // What error messages print: annotation_str, and "Tensor (inferred)" for an unannotated
+  // parameter's type.
+  std::string repr_str() const;
+  // The Tensor type of a parameter that had no annotation; equal to tensor() in every respect
+  // but repr_str.
+  bool is_inferred() const { return inferred_; }
 
   bool equals(const Type& o) const;
   // T <: Any; None, T <: Optional[T]; int, float <: Scalar; tuples covariantly; the rest exactly.
@@ -56,6 +63,10 @@ class EMBER_API Type {
 
   static TypePtr any();
   static TypePtr tensor();
+  static TypePtr inferred_tensor();
+  // A Tensor type carrying what a trace observed, printed as given (PyTorch's form:
+  // "Float(2, 2, strides=[2, 1], requires_grad=0, device=cpu)"); equal to tensor() otherwise.
+  static TypePtr tensor_with_details(std::string printed);
   static TypePtr int_();
   static TypePtr float_();
   static TypePtr bool_();
@@ -64,6 +75,7 @@ class EMBER_API Type {
   static TypePtr number();  // Scalar: int or float
   static TypePtr device();
   static TypePtr generator();
+  static TypePtr function();
   static TypePtr list(TypePtr element);
   static TypePtr optional(TypePtr element);  // Optional[Optional[T]] collapses to Optional[T]
   static TypePtr tuple(std::vector<TypePtr> elements);
@@ -79,6 +91,9 @@ class EMBER_API Type {
   TypeKind kind_;
   std::vector<TypePtr> contained_;
   std::string name_;
+
+ protected:
+  bool inferred_ = false;
 };
 
 inline bool operator==(const Type& a, const Type& b) { return a.equals(b); }

@@ -64,7 +64,7 @@ TEST(JitType, TypeVariables) {
   EXPECT_FALSE(match_type_variables(Type::var("t"), Type::str_(), env, &why));
   EXPECT_EQ(why, "Type variable 't' previously matched to type int is matched to type str");
   EXPECT_FALSE(match_type_variables(formal, Type::tensor(), env, &why));
-  EXPECT_EQ(why, "Cannot match t[] to Tensor");
+  EXPECT_EQ(why, "Cannot match List[t] to Tensor");
   TypeEnv empty;
   EXPECT_EQ(substitute_type_variables(Type::var("u"), empty), nullptr);
   ASSERT_TRUE(match_type_variables(Type::dict(Type::str_(), Type::var("t")),

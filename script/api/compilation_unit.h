@@ -1,0 +1,69 @@
+// CompilationUnit: compiles script source (a file of defs and classes) into Functions and
+// class types, and owns them.
+//
+//   script::CompilationUnit cu;
+//   cu.define(R"(
+//   def myfun(x):
+//       y = x * x
+//       return y.tanh()
+//   )");
+//   std::cout << cu.get_function("myfun").graph()->str();
+//   Tensor z = cu.get_function("myfun")({x}).to_tensor();
+//
+// Functions of one unit call each other by name in any order; classes are constructed by
+// calling them (MyModule(3, 4)), their attributes declared by assignments in __init__.
+// Functions registered from outside (traced functions) are callable by name too. Compile errors
+// are CompileErrors printed as PyTorch's. A unit is defined on one thread; its compiled
+// functions may then be called from any number of threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "script/api/function.h"
+
+namespace ember {
+namespace script {
+
+class EMBER_API CompilationUnit {
+ public:
+  CompilationUnit();
+  ~CompilationUnit();
+  CompilationUnit(const CompilationUnit&) = delete;
+  CompilationUnit& operator=(const CompilationUnit&) = delete;
+
+  // Compiles every def and class of `source`. `filename` and `starting_line` are what errors
+  // and IR source comments report. Returns the new top-level functions.
+  std::vector<Function*> define(const std::string& source, const std::string& filename = "<string>",
+                                size_t starting_line = 1);
+  // Compiles `source`'s defs as methods of `cls` (Module::define).
+  std::vector<Function*> define_methods(const ClassTypePtr& cls, const std::string& source,
+                                        const std::string& filename = "<string>", size_t starting_line = 1);
+
+  // "myfun", or "MyModule.forward" for a method; nullptr when absent.
+  Function* find_function(const std::string& name) const;
+  Function& get_function(const std::string& name) const;  // ValueError naming what exists
+  std::vector<Function*> functions() const;               // top-level functions in definition order
+  // "MyModule" or "__torch__.MyModule".
+  ClassTypePtr find_class(const std::string& name) const;
+  std::vector<ClassTypePtr> classes() const;
+
+  // Makes an external function (a traced one) callable from this unit's code by its name.
+  Function* register_function(std::unique_ptr<Function> fn);
+  // A new class type owned by the unit (for modules built from C++).
+  ClassTypePtr create_class(const std::string& name, bool is_module);
+  // Constructs an instance of a class, running its __init__ with args.
+  IValue create_object(const std::string& class_name, std::vector<IValue> args);
+
+ private:
+  friend class UnitResolver;
+  std::vector<std::unique_ptr<Function>> owned_;
+  std::vector<Function*> top_level_;
+  std::map<std::string, Function*> by_name_;  // "myfun", "MyModule.forward"
+  std::map<std::string, ClassTypePtr> classes_;  // by short name
+};
+
+}  // namespace script
+}  // namespace ember
