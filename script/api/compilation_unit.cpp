@@ -33,9 +33,32 @@ bool is_module_class(const StmtPtr& cls) {
   return false;
 }
 
+// A class whose __init__ has parameters without annotations is compiled when it is first
+// constructed: those parameters take the types of the first construction's arguments.
+bool init_needs_argument_types(const StmtPtr& def) {
+  if (def->has_type_comment) return false;
+  for (size_t i = 1; i < def->params.size(); ++i)
+    if (!def->params[i].type) return true;
+  return false;
+}
+
 std::function<void(Function&)> creator_for(const StmtPtr& def, CompilationUnit& cu, ClassTypePtr self_type) {
   return [def, &cu, self_type](Function& f) {
     ensure_script_ops();
+    if (self_type && f.name() != "__init__") {
+      // Methods see the attributes __init__ declares: compile it first.
+      if (Function* init = self_type->find_method("__init__")) init->ensure_defined();
+    }
+    if (self_type && f.name() == "__init__" && init_needs_argument_types(def) && f.argument_type_hints().empty()) {
+      std::string params;
+      for (size_t i = 1; i < def->params.size(); ++i)
+        if (!def->params[i].type) params += (params.empty() ? "" : ", ") + def->params[i].name.name;
+      std::string cls = self_type->name().substr(self_type->name().rfind('.') + 1);
+      throw(ErrorReport(def->range) << "__init__ of " << cls << " has parameters without type annotations (" << params
+                                    << "): annotate them, or construct " << cls
+                                    << " first so that they take the types of its arguments")
+          .error();
+    }
     UnitResolver resolver(cu);
     Self self{self_type};
     std::string call_name = self_type ? self_type->name().substr(self_type->name().rfind('.') + 1) + "." + f.name() : f.name();
@@ -72,6 +95,9 @@ std::vector<Function*> CompilationUnit::define(const std::string& source, const 
     EMBER_CHECK(!classes_.count(d->name.name), ValueError, "[script] class '", d->name.name, "' is defined twice");
     ClassTypePtr cls = ClassType::create("__torch__." + d->name.name, is_module_class(d));
     classes_[d->name.name] = cls;
+    bool deferred = false;  // compiled at the first construction
+    for (const StmtPtr& member : d->body)
+      if (member->kind == StmtKind::Def && member->name.name == "__init__") deferred = init_needs_argument_types(member);
     for (const StmtPtr& member : d->body) {
       if (member->kind == StmtKind::Pass || (member->kind == StmtKind::ExprStmt && member->value->kind == ExprKind::String))
         continue;
@@ -82,7 +108,7 @@ std::vector<Function*> CompilationUnit::define(const std::string& source, const 
       fn->set_is_method(true);
       cls->add_method(member->name.name, fn.get());
       by_name_[d->name.name + "." + member->name.name] = fn.get();
-      (member->name.name == "__init__" ? inits : defined).push_back(fn.get());
+      if (!deferred) (member->name.name == "__init__" ? inits : defined).push_back(fn.get());
       owned_.push_back(std::move(fn));
     }
   }
@@ -163,8 +189,15 @@ ClassTypePtr CompilationUnit::create_class(const std::string& name, bool is_modu
 IValue CompilationUnit::create_object(const std::string& class_name, std::vector<IValue> args) {
   ClassTypePtr cls = find_class(class_name);
   EMBER_CHECK(cls, ValueError, "[script] no class named '", class_name, "'");
+  Function* init = cls->find_method("__init__");
+  if (init && !init->is_defined() && init->argument_type_hints().empty()) {
+    std::vector<TypePtr> hints;
+    for (const IValue& a : args) hints.push_back(type_of(a));
+    init->set_argument_type_hints(std::move(hints));
+  }
+  if (init) init->ensure_defined();  // declares the attributes: the object is sized after this
   IValue obj = IValue::object(cls, cls->attributes().size());
-  if (Function* init = cls->find_method("__init__")) {
+  if (init) {
     args.insert(args.begin(), obj);
     (*init)(std::move(args));
   }

@@ -61,6 +61,10 @@ class EMBER_API Function {
   // The arguments after `self` for methods.
   const Signature& signature() const { return signature_; }
   void set_signature(Signature s) { signature_ = std::move(s); }
+  // Types for parameters written without annotations, taken from the first call (a class's
+  // __init__ is compiled for the argument types it is first constructed with).
+  const std::vector<TypePtr>& argument_type_hints() const { return argument_type_hints_; }
+  void set_argument_type_hints(std::vector<TypePtr> hints) { argument_type_hints_ = std::move(hints); }
   // Methods take the object as their first (unlisted) argument.
   bool is_method() const { return is_method_; }
   void set_is_method(bool m) { is_method_ = m; }
@@ -80,6 +84,7 @@ class EMBER_API Function {
   bool defined_ = false;
   bool defining_ = false;
   bool is_method_ = false;
+  std::vector<TypePtr> argument_type_hints_;
   std::recursive_mutex define_mutex_;
   Signature signature_;
   std::once_flag code_once_;

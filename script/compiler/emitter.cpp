@@ -216,8 +216,10 @@ Signature Emitter::signature_from_def(const StmtPtr& def) {
     const Param& p = def->params[i];
     SignatureArg arg;
     arg.name = p.name.name;
+    const std::vector<TypePtr>& hints = function_.argument_type_hints();
     if (def->has_type_comment) arg.type = parse_type(def->comment_arg_types[i - first]);
     else if (p.type) arg.type = parse_type(p.type);
+    else if (i - first < hints.size() && hints[i - first]) arg.type = hints[i - first];
     else arg.type = Type::inferred_tensor();
     if (p.default_value) {
       // Defaults are constant expressions, evaluated by compiling them.

@@ -294,7 +294,13 @@ std::vector<OperatorHandle> operator_overloads(Symbol name) {
     for (const OperatorHandle& op : all) index.by_name[op.schema().qualified_name()].push_back(op);
     for (auto& kv : index.by_name) {
       std::stable_sort(kv.second.begin(), kv.second.end(), [](const OperatorHandle& a, const OperatorHandle& b) {
-        auto rank = [](const OperatorHandle& h) { return h.schema().is_out() ? 2 : h.schema().overload().empty() ? 0 : 1; };
+        // ops.yaml's overloads first (the unnamed one, the others, out= last), then the script
+        // operators in registration order (int, float, mixed, then the generic Scalar form).
+        auto rank = [](const OperatorHandle& h) {
+          int order = script_op_order(h.entry());
+          if (order >= 0) return 3 + order;
+          return h.schema().is_out() ? 2 : h.schema().overload().empty() ? 0 : 1;
+        };
         return rank(a) < rank(b);
       });
     }

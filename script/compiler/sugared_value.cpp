@@ -285,7 +285,14 @@ SugaredValuePtr ModuleValue::call(const SourceRange& loc, Emitter& e, const std:
 SugaredValuePtr ClassValue::call(const SourceRange& loc, Emitter& e, const std::vector<NamedValue>& args,
                                  const std::vector<NamedValue>& kwargs, size_t n_binders) {
   Graph& g = e.graph();
-  if (!type->find_method("__init__")) fail(loc, "Class " + type->name() + " does not have an __init__ function defined");
+  Function* init = type->find_method("__init__");
+  if (!init) fail(loc, "Class " + type->name() + " does not have an __init__ function defined");
+  if (!init->is_defined() && init->argument_type_hints().empty()) {
+    // Unannotated __init__ parameters take the types of the first construction's arguments.
+    std::vector<TypePtr> hints;
+    for (const NamedValue& a : args) hints.push_back(a.type());
+    init->set_argument_type_hints(std::move(hints));
+  }
   Node* obj = g.insert_node(g.create(prim::CreateObject, {}, 1))->set_range(loc);
   obj->output()->set_type(type);
   MethodValue(obj->output(), "__init__").call(loc, e, args, kwargs, n_binders);

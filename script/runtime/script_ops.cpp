@@ -2,11 +2,20 @@
 #include "script/runtime/script_ops.h"
 
 #include <mutex>
+#include <unordered_map>
 
 namespace ember {
 namespace script {
 
 namespace {
+std::mutex& script_ops_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::unordered_map<const OperatorEntry*, int>& script_op_set() {
+  static auto* set = new std::unordered_map<const OperatorEntry*, int>();
+  return *set;
+}
 void run_script_op(void* ctx, const OperatorHandle&, DispatchKeySet, Stack* stack) {
   reinterpret_cast<ScriptOpFn>(ctx)(*stack);
 }
@@ -20,7 +29,15 @@ OperatorHandle register_script_op(const char* schema, ScriptOpFn fn) {
   k.boxed_ctx = reinterpret_cast<void*>(fn);
   k.provider = "script";
   d.register_kernel(op, DispatchTarget::composite_explicit(), k, /*allow_override=*/true);
+  std::lock_guard<std::mutex> lock(script_ops_mutex());
+  script_op_set().emplace(op.entry(), static_cast<int>(script_op_set().size()));
   return op;
+}
+
+int script_op_order(const OperatorEntry* op) {
+  std::lock_guard<std::mutex> lock(script_ops_mutex());
+  auto it = script_op_set().find(op);
+  return it == script_op_set().end() ? -1 : it->second;
 }
 
 void ensure_script_ops() {

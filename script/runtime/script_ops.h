@@ -22,6 +22,10 @@ using ScriptOpFn = void (*)(Stack& stack);
 // Defines `schema` (its namespace is taken from the text) with fn as its kernel.
 EMBER_API OperatorHandle register_script_op(const char* schema, ScriptOpFn fn);
 
+// The registration position of a script operator, -1 for other operators (the compiler tries
+// ops.yaml's overloads first, then these in registration order).
+EMBER_API int script_op_order(const OperatorEntry* op);
+
 // Stack helpers for kernels.
 inline IValue pop(Stack& s) {
   IValue v = std::move(s.back());
