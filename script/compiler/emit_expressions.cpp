@@ -288,6 +288,13 @@ CondValue Emitter::emit_is_instance(const ExprPtr& obj, const ExprPtr& classinfo
 Value* Emitter::emit_list_literal(const ExprPtr& e, const TypePtr& type_hint) {
   std::vector<Value*> values;
   for (const NamedValue& nv : get_named_values(e->args, true)) values.push_back(nv.value(*graph_));
+  if (values.empty() && !type_hint) {
+    // `[]` without a type: List[Tensor] unless an argument's type says otherwise (replaced by a
+    // prim::ListConstruct after emission, as TorchScript's EmptyListLiteral).
+    Node* n = graph_->insert_node(graph_->create(Symbol::prim("EmptyListLiteral"), {}, 1));
+    n->output()->set_type(Type::list(Type::tensor()));
+    return n->output();
+  }
   TypePtr elem = Type::tensor();
   if (type_hint) {
     if (type_hint->kind() != TypeKind::List) fail(e->range, "Expected a List type hint but instead got " + type_hint->repr_str());

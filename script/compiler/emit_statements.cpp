@@ -438,7 +438,8 @@ void Emitter::emit_raise(const StmtPtr& s) {
     fail(s->range, "exceptions must derive from BaseException");
   }
   if (message->type()->kind() != TypeKind::Str) message = insert_op(*graph_, Symbol::aten("str"), {message}, s->range);
-  graph_->insert_node(graph_->create(prim::RaiseException, {message, cls}, 0))->set_range(s->range);
+  Node* raise_node = graph_->insert_node(graph_->create(prim::RaiseException, {message, cls}, 0))->set_range(s->range);
+  if (std::optional<OperatorHandle> op = Dispatcher::singleton().find("prim::RaiseException")) raise_node->set_op(*op);
   exit_blocks_.insert(env_->block);
 }
 

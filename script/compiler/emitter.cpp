@@ -176,6 +176,22 @@ RefinementSet RefinementSet::Or(const RefinementSet& rhs) const {
 
 // ---- Emitter: frames and definitions ----------------------------------------------------------
 
+namespace {
+void replace_empty_lists(Block* b) {
+  static const Symbol empty = Symbol::prim("EmptyListLiteral");
+  for (Node* n : b->node_vector()) {
+    for (Block* inner : n->blocks()) replace_empty_lists(inner);
+    if (n->kind() != empty) continue;
+    Graph& g = *n->owning_graph();
+    Node* list = g.create_list(Type::tensor(), {})->insert_before(n);
+    n->output()->replace_all_uses_with(list->output());
+    n->destroy();
+  }
+}
+}  // namespace
+
+void replace_empty_list_literals(Graph& g) { replace_empty_lists(g.block()); }
+
 Emitter::Emitter(Function& function, Resolver& resolver, const Self* self)
     : function_(function), graph_(function.graph()), resolver_(resolver), self_(self) {}
 
@@ -298,6 +314,7 @@ void Emitter::emit_function(const StmtPtr& def) {
 
   convert_to_ssa(*graph_);
   canonicalize_modified_loops(*graph_);
+  replace_empty_list_literals(*graph_);
   run_cleanup_passes(*graph_);
 }
 

@@ -220,6 +220,8 @@ std::optional<IValue> evaluate_constant_expression(const ExprPtr& e);
 void convert_to_ssa(Graph& g);
 void transform_exits(Graph& g);
 void canonicalize_modified_loops(Graph& g);
+// `[]` literals that no argument typed become empty List[Tensor] constructions.
+void replace_empty_list_literals(Graph& g);
 
 }  // namespace script
 }  // namespace ember

@@ -43,6 +43,10 @@ Value* try_convert_to_type(const SourceRange& loc, Graph& g, const TypePtr& conc
       value->type()->kind() != TypeKind::None)
     return try_convert_to_type(loc, g, concrete_type->element(), value, allow_conversions);
 
+  // An untyped `[]` takes the list type the argument needs.
+  if (value->node()->kind() == Symbol::prim("EmptyListLiteral") && concrete_type->kind() == TypeKind::List)
+    value = g.insert_node(g.create_list(concrete_type->element(), {}))->output();
+
   if (value->type()->kind() == TypeKind::Tuple) {
     // Homogeneous tuples become lists.
     if (convertible_to_list(value->type(), unwrap_optional(concrete_type))) {

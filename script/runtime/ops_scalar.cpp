@@ -204,6 +204,12 @@ void register_scalar_ops() {
     s.emplace_back(wrap_add(start, wrap_mul(index, step)));
   });
 
+  // raise: the interpreter raises with a traceback; this schema is what `code` prints.
+  register_script_op("prim::RaiseException(str msg, str? cls=None) -> ()", [](Stack& s) {
+    std::string message = peek(s, 0, 2).to_string_ref();
+    EMBER_FAIL(RuntimeError, message);
+  });
+
   // math
   register_script_op("aten::floor.float(float a) -> int",
                      [](Stack& s) { s.back() = IValue(static_cast<int64_t>(std::floor(s.back().to_double()))); });
