@@ -196,6 +196,8 @@ IValue CompilationUnit::create_object(const std::string& class_name, std::vector
     init->set_argument_type_hints(std::move(hints));
   }
   if (init) init->ensure_defined();  // declares the attributes: the object is sized after this
+  // As a ScriptModule, the class is compiled when it is constructed (errors surface here).
+  for (const ClassType::Method& m : cls->methods()) m.second->ensure_defined();
   IValue obj = IValue::object(cls, cls->attributes().size());
   if (init) {
     args.insert(args.begin(), obj);

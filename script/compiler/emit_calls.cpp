@@ -145,13 +145,15 @@ Value* Emitter::emit_slice(const SourceRange& loc, Value* sliceable, Value* dim,
   Value* start = slice->args[0] ? emit_expr(slice->args[0]) : nullptr;
   Value* end = slice->args[1] ? emit_expr(slice->args[1]) : nullptr;
   Value* step = slice->args[2] ? emit_expr(slice->args[2]) : nullptr;
+  // A missing start or end is left to its default (None); the step is always given.
   std::vector<NamedValue> args{NamedValue(loc, "self", sliceable)};
   if (dim) args.emplace_back(dim);
-  if (!start) start = graph_->insert_constant(IValue(int64_t(0)), loc);
-  args.emplace_back(loc, "start", start);
-  if (end) args.emplace_back(loc, "end", end);
+  std::vector<NamedValue> kwargs;
+  if (start) kwargs.emplace_back(loc, "start", start);
+  if (end) kwargs.emplace_back(loc, "end", end);
   if (!step) step = graph_->insert_constant(IValue(int64_t(1)), loc);
-  return emit_builtin_call(loc, Symbol::aten("slice"), args, {NamedValue(loc, "step", step)});
+  kwargs.emplace_back(loc, "step", step);
+  return emit_builtin_call(loc, Symbol::aten("slice"), args, kwargs);
 }
 
 // x[1:3, None, 4, ...]: int indices select (removing a dim), slices keep it, None adds one;

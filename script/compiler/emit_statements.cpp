@@ -131,6 +131,9 @@ void Emitter::emit_if_else_blocks(const SourceRange& loc, const CondValue& cond,
       fv = graph_->create_uninitialized(tv->type())->insert_before(false_block->return_node())->output();
       graph_->create_store(x, fv)->insert_before(false_block->return_node());
     }
+    // PyTorch looks the variable up here (for its declared type, to allow unions, which ember
+    // lacks); the lookup inserts a named Load, and doing the same keeps value names equal.
+    env_->find_in_any_frame(x);
     TypePtr unified = unify_types(tv->type(), fv->type());
     if (!unified) {
       auto report = std::make_shared<ErrorReport>(loc);
@@ -429,11 +432,14 @@ void Emitter::emit_raise(const StmtPtr& s) {
   Value* cls;
   if (auto* m = dynamic_cast<ExceptionMessageValue*>(sv.get())) {
     message = m->message;
-    cls = m->qualified_class.empty() ? graph_->insert_constant(IValue(), s->range)
+    // The class-less form fills the schema's None default, so (as in PyTorch) it has no source range.
+    cls = m->qualified_class.empty() ? graph_->insert_constant(IValue(), SourceRange())
                                      : graph_->insert_constant(IValue(m->qualified_class), s->value->base ? s->value->base->range : s->range);
-  } else if (auto* e = dynamic_cast<ExceptionValue*>(sv.get())) {
+  } else if (dynamic_cast<ExceptionValue*>(sv.get())) {
+    // A bare class (raise ValueError): an empty message and, as in PyTorch 1.13, no class name,
+    // so it surfaces as a RuntimeError.
     message = graph_->insert_constant(IValue(std::string()), s->range);
-    cls = graph_->insert_constant(IValue("builtins." + e->name), s->range);
+    cls = graph_->insert_constant(IValue(), SourceRange());
   } else {
     fail(s->range, "exceptions must derive from BaseException");
   }

@@ -173,14 +173,9 @@ ExprPtr Parser::parse_atom() {
         Token close = lexer_.next();
         return new_expr(ExprKind::Tuple, t.range.merge(close.range));
       }
+      // Like PyTorch's parser, (a, b) spans its elements, not its parentheses.
       ExprPtr inner = parse_exp_list();
-      Token close = lexer_.expect(TokenKind::RParen);
-      if (inner->kind == ExprKind::Tuple) {
-        // (a, b) spans its parentheses; a parenthesized expression keeps its own range.
-        auto tuple = std::make_shared<Expr>(*inner);
-        tuple->range = t.range.merge(close.range);
-        return tuple;
-      }
+      lexer_.expect(TokenKind::RParen);
       return inner;
     }
     case TokenKind::LBracket: {
@@ -195,7 +190,8 @@ ExprPtr Parser::parse_atom() {
           lexer_.expect(TokenKind::In);
           ExprPtr iter = parse_exp();
           comp->args = {target, iter};
-          comp->range = t.range.merge(lexer_.expect(TokenKind::RBracket).range);
+          comp->range = first->range.merge(iter->range);
+          lexer_.expect(TokenKind::RBracket);
           return comp;
         }
         list->args.push_back(first);
@@ -204,7 +200,9 @@ ExprPtr Parser::parse_atom() {
           list->args.push_back(parse_exp());
         }
       }
-      list->range = t.range.merge(lexer_.expect(TokenKind::RBracket).range);
+      // Ranges end at the last element, not at the closing bracket (as in PyTorch).
+      if (!list->args.empty()) list->range = t.range.merge(list->args.back()->range);
+      lexer_.expect(TokenKind::RBracket);
       return list;
     }
     case TokenKind::LBrace: {
@@ -221,7 +219,8 @@ ExprPtr Parser::parse_atom() {
           ExprPtr target = parse_exp(4);
           lexer_.expect(TokenKind::In);
           comp->args = {target, parse_exp()};
-          comp->range = t.range.merge(lexer_.expect(TokenKind::RBrace).range);
+          comp->range = key->range.merge(comp->args.back()->range);
+          lexer_.expect(TokenKind::RBrace);
           return comp;
         }
         dict->args.push_back(key);
@@ -233,7 +232,9 @@ ExprPtr Parser::parse_atom() {
           dict->values.push_back(parse_exp());
         }
       }
-      dict->range = t.range.merge(lexer_.expect(TokenKind::RBrace).range);
+      Token close = lexer_.expect(TokenKind::RBrace);
+      dict->range = dict->args.empty() ? t.range.merge(close.range)
+                                       : dict->args.front()->range.merge(dict->values.back()->range);
       return dict;
     }
     default:
@@ -245,11 +246,14 @@ ExprPtr Parser::parse_trailers(ExprPtr e) {
   while (true) {
     switch (lexer_.cur().kind) {
       case TokenKind::LParen: {
+        auto apply = new_expr(ExprKind::Apply, e->range.merge(lexer_.cur().range));
         lexer_.next();
-        auto apply = new_expr(ExprKind::Apply, e->range);
         apply->base = e;
         parse_call_args(*apply);
-        apply->range = e->range.merge(lexer_.expect(TokenKind::RParen).range);
+        // A call spans its callee, "(" and its arguments, not the closing parenthesis.
+        for (const auto& a : apply->args) apply->range = apply->range.merge(a->range);
+        for (const auto& kw : apply->kwargs) apply->range = apply->range.merge(kw.second->range);
+        lexer_.expect(TokenKind::RParen);
         e = apply;
         break;
       }
@@ -264,14 +268,15 @@ ExprPtr Parser::parse_trailers(ExprPtr e) {
         break;
       }
       case TokenKind::LBracket: {
+        auto sub = new_expr(ExprKind::Subscript, e->range.merge(lexer_.cur().range));
         lexer_.next();
-        auto sub = new_expr(ExprKind::Subscript, e->range);
         sub->base = e;
         do {
           if (lexer_.cur().kind == TokenKind::RBracket) break;
           sub->args.push_back(parse_subscript_item());
         } while (lexer_.next_if(TokenKind::Comma));
-        sub->range = e->range.merge(lexer_.expect(TokenKind::RBracket).range);
+        for (const auto& a : sub->args) sub->range = sub->range.merge(a->range);
+        lexer_.expect(TokenKind::RBracket);
         e = sub;
         break;
       }

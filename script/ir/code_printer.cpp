@@ -126,6 +126,7 @@ class CodePrinter {
 
   Node* scan_value(Node* block_point, Value* v) {
     Node* n = v->node();
+    if (n->kind() == prim::Param) return block_point;  // block inputs are names, never inlined
     if (n == block_point && can_inline(v)) {
       block_point = scan_node(block_point);
       inline_.insert(n);
