@@ -309,7 +309,12 @@ void Emitter::emit_function(const StmtPtr& def) {
   handle_maybe_no_return(def);
   emit_output(def->range);
   sig.returns = {def_stack_.back().merged_return_type};
-  sig.text = sig.str();
+  {
+    // Errors show the schema under the function's own name, as PyTorch's do: f(int x) -> int.
+    Signature shown = sig;
+    shown.name = function_.name();
+    sig.text = shown.str();
+  }
   function_.set_signature(std::move(sig));
 
   convert_to_ssa(*graph_);

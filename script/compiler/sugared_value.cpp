@@ -166,7 +166,9 @@ SugaredValuePtr SimpleValue::getitem(const SourceRange& loc, Emitter& e, Value* 
   const TypePtr& t = value->type();
   if (t->kind() == TypeKind::Tuple) {
     std::optional<IValue> c = index->constant();
-    if (!c || !c->is_int()) fail(loc, "tuple indices must be integer constants");
+    if (!c || !c->is_int())
+      fail(loc, "Cannot index into a " + t->repr_str() +
+                    " with a non-integer literal because we cannot resolve the output type");
     int64_t n = static_cast<int64_t>(t->contained().size()), i = c->to_int();
     if (i < 0) i += n;
     if (i < 0 || i >= n)
@@ -341,7 +343,11 @@ SugaredValuePtr NamespaceValue::attr(const SourceRange& loc, Emitter& e, const s
     if (name == "nan") return std::make_shared<SimpleValue>(g.insert_constant(IValue(NAN), loc));
   }
   if (op_namespace.empty()) fail(loc, "Module '" + path + "' has no attribute '" + name + "'");
-  return std::make_shared<BuiltinFunction>(Symbol::from_qual_string(op_namespace + "::" + name), std::nullopt);
+  Symbol sym = Symbol::from_qual_string(op_namespace + "::" + name);
+  // torch.<name> must name an operator; torch.ops.<ns>.<name> is looked up when called (it may
+  // be registered later, by a plugin).
+  if (path.rfind("torch.ops.", 0) != 0 && operator_overloads(sym).empty()) fail(loc, "object has no attribute " + name);
+  return std::make_shared<BuiltinFunction>(sym, std::nullopt);
 }
 
 // ---- builtins -----------------------------------------------------------------------------------

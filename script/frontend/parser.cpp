@@ -165,6 +165,8 @@ std::vector<StmtPtr> Parser::parse_suite(Stmt* def_for_type_comment) {
   while (!lexer_.next_if(TokenKind::Dedent)) {
     if (lexer_.cur().kind == TokenKind::Eof) break;
     if (lexer_.next_if(TokenKind::Newline)) continue;
+    // An over-indented line: PyTorch's lexer gives an INDENT where the NEWLINE belongs.
+    if (lexer_.cur().kind == TokenKind::Indent) lexer_.fail_expected("newline");
     if (lexer_.cur().kind == TokenKind::If || lexer_.cur().kind == TokenKind::While ||
         lexer_.cur().kind == TokenKind::For || lexer_.cur().kind == TokenKind::Def ||
         lexer_.cur().kind == TokenKind::Class || lexer_.cur().kind == TokenKind::At ||

@@ -238,7 +238,7 @@ ExprPtr Parser::parse_atom() {
       return dict;
     }
     default:
-      lexer_.fail_expected("an expression");
+      lexer_.fail_expected("ident");  // PyTorch's parser falls back to reading a name here
   }
 }
 
@@ -275,7 +275,11 @@ ExprPtr Parser::parse_trailers(ExprPtr e) {
           if (lexer_.cur().kind == TokenKind::RBracket) break;
           sub->args.push_back(parse_subscript_item());
         } while (lexer_.next_if(TokenKind::Comma));
-        for (const auto& a : sub->args) sub->range = sub->range.merge(a->range);
+        // PyTorch's subscript range ends one character past its last index (usually the "]").
+        if (!sub->args.empty()) {
+          const SourceRange& last = sub->args.back()->range;
+          sub->range = SourceRange(last.source(), e->range.start(), last.end() + 1);
+        }
         lexer_.expect(TokenKind::RBracket);
         e = sub;
         break;

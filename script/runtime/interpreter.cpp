@@ -43,6 +43,7 @@ struct PendingScriptError {
   std::string ember_kind;  // the ember::Error class to throw: "ValueError", ...
   std::string message;
   std::vector<std::pair<std::string, SourceRange>> frames;  // innermost first
+  bool from_raise = false;  // a script raise/assert rather than a failing operator
 };
 
 thread_local int tls_interpreter_depth = 0;
@@ -51,8 +52,14 @@ thread_local int tls_interpreter_depth = 0;
   std::ostringstream os;
   os << "The following operation failed in the TorchScript interpreter.\n"
      << "Traceback of TorchScript (most recent call last):\n";
-  for (auto it = e.frames.rbegin(); it != e.frames.rend(); ++it)
-    it->second.print_with_context(os, SourceRange::kContext, true, it->first);
+  if (e.from_raise && !e.frames.empty()) {
+    // PyTorch 1.13 shows a script exception as one frame: where it was raised, under the name
+    // of the outermost function.
+    e.frames.front().second.print_with_context(os, SourceRange::kContext, true, e.frames.back().first);
+  } else {
+    for (auto it = e.frames.rbegin(); it != e.frames.rend(); ++it)
+      it->second.print_with_context(os, SourceRange::kContext, true, it->first);
+  }
   os << e.kind << ": " << e.message << "\n";
   const std::string text = os.str();
   const std::string& k = e.ember_kind;
@@ -262,6 +269,7 @@ void InterpreterState::run(Stack& stack) {
           e.kind = has_class ? values[1].to_string_ref() : "RuntimeError";
           e.ember_kind = has_class ? ember_kind_of_exception(e.kind) : "RuntimeError";
           e.message = values[0].to_string_ref();
+          e.from_raise = true;
           throw e;
         }
         case OpCode::IsInstance: {
@@ -288,7 +296,7 @@ void InterpreterState::run(Stack& stack) {
     throw;
   } catch (const Error& err) {
     PendingScriptError e;
-    e.kind = err.kind();
+    e.kind = "RuntimeError";  // what PyTorch's traceback names any failing operator's error
     e.ember_kind = err.kind();
     e.message = err.what();
     e.frames.emplace_back(c.function_name(), current ? current->node->range() : SourceRange());

@@ -113,7 +113,7 @@ TEST(Parser, TypeCommentsAndClasses) {
 // The syntax errors PyTorch 1.13 reports (observed with torch.jit.CompilationUnit).
 TEST(Parser, SyntaxErrorsReadLikePyTorch) {
   EXPECT_EQ(error_of("def f(x):\n  y = x +\n  return y\n"),
-            "expected an expression but found 'newline' here:\n  File \"<string>\", line 3\n"
+            "expected ident but found 'newline' here:\n  File \"<string>\", line 3\n"
             "def f(x):\n  y = x +\n  return y\n");
   EXPECT_EQ(error_of("def f(x):\n    if x:\n      y = 1\n     z = 2\n"),
             "invalid indent level 5:\n  File \"<string>\", line 4\n    if x:\n      y = 1\n     z = 2\n");
