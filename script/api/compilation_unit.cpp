@@ -179,6 +179,17 @@ Function* CompilationUnit::register_function(std::unique_ptr<Function> fn) {
   return f;
 }
 
+Function* CompilationUnit::add_method(const ClassTypePtr& cls, std::unique_ptr<Function> fn) {
+  std::string method = fn->name();
+  EMBER_CHECK(!cls->find_method(method), ValueError, "[script] ", cls->repr_str(), " already has a method '", method, "'");
+  fn->set_is_method(true);
+  Function* f = fn.get();
+  cls->add_method(method, f);
+  by_name_[cls->name().substr(cls->name().rfind('.') + 1) + "." + method] = f;
+  owned_.push_back(std::move(fn));
+  return f;
+}
+
 ClassTypePtr CompilationUnit::create_class(const std::string& name, bool is_module) {
   EMBER_CHECK(!classes_.count(name), ValueError, "[script] class '", name, "' already exists");
   ClassTypePtr cls = ClassType::create("__torch__." + name, is_module);

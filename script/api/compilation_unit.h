@@ -52,6 +52,8 @@ class EMBER_API CompilationUnit {
 
   // Makes an external function (a traced one) callable from this unit's code by its name.
   Function* register_function(std::unique_ptr<Function> fn);
+  // Adds an already built method (a traced forward) to a class of the unit; the unit owns it.
+  Function* add_method(const ClassTypePtr& cls, std::unique_ptr<Function> fn);
   // A new class type owned by the unit (for modules built from C++).
   ClassTypePtr create_class(const std::string& name, bool is_module);
   // Constructs an instance of a class, running its __init__ with args.

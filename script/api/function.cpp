@@ -1,6 +1,8 @@
 // Function and Signature (see function.h).
 #include "script/api/function.h"
 
+#include "script/tracer/tracer.h"
+
 #include <unordered_map>
 
 #include "dispatcher/default_value.h"
@@ -151,6 +153,14 @@ IValue Function::operator()(std::vector<IValue> args) {
     if (a.type->kind() == TypeKind::Float && args[i].is_int()) args[i] = IValue(args[i].to_double());
     EMBER_CHECK(value_has_type(args[i], a.type), TypeError, "[", name(), "] expected a value of type '",
                 a.type->repr_str(), "' for argument '", a.name, "' but got ", type_of(args[i])->repr_str());
+  }
+  if (tracer::is_tracing()) {
+    // Called from code being traced: the trace records a call of this function.
+    return tracer::record_call(*this, args, [&] {
+      Stack stack(args.begin(), args.end());
+      run(stack);
+      return stack.empty() ? IValue() : std::move(stack.back());
+    });
   }
   Stack stack(std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   run(stack);

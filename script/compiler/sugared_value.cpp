@@ -179,7 +179,7 @@ SugaredValuePtr SimpleValue::getitem(const SourceRange& loc, Emitter& e, Value* 
   }
   if (t->kind() == TypeKind::Tensor)
     return std::make_shared<SimpleValue>(
-        insert_op(g, Symbol::aten("select"), {value, g.insert_constant(IValue(int64_t(0)), loc), index}, loc));
+        insert_op(g, Symbol::aten("select"), {value, g.insert_constant(IValue(int64_t(0)), SourceRange()), index}, loc));
   if (t->kind() == TypeKind::List || t->kind() == TypeKind::Str || t->kind() == TypeKind::Dict)
     return std::make_shared<SimpleValue>(
         e.emit_builtin_call(loc, Symbol::aten("__getitem__"), {NamedValue(loc, value), NamedValue(loc, index)}, {}));
