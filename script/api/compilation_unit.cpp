@@ -8,6 +8,19 @@
 namespace ember {
 namespace script {
 
+// `__torch__.name`, as code prints calls and classes: the unit's functions and classes.
+struct TorchNamespaceValue : SugaredValue {
+  explicit TorchNamespaceValue(CompilationUnit& cu) : cu(cu) {}
+  std::string kind() const override { return "module"; }
+  SugaredValuePtr attr(const SourceRange& loc, Emitter&, const std::string& name) override {
+    if (name.find('.') == std::string::npos)
+      if (Function* f = cu.find_function(name)) return std::make_shared<FunctionValue>(f);
+    if (ClassTypePtr cls = cu.find_class(name)) return std::make_shared<ClassValue>(cls);
+    throw(ErrorReport(loc) << "__torch__ has no function or class named '" << name << "'").error();
+  }
+  CompilationUnit& cu;
+};
+
 // Names visible to the unit's code: its functions and classes.
 class UnitResolver : public Resolver {
  public:
@@ -15,6 +28,7 @@ class UnitResolver : public Resolver {
   SugaredValuePtr resolve_value(const std::string& name, const SourceRange&) override {
     auto it = cu_.by_name_.find(name);
     if (it != cu_.by_name_.end() && name.find('.') == std::string::npos) return std::make_shared<FunctionValue>(it->second);
+    if (name == "__torch__") return std::make_shared<TorchNamespaceValue>(cu_);
     return nullptr;
   }
   ClassTypePtr resolve_class(const std::string& name) override { return cu_.find_class(name); }

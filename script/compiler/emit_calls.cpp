@@ -65,6 +65,11 @@ SugaredValuePtr Emitter::emit_special_form(const std::string& form, const ExprPt
     if (v->node()->kind() != prim::unchecked_cast || !v->type()->equals(*type)) v = graph_->insert_unchecked_cast(v, type);
     return std::make_shared<SimpleValue>(v);
   }
+  if (form == "uninitialized") {  // what the code printer writes for a value a branch never sets
+    check_num_inputs(apply, "uninitialized", 1);
+    TypePtr type = parse_type(apply->args[0]);
+    return std::make_shared<SimpleValue>(graph_->insert_node(graph_->create_uninitialized(type))->output());
+  }
   if (form == "is_scripting") return std::make_shared<SimpleValue>(graph_->insert_constant(IValue(true), loc));
   if (form == "tuple") {
     check_num_inputs(apply, "tuple", 1);

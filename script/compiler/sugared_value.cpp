@@ -440,9 +440,11 @@ SugaredValuePtr builtin_global(const std::string& name) {
       {"torch", [] { return std::make_shared<NamespaceValue>("torch", "aten"); }},
       {"math", [] { return std::make_shared<NamespaceValue>("math", "aten"); }},
       {"F", [] { return std::make_shared<NamespaceValue>("torch.nn.functional", "aten"); }},
+      // ops.prim.RaiseException(...), as code prints operators without a torch.* spelling.
+      {"ops", [] { return std::make_shared<NamespaceValue>("torch.ops", ""); }},
   };
   static const char* special_forms[] = {"range", "isinstance", "getattr", "hasattr", "tuple", "list", "dict", "super",
-                                        "annotate", "unchecked_cast"};
+                                        "annotate", "unchecked_cast", "uninitialized"};
   static const char* exceptions[] = {"Exception", "AssertionError", "ValueError", "RuntimeError", "TypeError",
                                      "IndexError", "KeyError", "NotImplementedError", "ZeroDivisionError"};
   auto it = globals.find(name);
