@@ -337,14 +337,16 @@ class IrParser {
   }
   void parse_node(Block* b) {
     std::vector<std::pair<std::string, TypePtr>> outputs;
-    if (!c_.peek("=")) {
+    if (c_.peek("%")) {
       do {
         std::string name = value_name();
         c_.expect(":");
         outputs.emplace_back(name, parse_type(c_, classes_));
       } while (c_.next_if(","));
+      c_.expect("=");
+    } else {
+      c_.next_if("=");  // a node without outputs: " = prim::Print(%x)" as printed, or "prim::Print(%x)"
     }
-    c_.expect("=");
     std::string kind = c_.word();
     if (kind.find("::") == std::string::npos) c_.fail("an operator name like aten::add (got '" + kind + "')");
     Node* n = graph_->create(Symbol::from_qual_string(kind), {}, 0);

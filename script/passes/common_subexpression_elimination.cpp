@@ -1,32 +1,17 @@
 // Common subexpression elimination (see passes.h): nodes are keyed by kind, inputs and
 // attributes; a node whose key was seen in a dominating position (earlier in the same block or
-// in an enclosing block) is replaced by the earlier one.
+// in an enclosing block) is replaced by the earlier one. Nodes reading memory that some node
+// writes (AliasAnalysis) are left alone.
 #include <sstream>
 #include <unordered_map>
 
+#include "script/passes/alias_analysis.h"
 #include "script/passes/passes.h"
 
 namespace ember {
 namespace script {
 
 namespace {
-
-bool has_writes(Block* b) {
-  for (Node* n : b->nodes()) {
-    if (n->is_mutating()) return true;
-    for (Block* inner : n->blocks())
-      if (has_writes(inner)) return true;
-  }
-  return false;
-}
-
-bool reads_mutable(const Node* n) {
-  for (const Value* v : n->inputs()) {
-    TypeKind k = v->type()->kind();
-    if (k == TypeKind::Tensor || k == TypeKind::List || k == TypeKind::Dict || k == TypeKind::Class) return true;
-  }
-  return false;
-}
 
 std::string node_key(const Node* n) {
   std::ostringstream key;
@@ -48,19 +33,19 @@ std::string node_key(const Node* n) {
 
 using Table = std::unordered_map<std::string, Node*>;
 
-bool eliminate(Block* b, std::vector<Table*>& scopes, bool graph_writes) {
+bool eliminate(Block* b, std::vector<Table*>& scopes, const AliasAnalysis& aliases) {
   bool changed = false;
   Table local;
   scopes.push_back(&local);
   for (Node* n : b->node_vector()) {
     if (!n->blocks().empty()) {
-      for (Block* inner : n->blocks()) changed |= eliminate(inner, scopes, graph_writes);
+      for (Block* inner : n->blocks()) changed |= eliminate(inner, scopes, aliases);
       continue;
     }
     if (n->has_side_effects() || n->kind() == prim::Uninitialized || n->kind() == prim::ListConstruct ||
         n->kind() == prim::DictConstruct || n->kind() == prim::CreateObject || n->outputs().empty())
       continue;
-    if (graph_writes && reads_mutable(n)) continue;  // a write in between could change the result
+    if (aliases.reads_written_memory(n)) continue;  // a write in between could change the result
     std::string key = node_key(n);
     Node* earlier = nullptr;
     for (Table* t : scopes) {
@@ -83,7 +68,8 @@ bool eliminate(Block* b, std::vector<Table*>& scopes, bool graph_writes) {
 
 bool eliminate_common_subexpressions(Graph& g) {
   std::vector<Table*> scopes;
-  return eliminate(g.block(), scopes, has_writes(g.block()));
+  AliasAnalysis aliases(g);
+  return eliminate(g.block(), scopes, aliases);
 }
 
 }  // namespace script

@@ -47,9 +47,8 @@ bool inline_block(Block* b) {
 }  // namespace
 
 bool inline_calls(Graph& g) {
-  bool changed = inline_block(g.block());
-  if (changed) eliminate_dead_code(g);
-  return changed;
+  // As PyTorch's pass, the function constants stay (dead code elimination removes them).
+  return inline_block(g.block());
 }
 
 }  // namespace script
