@@ -66,11 +66,8 @@ IValue IValue::future() {
 }
 
 static bool is_ref(IValue::Tag t) {
-  switch (t) {
-    case IValue::Tag::None: case IValue::Tag::Double: case IValue::Tag::Int: case IValue::Tag::Bool:
-    case IValue::Tag::Device: return false;
-    default: return true;
-  }
+  return !(t == IValue::Tag::None || t == IValue::Tag::Double || t == IValue::Tag::Int || t == IValue::Tag::Bool ||
+           t == IValue::Tag::Device);
 }
 
 void IValue::retain() const {
@@ -82,27 +79,12 @@ void IValue::release() {
   v_.i = 0;
 }
 
-IValue::IValue(const IValue& o) : tag_(o.tag_), v_(o.v_) { retain(); }
-IValue::IValue(IValue&& o) noexcept : tag_(o.tag_), v_(o.v_) {
-  o.tag_ = Tag::None;
-  o.v_.i = 0;
-}
 IValue& IValue::operator=(const IValue& o) {
   if (this != &o) {
     o.retain();
     release();
     tag_ = o.tag_;
     v_ = o.v_;
-  }
-  return *this;
-}
-IValue& IValue::operator=(IValue&& o) noexcept {
-  if (this != &o) {
-    release();
-    tag_ = o.tag_;
-    v_ = o.v_;
-    o.tag_ = Tag::None;
-    o.v_.i = 0;
   }
   return *this;
 }

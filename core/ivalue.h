@@ -88,11 +88,29 @@ class EMBER_API IValue {
   static IValue object(std::shared_ptr<ClassType> type, size_t num_slots);  // slots are None
   static IValue future();                                              // not yet completed
 
-  IValue(const IValue& o);
-  IValue(IValue&& o) noexcept;
+  // Copies and moves are inline: numbers, bools and None (what interpreters shuffle most) never
+  // leave the header; only reference-counted payloads take the out-of-line path.
+  IValue(const IValue& o) : tag_(o.tag_), v_(o.v_) {
+    if (is_ref_tag(tag_)) retain();
+  }
+  IValue(IValue&& o) noexcept : tag_(o.tag_), v_(o.v_) {
+    o.tag_ = Tag::None;
+    o.v_.i = 0;
+  }
   IValue& operator=(const IValue& o);
-  IValue& operator=(IValue&& o) noexcept;
-  ~IValue() { release(); }
+  IValue& operator=(IValue&& o) noexcept {
+    if (this != &o) {
+      if (is_ref_tag(tag_)) release();
+      tag_ = o.tag_;
+      v_ = o.v_;
+      o.tag_ = Tag::None;
+      o.v_.i = 0;
+    }
+    return *this;
+  }
+  ~IValue() {
+    if (is_ref_tag(tag_)) release();
+  }
 
   Tag tag() const { return tag_; }
   const char* tag_name() const;
@@ -156,6 +174,9 @@ class EMBER_API IValue {
   size_t key_hash() const;
 
  private:
+  static constexpr bool is_ref_tag(Tag t) {
+    return !(t == Tag::None || t == Tag::Double || t == Tag::Int || t == Tag::Bool || t == Tag::Device);
+  }
   void release();
   void retain() const;
   [[noreturn]] void type_mismatch(const char* expected) const;

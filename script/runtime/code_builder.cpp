@@ -4,6 +4,7 @@
 
 #include "script/api/function.h"
 #include "script/runtime/interpreter.h"
+#include "script/runtime/script_ops.h"
 
 namespace ember {
 namespace script {
@@ -144,6 +145,7 @@ class CodeBuilder {
     }
     Instruction& ins = add(OpCode::Op, n, n->inputs(), n->outputs());
     ins.op_entry = op->entry();
+    ins.direct = direct_script_kernel(op->entry());
     ins.vararg = op->schema().is_vararg();
   }
 

@@ -114,7 +114,12 @@ void InterpreterState::run(Stack& stack) {
   values.reserve(8);
   auto gather = [&](const Instruction& ins) {
     values.clear();
-    for (uint32_t k = 0; k < ins.in_count; ++k) values.push_back(get(operands[ins.in_begin + k]));
+    const Operand* o = operands + ins.in_begin;
+    for (uint32_t k = 0; k < ins.in_count; ++k, ++o) {  // straight into the stack: no temporaries
+      if (o->constant) values.push_back(constants[o->index]);
+      else if (o->move) values.push_back(std::move(regs[static_cast<size_t>(o->index)]));
+      else values.push_back(regs[static_cast<size_t>(o->index)]);
+    }
   };
   auto set_outputs = [&](const Instruction& ins, Stack& from) {
     for (uint32_t k = 0; k < ins.out_count; ++k) regs[static_cast<size_t>(outs[ins.out_begin + k])] = std::move(from[k]);
@@ -131,7 +136,8 @@ void InterpreterState::run(Stack& stack) {
         case OpCode::Op: {
           gather(ins);
           if (ins.vararg) values.emplace_back(static_cast<int64_t>(ins.in_count));
-          ins.op_entry->call_boxed(&values);
+          if (ins.direct) ins.direct(values);
+          else ins.op_entry->call_boxed(&values);
           EMBER_INTERNAL_ASSERT(values.size() == ins.out_count, ins.op_entry->name(), " returned ", values.size(),
                                 " values, the graph expects ", ins.out_count);
           set_outputs(ins, values);

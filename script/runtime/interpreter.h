@@ -50,6 +50,7 @@ struct Instruction {
   int32_t target = 0;                    // jumps; LoopStart/Test/Next: first hidden register
   int64_t slot = 0;                      // GetAttr/SetAttr: attribute slot; TupleIndex: index
   const OperatorEntry* op_entry = nullptr;
+  void (*direct)(Stack&) = nullptr;      // a tensor-free script operator's kernel, called directly
   bool vararg = false;
   Function* function = nullptr;
   TypePtr type;                          // constructed list/dict/object type

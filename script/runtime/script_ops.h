@@ -26,6 +26,11 @@ EMBER_API OperatorHandle register_script_op(const char* schema, ScriptOpFn fn);
 // ops.yaml's overloads first, then these in registration order).
 EMBER_API int script_op_order(const OperatorEntry* op);
 
+// The kernel of a script operator that takes and returns no tensors (numbers, strings, lists,
+// dicts), which the interpreter may call directly: no dispatch key of any argument could
+// route it elsewhere. nullptr for other operators.
+EMBER_API ScriptOpFn direct_script_kernel(const OperatorEntry* op);
+
 // Stack helpers for kernels.
 inline IValue pop(Stack& s) {
   IValue v = std::move(s.back());
