@@ -5,6 +5,8 @@
 #include <ostream>
 #include <string>
 
+#include "core/tensor.h"
+
 namespace ember {
 namespace cli {
 
@@ -17,6 +19,8 @@ int run_script(const std::string& path, const std::string& fn, bool code, bool o
 int run_program(const std::string& path, const std::string& fn);
 // Part of the demo: trains a small CNN on synthetic shapes (demo_training.cpp).
 void show_training();                          // tools/ember/demo.cpp
+// Part of the demo: myfun as a script function, its graph, code and trace (demo_script.cpp).
+void show_script(const Tensor& x);
 
 }  // namespace cli
 }  // namespace ember
