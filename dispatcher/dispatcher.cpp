@@ -223,6 +223,12 @@ static std::string canonical_name(const std::string& name) {
   return name.find("::") == std::string::npos ? "aten::" + name : name;
 }
 
+bool OperatorEntry::has_tag(const std::string& tag) const {
+  for (const auto& t : tags_)
+    if (t == tag) return true;
+  return false;
+}
+
 OperatorHandle Dispatcher::define(const std::string& schema_text, const std::string& default_namespace) {
   FunctionSchema schema = FunctionSchema::parse(schema_text, default_namespace);
   std::lock_guard<std::mutex> lock(mutex_);

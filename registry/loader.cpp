@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "core/device_runtime.h"
+#include "registry/status.h"
 #include "registry/host.h"
 #include "registry/process_log.h"
 #include "registry/registrar.h"
@@ -60,6 +61,16 @@ void shut_down_newest_plugin() {
   } catch (...) {
     // Too late to report anything useful; exiting cleanly matters more.
   }
+}
+
+// What a 1.x plugin must change to load, for the loader's message.
+std::vector<std::string> abi_2_changes() {
+  return {"ABI 2.0 changed: kernels take an ember_call_context (device index, stream, scratch memory, output "
+          "resize, status report) before their arguments; device tables take a stream in allocate, a named "
+          "ember_copy_kind in copy_bytes, and may add streams, events, async/peer copies, pinned memory, "
+          "properties and memory statistics; define_op takes an ember_op_desc with tags",
+          "rebuild the plugin against this ember's SDK (find_package(ember) of this version; plugins built with "
+          "the C++ SDK need only a rebuild, plus a context argument in raw C kernels) and see docs/PLUGINS.md"};
 }
 
 std::string abi_text(int major, int minor) {
@@ -200,7 +211,17 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
   }
   add_plugin_messages(report, capture);
   if (api == nullptr) {
-    failed(report, "the plugin refused this host (its entry returned NULL; see its log messages)");
+    // An SDK-built plugin of an older major version refuses a newer host and says which ABI it
+    // was built for: then explain what changed, as for a plugin that returns its old table.
+    bool built_for_1x = false;
+    for (const auto& m : capture.messages()) built_for_1x |= m.find("built for 1.") != std::string::npos;
+    if (built_for_1x) {
+      failed(report, "the plugin was built for plugin ABI 1.x and refused this host (ABI " +
+                         abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")",
+             abi_2_changes());
+    } else {
+      failed(report, "the plugin refused this host (its entry returned NULL; see its log messages)");
+    }
     return;
   }
 
@@ -213,8 +234,13 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
   report.abi_major = static_cast<int>(api->abi_major);
   report.abi_minor = static_cast<int>(api->abi_minor);
   if (api->abi_major != EMBER_ABI_MAJOR) {
-    failed(report, "incompatible plugin ABI: the major versions differ",
-           {"rebuild the plugin against this ember's SDK (ABI " + abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")"});
+    if (api->abi_major == 1) {
+      failed(report, "incompatible plugin ABI: the plugin was built for ABI 1.x, this host speaks " +
+                         abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR), abi_2_changes());
+    } else {
+      failed(report, "incompatible plugin ABI: the major versions differ",
+             {"rebuild the plugin against this ember's SDK (ABI " + abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")"});
+    }
     return;
   }
   if (api->abi_minor > EMBER_ABI_MINOR) {

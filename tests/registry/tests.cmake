@@ -18,6 +18,10 @@ foreach(plugin no_entry abi_major_99 refuses_host truncated_table init_fails ini
                misbehaving_kernels fake_cpu fallback_device)
   ember_add_registry_test_plugin(${plugin} ${plugin}.cpp)
 endforeach()
+# A 1.x plugin: one that returns its old table, one that refuses the 2.0 host as the 1.0 SDK did.
+ember_add_registry_test_plugin(abi_1x abi_1x.cpp)
+ember_add_registry_test_plugin(abi_1x_refuses abi_1x.cpp)
+target_compile_definitions(ember_regtest_abi_1x_refuses PRIVATE REFUSES)
 # One source, two plugins: the second claims the kernel the first registered.
 ember_add_registry_test_plugin(claims_first claims_kernel.cpp)
 target_compile_definitions(ember_regtest_claims_first PRIVATE CLAIMS_FIRST)

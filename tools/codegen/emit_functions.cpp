@@ -42,11 +42,11 @@ std::string unpack_options(const OpApi& api) {
     bool has_value_default = a.default_text && *a.default_text != "None";
     std::string fallback = has_value_default ? p.type + "(" + cpp_default(a) + ")" : "std::nullopt";
     std::string value;
-    if (a.name == "dtype" || a.name == "device") {
+    if (a.name == "dtype" || a.name == "device" || a.name == "pin_memory") {
       std::string field = "options." + a.name + "_opt()";
       value = has_value_default ? field + ".has_value() ? " + field + " : " + fallback : field;
     } else {
-      value = fallback;  // TensorOptions has no layout or pin_memory: ember tensors are strided
+      value = fallback;  // TensorOptions has no layout: ember tensors are strided
     }
     s += "  " + p.type + " " + p.name + " = " + value + ";\n";
   }
