@@ -44,11 +44,6 @@ NoneStatus can_be_none(Value* v) {
   if (v->type()->kind() == TypeKind::Optional) return NoneStatus::Maybe;
   return NoneStatus::Never;
 }
-
-Value* as_simple(const SugaredValuePtr& v) {
-  auto* s = dynamic_cast<SimpleValue*>(v.get());
-  return s ? s->value : nullptr;
-}
 }  // namespace
 
 // ---- entry points ---------------------------------------------------------------------------------

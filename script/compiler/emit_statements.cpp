@@ -9,10 +9,6 @@ namespace script {
 
 namespace {
 [[noreturn]] void fail(const SourceRange& loc, const std::string& message) { throw(ErrorReport(loc) << message).error(); }
-Value* as_simple(const SugaredValuePtr& v) {
-  auto* s = dynamic_cast<SimpleValue*>(v.get());
-  return s ? s->value : nullptr;
-}
 }  // namespace
 
 void Emitter::emit_statements(const std::vector<StmtPtr>& stmts) {

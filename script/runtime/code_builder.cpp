@@ -17,7 +17,8 @@ class CodeBuilder {
     number_uses(graph_.block(), 0);
     for (Value* in : graph_.inputs()) code_.input_registers_.push_back(reg(in));
     emit_block(graph_.block());
-    Instruction ret{OpCode::Return};
+    Instruction ret;
+    ret.op = OpCode::Return;
     ret.in_begin = static_cast<uint32_t>(code_.operands_.size());
     for (Value* v : graph_.outputs()) code_.operands_.push_back(operand(v, current_use(v)));
     ret.in_count = static_cast<uint32_t>(graph_.outputs().size());
@@ -78,7 +79,8 @@ class CodeBuilder {
   }
 
   Instruction& add(OpCode op, const Node* node, const std::vector<Value*>& inputs, const std::vector<Value*>& outputs) {
-    Instruction ins{op};
+    Instruction ins;
+    ins.op = op;
     ins.node = node;
     ins.in_begin = static_cast<uint32_t>(code_.operands_.size());
     for (Value* v : inputs) code_.operands_.push_back(operand(v, current_use(v)));
@@ -176,7 +178,8 @@ class CodeBuilder {
     next.slot = static_cast<int64_t>(test);
     code_.instructions_[test].slot = static_cast<int64_t>(here());  // exit
     // The carried registers are dead after the loop: move them into the loop's outputs.
-    Instruction out{OpCode::Assign};
+    Instruction out;
+    out.op = OpCode::Assign;
     out.node = n;
     out.in_begin = static_cast<uint32_t>(code_.operands_.size());
     for (Value* v : carried_in) code_.operands_.push_back({reg(v), false, true});

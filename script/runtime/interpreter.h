@@ -44,7 +44,7 @@ struct Operand {
 };
 
 struct Instruction {
-  OpCode op;
+  OpCode op = OpCode::Op;
   uint32_t in_begin = 0, in_count = 0;   // into Code::operands
   uint32_t out_begin = 0, out_count = 0; // into Code::out_registers
   int32_t target = 0;                    // jumps; LoopStart/Test/Next: first hidden register

@@ -75,9 +75,13 @@ TEST_P(CodeRecompiles, ToAnEquivalentGraph) {
     Function& g = again.get_function(f->name());
     g.ensure_defined();
     EXPECT_EQ(node_kinds(g.graph()->block()), node_kinds(f->graph()->block()));
-    if (exact) EXPECT_EQ(structure(g.graph()->str()), structure(f->graph()->str()));
+    if (exact) {
+      EXPECT_EQ(structure(g.graph()->str()), structure(f->graph()->str()));
+    }
   }
-  if (Function* main = original.find_function("main")) EXPECT_EQ(printed_by(again.get_function("main")), printed_by(*main));
+  if (Function* main = original.find_function("main")) {
+    EXPECT_EQ(printed_by(again.get_function("main")), printed_by(*main));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, CodeRecompiles, ::testing::Values("myfun", "language", "cli"));
