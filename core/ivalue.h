@@ -79,37 +79,54 @@ class EMBER_API IValue {
   IValue(std::vector<Tensor> v);                     // NOLINT
   IValue(TensorList v) : IValue(std::vector<Tensor>(v.begin(), v.end())) {}  // NOLINT
   IValue(std::vector<IValue> v);                     // NOLINT: a generic list
+// GCC 12 reports the payload of a disengaged optional as maybe-uninitialized here when the
+// call is inlined into a caller that passed std::nullopt (a known false positive: *v is read
+// only when v is engaged).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
   template <typename T>
   IValue(const std::optional<T>& v) : IValue() {  // NOLINT
     if (v) *this = IValue(*v);
   }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   static IValue tuple(std::vector<IValue> elements);
   static IValue dict();                                                // an empty ivalue::Dict
   static IValue object(std::shared_ptr<ClassType> type, size_t num_slots);  // slots are None
   static IValue future();                                              // not yet completed
 
-  // Copies and moves are inline: numbers, bools and None (what interpreters shuffle most) never
-  // leave the header; only reference-counted payloads take the out-of-line path.
-  IValue(const IValue& o) : tag_(o.tag_), v_(o.v_) {
-    if (is_ref_tag(tag_)) retain();
+  // Copies and moves of numbers, bools, None and devices (what interpreters shuffle most) are
+  // inline; tensors and reference-counted payloads take the out-of-line path.
+  IValue(const IValue& o) : tag_(Tag::None) {
+    if (is_trivial_tag(o.tag_)) copy_trivial_from(o);
+    else copy_payload_from(o);
   }
-  IValue(IValue&& o) noexcept : tag_(o.tag_), v_(o.v_) {
-    o.tag_ = Tag::None;
-    o.v_.i = 0;
+  IValue(IValue&& o) noexcept : tag_(Tag::None) {
+    if (is_trivial_tag(o.tag_)) {
+      copy_trivial_from(o);
+      o.tag_ = Tag::None;
+    } else {
+      move_payload_from(o);
+    }
   }
   IValue& operator=(const IValue& o);
   IValue& operator=(IValue&& o) noexcept {
     if (this != &o) {
-      if (is_ref_tag(tag_)) release();
-      tag_ = o.tag_;
-      v_ = o.v_;
-      o.tag_ = Tag::None;
-      o.v_.i = 0;
+      if (!is_trivial_tag(tag_)) release();
+      if (is_trivial_tag(o.tag_)) {
+        copy_trivial_from(o);
+        o.tag_ = Tag::None;
+      } else {
+        move_payload_from(o);
+      }
     }
     return *this;
   }
   ~IValue() {
-    if (is_ref_tag(tag_)) release();
+    if (!is_trivial_tag(tag_)) release();
   }
 
   Tag tag() const { return tag_; }
@@ -174,18 +191,34 @@ class EMBER_API IValue {
   size_t key_hash() const;
 
  private:
-  static constexpr bool is_ref_tag(Tag t) {
-    return !(t == Tag::None || t == Tag::Double || t == Tag::Int || t == Tag::Bool || t == Tag::Device);
+  // Tags whose payload is plain bits (no destructor, no reference count).
+  static constexpr bool is_trivial_tag(Tag t) {
+    return t == Tag::None || t == Tag::Double || t == Tag::Int || t == Tag::Bool || t == Tag::Device;
+  }
+  // Copies a trivial-tagged o into this IValue, whose payload holds nothing.
+  void copy_trivial_from(const IValue& o) {
+    if (o.tag_ == Tag::Double) v_.d = o.v_.d;
+    else if (o.tag_ == Tag::Device) v_.device = o.v_.device;
+    else v_.i = o.v_.i;
+    tag_ = o.tag_;
   }
   void release();
-  void retain() const;
+  // Copies o's payload into this IValue, whose payload holds nothing (sharing references).
+  void copy_payload_from(const IValue& o);
+  // Moves o's payload into this IValue (whose payload holds nothing) and leaves o None.
+  void move_payload_from(IValue& o) noexcept;
   [[noreturn]] void type_mismatch(const char* expected) const;
 
   Tag tag_;
-  union {
+  // A Tensor is a real member (constructed and destroyed with the tag), so to_tensor() can
+  // return a reference to it; the other reference types are RefCounted payloads behind p.
+  union Payload {
+    Payload() : i(0) {}
+    ~Payload() {}
     double d;
     int64_t i;
     RefCounted* p;
+    Tensor t;
     struct {
       int16_t type;
       int16_t index;
