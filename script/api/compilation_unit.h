@@ -17,6 +17,7 @@
 // functions may then be called from any number of threads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,9 @@
 namespace ember {
 namespace script {
 
+struct Expr;
+struct Stmt;
+
 class EMBER_API CompilationUnit {
  public:
   CompilationUnit();
@@ -36,8 +40,13 @@ class EMBER_API CompilationUnit {
 
   // Compiles every def and class of `source`. `filename` and `starting_line` are what errors
   // and IR source comments report. Returns the new top-level functions.
+  // `qualifier` places the source's classes and functions in a namespace below __torch__ ("a.b"
+  // gives __torch__.a.b.C), as archives do with code/__torch__/a/b.py. Class bodies may declare
+  // attributes as PyTorch's archived code does (`weight : Tensor`, `__parameters__ = ["weight", ]`,
+  // `__buffers__ = [...]`, `__annotations__["0"] = T`); objects of such classes are made by the
+  // archive loader, not by calling the class.
   std::vector<Function*> define(const std::string& source, const std::string& filename = "<string>",
-                                size_t starting_line = 1);
+                                size_t starting_line = 1, const std::string& qualifier = "");
   // Compiles `source`'s defs as methods of `cls` (Module::define).
   std::vector<Function*> define_methods(const ClassTypePtr& cls, const std::string& source,
                                         const std::string& filename = "<string>", size_t starting_line = 1);
@@ -46,8 +55,19 @@ class EMBER_API CompilationUnit {
   Function* find_function(const std::string& name) const;
   Function& get_function(const std::string& name) const;  // ValueError naming what exists
   std::vector<Function*> functions() const;               // top-level functions in definition order
-  // "MyModule" or "__torch__.MyModule".
+  // "MyModule" or "__torch__.MyModule" ("a.b.C" or "__torch__.a.b.C" when qualified). A class
+  // the unit lacks is asked of the class loader, if one is set.
   ClassTypePtr find_class(const std::string& name) const;
+  // Called with "__torch__.a.b.C" for classes the unit does not have yet (archives load their
+  // code files on demand); returns nullptr when there is no such class.
+  void set_class_loader(std::function<ClassTypePtr(const std::string& qualified_name)> loader) {
+    class_loader_ = std::move(loader);
+  }
+  // Values the code reads as CONSTANTS.c0, CONSTANTS.c1, ... (an archive's constants.pkl).
+  void set_constants(std::vector<IValue> constants) { constants_ = std::move(constants); }
+  const std::vector<IValue>& constants() const { return constants_; }
+  // A type annotation in the dialect ("Dict[str, Tensor]", "__torch__.M"); CompileError if bad.
+  TypePtr parse_type(const std::string& annotation);
   std::vector<ClassTypePtr> classes() const;
 
   // Makes an external function (a traced one) callable from this unit's code by its name.
@@ -61,10 +81,14 @@ class EMBER_API CompilationUnit {
 
  private:
   friend class UnitResolver;
+  void declare_attributes(const ClassTypePtr& cls, const std::shared_ptr<const Stmt>& class_def);
+  TypePtr parse_type(const std::shared_ptr<const Expr>& annotation);
   std::vector<std::unique_ptr<Function>> owned_;
   std::vector<Function*> top_level_;
   std::map<std::string, Function*> by_name_;  // "myfun", "MyModule.forward"
-  std::map<std::string, ClassTypePtr> classes_;  // by short name
+  std::map<std::string, ClassTypePtr> classes_;  // by name below __torch__ ("M", "a.b.C")
+  std::function<ClassTypePtr(const std::string&)> class_loader_;
+  std::vector<IValue> constants_;
 };
 
 }  // namespace script

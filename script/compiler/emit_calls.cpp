@@ -1,5 +1,7 @@
 // Calls, special forms (range, isinstance, annotate, getattr, ...), subscripts and slicing,
 // and type annotations.
+#include <functional>
+
 #include "script/compiler/emitter.h"
 #include "script/compiler/schema_matching.h"
 
@@ -215,12 +217,12 @@ Value* Emitter::emit_multidim_slicing(const SourceRange& loc, Value* sliceable, 
 // ---- type annotations -----------------------------------------------------------------------------
 
 TypePtr Emitter::parse_type(const ExprPtr& e) {
-  auto name_of = [](const ExprPtr& x) -> std::string {
+  // A dotted name (`__torch__.torch.nn.modules.linear.Linear` in archives), or "".
+  std::function<std::string(const ExprPtr&)> name_of = [&name_of](const ExprPtr& x) -> std::string {
     if (x->kind == ExprKind::Var) return x->name;
-    if (x->kind == ExprKind::Select && x->base->kind == ExprKind::Var) return x->base->name + "." + x->name;
-    if (x->kind == ExprKind::Select && x->base->kind == ExprKind::Select && x->base->base->kind == ExprKind::Var)
-      return x->base->base->name + "." + x->base->name + "." + x->name;
-    return "";
+    if (x->kind != ExprKind::Select) return "";
+    std::string base = name_of(x->base);
+    return base.empty() ? "" : base + "." + x->name;
   };
   if (e->kind == ExprKind::None) return Type::none();
   if (e->kind == ExprKind::String) {  // a forward reference: "MyClass"

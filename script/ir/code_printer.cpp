@@ -87,6 +87,7 @@ std::string literal(const IValue& v) {
 
 class CodePrinter {
  public:
+  explicit CodePrinter(std::vector<IValue>* tensor_constants = nullptr) : tensor_constants_(tensor_constants) {}
   std::string print(const Graph& g, const std::string& name, const std::vector<std::string>& arg_names,
                     const Signature* sig, bool is_method) {
     body_ << "def " << name << "(";
@@ -365,7 +366,9 @@ class CodePrinter {
     if (k == prim::Constant) {
       if (n->output()->type()->kind() == TypeKind::Function) return "__torch__." + n->s(attr::name);
       if (!n->has_attribute(attr::value)) return "None";
-      return literal(n->ival(attr::value));
+      const IValue& v = n->ival(attr::value);
+      if (v.is_tensor() && tensor_constants_) return "CONSTANTS.c" + std::to_string(tensor_constant_index(v));
+      return literal(v);
     }
     const std::string& name = k.qual_string();
     if (name == "aten::ScalarImplicit" || name == "aten::FloatImplicit" || name == "aten::IntImplicit")
@@ -465,6 +468,14 @@ class CodePrinter {
   std::unordered_map<std::string, size_t> next_id_;
   std::unordered_set<std::string> used_names_;
   std::unordered_map<Node*, int64_t> visited_split_;
+  std::vector<IValue>* tensor_constants_;
+
+  size_t tensor_constant_index(const IValue& v) {
+    for (size_t i = 0; i < tensor_constants_->size(); ++i)
+      if ((*tensor_constants_)[i].is_same(v)) return i;
+    tensor_constants_->push_back(v);
+    return tensor_constants_->size() - 1;
+  }
 };
 
 }  // namespace
@@ -474,12 +485,12 @@ std::string print_code(const Graph& g, const std::string& name, const std::vecto
   return CodePrinter().print(g, name, arg_names, nullptr, is_method);
 }
 
-std::string print_code(const Function& fn) {
+std::string print_code(const Function& fn, std::vector<IValue>* tensor_constants, const Graph* graph) {
   std::vector<std::string> names;
-  const Graph& g = *fn.graph();
+  const Graph& g = graph ? *graph : *fn.graph();
   if (fn.is_method()) names.push_back(debug_name_base(g.inputs()[0]->debug_name()));
   for (const SignatureArg& a : fn.signature().args) names.push_back(a.name);
-  return CodePrinter().print(g, fn.name(), names, &fn.signature(), fn.is_method());
+  return CodePrinter(tensor_constants).print(g, fn.name(), names, &fn.signature(), fn.is_method());
 }
 
 }  // namespace script

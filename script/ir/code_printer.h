@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "script/ir/ir.h"
 
@@ -28,7 +29,11 @@ class Function;
 
 // `def name(args) -> R:` and the body, 2-space indented, ending in a newline. For a method
 // (self first) the first parameter has no annotation.
-EMBER_API std::string print_code(const Function& fn);
+// With `tensor_constants`, tensor constants print as CONSTANTS.cN, N their index in the vector
+// (appended when new), as archives' code does; without, as their text. `graph`, when given, is
+// printed instead of fn's own (a rewritten copy of it) under fn's name and signature.
+EMBER_API std::string print_code(const Function& fn, std::vector<IValue>* tensor_constants = nullptr,
+                                 const Graph* graph = nullptr);
 EMBER_API std::string print_code(const Graph& g, const std::string& name, const std::vector<std::string>& arg_names,
                                  bool is_method);
 
