@@ -206,7 +206,6 @@ std::vector<Function*> CompilationUnit::define(const std::string& source, const 
     owned_.push_back(std::move(fn));
   }
   for (const auto& [d, cls] : new_classes) {
-    declare_attributes(cls, d);
     // Its methods (decorators such as @torch.jit.script_method change nothing).
     bool deferred = false;  // compiled at the first construction
     for (const StmtPtr& member : d->body)
@@ -222,10 +221,14 @@ std::vector<Function*> CompilationUnit::define(const std::string& source, const 
       owned_.push_back(std::move(fn));
     }
   }
+  // Attribute types may name classes of other files (a class loader defines them).
+  for (const auto& [d, cls] : new_classes) declare_attributes(cls, d);
+  top_level_.insert(top_level_.end(), top_level.begin(), top_level.end());
+  // With a class loader, files define classes for each other's code: compile when all exist.
+  if (class_loader_) return top_level;
   // __init__ first: it declares the attributes other methods use.
   for (Function* f : inits) f->ensure_defined();
   for (Function* f : defined) f->ensure_defined();
-  top_level_.insert(top_level_.end(), top_level.begin(), top_level.end());
   return top_level;
 }
 

@@ -59,7 +59,8 @@ class EMBER_API CompilationUnit {
   // the unit lacks is asked of the class loader, if one is set.
   ClassTypePtr find_class(const std::string& name) const;
   // Called with "__torch__.a.b.C" for classes the unit does not have yet (archives load their
-  // code files on demand); returns nullptr when there is no such class.
+  // code files on demand); returns nullptr when there is no such class. While a loader is set,
+  // define() does not compile: functions compile when first needed (or ensure_defined()).
   void set_class_loader(std::function<ClassTypePtr(const std::string& qualified_name)> loader) {
     class_loader_ = std::move(loader);
   }

@@ -11,6 +11,8 @@ namespace script {
 
 bool meaningful_name(const std::string& name) {
   if (name.empty() || name[0] == '$') return false;
+  // A submodule of a Sequential ("0") cannot name a value: integers are not names.
+  if (name.find_first_not_of("0123456789") == std::string::npos) return false;
   if (name[0] != '_') return true;
   for (size_t i = 1; i < name.size(); ++i)
     if (!std::isdigit(static_cast<unsigned char>(name[i]))) return true;

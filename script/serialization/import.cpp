@@ -2,6 +2,7 @@
 // file when the unpickler first meets one of its classes.
 #include "script/serialization/archive.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -115,10 +116,22 @@ Module load_from_bytes(std::string bytes, const std::string& what) {
   IValue data = unpickle(zip.read(prefix + "data.pkl"), what + ": data.pkl", hooks_for("data/"));
   EMBER_CHECK(data.is_object() && data.to_object().type()->is_module(), ValueError, "[load] ", what,
               ": data.pkl holds a ", type_of(data)->repr_str(), ", not a module");
+  // Every class exists now: compile all code (the loader still finds classes only code names).
   // The code's dtype numbers are PyTorch's.
+  std::vector<Function*> functions = cu->functions();
   for (const ClassTypePtr& cls : cu->classes())
-    for (const ClassType::Method& m : cls->methods()) remap_dtype_constants(*m.second->graph(), DtypeNumbers::PyTorchToEmber);
-  for (Function* f : cu->functions()) remap_dtype_constants(*f->graph(), DtypeNumbers::PyTorchToEmber);
+    for (const ClassType::Method& m : cls->methods()) functions.push_back(m.second);
+  for (size_t i = 0; i < functions.size(); ++i) {
+    functions[i]->ensure_defined();
+    if (i + 1 == functions.size()) {  // compiling may have loaded more files
+      for (Function* f : cu->functions())
+        if (std::find(functions.begin(), functions.end(), f) == functions.end()) functions.push_back(f);
+      for (const ClassTypePtr& cls : cu->classes())
+        for (const ClassType::Method& m : cls->methods())
+          if (std::find(functions.begin(), functions.end(), m.second) == functions.end()) functions.push_back(m.second);
+    }
+  }
+  for (Function* f : functions) remap_dtype_constants(*f->graph(), DtypeNumbers::PyTorchToEmber);
   return Module::wrap(data, cu);
 }
 

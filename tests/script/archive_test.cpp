@@ -403,7 +403,8 @@ TEST(ArchiveErrors, NamedAndTyped) {
   EXPECT_NE(error_of<ValueError>([] {
               load_from_bytes(edited([](auto& e) {
                                 std::string& code = e["scripted/code/__torch__.py"];
-                                code.erase(code.find("  flag : bool\n"), 14);
+                                code.replace(code.find("  flag : bool\n"), 14, "  flag2 : bool\n");
+                                code.replace(code.find("self.flag\n"), 10, "self.flag2\n");
                               }),
                               "decl.pt");
             }).find("__torch__.Scripted declares no attribute 'flag'"),
