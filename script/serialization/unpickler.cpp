@@ -3,6 +3,7 @@
 #include <cstring>
 #include <map>
 
+#include "core/checked_arith.h"
 #include "script/serialization/pickle.h"
 
 namespace ember {
@@ -304,8 +305,10 @@ class Unpickler {
     for (size_t d = 0; d < sizes.size(); ++d) {
       EMBER_CHECK(sizes[d] >= 0 && strides[d] >= 0, ValueError, "[unpickle] ", what_, ": tensor at offset ", at,
                   " has a negative size or stride");
-      numel *= sizes[d];
-      if (sizes[d] > 0) last += (sizes[d] - 1) * strides[d];
+      int64_t reach = 0;
+      bool fits = checked_mul(numel, sizes[d], &numel) &&
+                  (sizes[d] == 0 || (checked_mul(sizes[d] - 1, strides[d], &reach) && checked_add(last, reach, &last)));
+      EMBER_CHECK(fits, ValueError, "[unpickle] ", what_, ": tensor at offset ", at, " has sizes and strides past int64");
     }
     EMBER_CHECK(offset >= 0 && (numel == 0 || last < storage.numel()), ValueError, "[unpickle] ", what_,
                 ": tensor at offset ", at, " reaches element ", last, " of a storage of ", storage.numel());

@@ -218,6 +218,17 @@ TEST(Pickle, Errors) {
   EXPECT_NE(error_of<ValueError>([&] { unpickle(std::string("\x80\x02h\x05.", 5), "p", none); })
                 .find("memo key 5"),
             std::string::npos);
+  // A view reaching past its storage (size 5 over a storage of 4).
+  Tensor base = ember::tensor({1.0f, 2.0f, 3.0f, 4.0f});
+  PickledStorages storages;
+  std::string bytes = pickle(IValue(base), storages);
+  size_t size_tuple = bytes.find(std::string("(K\x04t", 4));
+  ASSERT_NE(size_tuple, std::string::npos);
+  bytes[size_tuple + 2] = '\x05';
+  UnpickleHooks hooks;
+  hooks.load_storage = [&](const std::string&, ScalarType, int64_t) { return base.clone(); };
+  EXPECT_NE(error_of<ValueError>([&] { unpickle(bytes, "p", hooks); }).find("reaches element 4 of a storage of 4"),
+            std::string::npos);
   EXPECT_NE(error_of<ValueError>([] { dtype_of_storage_type("ComplexFloatStorage"); }).find("ComplexFloatStorage"),
             std::string::npos);
 }
