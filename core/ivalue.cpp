@@ -1,7 +1,10 @@
 // IValue storage management and accessors.
 #include "core/ivalue.h"
 
+#include <functional>
 #include <new>
+
+#include "core/jit_type.h"
 
 namespace ember {
 
@@ -42,6 +45,25 @@ IValue IValue::tuple(std::vector<IValue> elements) {
   IValue r;
   r.tag_ = Tag::Tuple;
   r.v_.p = new_payload<ListPayload<IValue>>(std::move(elements));
+  return r;
+}
+
+IValue IValue::dict() {
+  IValue r;
+  r.tag_ = Tag::Dict;
+  r.v_.p = new_payload<ivalue::Dict>();
+  return r;
+}
+IValue IValue::object(std::shared_ptr<ClassType> type, size_t num_slots) {
+  IValue r;
+  r.tag_ = Tag::Object;
+  r.v_.p = new_payload<ivalue::Object>(std::move(type), num_slots);
+  return r;
+}
+IValue IValue::future() {
+  IValue r;
+  r.tag_ = Tag::Future;
+  r.v_.p = new_payload<ivalue::Future>();
   return r;
 }
 
@@ -92,8 +114,6 @@ void IValue::move_payload_from(IValue& o) noexcept {
   o.v_.i = 0;
 }
 
-IValue::IValue(const IValue& o) : tag_(Tag::None) { copy_payload_from(o); }
-IValue::IValue(IValue&& o) noexcept : tag_(Tag::None) { move_payload_from(o); }
 IValue& IValue::operator=(const IValue& o) {
   if (this != &o) {
     IValue copy(o);  // before releasing: o may be owned by what this IValue holds
@@ -102,17 +122,10 @@ IValue& IValue::operator=(const IValue& o) {
   }
   return *this;
 }
-IValue& IValue::operator=(IValue&& o) noexcept {
-  if (this != &o) {
-    release();
-    move_payload_from(o);
-  }
-  return *this;
-}
 
 const char* IValue::tag_name() const {
   static const char* names[] = {"None", "Tensor", "float", "int", "bool", "str", "int[]", "float[]", "bool[]",
-                                "Tensor[]", "list", "tuple", "Device", "Generator"};
+                                "Tensor[]", "list", "tuple", "Device", "Generator", "dict", "object", "Future"};
   return names[static_cast<int>(tag_)];
 }
 
@@ -197,6 +210,67 @@ std::optional<Tensor> IValue::to_optional_tensor() const {
   return to_tensor();
 }
 
+ivalue::Dict& IValue::to_dict() const {
+  if (tag_ != Tag::Dict) type_mismatch("dict");
+  return *static_cast<ivalue::Dict*>(v_.p);
+}
+ivalue::Object& IValue::to_object() const {
+  if (tag_ != Tag::Object) type_mismatch("object");
+  return *static_cast<ivalue::Object*>(v_.p);
+}
+ivalue::Future& IValue::to_future() const {
+  if (tag_ != Tag::Future) type_mismatch("Future");
+  return *static_cast<ivalue::Future*>(v_.p);
+}
+std::vector<IValue>& IValue::mutable_list() const {
+  if (tag_ != Tag::GenericList) type_mismatch("list");
+  return static_cast<ListPayload<IValue>*>(v_.p)->values;
+}
+std::vector<int64_t>& IValue::mutable_int_list() const {
+  if (tag_ != Tag::IntList) type_mismatch("int[]");
+  return static_cast<ListPayload<int64_t>*>(v_.p)->values;
+}
+std::vector<double>& IValue::mutable_double_list() const {
+  if (tag_ != Tag::DoubleList) type_mismatch("float[]");
+  return static_cast<ListPayload<double>*>(v_.p)->values;
+}
+std::vector<bool>& IValue::mutable_bool_list() const {
+  if (tag_ != Tag::BoolList) type_mismatch("bool[]");
+  return static_cast<ListPayload<bool>*>(v_.p)->values;
+}
+std::vector<Tensor>& IValue::mutable_tensor_list() const {
+  if (tag_ != Tag::TensorList) type_mismatch("Tensor[]");
+  return static_cast<ListPayload<Tensor>*>(v_.p)->values;
+}
+
+bool IValue::key_equals(const IValue& o) const {
+  if (tag_ == Tag::String && o.tag_ == Tag::String) return to_string_ref() == o.to_string_ref();
+  bool numeric = is_scalar() && o.is_scalar();
+  if (numeric) {
+    if (tag_ == Tag::Double || o.tag_ == Tag::Double) return to_double() == o.to_double();
+    return v_.i == o.v_.i;
+  }
+  return is_same(o);
+}
+
+size_t IValue::key_hash() const {
+  switch (tag_) {
+    case Tag::None: return 0;
+    case Tag::Int:
+    case Tag::Bool: return std::hash<int64_t>()(v_.i);
+    case Tag::Double: {
+      // Integral floats hash like the equal int, as key_equals treats 1.0 == 1.
+      double d = v_.d;
+      if (d == static_cast<double>(static_cast<int64_t>(d))) return std::hash<int64_t>()(static_cast<int64_t>(d));
+      return std::hash<double>()(d);
+    }
+    case Tag::String: return std::hash<std::string>()(to_string_ref());
+    case Tag::Device: return std::hash<int64_t>()(v_.device.type * 65536 + v_.device.index);
+    case Tag::Tensor: return std::hash<const void*>()(v_.t.impl());
+    default: return std::hash<const void*>()(v_.p);
+  }
+}
+
 bool IValue::is_same(const IValue& o) const {
   if (tag_ != o.tag_) return false;
   switch (tag_) {
@@ -220,6 +294,14 @@ std::ostream& operator<<(std::ostream& os, const IValue& v) {
     case IValue::Tag::IntList: return os << IntArrayRef(v.to_int_list());
     case IValue::Tag::DoubleList: return os << ArrayRef<double>(v.to_double_list());
     case IValue::Tag::Device: return os << v.to_device();
+    case IValue::Tag::Dict: {
+      os << "{";
+      const auto& entries = v.to_dict().entries();
+      for (size_t i = 0; i < entries.size(); ++i) os << (i ? ", " : "") << entries[i].first << ": " << entries[i].second;
+      return os << "}";
+    }
+    case IValue::Tag::Object: return os << "<" << v.to_object().type()->name() << " object>";
+    case IValue::Tag::Future: return os << "Future";
     default: {
       os << v.tag_name() << "[";
       const std::vector<IValue>* items = v.is_list() ? &v.to_list() : v.is_tuple() ? &v.to_tuple() : nullptr;
@@ -229,5 +311,91 @@ std::ostream& operator<<(std::ostream& os, const IValue& v) {
     }
   }
 }
+
+// ---- ivalue::Dict, Object, Future ----------------------------------------------------------------
+
+namespace ivalue {
+
+const IValue* Dict::find(const IValue& key) const {
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
+}
+
+void Dict::insert_or_assign(IValue key, IValue value) {
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    entries_[it->second].second = std::move(value);
+    return;
+  }
+  index_.emplace(key, entries_.size());
+  entries_.emplace_back(std::move(key), std::move(value));
+}
+
+bool Dict::erase(const IValue& key) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return false;
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(it->second));
+  index_.clear();
+  for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+  return true;
+}
+
+void Dict::clear() {
+  entries_.clear();
+  index_.clear();
+}
+
+const IValue& Object::attr(const std::string& name) const {
+  std::optional<size_t> slot = type_->find_attribute(name);
+  EMBER_CHECK(slot.has_value(), IndexError, "[", type_->name(), "] has no attribute '", name, "'");
+  return slots_[*slot];
+}
+
+void Object::set_attr(const std::string& name, IValue value) {
+  std::optional<size_t> slot = type_->find_attribute(name);
+  EMBER_CHECK(slot.has_value(), IndexError, "[", type_->name(), "] has no attribute '", name, "'");
+  slots_[*slot] = std::move(value);
+}
+
+void Future::mark_completed(IValue value) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EMBER_CHECK(!completed_, RuntimeError, "[Future] completed twice");
+    value_ = std::move(value);
+    completed_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Future::set_error(std::string message) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EMBER_CHECK(!completed_, RuntimeError, "[Future] completed twice");
+    error_ = message.empty() ? "unknown error" : std::move(message);
+    completed_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool Future::completed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return completed_;
+}
+
+IValue Future::wait() const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait(lock, [&] { return completed_; });
+  EMBER_CHECK(error_.empty(), RuntimeError, error_);
+  return value_;
+}
+
+IValue Future::value() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  EMBER_CHECK(completed_, RuntimeError, "[Future] value() of a future that has not completed");
+  EMBER_CHECK(error_.empty(), RuntimeError, error_);
+  return value_;
+}
+
+}  // namespace ivalue
 
 }  // namespace ember

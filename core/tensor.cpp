@@ -1,6 +1,8 @@
 // Tensor handle methods that are not operators: metadata, item(), scalar wrapping.
 #include "core/tensor.h"
 
+#include <atomic>
+
 #include <iostream>
 
 #include "core/device_runtime.h"
@@ -29,7 +31,30 @@ int64_t Tensor::stride(int64_t dim) const {
   return this->dim() == 0 ? 1 : strides()[static_cast<size_t>(d)];
 }
 
+namespace detail {
+namespace {
+std::atomic<ItemObserver> item_observer{nullptr};
+// Set while item<bool>() converts, so that the item() it calls does not report a second time.
+thread_local bool converting_to_bool = false;
+}  // namespace
+
+void set_item_observer(ItemObserver observer) { item_observer.store(observer, std::memory_order_release); }
+
+void observe_item(const Tensor& t, bool to_bool) {
+  if (!to_bool && converting_to_bool) {
+    converting_to_bool = false;
+    return;
+  }
+  ItemObserver observer = item_observer.load(std::memory_order_acquire);
+  if (EMBER_UNLIKELY(observer != nullptr)) {
+    observer(t, to_bool);
+    converting_to_bool = to_bool;
+  }
+}
+}  // namespace detail
+
 Scalar Tensor::item() const {
+  detail::observe_item(*this, false);
   EMBER_CHECK(numel() == 1, ValueError, "[item] a Tensor with ", numel(), " elements cannot be converted to Scalar");
   const DeviceTypeInfo& info = device_type_info(device().type());
   alignas(8) unsigned char host[8] = {0};

@@ -129,7 +129,19 @@ template <typename T> T* Tensor::data_ptr() const {
   return static_cast<T*>(data_ptr());
 }
 
-template <typename T> T Tensor::item() const { return item().to<T>(); }
+namespace detail {
+// Told about every conversion of a tensor to a host number (item(), item<bool>()): the script
+// tracer warns there that the value becomes a constant of the trace. One observer per process
+// (nullptr: none); it must be thread-safe.
+using ItemObserver = void (*)(const Tensor& t, bool to_bool);
+EMBER_API void set_item_observer(ItemObserver observer);
+EMBER_API void observe_item(const Tensor& t, bool to_bool);
+}  // namespace detail
+
+template <typename T> T Tensor::item() const {
+  if constexpr (std::is_same<T, bool>::value) detail::observe_item(*this, true);
+  return item().to<T>();
+}
 
 // Wraps a number as a 0-d tensor that promotes like a Python number (see is_wrapped_number).
 EMBER_API Tensor scalar_to_tensor(const Scalar& s, Device device);

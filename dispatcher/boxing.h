@@ -41,6 +41,10 @@ DispatchKeySet key_set_of_all(const Args&... args) {
 
 // ---- IValue -> C++ ---------------------------------------------------------------------------
 template <typename T> struct Unbox;
+// Structural schema types (Any, type variables, tuples, dicts, classes) arrive as IValues.
+template <> struct Unbox<IValue> {
+  static const IValue& get(const IValue& v) { return v; }
+};
 template <> struct Unbox<Tensor> {
   static Tensor get(const IValue& v) { return v.is_none() ? Tensor() : v.to_tensor(); }
 };

@@ -78,10 +78,25 @@ inline std::string encode_string_literal(const std::string& value) {
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\f': out += "\\f"; break;
+      case '\v': out += "\\v"; break;
       default: out += c;
     }
   }
   return out + "\"";
+}
+
+// The character a backslash escape stands for (\n \t \r \f \v; others stand for themselves).
+inline char unescape(char e) {
+  switch (e) {
+    case 'n': return '\n';
+    case 't': return '\t';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    case 'v': return '\v';
+    default: return e;
+  }
 }
 
 // Inverse of encode_string_literal; the argument must be in the canonical form.
@@ -90,8 +105,7 @@ inline std::string decode_string_literal(const std::string& literal) {
   for (size_t i = 1; i + 1 < literal.size(); ++i) {
     char c = literal[i];
     if (c == '\\' && i + 2 < literal.size()) {
-      char e = literal[++i];
-      out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+      out += unescape(literal[++i]);
     } else {
       out += c;
     }

@@ -153,9 +153,7 @@ IValue default_value(const Argument& arg) {
     case BaseType::ScalarType: return named_value(arg, text, "a dtype name such as long");
     case BaseType::Layout: return named_value(arg, text, "a layout name such as strided");
     case BaseType::MemoryFormat: return named_value(arg, text, "a memory format such as contiguous_format");
-    case BaseType::Tensor:
-    case BaseType::Device:
-    case BaseType::Generator:
+    default:
       break;
   }
   bad_default(arg, text, "None");

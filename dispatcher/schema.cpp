@@ -47,17 +47,40 @@ std::string alias_text(const AliasInfo& a) {
   return s + ")";
 }
 
-std::string type_text(const SchemaType& t, const std::optional<AliasInfo>& alias) {
-  std::string s = base_type_name(t.base);
+// The type without list brackets or `?`: "Tensor", "(int, t)", "Dict(str, t)", "int[]" for
+// the element of a nested list.
+std::string base_text(const SchemaType& t) {
+  auto join = [](const std::vector<SchemaType>& ts) {
+    std::string s;
+    for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + ts[i].str();
+    return s;
+  };
+  switch (t.base) {
+    case BaseType::TypeVar:
+    case BaseType::Class: return t.name;
+    case BaseType::Tuple: return "(" + join(t.contained) + ")";
+    case BaseType::Dict: return "Dict(" + join(t.contained) + ")";
+    case BaseType::Future: return "Future(" + join(t.contained) + ")";
+    case BaseType::List: return t.contained.empty() ? "?" : t.contained[0].str();
+    default: return base_type_name(t.base);
+  }
+}
+
+// As PyTorch prints: the element's alias before the brackets, the list's own alias after them,
+// then the `?` of an optional.
+std::string type_text(const SchemaType& t, const std::optional<AliasInfo>& alias,
+                      const std::optional<AliasInfo>& container_alias = std::nullopt) {
+  std::string s = base_text(t);
   if (alias) s += alias_text(*alias);
   if (t.elem_optional) s += "?";
   if (t.is_list) s += t.list_size >= 0 ? "[" + std::to_string(t.list_size) + "]" : "[]";
+  if (container_alias) s += alias_text(*container_alias);
   if (t.optional) s += "?";
   return s;
 }
 
 std::string argument_text(const Argument& a) {
-  std::string s = type_text(a.type, a.alias);
+  std::string s = type_text(a.type, a.alias, a.container_alias);
   if (!a.name.empty()) s += " " + a.name;
   if (a.default_text) s += "=" + *a.default_text;
   return s;
@@ -86,6 +109,14 @@ const char* base_type_name(BaseType t) {
     case BaseType::MemoryFormat: return "MemoryFormat";
     case BaseType::Device: return "Device";
     case BaseType::Generator: return "Generator";
+    case BaseType::Any: return "Any";
+    case BaseType::NoneType: return "NoneType";
+    case BaseType::TypeVar: return "t";
+    case BaseType::Tuple: return "Tuple";
+    case BaseType::Dict: return "Dict";
+    case BaseType::Future: return "Future";
+    case BaseType::Class: return "Class";
+    case BaseType::List: return "List";
   }
   return "?";
 }
@@ -94,11 +125,20 @@ std::string SchemaType::str() const { return type_text(*this, std::nullopt); }
 
 bool SchemaType::operator==(const SchemaType& o) const {
   return base == o.base && is_list == o.is_list && list_size == o.list_size &&
-         elem_optional == o.elem_optional && optional == o.optional;
+         elem_optional == o.elem_optional && optional == o.optional && name == o.name &&
+         contained == o.contained;
+}
+
+bool SchemaType::has_type_variables() const {
+  if (base == BaseType::TypeVar) return true;
+  for (const SchemaType& c : contained)
+    if (c.has_type_variables()) return true;
+  return false;
 }
 
 bool Argument::operator==(const Argument& o) const {
-  return name == o.name && type == o.type && alias == o.alias && default_text == o.default_text &&
+  return name == o.name && type == o.type && alias == o.alias && container_alias == o.container_alias &&
+         default_text == o.default_text &&
          kwarg_only == o.kwarg_only;
 }
 
@@ -214,40 +254,123 @@ class SchemaParser {
     return arg;
   }
 
-  // Type := Base [Alias] ['?'] ['[' [N] ']' ['?']]; `Tensor?[]` makes the elements optional.
+  // Type := Base [Alias] ['?'] ['[' [N] ']' [Alias] ['?']]..., where `Tensor?[]` makes the
+  // elements optional and a second `[]` nests the list. Aliases only on the argument's own type.
   void parse_type(Argument& arg) {
-    size_t at = pos_;
-    std::string word = identifier("a type");
-    const BaseTypeSpelling* spelling = nullptr;
-    for (const BaseTypeSpelling& sp : kTypeSpellings)
-      if (word == sp.name) spelling = &sp;
-    if (!spelling) fail(at, "unknown type '" + word + "'");
+    arg.type = parse_base_type();
     SchemaType& t = arg.type;
-    t.base = spelling->base;
-    if (peek('(') || peek('!')) {
-      if (t.base != BaseType::Tensor) fail(pos_, "alias annotations apply only to Tensor, not '" + word + "'");
-      arg.alias = parse_alias();
-    }
-    if (consume("?")) {
-      if (peek('[')) t.elem_optional = true;
-      else t.optional = true;
-    }
-    if (consume("[")) {
-      t.is_list = true;
+    // As PyTorch, any type may carry an alias annotation (`bool(b -> *) idx` in _set_item).
+    if (peek('(') || peek('!')) arg.alias = parse_alias();
+    parse_type_suffixes(t, &arg.container_alias);
+  }
+
+  // A type inside a tuple, dict or future: no names, defaults or aliases.
+  SchemaType parse_contained_type() {
+    skip_ws();
+    SchemaType t = parse_base_type();
+    if (peek('(') || peek('!')) fail(pos_, "alias annotations are not supported inside a contained type");
+    parse_type_suffixes(t, nullptr);
+    return t;
+  }
+
+  SchemaType parse_base_type() {
+    SchemaType t;
+    size_t at = pos_;
+    if (consume("(")) {  // a tuple type: (T, T, ...)
+      t.base = BaseType::Tuple;
       skip_ws();
-      if (pos_ < s_.size() && is_digit(s_[pos_])) {
-        size_t size_at = pos_;
-        int64_t n = 0;
-        while (pos_ < s_.size() && is_digit(s_[pos_])) {
-          n = n * 10 + (s_[pos_++] - '0');
-          if (n > (int64_t(1) << 40)) fail(size_at, "list size is too large");
-        }
-        if (n == 0) fail(size_at, "list size must be positive");
-        t.list_size = n;
+      if (consume(")")) return t;
+      while (true) {
+        t.contained.push_back(parse_contained_type());
+        skip_ws();
+        if (consume(",")) continue;
+        if (consume(")")) return t;
+        fail(pos_, "expected ',' or ')' in a tuple type, got " + describe_here());
+      }
+    }
+    std::string word = identifier("a type");
+    while (word.compare(0, 9, "__torch__") == 0 && peek('.')) {  // a class: __torch__.a.B
+      ++pos_;
+      word += "." + identifier("a class name");
+    }
+    if (word.find('.') != std::string::npos) {
+      t.base = BaseType::Class;
+      t.name = word;
+      return t;
+    }
+    if (word == "Dict" || word == "Future") {
+      t.base = word == "Dict" ? BaseType::Dict : BaseType::Future;
+      skip_ws();
+      expect("(", "'(' after the container type");
+      t.contained.push_back(parse_contained_type());
+      skip_ws();
+      if (t.base == BaseType::Dict) {
+        expect(",", "',' between the key and value types of Dict");
+        t.contained.push_back(parse_contained_type());
         skip_ws();
       }
-      expect("]", "']'");
-      if (consume("?")) t.optional = true;
+      expect(")", "')' to close the container type");
+      return t;
+    }
+    for (const BaseTypeSpelling& sp : kTypeSpellings) {
+      if (word == sp.name) {
+        t.base = sp.base;
+        return t;
+      }
+    }
+    if (word == "Any") {
+      t.base = BaseType::Any;
+      return t;
+    }
+    if (word == "NoneType") {
+      t.base = BaseType::NoneType;
+      return t;
+    }
+    // As PyTorch: any other lower-case name is a type variable (`t`, `t1`).
+    if (word == "complex") fail(at, "type 'complex' is not supported");
+    if (std::islower(static_cast<unsigned char>(word[0]))) {
+      t.base = BaseType::TypeVar;
+      t.name = word;
+      return t;
+    }
+    fail(at, "unknown type '" + word + "'");
+  }
+
+  void parse_type_suffixes(SchemaType& t, std::optional<AliasInfo>* container_alias) {
+    while (true) {
+      if (peek('?')) {
+        if (t.optional) fail(pos_, "'?' appears twice");
+        ++pos_;
+        if (peek('[') && !t.is_list && !t.elem_optional) t.elem_optional = true;
+        else t.optional = true;
+        continue;
+      }
+      if (peek('[')) {
+        if (t.is_list || t.optional) {  // a list of lists (or of optional lists): nest
+          SchemaType element = std::move(t);
+          t = SchemaType();
+          t.base = BaseType::List;
+          t.contained.push_back(std::move(element));
+        }
+        ++pos_;
+        t.is_list = true;
+        skip_ws();
+        if (pos_ < s_.size() && is_digit(s_[pos_])) {
+          size_t size_at = pos_;
+          int64_t n = 0;
+          while (pos_ < s_.size() && is_digit(s_[pos_])) {
+            n = n * 10 + (s_[pos_++] - '0');
+            if (n > (int64_t(1) << 40)) fail(size_at, "list size is too large");
+          }
+          if (n == 0) fail(size_at, "list size must be positive");
+          t.list_size = n;
+          skip_ws();
+        }
+        expect("]", "']'");
+        if (peek('(') && container_alias) *container_alias = parse_alias();
+        continue;
+      }
+      return;
     }
   }
 
@@ -259,7 +382,8 @@ class SchemaParser {
     }
     expect("(", "'('");
     skip_ws();
-    alias.set = identifier("an alias set name");
+    alias.set = consume("*") ? std::string("*") : identifier("an alias set name");
+    while (consume("|")) alias.set += "|" + identifier("an alias set name");  // a union: (a|b)
     skip_ws();
     if (consume("!")) alias.is_write = true;
     skip_ws();
@@ -323,7 +447,7 @@ class SchemaParser {
       char c = s_[pos_++];
       if (c == '\\' && pos_ < s_.size()) {
         char e = s_[pos_++];
-        value += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        value += schema_literals::unescape(e);
       } else {
         value += c;
       }
@@ -395,9 +519,7 @@ class SchemaParser {
       case BaseType::MemoryFormat:
         ok = tok.kind == Kind::Identifier && schema_literals::find_named_default(base, tok.text);
         break;
-      case BaseType::Tensor:
-      case BaseType::Device:
-      case BaseType::Generator:
+      default:
         ok = false;  // only None (handled by the caller) or an empty list
         break;
     }
@@ -407,6 +529,10 @@ class SchemaParser {
   // ---- returns ------------------------------------------------------------------------------
   void parse_returns(FunctionSchema& schema) {
     skip_ws();
+    if (consume("...")) {
+      schema.is_varret_ = true;
+      return;
+    }
     if (consume("(")) {
       schema.returns_tuple_syntax_ = true;
       skip_ws();
@@ -475,16 +601,16 @@ size_t FunctionSchema::num_out_arguments() const {
 
 bool FunctionSchema::is_mutable() const {
   for (const Argument& a : arguments_)
-    if (a.alias && a.alias->is_write) return true;
+    if (a.write_alias() && a.write_alias()->is_write) return true;
   return false;
 }
 
 int FunctionSchema::aliased_argument_of_return(size_t i) const {
   if (i >= returns_.size()) return -1;
-  const std::optional<AliasInfo>& r = returns_[i].alias;
+  const std::optional<AliasInfo>& r = returns_[i].write_alias();
   if (!r || !r->is_write || r->set.empty()) return -1;
   for (size_t k = 0; k < arguments_.size(); ++k) {
-    const std::optional<AliasInfo>& a = arguments_[k].alias;
+    const std::optional<AliasInfo>& a = arguments_[k].write_alias();
     if (a && a->is_write && a->set == r->set) return static_cast<int>(k);
   }
   return -1;
@@ -508,8 +634,10 @@ std::string FunctionSchema::str(bool with_namespace) const {
   }
   if (is_vararg_) s += first ? "..." : ", ...";
   s += ") -> ";
-  // As PyTorch: one unnamed return prints bare; several, none or named returns in parentheses.
-  bool parens = returns_tuple_syntax_ || returns_.size() != 1 || !returns_[0].name.empty();
+  if (is_varret_) return s + "...";
+  // As PyTorch: one return prints bare (named or not); several or none in parentheses, and so
+  // does a tuple-typed return, which would otherwise read as a list of returns.
+  bool parens = returns_tuple_syntax_ || returns_.size() != 1 || returns_[0].type.base == BaseType::Tuple;
   if (parens) s += "(";
   for (size_t i = 0; i < returns_.size(); ++i) s += (i ? ", " : "") + argument_text(returns_[i]);
   if (parens) s += ")";
@@ -519,7 +647,7 @@ std::string FunctionSchema::str(bool with_namespace) const {
 // returns_tuple_syntax_ is spelling, not meaning: `-> (Tensor)` and `-> Tensor` are one schema.
 bool FunctionSchema::operator==(const FunctionSchema& o) const {
   return ns_ == o.ns_ && name_ == o.name_ && overload_ == o.overload_ && arguments_ == o.arguments_ &&
-         returns_ == o.returns_ && is_vararg_ == o.is_vararg_;
+         returns_ == o.returns_ && is_vararg_ == o.is_vararg_ && is_varret_ == o.is_varret_;
 }
 
 std::ostream& operator<<(std::ostream& os, const FunctionSchema& s) { return os << s.str(); }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libyaml-cpp-dev libboost1.74-dev
+  libyaml-cpp-dev libboost1.74-dev zlib1g-dev   # zlib: TorchScript archives (script/serialization)
   libdnnl-dev ocl-icd-opencl-dev opencl-c-headers   # dnnl's CMake config requires OpenCL
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread python3-torch

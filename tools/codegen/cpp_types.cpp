@@ -41,7 +41,20 @@ std::string scalar_default(BaseType base, const std::string& text) {
 
 }  // namespace
 
+// TorchScript's structural types (Any, type variables, tuples, dicts, futures, classes, nested
+// lists) travel as IValues: kernels take `const IValue&` and return `IValue`.
+static bool is_structural(const SchemaType& t) {
+  switch (t.base) {
+    case BaseType::Any: case BaseType::NoneType: case BaseType::TypeVar: case BaseType::Tuple:
+    case BaseType::Dict: case BaseType::Future: case BaseType::Class: case BaseType::List:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::optional<std::string> cpp_param_type(const SchemaType& t) {
+  if (is_structural(t)) return std::string("const IValue&");
   if (t.elem_optional) return std::nullopt;  // Tensor?[]: no C++ type agreed yet
   if (t.is_list) {
     switch (t.base) {
@@ -65,6 +78,7 @@ std::optional<std::string> cpp_param_type(const SchemaType& t) {
     case BaseType::MemoryFormat: return optional_of(t, "MemoryFormat", "std::optional<MemoryFormat>");
     case BaseType::Device: return optional_of(t, "Device", "std::optional<Device>");
     case BaseType::Generator: return optional_of(t, "const Generator&", "const std::optional<Generator>&");
+    default: break;
   }
   return std::nullopt;
 }
@@ -76,6 +90,7 @@ std::optional<std::string> cpp_public_param_type(const SchemaType& t) {
 
 namespace {
 std::optional<std::string> single_return_type(const SchemaType& t) {
+  if (is_structural(t)) return std::string("IValue");
   if (t.optional || t.elem_optional) return std::nullopt;
   if (t.is_list) return t.base == BaseType::Tensor ? std::optional<std::string>("std::vector<Tensor>") : std::nullopt;
   switch (t.base) {

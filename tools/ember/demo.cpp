@@ -1,6 +1,7 @@
 // `ember demo` (what `make demo` shows): the plugins and devices the built-in configuration
 // loaded, the seed's myfun `tanh(x * x)` run eagerly on cpu and on the sim device with the
-// results compared, and a custom operator registered at run time with ember::Library.
+// results compared, a custom operator registered at run time with ember::Library, training
+// (demo_training.cpp) and myfun as a script function (demo_script.cpp).
 //
 // Everything goes through the public C++ API, as an application would use it. Runs once, on
 // one thread; any ember::Error propagates to main, which prints it and exits 1.
@@ -103,6 +104,7 @@ int run_demo() {
   show_myfun(x, have_sim);
   show_custom_op(x, have_sim);
   show_training();
+  show_script(x);
 
   std::cout << "More: `ember info` (what loaded, and why not); examples/ (an application, an out-of-tree\n"
                "device plugin, a custom op); `ember-conformance --plugin <library>` (checks a plugin).\n";

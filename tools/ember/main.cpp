@@ -3,6 +3,8 @@
 //   ember info [--log]       what loaded and why not
 //   ember ops [--device D]   operators and the devices that implement them
 //   ember demo               a short demonstration
+//   ember script FILE.py     the graphs (or code) of a script file
+//   ember run FILE.py        runs a script file's main()
 //
 // Parses arguments and hands over to the commands (commands.h). Never lets an exception escape:
 // errors are printed to stderr with exit code 1; usage errors exit with 2.
@@ -24,6 +26,11 @@ void print_usage(std::ostream& os) {
         "                      --log also prints the process log\n"
         "  ops [--device D]    every operator and the devices that implement it (only D's with --device)\n"
         "  demo                a short demonstration on the available devices\n"
+        "  script FILE.py [--fn NAME] [--code] [--optimized]\n"
+        "                      compiles a TorchScript-dialect file and prints the graph of NAME (default:\n"
+        "                      every function); --code prints code, --optimized runs the passes first\n"
+        "  run FILE.py [--fn NAME]\n"
+        "                      compiles the file and calls NAME (default main) with no arguments\n"
         "  --help              this message\n"
         "\n"
         "environment:\n"
@@ -69,6 +76,20 @@ int run(const std::vector<std::string>& args) {
   if (command == "demo") {
     if (args.size() > 1) return usage_error("demo takes no options");
     return ember::cli::run_demo();
+  }
+  if (command == "script" || command == "run") {
+    std::string file, fn;
+    bool code = false, optimized = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--fn" && i + 1 < args.size()) fn = args[++i];
+      else if (args[i].rfind("--fn=", 0) == 0) fn = args[i].substr(5);
+      else if (command == "script" && args[i] == "--code") code = true;
+      else if (command == "script" && args[i] == "--optimized") optimized = true;
+      else if (args[i].rfind("--", 0) != 0 && file.empty()) file = args[i];
+      else return usage_error("unknown option '" + args[i] + "' for " + command);
+    }
+    if (file.empty()) return usage_error(command + " needs a FILE.py");
+    return command == "script" ? ember::cli::run_script(file, fn, code, optimized) : ember::cli::run_program(file, fn);
   }
   return usage_error("unknown command '" + command + "'");
 }
