@@ -8,6 +8,8 @@
 //   thread_pool: openmp | native
 //                         what runs parallel_for (parallel.h); default openmp when the plugin
 //                         was built with OpenMP (oneDNN's own runtime), else native
+//   isa: auto | avx512 | avx2 | scalar
+//                         vector instruction set of the kernels (vec/isa.h); default auto
 //
 // init runs once on one thread; the shutdown hook joins the native pool's threads at exit.
 #include <string>
@@ -15,6 +17,7 @@
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
 #include "parallel.h"
+#include "vec/isa.h"
 
 namespace ember_cpu {
 
@@ -26,7 +29,11 @@ const Config& config() { return g_config; }
 Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
-  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool"});
+  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool", "isa"});
+  const std::string isa = options.get<std::string>("isa", "auto");
+  EMBER_SDK_CHECK(isa == "auto" || parse_isa(isa), EMBER_ERROR_VALUE,
+                  "option 'isa': expected auto, avx512, avx2 or scalar, got '", isa, "'");
+  select_isa(isa == "auto" ? best_isa() : *parse_isa(isa));
   const int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
   const std::string pool = options.get<std::string>("thread_pool", openmp_available() ? "openmp" : "native");
   EMBER_SDK_CHECK(pool == "openmp" || pool == "native", EMBER_ERROR_VALUE,

@@ -1,0 +1,336 @@
+// The array loops of vec_kernels.h over one ISA's vocabulary and math_impl.h: elementwise maps,
+// softmax pieces and reductions, and make_table() which fills a VecKernels with them. Included
+// by each kernels_<isa>.cpp inside its own namespace, after math_impl.h. Stateless; thread-safe.
+#pragma once
+
+namespace arrays {
+
+// y[i] = f(x[i]); the tail is one partial vector (lanes past n read 1.0 and are not written).
+template <typename F>
+inline void map1(const float* x, float* y, int64_t n, const F& f) {
+  int64_t i = 0;
+  for (; i + kWidth <= n; i += kWidth) vstore(y + i, f(vload(x + i)));
+  if (i < n) vstore_n(y + i, f(vload_n(x + i, n - i, 1.0f)), n - i);
+}
+
+template <typename F>
+inline void map2(const float* a, const float* b, float* y, int64_t n, const F& f) {
+  int64_t i = 0;
+  for (; i + kWidth <= n; i += kWidth) vstore(y + i, f(vload(a + i), vload(b + i)));
+  if (i < n) vstore_n(y + i, f(vload_n(a + i, n - i, 1.0f), vload_n(b + i, n - i, 1.0f)), n - i);
+}
+
+// Float lanes are flushed into a double after this many elements (64 additions per lane), so a
+// lane's rounding error stays at the level of 64 float additions of one block.
+constexpr int64_t kFlush = 64 * 4 * kWidth;
+
+// sum of f(x[i]) over [0, n) (f maps a vector; padding lanes must map to 0).
+template <typename F>
+inline double lane_sum(const float* x, int64_t n, float pad, const F& f) {
+  double total = 0;
+  int64_t i = 0;
+  while (i < n) {
+    const int64_t stop = n - i < kFlush ? n : i + kFlush;
+    VF a0 = vset(0.0f), a1 = vset(0.0f), a2 = vset(0.0f), a3 = vset(0.0f);
+    for (; i + 4 * kWidth <= stop; i += 4 * kWidth) {
+      a0 = a0 + f(vload(x + i));
+      a1 = a1 + f(vload(x + i + kWidth));
+      a2 = a2 + f(vload(x + i + 2 * kWidth));
+      a3 = a3 + f(vload(x + i + 3 * kWidth));
+    }
+    for (; i + kWidth <= stop; i += kWidth) a0 = a0 + f(vload(x + i));
+    if (i < stop) {
+      a1 = a1 + f(vload_n(x + i, stop - i, pad));
+      i = stop;
+    }
+    total += hsum_double((a0 + a1) + (a2 + a3));
+  }
+  return total;
+}
+
+inline double sum(const float* x, int64_t n) {
+  return lane_sum(x, n, 0.0f, [](VF v) { return v; });
+}
+
+inline double dot(const float* a, const float* b, int64_t n) {
+  double total = 0;
+  int64_t i = 0;
+  while (i < n) {
+    const int64_t stop = n - i < kFlush ? n : i + kFlush;
+    VF a0 = vset(0.0f), a1 = vset(0.0f);
+    for (; i + 2 * kWidth <= stop; i += 2 * kWidth) {
+      a0 = fma(vload(a + i), vload(b + i), a0);
+      a1 = fma(vload(a + i + kWidth), vload(b + i + kWidth), a1);
+    }
+    for (; i + kWidth <= stop; i += kWidth) a0 = fma(vload(a + i), vload(b + i), a0);
+    if (i < stop) {
+      a1 = fma(vload_n(a + i, stop - i, 0.0f), vload_n(b + i, stop - i, 0.0f), a1);
+      i = stop;
+    }
+    total += hsum_double(a0 + a1);
+  }
+  return total;
+}
+
+// Mean and M2 (sum of squared deviations): per 8K-element block (in L1/L2), the block's sum,
+// then the squares around the block mean rounded to float c (exact correction for c != mean),
+// merged across blocks with Chan's formula in double.
+inline void mean_m2(const float* x, int64_t n, double* mean_out, double* m2_out) {
+  constexpr int64_t kBlock = 8192;
+  double count = 0, mean = 0, m2 = 0;
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t nb = n - b < kBlock ? n - b : kBlock;
+    const double block_mean = sum(x + b, nb) / static_cast<double>(nb);
+    const float cf = static_cast<float>(block_mean);
+    const VF cv = vset(cf);
+    const double squares = lane_sum(x + b, nb, cf, [cv](VF v) {
+      const VF d = v - cv;
+      return d * d;
+    });
+    const double shift = block_mean - static_cast<double>(cf);
+    double block_m2 = squares - static_cast<double>(nb) * shift * shift;
+    if (block_m2 < 0) block_m2 = 0;
+    const double total = count + static_cast<double>(nb);
+    const double delta = block_mean - mean;
+    mean += delta * static_cast<double>(nb) / total;
+    m2 += block_m2 + delta * delta * count * static_cast<double>(nb) / total;
+    count = total;
+  }
+  *mean_out = mean;
+  *m2_out = m2;
+}
+
+// max with NaN propagation: -inf for n == 0.
+inline float max(const float* x, int64_t n) {
+  VF m0 = vset(-math::kInf), m1 = m0;
+  VM nan = isnan(vset(0.0f));  // no lane
+  int64_t i = 0;
+  for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
+    const VF a = vload(x + i), b = vload(x + i + kWidth);
+    nan = nan | isnan(a) | isnan(b);
+    m0 = vmax(m0, a);
+    m1 = vmax(m1, b);
+  }
+  for (; i + kWidth <= n; i += kWidth) {
+    const VF a = vload(x + i);
+    nan = nan | isnan(a);
+    m0 = vmax(m0, a);
+  }
+  if (i < n) {
+    const VF a = vload_n(x + i, n - i, -math::kInf);
+    nan = nan | isnan(a);
+    m0 = vmax(m0, a);
+  }
+  if (any(nan)) return __builtin_nanf("");
+  float lanes[kWidth];
+  to_array(vmax(m0, m1), lanes);
+  float best = lanes[0];
+  for (int k = 1; k < kWidth; ++k) best = lanes[k] > best ? lanes[k] : best;
+  return best;
+}
+
+// First index of the max (kMax) or min; the first NaN wins. n in [1, 2^30].
+template <bool kMax>
+inline int64_t arg_extreme_chunk(const float* x, int64_t n, float* value) {
+  auto better = [](float candidate, float current) {
+    if (current != current) return false;
+    if (candidate != candidate) return true;
+    return kMax ? candidate > current : candidate < current;
+  };
+  float best_v = x[0];
+  int64_t best_i = 0;
+  int64_t i = 1;
+  if (n >= 2 * kWidth) {
+    VF best = vload(x);
+    VI index = lane_iota_i();
+    VI current = index + iset(kWidth);
+    for (i = kWidth; i + kWidth <= n; i += kWidth) {
+      const VF v = vload(x + i);
+      const VM take = (kMax ? v > best : v < best) | andnot(isnan(best), isnan(v));
+      best = select(take, v, best);
+      index = iselect(take, current, index);
+      current = current + iset(kWidth);
+    }
+    float values[kWidth];
+    int32_t indices[kWidth];
+    to_array(best, values);
+    istore(indices, index);
+    best_v = values[0];
+    best_i = indices[0];
+    for (int k = 1; k < kWidth; ++k) {
+      const bool tie = values[k] == best_v || (values[k] != values[k] && best_v != best_v);
+      if (better(values[k], best_v) || (tie && indices[k] < best_i)) {
+        best_v = values[k];
+        best_i = indices[k];
+      }
+    }
+  }
+  for (; i < n; ++i) {
+    if (better(x[i], best_v)) {
+      best_v = x[i];
+      best_i = i;
+    }
+  }
+  *value = best_v;
+  return best_i;
+}
+
+template <bool kMax>
+inline int64_t arg_extreme(const float* x, int64_t n, float* value) {
+  constexpr int64_t kChunk = int64_t(1) << 30;  // lane indices are int32
+  int64_t best_i = arg_extreme_chunk<kMax>(x, n < kChunk ? n : kChunk, value);
+  for (int64_t b = kChunk; b < n; b += kChunk) {
+    float v;
+    const int64_t i = b + arg_extreme_chunk<kMax>(x + b, n - b < kChunk ? n - b : kChunk, &v);
+    const bool better = *value == *value && (v != v || (kMax ? v > *value : v < *value));
+    if (better) {
+      *value = v;
+      best_i = i;
+    }
+  }
+  return best_i;
+}
+
+// acc[j] += x[j] in double.
+inline void col_sum(double* acc, const float* x, int64_t n) {
+  int64_t j = 0;
+  for (; j + kDWidth <= n; j += kDWidth) dstore(acc + j, dload(acc + j) + dload_f(x + j));
+  for (; j < n; ++j) acc[j] += static_cast<double>(x[j]);
+}
+
+// With d = x[j] - shift[j]: s1[j] += d, s2[j] += d * d (variance around a per-column shift).
+inline void col_sum_sq(double* s1, double* s2, const float* x, const float* shift, int64_t n) {
+  int64_t j = 0;
+  for (; j + kDWidth <= n; j += kDWidth) {
+    const VD d = dload_f(x + j) - dload_f(shift + j);
+    dstore(s1 + j, dload(s1 + j) + d);
+    dstore(s2 + j, fma(d, d, dload(s2 + j)));
+  }
+  for (; j < n; ++j) {
+    const double d = static_cast<double>(x[j]) - static_cast<double>(shift[j]);
+    s1[j] += d;
+    s2[j] += d * d;
+  }
+}
+
+// best[j] / index[j] updated with row `row` of a column-wise arg-reduction (first index wins,
+// the first NaN wins and sticks).
+template <bool kMax>
+inline void col_arg(float* best, int32_t* index, const float* x, int32_t row, int64_t n) {
+  int64_t j = 0;
+  const VI r = iset(row);
+  for (; j + kWidth <= n; j += kWidth) {
+    const VF v = vload(x + j), b = vload(best + j);
+    const VM take = (kMax ? v > b : v < b) | andnot(isnan(b), isnan(v));
+    vstore(best + j, select(take, v, b));
+    istore(index + j, iselect(take, r, iload(index + j)));
+  }
+  for (; j < n; ++j) {
+    const float v = x[j], b = best[j];
+    if (b == b && (v != v || (kMax ? v > b : v < b))) {
+      best[j] = v;
+      index[j] = row;
+    }
+  }
+}
+
+inline double exp_shift_sum(const float* x, float shift, float* y, int64_t n) {
+  const VF s = vset(shift);
+  double total = 0;
+  int64_t i = 0;
+  while (i < n) {
+    const int64_t stop = n - i < kFlush ? n : i + kFlush;
+    VF a0 = vset(0.0f), a1 = vset(0.0f);
+    for (; i + kWidth <= stop; i += kWidth) {
+      const VF e = math::exp(vload(x + i) - s);
+      if (y) vstore(y + i, e);
+      a0 = a0 + e;
+    }
+    if (i < stop) {
+      const VF e = math::exp(vload_n(x + i, stop - i, -math::kInf) - s);
+      if (y) vstore_n(y + i, e, stop - i);
+      a1 = a1 + e;  // padding lanes: exp(-inf - shift) = 0
+      i = stop;
+    }
+    total += hsum_double(a0 + a1);
+  }
+  return total;
+}
+
+}  // namespace arrays
+
+// The table of this ISA.
+inline ::ember_cpu::VecKernels make_table() {
+  ::ember_cpu::VecKernels t{};
+  t.isa = kIsaName;
+  t.exp = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::exp(v); }); };
+  t.log = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::log(v); }); };
+  t.sin = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::sin_cos<false>(v); }); };
+  t.cos = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::sin_cos<true>(v); }); };
+  t.tanh = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::tanh(v); }); };
+  t.sigmoid = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::sigmoid(v); }); };
+  t.silu = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::silu(v); }); };
+  t.erf = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::erf(v); }); };
+  t.gelu = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::gelu(v); }); };
+  t.gelu_tanh = [](const float* x, float* y, int64_t n) {
+    arrays::map1(x, y, n, [](VF v) { return math::gelu_tanh(v); });
+  };
+  t.pow = [](const float* a, const float* b, float* y, int64_t n) {
+    arrays::map2(a, b, y, n, [](VF u, VF v) { return math::pow(u, v); });
+  };
+  t.pow_scalar = [](const float* x, float e, float* y, int64_t n) {
+    // PyTorch's exact shortcuts for common exponents.
+    if (e == 2.0f) return arrays::map1(x, y, n, [](VF v) { return v * v; });
+    if (e == 3.0f) return arrays::map1(x, y, n, [](VF v) { return v * v * v; });
+    if (e == 0.5f) return arrays::map1(x, y, n, [](VF v) { return vsqrt(v); });
+    if (e == 1.0f) return arrays::map1(x, y, n, [](VF v) { return v; });
+    if (e == -1.0f) return arrays::map1(x, y, n, [](VF v) { return vset(1.0f) / v; });
+    if (e == -2.0f) return arrays::map1(x, y, n, [](VF v) { return vset(1.0f) / (v * v); });
+    if (e == -0.5f) return arrays::map1(x, y, n, [](VF v) { return vset(1.0f) / vsqrt(v); });
+    const VF ev = vset(e);
+    arrays::map1(x, y, n, [ev](VF v) { return math::pow(v, ev); });
+  };
+  t.gelu_backward = [](const float* g, const float* x, float* y, int64_t n) {
+    arrays::map2(g, x, y, n, [](VF a, VF b) { return math::gelu_backward(a, b); });
+  };
+  t.gelu_tanh_backward = [](const float* g, const float* x, float* y, int64_t n) {
+    arrays::map2(g, x, y, n, [](VF a, VF b) { return math::gelu_tanh_backward(a, b); });
+  };
+  t.silu_backward = [](const float* g, const float* x, float* y, int64_t n) {
+    arrays::map2(g, x, y, n, [](VF a, VF b) { return math::silu_backward(a, b); });
+  };
+  t.sigmoid_backward = [](const float* g, const float* out, float* y, int64_t n) {
+    arrays::map2(g, out, y, n, [](VF a, VF b) { return math::sigmoid_backward(a, b); });
+  };
+  t.tanh_backward = [](const float* g, const float* out, float* y, int64_t n) {
+    arrays::map2(g, out, y, n, [](VF a, VF b) { return math::tanh_backward(a, b); });
+  };
+  t.max = arrays::max;
+  t.exp_shift_sum = arrays::exp_shift_sum;
+  t.scale = [](const float* x, float s, float* y, int64_t n) {
+    const VF sv = vset(s);
+    arrays::map1(x, y, n, [sv](VF v) { return v * sv; });
+  };
+  t.add_scalar = [](const float* x, float s, float* y, int64_t n) {
+    const VF sv = vset(s);
+    arrays::map1(x, y, n, [sv](VF v) { return v + sv; });
+  };
+  t.softmax_backward = [](const float* g, const float* out, float s, float* y, int64_t n) {
+    const VF sv = vset(s);
+    arrays::map2(g, out, y, n, [sv](VF gv, VF ov) { return ov * (gv - sv); });
+  };
+  t.log_softmax_backward = [](const float* g, const float* out, float s, float* y, int64_t n) {
+    const VF sv = vset(s);
+    arrays::map2(g, out, y, n, [sv](VF gv, VF ov) { return fnma(math::exp(ov), sv, gv); });
+  };
+  t.sum = arrays::sum;
+  t.dot = arrays::dot;
+  t.mean_m2 = arrays::mean_m2;
+  t.argmax = arrays::arg_extreme<true>;
+  t.argmin = arrays::arg_extreme<false>;
+  t.col_sum = arrays::col_sum;
+  t.col_sum_sq = arrays::col_sum_sq;
+  t.col_argmax = arrays::col_arg<true>;
+  t.col_argmin = arrays::col_arg<false>;
+  return t;
+}
