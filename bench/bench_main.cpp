@@ -4,7 +4,9 @@
 //   - for rows with a "bytes" counter, their memory throughput as a share of the machine's add
 //     bandwidth measured in this run (BM_limit_add_bandwidth);
 //   - for rows with a "flops" counter, their arithmetic rate as a share of the measured FMA peak
-//     (BM_limit_fma_peak).
+//     (BM_limit_fma_peak);
+//   - for rows with a "peak_MB" counter (peak resident memory of a child process), that memory
+//     and its ratio instead of times.
 // It also serves as the child process of the peak-memory benchmarks (bench_support.h).
 #include <benchmark/benchmark.h>
 
@@ -19,6 +21,7 @@
 namespace {
 
 struct Row {
+  std::string label;
   double real_ns = 0;  // per iteration
   std::map<std::string, double> counters;
 };
@@ -33,9 +36,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (run.error_occurred) continue;
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       if (run.run_type == Run::RT_Aggregate && !median) continue;
-      const std::string name = run.run_name.str();
+      std::string name = run.run_name.str();
+      const std::string suffix = "/real_time";  // UseRealTime() rows; pairs match either way
+      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        name.resize(name.size() - suffix.size());
       if (!median && medians_.count(name)) continue;
       Row row;
+      row.label = run.report_label;
       row.real_ns = run.GetAdjustedRealTime() * to_ns(run.time_unit);
       for (const auto& [key, counter] : run.counters) row.counters[key] = counter.value;
       (median ? medians_ : plain_)[name] = row;
@@ -88,7 +95,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
         std::snprintf(flops, sizeof flops, "%.0f%%", 100.0 * row.counters.at("flops") / peak);
       char ember_time[32];
       format_time(row.real_ns, ember_time);
-      std::printf("%-52s %12s %12s %8s %9s %9s\n", rest.c_str(), ember_time, torch_time, ratio, bw, flops);
+      if (row.counters.count("peak_MB")) {  // memory rows: peak resident MB instead of time
+        std::snprintf(ember_time, sizeof ember_time, "%.0f MB", row.counters.at("peak_MB"));
+        if (torch && torch->counters.count("peak_MB")) {
+          std::snprintf(torch_time, sizeof torch_time, "%.0f MB", torch->counters.at("peak_MB"));
+          std::snprintf(ratio, sizeof ratio, "%.3f", row.counters.at("peak_MB") / torch->counters.at("peak_MB"));
+        }
+      }
+      const std::string shown = row.label.empty() ? rest : rest + " " + row.label;
+      std::printf("%-52s %12s %12s %8s %9s %9s\n", shown.c_str(), ember_time, torch_time, ratio, bw, flops);
     }
     std::fflush(stdout);
   }

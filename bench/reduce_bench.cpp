@@ -85,11 +85,11 @@ void torch_reduce(benchmark::State& state, bool busy) {
       }
     }
     switch (op) {
-      case kSum: return torch::sum(x, {dim});
-      case kMean: return torch::mean(x, {dim});
+      case kSum: return torch::sum(x, at::IntArrayRef{dim});
+      case kMean: return torch::mean(x, at::IntArrayRef{dim});
       case kMax: return std::get<0>(torch::max(x, dim));
       case kArgmax: return torch::argmax(x, dim);
-      default: return torch::var(x, {dim});
+      default: return torch::var(x, at::IntArrayRef{dim});
     }
   };
   once();

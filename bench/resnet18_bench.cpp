@@ -139,10 +139,11 @@ struct TorchBlockImpl : tn::Module {
     }
   }
   torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor h = torch::relu_(bn1(conv1(x)));
+    torch::Tensor h = bn1(conv1(x));
+    h.relu_();
     h = bn2(conv2(h));
     h.add_(down ? down_bn(down(x)) : x);
-    return torch::relu_(h);
+    return h.relu_();
   }
 };
 TORCH_MODULE(TorchBlock);
@@ -167,7 +168,8 @@ struct TorchResNet18Impl : tn::Module {
     fc = register_module("fc", tn::Linear(512, 1000));
   }
   torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor h = torch::relu_(bn1(conv1(x)));
+    torch::Tensor h = bn1(conv1(x));
+    h.relu_();
     h = tn::functional::max_pool2d(h, tn::functional::MaxPool2dFuncOptions(3).stride(2).padding(1));
     h = layers->forward(h);
     h = tn::functional::adaptive_avg_pool2d(h, tn::functional::AdaptiveAvgPool2dFuncOptions(1));

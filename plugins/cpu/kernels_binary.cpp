@@ -10,6 +10,7 @@
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "loops.h"
+#include "vec/vec_loops.h"
 
 namespace ember_cpu {
 namespace {
@@ -154,8 +155,28 @@ T integer_pow(T base, T exp) {
   return static_cast<T>(result);
 }
 
+// Reads the one value of an exponent broadcast from a scalar (every stride 0), as float.
+bool broadcast_scalar(const ember::sdk::TensorView& t, float* value) {
+  if (t.numel() == 0) return false;
+  for (int32_t d = 0; d < t.ndim(); ++d)
+    if (t.stride(d) != 0 && t.size(d) != 1) return false;
+  switch (t.dtype()) {
+    case EMBER_DTYPE_FLOAT32: *value = *t.data<float>(); return true;
+    case EMBER_DTYPE_FLOAT16: *value = static_cast<float>(*t.data<ember::sdk::Half>()); return true;
+    case EMBER_DTYPE_BFLOAT16: *value = static_cast<float>(*t.data<ember::sdk::BFloat16>()); return true;
+    default: return false;
+  }
+}
+
+// pow.Tensor_Tensor_out (self 0, exponent 1, out 2). float32 and the 16-bit floats run the
+// vector kernels: one exponent (pow.Tensor_Scalar broadcasts it) takes PyTorch's exact
+// shortcuts (2, 3, 0.5, -0.5, -1, -2), others exp(y log x) in double (vec/math_impl.h).
 void pow(KernelArgs& a) {
-  dispatch<kAllButBool>(a.tensor(2).dtype(), "pow", [&](auto tag) {
+  const ember::sdk::TensorView out = a.tensor(2);
+  float exponent;
+  if (broadcast_scalar(a.tensor(1), &exponent) && vec_pow_scalar(out, a.tensor(0), exponent, kVecMathGrain)) return;
+  if (vec_binary(out, a.tensor(0), a.tensor(1), vec().pow, kVecMathGrain)) return;
+  dispatch<kAllButBool>(out.dtype(), "pow", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (ember::sdk::is_floating_v<T>) {

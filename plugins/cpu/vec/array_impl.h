@@ -100,32 +100,35 @@ inline void mean_m2(const float* x, int64_t n, double* mean_out, double* m2_out)
   *m2_out = m2;
 }
 
-// max with NaN propagation: -inf for n == 0.
-inline float max(const float* x, int64_t n) {
-  VF m0 = vset(-math::kInf), m1 = m0;
+// max (kMax) or min with NaN propagation: -inf / +inf for n == 0.
+template <bool kMax>
+inline float extreme(const float* x, int64_t n) {
+  const float identity = kMax ? -math::kInf : math::kInf;
+  VF m0 = vset(identity), m1 = m0;
   VM nan = isnan(vset(0.0f));  // no lane
+  auto pick = [](VF a, VF b) { return kMax ? vmax(a, b) : vmin(a, b); };
   int64_t i = 0;
   for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
     const VF a = vload(x + i), b = vload(x + i + kWidth);
     nan = nan | isnan(a) | isnan(b);
-    m0 = vmax(m0, a);
-    m1 = vmax(m1, b);
+    m0 = pick(m0, a);
+    m1 = pick(m1, b);
   }
   for (; i + kWidth <= n; i += kWidth) {
     const VF a = vload(x + i);
     nan = nan | isnan(a);
-    m0 = vmax(m0, a);
+    m0 = pick(m0, a);
   }
   if (i < n) {
-    const VF a = vload_n(x + i, n - i, -math::kInf);
+    const VF a = vload_n(x + i, n - i, identity);
     nan = nan | isnan(a);
-    m0 = vmax(m0, a);
+    m0 = pick(m0, a);
   }
   if (any(nan)) return __builtin_nanf("");
   float lanes[kWidth];
-  to_array(vmax(m0, m1), lanes);
+  to_array(pick(m0, m1), lanes);
   float best = lanes[0];
-  for (int k = 1; k < kWidth; ++k) best = lanes[k] > best ? lanes[k] : best;
+  for (int k = 1; k < kWidth; ++k) best = (kMax ? lanes[k] > best : lanes[k] < best) ? lanes[k] : best;
   return best;
 }
 
@@ -305,7 +308,8 @@ inline ::ember_cpu::VecKernels make_table() {
   t.tanh_backward = [](const float* g, const float* out, float* y, int64_t n) {
     arrays::map2(g, out, y, n, [](VF a, VF b) { return math::tanh_backward(a, b); });
   };
-  t.max = arrays::max;
+  t.max = arrays::extreme<true>;
+  t.min = arrays::extreme<false>;
   t.exp_shift_sum = arrays::exp_shift_sum;
   t.scale = [](const float* x, float s, float* y, int64_t n) {
     const VF sv = vset(s);

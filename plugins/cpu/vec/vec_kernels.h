@@ -38,6 +38,7 @@ struct VecKernels {
 
   // Softmax pieces over one row.
   float (*max)(const float* x, int64_t n);  // NaN if any is NaN; -inf when n == 0
+  float (*min)(const float* x, int64_t n);  // NaN if any is NaN; +inf when n == 0
   // y = exp(x - shift) when y is not null; returns the sum of exp(x - shift) (in double).
   double (*exp_shift_sum)(const float* x, float shift, float* y, int64_t n);
   void (*scale)(const float* x, float s, float* y, int64_t n);      // y = x * s
