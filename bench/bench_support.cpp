@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -119,6 +120,8 @@ bool run_child_if_requested(int argc, char** argv, int* exit_code) {
     it->second();
     std::printf("baseline_kb=%ld peak_kb=%ld\n", baseline, status_kb("VmHWM"));
     std::fflush(stdout);
+    // Diagnostics: keep the child alive so that /proc/<pid>/smaps can be read.
+    if (const char* hold = std::getenv("EMBER_BENCH_CHILD_HOLD_S")) sleep(static_cast<unsigned>(std::atoi(hold)));
     *exit_code = 0;
     return true;
   }

@@ -33,8 +33,11 @@ void softmax_rows_f32(const float* in, float* out, int64_t outer, int64_t dim_si
       float* y = out + o * dim_size;
       const float max_v = v.max(x, dim_size);
       if (kLog) {
+        // (x - max) - log(sum), each rounded to float as PyTorch does: rounding max + log(sum)
+        // first would cost up to an ulp of max.
         const double sum = v.exp_shift_sum(x, max_v, nullptr, dim_size);
-        v.add_scalar(x, -static_cast<float>(static_cast<double>(max_v) + std::log(sum)), y, dim_size);
+        v.add_scalar(x, -max_v, y, dim_size);
+        v.add_scalar(y, -static_cast<float>(std::log(sum)), y, dim_size);
       } else {
         const double sum = v.exp_shift_sum(x, max_v, y, dim_size);
         v.scale(y, static_cast<float>(1.0 / sum), y, dim_size);
@@ -71,9 +74,9 @@ void softmax_inner_f32(const float* in, float* out, int64_t outer, int64_t dim_s
         for (int64_t i = 0; i < w; ++i) sum[i] += ex[i];
       }
       if (kLog) {
-        for (int64_t i = 0; i < w; ++i) row[i] = static_cast<float>(static_cast<double>(max_v[i]) + std::log(sum[i]));
+        for (int64_t i = 0; i < w; ++i) row[i] = static_cast<float>(std::log(sum[i]));
         for (int64_t k = 0; k < dim_size; ++k)
-          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = x[k * inner + i] - row[i];
+          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = (x[k * inner + i] - max_v[i]) - row[i];
       } else {
         for (int64_t i = 0; i < w; ++i) row[i] = static_cast<float>(1.0 / sum[i]);
         for (int64_t k = 0; k < dim_size; ++k)

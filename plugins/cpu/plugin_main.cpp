@@ -9,9 +9,11 @@
 //                         what runs parallel_for (parallel.h); default openmp when the plugin
 //                         was built with OpenMP (oneDNN's own runtime), else native
 //   isa: auto | avx512 | avx2 | scalar
-//                         vector instruction set of the kernels (vec/isa.h); default auto
+//                         vector instruction set of the kernels (vec/isa.h); default
+//                         $EMBER_CPU_ISA when set, else auto (the best the CPU supports)
 //
 // init runs once on one thread; the shutdown hook joins the native pool's threads at exit.
+#include <cstdlib>
 #include <string>
 
 #include "cpu_plugin.h"
@@ -30,10 +32,15 @@ Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool", "isa"});
-  const std::string isa = options.get<std::string>("isa", "auto");
+  // EMBER_CPU_ISA in the environment sets the default, so that test suites can run every path
+  // without a configuration file (as ATEN_CPU_CAPABILITY does for PyTorch).
+  const char* isa_env = std::getenv("EMBER_CPU_ISA");
+  const std::string isa = options.get<std::string>("isa", isa_env && *isa_env ? isa_env : "auto");
   EMBER_SDK_CHECK(isa == "auto" || parse_isa(isa), EMBER_ERROR_VALUE,
-                  "option 'isa': expected auto, avx512, avx2 or scalar, got '", isa, "'");
+                  "option 'isa' (or EMBER_CPU_ISA): expected auto, avx512, avx2 or scalar, got '", isa, "'");
   select_isa(isa == "auto" ? best_isa() : *parse_isa(isa));
+  ember::sdk::log(ember::sdk::LogLevel::Debug, std::string("vector kernels: ") + isa_name(active_isa()) +
+                                                  " (best this CPU supports: " + isa_name(best_isa()) + ")");
   const int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
   const std::string pool = options.get<std::string>("thread_pool", openmp_available() ? "openmp" : "native");
   EMBER_SDK_CHECK(pool == "openmp" || pool == "native", EMBER_ERROR_VALUE,

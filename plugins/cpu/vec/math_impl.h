@@ -241,16 +241,48 @@ inline VF erf_small(VF t) {
   return fma(tc, vset(c::kErfEConstant[0]), fma(tc, vset(c::kErfEConstant[1]), (tc * z) * r));
 }
 
-// erfc(t) for 0.25 <= t <= 9.3, given e = exp(-t^2) computed by the caller (accurately).
-inline VF erfc_tail(VF t, VF e) {
-  const VF u = vset(1.0f) / fma(t, vset(0.5f), vset(1.0f));
-  return e * poly(u, c::kErfcR);
+// e^(v + v_lo) = 2^n (1 + w) for v in [-104, 89] (|v_lo| <= ulp(v)): exp's reduction without its
+// final rounding, so that a caller's product m (1 + w) 2^n rounds once.
+struct ExpParts {
+  VF w;
+  VI n;
+};
+inline ExpParts exp_parts(VF v, VF v_lo) {
+  const VF k = fma(v, vset(kLog2e), vset(kShift));
+  const VF n = k - vset(kShift);
+  VF r = fnma(n, vset(kLn2Hi), v);
+  r = fnma(n, vset(kLn2Lo), r);
+  const VF t = fma(r * r, poly(r, c::kExpQ), r);
+  return ExpParts{fma(v_lo, t + vset(1.0f), t), bits(k) - bits(vset(kShift))};
 }
 
-// exp(-s (hi + lo)) for s in {1, 1/2} and hi + lo an exact square.
-inline VF exp_of_square(VF hi, VF lo, float s) {
-  const VF e = exp(vset(-s) * hi);
-  return fnma(e, vset(s) * lo, e);  // e (1 - s lo)
+// y 2^n in two factors (each normal for n in [-252, 254]), so a subnormal result rounds once.
+inline VF scale_by(VF y, VI n) {
+  const VI half = shift_right_arith<1>(n);
+  return (y * from_bits(shift_left<23>(half + iset(127)))) * from_bits(shift_left<23>((n - half) + iset(127)));
+}
+
+// m erfc(t + t_lo) for 0.25 <= t <= 9.3, where sq + sq_lo is (t + t_lo)^2 to double-float
+// accuracy: erfc = exp(-t^2) R(u), u = 1 / (1 + t / 2). u is formed to about one rounding (a
+// residual correction with the low parts) and R is corrected to first order by R'(u) (Horner
+// on both), because R amplifies an error of u about twice; exp's parts stay unrounded until
+// the single product with m (gelu's x / 2).
+inline VF mul_erfc_tail(VF m, VF t, VF t_lo, VF sq, VF sq_lo) {
+  const VF half_t = vset(0.5f) * t;
+  const VF d = vset(1.0f) + half_t;  // two-sum of 1 + t / 2
+  const VF b = d - vset(1.0f);
+  const VF d_lo = fma(vset(0.5f), t_lo, (vset(1.0f) - (d - b)) + (half_t - b));
+  const VF u = vset(1.0f) / d;
+  const VF residual = fnma(u, d, vset(1.0f));  // 1 - u d, exact
+  const VF du = u * fnma(u, d_lo, residual);
+  VF r = vset(c::kErfcR[0]), dr = vset(0.0f);
+  for (size_t k = 1; k < sizeof c::kErfcR / sizeof c::kErfcR[0]; ++k) {
+    dr = fma(dr, u, r);
+    r = fma(r, u, vset(c::kErfcR[k]));
+  }
+  const VF big_r = fma(dr, du, r);
+  const ExpParts e = exp_parts(-sq, -sq_lo);
+  return scale_by(m * fma(big_r, e.w, big_r), e.n);
 }
 
 inline VF erf(VF x) {
@@ -258,32 +290,45 @@ inline VF erf(VF x) {
   VF y = erf_small(x);
   const VM big = t >= vset(1.0f);
   if (any(big)) {
-    VF hi, lo;
-    two_square(vmin(vset(9.3f), t), &hi, &lo);
-    const VF tail = vset(1.0f) - erfc_tail(vmin(vset(9.3f), t), exp_of_square(hi, lo, 1.0f));
+    const VF tc = vmin(vset(9.3f), t);
+    VF sq, sq_lo;
+    two_square(tc, &sq, &sq_lo);
+    const VF tail = vset(1.0f) - mul_erfc_tail(vset(1.0f), tc, vset(0.0f), sq, sq_lo);
     y = select(big, copysign(tail, x), y);
   }
   return y;
 }
 
-// Phi(x), the standard normal CDF, and optionally pdf(x) = exp(-x^2 / 2) / sqrt(2 pi).
-inline VF normal_cdf(VF x, VF* pdf) {
-  const VF t = vabs(x) * vset(0.707106781f);
+constexpr float kInvSqrt2Hi = 0.707106769f, kInvSqrt2Lo = 1.21016175e-08f;
+constexpr float kInvSqrt2Pi = 0.398942292f;
+
+// m Phi(x), Phi the standard normal CDF (gelu: m = x), and optionally pdf(x) x =
+// x exp(-x^2 / 2) / sqrt(2 pi) (gelu's backward). Phi(x) = (1 + erf(t)) / 2 for x >= 0 and
+// erfc(t) / 2 below, t = |x| / sqrt2 carried as t + t_lo and t^2 = x^2 / 2 exactly.
+inline VF mul_normal_cdf(VF m, VF x, VF* x_pdf) {
+  const VF a = vabs(x);
+  const VF t = a * vset(kInvSqrt2Hi);
+  const VF t_lo = fma(a, vset(kInvSqrt2Lo), fms(a, vset(kInvSqrt2Hi), t));
   const VF small = erf_small(t);
-  const VF tc = vmin(vset(9.3f), vmax(vset(0.25f), t));
-  VF hi, lo;
-  two_square(vmin(vset(13.2f), vabs(x)), &hi, &lo);
-  const VF e = exp_of_square(hi, lo, 0.5f);  // exp(-x^2 / 2)
-  if (pdf) *pdf = e * vset(0.398942280f);
-  const VF tail = erfc_tail(tc, e);  // erfc(t)
-  const VF half = vset(0.5f);
-  const VF positive = select(t < vset(1.0f), fma(half, small, half), fnma(half, tail, vset(1.0f)));
-  VF negative = select(t < vset(0.25f), fnma(half, small, half), half * tail);
-  negative = select(t > vset(9.3f), vset(0.0f), negative);
+  VF sq, sq_lo;
+  two_square(vmin(vset(20.0f), a), &sq, &sq_lo);  // beyond 20 every exp below underflows
+  sq = vset(0.5f) * sq;
+  sq_lo = vset(0.5f) * sq_lo;
+  if (x_pdf) {
+    const ExpParts e = exp_parts(vmax(vset(-104.0f), -sq), -sq_lo);
+    const VF xc = x * vset(kInvSqrt2Pi);
+    *x_pdf = scale_by(fma(xc, e.w, xc), e.n);
+  }
+  const VF half_m = vset(0.5f) * m;
+  const VM tail_range = t <= vset(9.3f);
+  const VF tail = select(tail_range, mul_erfc_tail(half_m, vmin(vset(9.3f), vmax(vset(0.25f), t)), t_lo, sq, sq_lo),
+                         vset(0.0f) * m);  // m erfc(t) / 2
+  const VF positive = select(t < vset(1.0f), fma(half_m, small, half_m), m - tail);
+  const VF negative = select(t < vset(0.25f), fnma(half_m, small, half_m), tail);
   return select(x >= vset(0.0f), positive, select(isnan(x), x, negative));
 }
 
-inline VF gelu(VF x) { return x * normal_cdf(x, nullptr); }
+inline VF gelu(VF x) { return mul_normal_cdf(x, x, nullptr); }
 
 constexpr float kGeluBeta = 0.797884561f;  // sqrt(2 / pi)
 constexpr float kGeluKappa = 0.044715f;
@@ -321,24 +366,46 @@ inline VF gelu_tanh(VF x) {
 // ---- backward ----
 
 inline VF gelu_backward(VF g, VF x) {
-  VF pdf;
-  const VF cdf = normal_cdf(x, &pdf);
-  return g * fma(x, pdf, cdf);
+  VF x_pdf;
+  const VF cdf = mul_normal_cdf(vset(1.0f), x, &x_pdf);
+  return g * (cdf + x_pdf);
+}
+
+// s = sigma(v) and s (1 - s) without the cancellation of 1 - s near s = 1: with E = e^-v,
+// 1 - s = E s. Below v = -80, s = e^v and s (1 - s) ~ e^v.
+inline VF sigmoid_and_slope(VF v, VF v_lo, VF* slope) {
+  const VF vc = vmin(vset(87.0f), vmax(vset(-80.0f), v));
+  const ExpParts e = exp_parts(-vc, -v_lo);
+  const VF big_e = scale_by(e.w + vset(1.0f), e.n);  // e^-v
+  const VF s = vset(1.0f) / one_plus_exp(-vc, -v_lo);
+  VF sl = (big_e * s) * s;
+  VF sig = s;
+  const VM tail = v < vset(-80.0f);
+  if (any(tail)) {
+    const VF ev = mul_exp(fma(v_lo, vset(1.0f), vset(1.0f)), v);  // e^(v + v_lo)
+    sig = select(tail, ev, sig);
+    sl = select(tail, ev, sl);
+  }
+  *slope = sl;
+  return sig;
 }
 
 // d/dx [x sigma(2u)] = s + 2 x s (1 - s) u', s = sigma(2u), u' = beta (1 + 3 kappa x^2):
 // PyTorch's 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) u' with 1 + tanh u = 2s.
 inline VF gelu_tanh_backward(VF g, VF x) {
-  VF lo;
-  const VF s = sigmoid(gelu_tanh_2u(x, &lo));
+  VF lo, slope;
+  const VF v = gelu_tanh_2u(x, &lo);
+  const VF s = sigmoid_and_slope(v, lo, &slope);
   const VF du = vset(kGeluBeta) * fma(vset(3.0f * kGeluKappa), x * x, vset(1.0f));
-  const VF right = (x + x) * (s * (vset(1.0f) - s)) * du;
-  return g * (s + right);
+  const VF right = (x + x) * slope * du;
+  return g * select(isnan(x), x, s + right);
 }
 
+// s (1 + x (1 - s)) = s + x s (1 - s).
 inline VF silu_backward(VF g, VF x) {
-  const VF s = sigmoid(x);
-  return g * s * fma(x, vset(1.0f) - s, vset(1.0f));
+  VF slope;
+  const VF s = sigmoid_and_slope(x, vset(0.0f), &slope);
+  return g * select(isnan(x), x, fma(x, slope, s));
 }
 
 inline VF sigmoid_backward(VF g, VF y) { return g * (vset(1.0f) - y) * y; }
