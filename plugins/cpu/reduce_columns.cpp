@@ -60,7 +60,8 @@ void write_block(ColumnReduction kind, int64_t rows, double correction, int64_t 
       case ColumnReduction::Sum: value = static_cast<float>(a.sum[j]); break;
       case ColumnReduction::Mean: value = static_cast<float>(a.sum[j] / n); break;
       case ColumnReduction::Var: {
-        const double m2 = std::max(0.0, a.squares[j] - a.sum[j] * a.sum[j] / n);
+        double m2 = a.squares[j] - a.sum[j] * a.sum[j] / n;
+        m2 = m2 < 0 ? 0.0 : m2;  // rounding; a NaN stays NaN
         value = static_cast<float>(m2 / std::max(0.0, n - correction));
         break;
       }
@@ -84,7 +85,7 @@ bool reduce_columns_f32(ColumnReduction kind, const ReducePlan& plan, const floa
   const LoopGeometry<1> red = detail::red_geometry(plan, sizeof(float));
   // Enough blocks for every thread when the row is long enough; whole cache lines per row.
   int64_t width = kMaxWidth;
-  while (width > 64 && (cols + width - 1) / width < 2 * intra_op_threads()) width /= 2;
+  while (width > 64 && (cols + width - 1) / width < 2 * team_threads()) width /= 2;
   const int64_t blocks = (cols + width - 1) / width;
   parallel_for(0, blocks, 1, [&](int64_t b, int64_t e) {
     std::unique_ptr<Block> block(new Block);
