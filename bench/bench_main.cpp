@@ -7,7 +7,6 @@
 //     (BM_limit_fma_peak);
 //   - for rows with a "peak_MB" counter (peak resident memory of a child process), that memory
 //     and its ratio instead of times.
-// It also serves as the child process of the peak-memory benchmarks (bench_support.h).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -16,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "bench_support.h"
 
 namespace {
 
@@ -120,7 +118,6 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (int code = 0; ember_bench::run_child_if_requested(argc, argv, &code)) return code;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RatioReporter reporter;

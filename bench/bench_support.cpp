@@ -9,8 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <map>
 #include <stdexcept>
 
 #include <ember/ember.h>
@@ -80,71 +78,23 @@ BusyCompetitor::~BusyCompetitor() {
   }
 }
 
-namespace {
-
-std::map<std::string, ChildWorkload>& workloads() {
-  static std::map<std::string, ChildWorkload> map;
-  return map;
-}
-
-const char kChildFlag[] = "--ember_bench_child=";
-
-// VmRSS or VmHWM of this process, in kB.
-long status_kb(const char* key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  const size_t n = std::strlen(key);
-  while (std::getline(in, line))
-    if (line.compare(0, n, key) == 0 && line[n] == ':') return std::stol(line.substr(n + 1));
-  return -1;
-}
-
-}  // namespace
-
-bool register_child_workload(const std::string& name, ChildWorkload workload) {
-  workloads()[name] = std::move(workload);
-  return true;
-}
-
-bool run_child_if_requested(int argc, char** argv, int* exit_code) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], kChildFlag, sizeof kChildFlag - 1) != 0) continue;
-    const std::string name = argv[i] + sizeof kChildFlag - 1;
-    auto it = workloads().find(name);
-    if (it == workloads().end()) {
-      std::fprintf(stderr, "unknown child workload '%s'\n", name.c_str());
-      *exit_code = 2;
-      return true;
-    }
-    const long baseline = status_kb("VmRSS");
-    it->second();
-    std::printf("baseline_kb=%ld peak_kb=%ld\n", baseline, status_kb("VmHWM"));
-    std::fflush(stdout);
-    // Diagnostics: keep the child alive so that /proc/<pid>/smaps can be read.
-    if (const char* hold = std::getenv("EMBER_BENCH_CHILD_HOLD_S")) sleep(static_cast<unsigned>(std::atoi(hold)));
-    *exit_code = 0;
-    return true;
-  }
-  return false;
-}
-
-ChildMemory run_child_workload(const std::string& name) {
+ChildMemory run_memory_program(const char* program, int64_t batch) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
-  const std::string flag = kChildFlag + name;
-  char exe[] = "/proc/self/exe";
-  char* child_argv[] = {exe, const_cast<char*>(flag.c_str()), nullptr};
+  const std::string batch_arg = std::to_string(batch), threads_arg = std::to_string(bench_threads());
+  char* child_argv[] = {const_cast<char*>(program), const_cast<char*>(batch_arg.c_str()),
+                        const_cast<char*>(threads_arg.c_str()), nullptr};
   pid_t pid;
-  const int rc = posix_spawn(&pid, exe, &actions, nullptr, child_argv, environ);
+  const int rc = posix_spawn(&pid, program, &actions, nullptr, child_argv, environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
-    throw std::runtime_error("posix_spawn failed");
+    throw std::runtime_error(std::string("cannot start ") + program);
   }
   std::string output;
   char buffer[256];
@@ -156,7 +106,7 @@ ChildMemory run_child_workload(const std::string& name) {
   long baseline = -1, peak = -1;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       std::sscanf(output.c_str(), "baseline_kb=%ld peak_kb=%ld", &baseline, &peak) != 2)
-    throw std::runtime_error("child workload '" + name + "' failed: " + output);
+    throw std::runtime_error(std::string(program) + " failed: " + output);
   return ChildMemory{baseline / 1024.0, peak / 1024.0};
 }
 

@@ -2,8 +2,8 @@
 //   - ThreadTeam: a fixed set of threads that run one function together (machine limits);
 //   - BusyCompetitor: a child process that keeps one core busy while it lives, for the rows that
 //     measure ember and libtorch on a shared machine;
-//   - child workloads: a benchmark can run a registered workload in a fresh process of this
-//     binary (`ember_bench --ember_bench_child=NAME`) and read back its peak resident memory.
+//   - run_memory_program: runs one of the peak-memory programs of rss/ (each links only one
+//     library, as an application would) and reads back its peak resident memory.
 // Ownership: each object owns what it starts (threads, child processes) and stops it when
 // destroyed. Thread-safety: objects are used from one benchmark thread at a time.
 #pragma once
@@ -55,22 +55,13 @@ class BusyCompetitor {
   pid_t pid_ = -1;
 };
 
-// A workload run in a child process; returns normally when done.
-using ChildWorkload = std::function<void()>;
-// Registers `name` (from a static initializer). Returns true so it can initialize a variable.
-bool register_child_workload(const std::string& name, ChildWorkload workload);
-
 struct ChildMemory {
-  double baseline_mb = 0;  // resident memory after start-up, before the workload
-  double peak_mb = 0;      // peak resident memory of the whole child process
+  double baseline_mb = 0;  // resident memory after start-up, before the model
+  double peak_mb = 0;      // peak resident memory (VmHWM) of the whole program
 };
-// Runs the named workload in a fresh process of this binary and returns its memory figures.
-// Throws std::runtime_error when the child fails.
-ChildMemory run_child_workload(const std::string& name);
-
-// Called first in main: when argv asks for a child workload, runs it, prints its memory figures
-// for the parent, sets *exit_code and returns true.
-bool run_child_if_requested(int argc, char** argv, int* exit_code);
+// Runs a peak-memory program of rss/ (`program BATCH THREADS`) and reads back its figures.
+// Throws std::runtime_error when it fails.
+ChildMemory run_memory_program(const char* program, int64_t batch);
 
 // The intra-op thread count both libraries use in every benchmark (ember's configured count).
 int bench_threads();

@@ -260,6 +260,43 @@ inline double exp_shift_sum(const float* x, float shift, float* y, int64_t n) {
   return total;
 }
 
+// A 64-bit fingerprint of `bytes` bytes (the CPU plugin's weight cache checks with it that a
+// tensor is unchanged): 4 x kWidth 32-bit lanes of (h ^ w) * odd constants over the words,
+// then every lane and the length mixed through splitmix64. Not cryptographic.
+inline uint64_t fingerprint(const void* data, int64_t bytes) {
+  const int32_t* w = static_cast<const int32_t*>(data);
+  const int64_t words = bytes / 4;
+  VI h0 = iset(0x2545F491), h1 = iset(0x4F6CDD1D), h2 = iset(0x1B873593), h3 = iset(0x7FEB352D);
+  const VI p0 = iset(static_cast<int32_t>(0x9E3779B1u)), p1 = iset(static_cast<int32_t>(0x85EBCA77u));
+  int64_t i = 0;
+  for (; i + 4 * kWidth <= words; i += 4 * kWidth) {
+    h0 = (h0 ^ iload(w + i)) * p0;
+    h1 = (h1 ^ iload(w + i + kWidth)) * p1;
+    h2 = (h2 ^ iload(w + i + 2 * kWidth)) * p0;
+    h3 = (h3 ^ iload(w + i + 3 * kWidth)) * p1;
+  }
+  int32_t lanes[4 * kWidth];
+  istore(lanes, h0);
+  istore(lanes + kWidth, h1);
+  istore(lanes + 2 * kWidth, h2);
+  istore(lanes + 3 * kWidth, h3);
+  auto mix = [](uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  uint64_t result = mix(static_cast<uint64_t>(bytes));
+  for (int k = 0; k < 4 * kWidth; ++k) result = mix(result ^ static_cast<uint32_t>(lanes[k]));
+  for (; i < words; ++i) {
+    uint32_t word;
+    __builtin_memcpy(&word, w + i, sizeof word);
+    result = mix(result ^ word);
+  }
+  const unsigned char* tail = static_cast<const unsigned char*>(data) + words * 4;
+  for (int64_t k = 0; k < bytes - words * 4; ++k) result = mix(result ^ tail[k]);
+  return result;
+}
+
 }  // namespace arrays
 
 // The table of this ISA.
@@ -336,5 +373,6 @@ inline ::ember_cpu::VecKernels make_table() {
   t.col_sum_sq = arrays::col_sum_sq;
   t.col_argmax = arrays::col_arg<true>;
   t.col_argmin = arrays::col_arg<false>;
+  t.fingerprint = arrays::fingerprint;
   return t;
 }

@@ -67,6 +67,7 @@ inline VI operator-(VI a, VI b) { return {_mm256_sub_epi32(a.v, b.v)}; }
 inline VI operator&(VI a, VI b) { return {_mm256_and_si256(a.v, b.v)}; }
 inline VI operator|(VI a, VI b) { return {_mm256_or_si256(a.v, b.v)}; }
 inline VI operator^(VI a, VI b) { return {_mm256_xor_si256(a.v, b.v)}; }
+inline VI operator*(VI a, VI b) { return {_mm256_mullo_epi32(a.v, b.v)}; }
 template <int kShift> inline VI shift_left(VI a) { return {_mm256_slli_epi32(a.v, kShift)}; }
 template <int kShift> inline VI shift_right_arith(VI a) { return {_mm256_srai_epi32(a.v, kShift)}; }
 inline VF to_float(VI a) { return {_mm256_cvtepi32_ps(a.v)}; }

@@ -69,6 +69,7 @@ inline VI operator-(VI a, VI b) { return {_mm512_sub_epi32(a.v, b.v)}; }
 inline VI operator&(VI a, VI b) { return {_mm512_and_si512(a.v, b.v)}; }
 inline VI operator|(VI a, VI b) { return {_mm512_or_si512(a.v, b.v)}; }
 inline VI operator^(VI a, VI b) { return {_mm512_xor_si512(a.v, b.v)}; }
+inline VI operator*(VI a, VI b) { return {_mm512_mullo_epi32(a.v, b.v)}; }
 template <int kShift> inline VI shift_left(VI a) { return {_mm512_slli_epi32(a.v, kShift)}; }
 template <int kShift> inline VI shift_right_arith(VI a) { return {_mm512_srai_epi32(a.v, kShift)}; }
 inline VF to_float(VI a) { return {_mm512_cvtepi32_ps(a.v)}; }

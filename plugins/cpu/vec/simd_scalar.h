@@ -76,6 +76,7 @@ inline VI operator-(VI a, VI b) { return {static_cast<int32_t>(static_cast<uint3
 inline VI operator&(VI a, VI b) { return {a.v & b.v}; }
 inline VI operator|(VI a, VI b) { return {a.v | b.v}; }
 inline VI operator^(VI a, VI b) { return {a.v ^ b.v}; }
+inline VI operator*(VI a, VI b) { return {static_cast<int32_t>(static_cast<uint32_t>(a.v) * static_cast<uint32_t>(b.v))}; }
 template <int kShift> inline VI shift_left(VI a) { return {static_cast<int32_t>(static_cast<uint32_t>(a.v) << kShift)}; }
 template <int kShift> inline VI shift_right_arith(VI a) { return {a.v >> kShift}; }
 inline VF to_float(VI a) { return {static_cast<float>(a.v)}; }
@@ -121,6 +122,10 @@ inline VD dload(const double* p) { return {*p}; }
 inline void dstore(double* p, VD a) { *p = a.v; }
 constexpr int kDWidth = 1;
 inline VI iselect(VM m, VI a, VI b) { return m.m ? a : b; }
-inline VI iload(const int32_t* p) { return {*p}; }
+inline VI iload(const int32_t* p) {  // may point into float data: read the bytes
+  VI r;
+  std::memcpy(&r.v, p, sizeof r.v);
+  return r;
+}
 inline void istore(int32_t* p, VI a) { *p = a.v; }
 inline VI lane_iota_i() { return {0}; }

@@ -66,6 +66,10 @@ struct VecKernels {
   void (*col_sum_sq)(double* s1, double* s2, const float* x, const float* shift, int64_t n);
   void (*col_argmax)(float* best, int32_t* index, const float* x, int32_t row, int64_t n);
   void (*col_argmin)(float* best, int32_t* index, const float* x, int32_t row, int64_t n);
+
+  // A 64-bit fingerprint of a byte range (not cryptographic; the values differ between ISAs):
+  // the weight cache's check that a tensor has not changed since it was cached.
+  uint64_t (*fingerprint)(const void* data, int64_t bytes);
 };
 
 // The active table (the best the CPU has unless the configuration forced one).
