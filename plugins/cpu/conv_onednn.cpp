@@ -1,6 +1,7 @@
 // See conv_onednn.h.
 #include "conv_onednn.h"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -40,6 +41,23 @@ char* conv_workspace(int slot, size_t bytes) {
 }
 
 constexpr size_t kMaxWinogradScratchpad = size_t(32) << 20;
+
+// The fingerprint of the weights, in fixed 1 MiB blocks hashed in parallel and folded in order
+// (the result never depends on the thread count).
+uint64_t weights_fingerprint(const float* weight, size_t bytes) {
+  constexpr size_t kBlock = size_t(1) << 20;
+  const int64_t blocks = static_cast<int64_t>((bytes + kBlock - 1) / kBlock);
+  if (blocks <= 1) return vec().fingerprint(weight, static_cast<int64_t>(bytes));
+  std::vector<uint64_t> parts(static_cast<size_t>(blocks));
+  const char* base = reinterpret_cast<const char*>(weight);
+  parallel_for(0, blocks, 1, [&](int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k) {
+      const size_t begin = static_cast<size_t>(k) * kBlock;
+      parts[static_cast<size_t>(k)] = vec().fingerprint(base + begin, static_cast<int64_t>(std::min(kBlock, bytes - begin)));
+    }
+  });
+  return vec().fingerprint(parts.data(), static_cast<int64_t>(parts.size() * sizeof(uint64_t)));
+}
 
 bool winograd_shape(const ConvShape& s) {
   return s.kh == 3 && s.kw == 3 && s.sh == 1 && s.sw == 1 && s.dh == 1 && s.dw == 1 && s.groups == 1;
@@ -99,20 +117,21 @@ std::shared_ptr<const ConvPlan> get_plan(const ConvShape& s, bool has_bias, int 
 
 void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out) {
   using dnnl::memory;
+  ConvWeightCache& cache = conv_weight_cache();
+  const size_t weight_bytes = static_cast<size_t>(s.o * (s.c / s.groups) * s.kh * s.kw) * sizeof(float);
+  const bool cacheable = cache.budget_bytes() > 0 && winograd_shape(s) && !cache.is_volatile(weight);
+  // Taken before the oneDNN team claims the threads, so that it runs on all of them.
+  std::optional<uint64_t> fingerprint;
+  if (cacheable) fingerprint = weights_fingerprint(weight, weight_bytes);
   const OnednnThreads team(2.0 * s.n * s.o * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw);
   dnnl::engine& engine = onednn_engine();
   dnnl::stream& stream = onednn_stream();
-  ConvWeightCache& cache = conv_weight_cache();
-  const size_t weight_bytes = static_cast<size_t>(s.o * (s.c / s.groups) * s.kh * s.kw) * sizeof(float);
-  const bool cacheable = cache.budget_bytes() > 0 && !cache.is_volatile(weight);
-  std::optional<uint64_t> fingerprint;
 
   // The reordered weights of `plan`: from the cache when the weights are unchanged and fit,
   // else reordered into this thread's workspace (nullopt for Winograd, which needs the cache).
   std::shared_ptr<const ConvWeightCache::Entry> entry;
   auto cached_weights = [&](const ConvPlan& plan) -> char* {
     if (!cacheable) return nullptr;
-    if (!fingerprint) fingerprint = vec().fingerprint(weight, static_cast<int64_t>(weight_bytes));
     // The format, whatever the batch or team size that planned it: the descriptor's bytes.
     const dnnl_memory_desc_t& raw = plan.own_wei_md.data;
     std::vector<int64_t> format_key = {static_cast<int64_t>(vec().fingerprint(&raw, sizeof raw)),
@@ -131,7 +150,7 @@ void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, 
   // cost memory).
   std::shared_ptr<const ConvPlan> plan;
   char* weights_in_format = nullptr;
-  if (cacheable && winograd_shape(s)) {
+  if (cacheable) {
     plan = get_plan(s, bias != nullptr, team.threads(), dnnl::algorithm::convolution_winograd);
     if (plan && plan->wei_in) weights_in_format = cached_weights(*plan);
     if (!weights_in_format) plan = nullptr;
