@@ -33,21 +33,21 @@ void reduce_block(ColumnReduction kind, const LoopGeometry<1>& red, int64_t rows
   for_each_run<1>(red, base, 0, rows, [&](char* const* ptrs, const int64_t* strides, int64_t n) {
     const float* p = reinterpret_cast<const float*>(ptrs[0]);
     const int64_t stride = strides[0] / static_cast<int64_t>(sizeof(float));
-    for (int64_t r = 0; r < n; ++r, ++row) {
-      const float* line = p + r * stride;
-      if (row == 0 && (arg || kind == ColumnReduction::Var)) {
-        std::memcpy(arg ? a.best : a.shift, line, static_cast<size_t>(width) * sizeof(float));
-        std::fill(a.index, a.index + width, 0);
-        continue;
-      }
-      switch (kind) {
-        case ColumnReduction::Sum:
-        case ColumnReduction::Mean: v.col_sum(a.sum, line, width); break;
-        case ColumnReduction::Var: v.col_sum_sq(a.sum, a.squares, line, a.shift, width); break;
-        case ColumnReduction::ArgMax: v.col_argmax(a.best, a.index, line, row, width); break;
-        case ColumnReduction::ArgMin: v.col_argmin(a.best, a.index, line, row, width); break;
-      }
+    if (row == 0 && (arg || kind == ColumnReduction::Var)) {  // the first row seeds the state
+      std::memcpy(arg ? a.best : a.shift, p, static_cast<size_t>(width) * sizeof(float));
+      std::fill(a.index, a.index + width, 0);
+      p += stride;
+      --n;
+      ++row;
     }
+    switch (kind) {
+      case ColumnReduction::Sum:
+      case ColumnReduction::Mean: v.col_sum(a.sum, p, stride, n, width); break;
+      case ColumnReduction::Var: v.col_sum_sq(a.sum, a.squares, p, stride, n, a.shift, width); break;
+      case ColumnReduction::ArgMax: v.col_argmax(a.best, a.index, p, stride, n, row, width); break;
+      case ColumnReduction::ArgMin: v.col_argmin(a.best, a.index, p, stride, n, row, width); break;
+    }
+    row += static_cast<int32_t>(n);
   });
 }
 

@@ -194,45 +194,108 @@ inline int64_t arg_extreme(const float* x, int64_t n, float* value) {
   return best_i;
 }
 
-// acc[j] += x[j] in double.
-inline void col_sum(double* acc, const float* x, int64_t n) {
-  int64_t j = 0;
-  for (; j + kDWidth <= n; j += kDWidth) dstore(acc + j, dload(acc + j) + dload_f(x + j));
-  for (; j < n; ++j) acc[j] += static_cast<double>(x[j]);
+// Column kernels: `rows` rows of n columns, `stride` elements apart, folded into per-column
+// accumulators. Four rows at a time: their values meet in registers (sums in float, four at a
+// time, then into double), so the accumulator arrays are read and written once per four rows.
+
+// acc[j] += sum over rows of x[r][j].
+inline void col_sum(double* acc, const float* x, int64_t stride, int64_t rows, int64_t n) {
+  int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const float* r0 = x + r * stride;
+    const float* r1 = r0 + stride;
+    const float* r2 = r1 + stride;
+    const float* r3 = r2 + stride;
+    int64_t j = 0;
+    for (; j + kDWidth <= n; j += kDWidth) {
+      const VD s = (dload_f(r0 + j) + dload_f(r1 + j)) + (dload_f(r2 + j) + dload_f(r3 + j));
+      dstore(acc + j, dload(acc + j) + s);
+    }
+    for (; j < n; ++j)
+      acc[j] += (static_cast<double>(r0[j]) + r1[j]) + (static_cast<double>(r2[j]) + r3[j]);
+  }
+  for (; r < rows; ++r) {
+    const float* p = x + r * stride;
+    int64_t j = 0;
+    for (; j + kDWidth <= n; j += kDWidth) dstore(acc + j, dload(acc + j) + dload_f(p + j));
+    for (; j < n; ++j) acc[j] += static_cast<double>(p[j]);
+  }
 }
 
-// With d = x[j] - shift[j]: s1[j] += d, s2[j] += d * d (variance around a per-column shift).
-inline void col_sum_sq(double* s1, double* s2, const float* x, const float* shift, int64_t n) {
-  int64_t j = 0;
-  for (; j + kDWidth <= n; j += kDWidth) {
-    const VD d = dload_f(x + j) - dload_f(shift + j);
-    dstore(s1 + j, dload(s1 + j) + d);
-    dstore(s2 + j, fma(d, d, dload(s2 + j)));
+// With d = x[r][j] - shift[j]: s1[j] += d, s2[j] += d * d (in double).
+inline void col_sum_sq(double* s1, double* s2, const float* x, int64_t stride, int64_t rows, const float* shift,
+                       int64_t n) {
+  int64_t r0 = 0;
+  for (; r0 + 4 <= rows; r0 += 4) {
+    const float* p = x + r0 * stride;
+    int64_t j = 0;
+    for (; j + kDWidth <= n; j += kDWidth) {
+      const VD c = dload_f(shift + j);
+      const VD d0 = dload_f(p + j) - c, d1 = dload_f(p + stride + j) - c;
+      const VD d2 = dload_f(p + 2 * stride + j) - c, d3 = dload_f(p + 3 * stride + j) - c;
+      dstore(s1 + j, dload(s1 + j) + ((d0 + d1) + (d2 + d3)));
+      dstore(s2 + j, fma(d3, d3, fma(d2, d2, fma(d1, d1, fma(d0, d0, dload(s2 + j))))));
+    }
+    for (; j < n; ++j) {
+      for (int k = 0; k < 4; ++k) {
+        const double d = static_cast<double>(p[k * stride + j]) - static_cast<double>(shift[j]);
+        s1[j] += d;
+        s2[j] += d * d;
+      }
+    }
   }
-  for (; j < n; ++j) {
-    const double d = static_cast<double>(x[j]) - static_cast<double>(shift[j]);
-    s1[j] += d;
-    s2[j] += d * d;
+  for (int64_t r = r0; r < rows; ++r) {
+    const float* p = x + r * stride;
+    int64_t j = 0;
+    for (; j + kDWidth <= n; j += kDWidth) {
+      const VD d = dload_f(p + j) - dload_f(shift + j);
+      dstore(s1 + j, dload(s1 + j) + d);
+      dstore(s2 + j, fma(d, d, dload(s2 + j)));
+    }
+    for (; j < n; ++j) {
+      const double d = static_cast<double>(p[j]) - static_cast<double>(shift[j]);
+      s1[j] += d;
+      s2[j] += d * d;
+    }
   }
 }
 
-// best[j] / index[j] updated with row `row` of a column-wise arg-reduction (first index wins,
-// the first NaN wins and sticks).
+// best[j] / index[j] updated with rows first_row, first_row + 1, ... (first index wins, the
+// first NaN wins and sticks).
 template <bool kMax>
-inline void col_arg(float* best, int32_t* index, const float* x, int32_t row, int64_t n) {
+inline void col_arg(float* best, int32_t* index, const float* x, int64_t stride, int64_t rows, int32_t first_row,
+                    int64_t n) {
+  auto take = [](VF v, VF b) { return (kMax ? v > b : v < b) | andnot(isnan(b), isnan(v)); };
   int64_t j = 0;
-  const VI r = iset(row);
   for (; j + kWidth <= n; j += kWidth) {
-    const VF v = vload(x + j), b = vload(best + j);
-    const VM take = (kMax ? v > b : v < b) | andnot(isnan(b), isnan(v));
-    vstore(best + j, select(take, v, b));
-    istore(index + j, iselect(take, r, iload(index + j)));
+    VF b = vload(best + j);
+    VI i = iload(index + j);
+    int64_t r = 0;
+    for (; r + 4 <= rows; r += 4) {  // four rows in registers per load / store of the state
+      const float* p = x + r * stride + j;
+      for (int k = 0; k < 4; ++k) {
+        const VF v = vload(p + k * stride);
+        const VM t = take(v, b);
+        b = select(t, v, b);
+        i = iselect(t, iset(first_row + static_cast<int32_t>(r + k)), i);
+      }
+    }
+    for (; r < rows; ++r) {
+      const VF v = vload(x + r * stride + j);
+      const VM t = take(v, b);
+      b = select(t, v, b);
+      i = iselect(t, iset(first_row + static_cast<int32_t>(r)), i);
+    }
+    vstore(best + j, b);
+    istore(index + j, i);
   }
   for (; j < n; ++j) {
-    const float v = x[j], b = best[j];
-    if (b == b && (v != v || (kMax ? v > b : v < b))) {
-      best[j] = v;
-      index[j] = row;
+    for (int64_t r = 0; r < rows; ++r) {
+      const float v = x[r * stride + j], b = best[j];
+      if (b == b && (v != v || (kMax ? v > b : v < b))) {
+        best[j] = v;
+        index[j] = first_row + static_cast<int32_t>(r);
+      }
     }
   }
 }

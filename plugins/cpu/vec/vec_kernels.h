@@ -59,13 +59,16 @@ struct VecKernels {
   int64_t (*argmax)(const float* x, int64_t n, float* value);
   int64_t (*argmin)(const float* x, int64_t n, float* value);
 
-  // One row of a reduction over outer dims (columns j < n, accumulators in the caller's
-  // arrays): acc[j] += x[j] in double; with d = x[j] - shift[j], s1[j] += d and s2[j] += d^2;
-  // best/index updated where row `row` is better (first index wins, the first NaN wins).
-  void (*col_sum)(double* acc, const float* x, int64_t n);
-  void (*col_sum_sq)(double* s1, double* s2, const float* x, const float* shift, int64_t n);
-  void (*col_argmax)(float* best, int32_t* index, const float* x, int32_t row, int64_t n);
-  void (*col_argmin)(float* best, int32_t* index, const float* x, int32_t row, int64_t n);
+  // Reductions over outer dims: `rows` rows of n columns, `stride` elements apart, folded into
+  // the caller's per-column accumulators: acc[j] += x[r][j] in double; with d = x[r][j] -
+  // shift[j], s1[j] += d and s2[j] += d^2; best/index updated where row first_row + r is better
+  // (first index wins, the first NaN wins).
+  void (*col_sum)(double* acc, const float* x, int64_t stride, int64_t rows, int64_t n);
+  void (*col_sum_sq)(double* s1, double* s2, const float* x, int64_t stride, int64_t rows, const float* shift, int64_t n);
+  void (*col_argmax)(float* best, int32_t* index, const float* x, int64_t stride, int64_t rows, int32_t first_row,
+                     int64_t n);
+  void (*col_argmin)(float* best, int32_t* index, const float* x, int64_t stride, int64_t rows, int32_t first_row,
+                     int64_t n);
 
   // A 64-bit fingerprint of a byte range (not cryptographic; the values differ between ISAs):
   // the weight cache's check that a tensor has not changed since it was cached.
