@@ -23,8 +23,8 @@ namespace {
 constexpr int64_t kN = int64_t(16) << 20;
 constexpr int64_t kRows = 4096, kCols = 4096;
 
-enum UnaryOp : int64_t { kExp, kLog, kTanh, kSigmoid, kGelu, kGeluTanh, kSin, kCos, kPow, kTanhOfSquare, kSilu, kAdd };
-const char* const kUnaryNames[] = {"exp", "log", "tanh", "sigmoid", "gelu", "gelu_tanh", "sin", "cos", "pow", "tanh_x_x", "silu", "add"};
+enum UnaryOp : int64_t { kExp, kLog, kTanh, kSigmoid, kGelu, kGeluTanh, kSin, kCos, kPow, kTanhOfSquare, kSilu, kAdd, kErf };
+const char* const kUnaryNames[] = {"exp", "log", "tanh", "sigmoid", "gelu", "gelu_tanh", "sin", "cos", "pow", "tanh_x_x", "silu", "add", "erf"};
 
 int64_t inputs_of(int64_t op) { return op == kPow || op == kAdd ? 2 : 1; }
 
@@ -59,6 +59,7 @@ void ember_unary(benchmark::State& state, bool busy) {
       case kTanhOfSquare: ember::tanh_out(out, ember::mul_out(tmp, x, x)); break;
       case kSilu: ember::silu_out(out, x); break;
       case kAdd: ember::add_out(out, x, y); break;
+      case kErf: ember::erf_out(out, x); break;
     }
   };
   once();
@@ -95,7 +96,7 @@ void BM_ember_softmax_4096x4096(benchmark::State& state) { ember_softmax(state, 
 
 #define UNARY_ARGS                                                                                                  \
   Arg(kExp)->Arg(kLog)->Arg(kTanh)->Arg(kSigmoid)->Arg(kGelu)->Arg(kGeluTanh)->Arg(kSin)->Arg(kCos)->Arg(kPow)->Arg( \
-      kTanhOfSquare)->Arg(kSilu)->Arg(kAdd)
+      kTanhOfSquare)->Arg(kSilu)->Arg(kAdd)->Arg(kErf)
 
 BENCHMARK(BM_ember_unary_16M)->UNARY_ARGS->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ember_unary_16M_busy)->Arg(kExp)->Arg(kTanh)->Arg(kTanhOfSquare)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -125,6 +126,7 @@ void torch_unary(benchmark::State& state, bool busy) {
       case kTanhOfSquare: torch::tanh_out(out, torch::mul_out(tmp, x, x)); break;
       case kSilu: torch::silu_out(out, x); break;
       case kAdd: torch::add_out(out, x, y); break;
+      case kErf: torch::erf_out(out, x); break;
     }
   };
   once();

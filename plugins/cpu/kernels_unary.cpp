@@ -1,5 +1,5 @@
 // Pointwise unary ops: neg, abs, sign, relu and clamp keep the dtype; exp, log, sqrt, rsqrt,
-// sin, cos, tanh, sigmoid, silu and gelu take floating inputs of out's dtype (16-bit floats are
+// sin, cos, tanh, erf, sigmoid, silu and gelu take floating inputs of out's dtype (16-bit floats are
 // computed in float). The transcendental ones run the vector kernels (vec/) for float32 and
 // the 16-bit floats, and the C library (libmvec where available) for float64.
 //
@@ -72,6 +72,11 @@ struct Tanh {
   static constexpr const char* name = "tanh";
   static constexpr VecField vec = &VecKernels::tanh;
   template <typename C> static C f(C x) { return std::tanh(x); }
+};
+struct Erf {
+  static constexpr const char* name = "erf";
+  static constexpr VecField vec = &VecKernels::erf;
+  template <typename C> static C f(C x) { return std::erf(x); }
 };
 struct Sigmoid {
   static constexpr const char* name = "sigmoid";
@@ -188,6 +193,7 @@ void register_unary_kernels(Registrar& reg) {
   reg.kernel("sin.out", kDevice, kFloatingDTypes, float_unary<Sin>);
   reg.kernel("cos.out", kDevice, kFloatingDTypes, float_unary<Cos>);
   reg.kernel("tanh.out", kDevice, kFloatingDTypes, float_unary<Tanh>);
+  reg.kernel("erf.out", kDevice, kFloatingDTypes, float_unary<Erf>);
   reg.kernel("sigmoid.out", kDevice, kFloatingDTypes, float_unary<Sigmoid>);
   reg.kernel("silu.out", kDevice, kFloatingDTypes, float_unary<Silu>);
   reg.kernel("gelu.out", kDevice, kFloatingDTypes, gelu_kernel);

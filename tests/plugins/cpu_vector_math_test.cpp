@@ -4,7 +4,7 @@
 // test suite runs this binary once per ISA the machine has (EMBER_CPU_ISA, tests/plugins/tests.cmake).
 //
 // Bounds (ulp of the float64 result, where the result is a normal float; subnormal results
-// only need |error| <= FLT_MIN): exp, log, sin, cos, tanh, sigmoid, silu, gelu(tanh) <= 2;
+// only need |error| <= FLT_MIN): exp, log, sin, cos, tanh, erf, sigmoid, silu, gelu(tanh) <= 2;
 // gelu(erf) <= 2 for x >= 0 and <= 5 for x < 0 (x * erfc(|x| / sqrt2) / 2: several roundings of
 // similar size remain in erfc's tail, measured 4); pow <= 2. Backward kernels subtract terms of similar size near
 // their zeros, so they are held to 4 ulp of the largest term.
@@ -140,6 +140,7 @@ TEST(CpuVectorMath, UnaryFunctionsWithinTheirUlpBounds) {
       {"sin.out", -kInf, kInf, [](long double x) { return std::isinf(x) ? NAN : std::sin(x); }, {2}, ""},
       {"cos.out", -kInf, kInf, [](long double x) { return std::isinf(x) ? NAN : std::cos(x); }, {2}, ""},
       {"tanh.out", -kInf, kInf, [](long double x) { return std::tanh(x); }, {2}, ""},
+      {"erf.out", -kInf, kInf, [](long double x) { return std::erf(x); }, {2}, ""},
       {"sigmoid.out", -kInf, kInf, [](long double x) { return 1 / (1 + std::exp(-x)); }, {2}, ""},
       {"silu.out", -1e30f, 1e30f, [](long double x) { return x / (1 + std::exp(-x)); }, {2}, ""},
       {"gelu.out", -1e30f, 1e30f, gelu_ref, {2, 0.0f, 5}, "none"},

@@ -48,8 +48,21 @@ inline double lane_sum(const float* x, int64_t n, float pad, const F& f) {
   return total;
 }
 
+// The sum in double lanes: error ~ 1e-16 of sum |x|, so the float32 result is its one
+// rounding (float lanes lost to libtorch's cascade on cancelling mixed magnitudes). Memory,
+// not the conversions, bounds it on long runs.
 inline double sum(const float* x, int64_t n) {
-  return lane_sum(x, n, 0.0f, [](VF v) { return v; });
+  VD a0 = dset(0.0), a1 = dset(0.0), a2 = dset(0.0), a3 = dset(0.0);
+  int64_t i = 0;
+  for (; i + 4 * kDWidth <= n; i += 4 * kDWidth) {
+    a0 = a0 + dload_f(x + i);
+    a1 = a1 + dload_f(x + i + kDWidth);
+    a2 = a2 + dload_f(x + i + 2 * kDWidth);
+    a3 = a3 + dload_f(x + i + 3 * kDWidth);
+  }
+  double total = hsum((a0 + a1) + (a2 + a3));
+  for (; i < n; ++i) total += static_cast<double>(x[i]);
+  return total;
 }
 
 inline double dot(const float* a, const float* b, int64_t n) {
@@ -73,23 +86,29 @@ inline double dot(const float* a, const float* b, int64_t n) {
 }
 
 // Mean and M2 (sum of squared deviations): per 8K-element block (in L1/L2), the block's sum,
-// then the squares around the block mean rounded to float c (exact correction for c != mean),
-// merged across blocks with Chan's formula in double.
+// then the squared deviations from the block mean in double, merged across blocks with Chan's
+// formula in double.
 inline void mean_m2(const float* x, int64_t n, double* mean_out, double* m2_out) {
   constexpr int64_t kBlock = 8192;
   double count = 0, mean = 0, m2 = 0;
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t nb = n - b < kBlock ? n - b : kBlock;
     const double block_mean = sum(x + b, nb) / static_cast<double>(nb);
-    const float cf = static_cast<float>(block_mean);
-    const VF cv = vset(cf);
-    const double squares = lane_sum(x + b, nb, cf, [cv](VF v) {
-      const VF d = v - cv;
-      return d * d;
-    });
-    const double shift = block_mean - static_cast<double>(cf);
-    double block_m2 = squares - static_cast<double>(nb) * shift * shift;
-    if (block_m2 < 0) block_m2 = 0;
+    // Deviations and squares in double: float32 variance then rounds correctly even over
+    // values of very different magnitudes (the block is in cache for this second pass).
+    const VD cv = dset(block_mean);
+    VD a0 = dset(0.0), a1 = dset(0.0);
+    int64_t i = 0;
+    for (; i + 2 * kDWidth <= nb; i += 2 * kDWidth) {
+      const VD d0 = dload_f(x + b + i) - cv, d1 = dload_f(x + b + i + kDWidth) - cv;
+      a0 = fma(d0, d0, a0);
+      a1 = fma(d1, d1, a1);
+    }
+    double block_m2 = hsum(a0 + a1);
+    for (; i < nb; ++i) {
+      const double d = static_cast<double>(x[b + i]) - block_mean;
+      block_m2 += d * d;
+    }
     const double total = count + static_cast<double>(nb);
     const double delta = block_mean - mean;
     mean += delta * static_cast<double>(nb) / total;

@@ -47,9 +47,9 @@ struct VecKernels {
   void (*softmax_backward)(const float* grad, const float* out, float s, float* y, int64_t n);
   void (*log_softmax_backward)(const float* grad, const float* out, float s, float* y, int64_t n);
 
-  // Reductions of one contiguous run. Sums use float lanes flushed into double every few
-  // thousand elements (error ~ 1e-3 ulp of the partial sums per flush, far below libtorch's
-  // float cascade); results never depend on threads (callers fix the blocking).
+  // Reductions of one contiguous run. sum accumulates in double lanes (the float32 result is its
+  // one rounding); dot in float lanes flushed into double every 64 additions per lane; results
+  // never depend on threads (callers fix the blocking).
   double (*sum)(const float* x, int64_t n);
   double (*dot)(const float* a, const float* b, int64_t n);  // sum(a * b)
   // Mean and sum of squared deviations of the run (two passes over cache-sized blocks,
