@@ -19,8 +19,10 @@ constexpr float kTanhT[] = {0.00229274482f, -0.00834394552f, 0.0217689187f, -0.0
 // erf t = t e(t^2), |t| <= 1 (max relative error of the fit 1.3e-09)
 constexpr float kErfE[] = {7.87587506e-05f, -0.000801686429f, 0.00518908742f, -0.026854212f, 0.112835947f, -0.376126267f, 1.12837917f};
 constexpr float kErfEConstant[] = {1.12837911f, 5.93267445e-08f};
-// erfc t = exp(-t^2) R(u), u = 1 / (1 + t / 2), 0.25 <= t <= 9.3 (max relative error of the fit 9.1e-09)
-constexpr float kErfcR[] = {0.0278062649f, -0.213141324f, 0.655282038f, -0.995794859f, 0.717386255f, -0.27554562f, 0.296128705f, 0.220205639f, 0.285876494f, 0.281784803f, 1.11311792e-05f};
+// erfc t = exp(-t^2) R(u), u = 1 / (1 + t / 2), 0 <= t <= 9.3 (max relative error of the fit 6.8e-09)
+constexpr float kErfcR[] = {0.0111853967f, -0.0364351501f, -0.0490202264f, 0.409395299f, -0.756065707f, 0.557899915f, -0.201770302f, 0.272432978f, 0.225377232f, 0.285146996f, 0.281844594f, 8.97571236e-06f};
+// kGeluKappa: hi 0.0447149985 lo 1.54614449e-09
+// kGeluTwoBeta: hi 1.59576917 lo -4.53406804e-08
 
 }  // namespace vec_coefficients
 }  // namespace ember_cpu

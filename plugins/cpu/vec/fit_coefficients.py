@@ -37,8 +37,8 @@ fit("kTanhT", lambda z: (mp.tanh(mp.sqrt(z)) - mp.sqrt(z)) / z**1.5 if z else -m
     "tanh x = x + x^3 t(x^2), |x| <= 0.625")
 fit("kErfE", lambda z: mp.erf(mp.sqrt(z)) / mp.sqrt(z) if z else 2 / mp.sqrt(mp.pi), 0, 1, 6,
     "erf t = t e(t^2), |t| <= 1", split_constant=True)
-fit("kErfcR", lambda u: mp.erfc(2 / u - 2) * mp.exp((2 / u - 2)**2), 1 / (1 + mp.mpf(9.3) / 2), 1 / (1 + mp.mpf(0.25) / 2), 10,
-    "erfc t = exp(-t^2) R(u), u = 1 / (1 + t / 2), 0.25 <= t <= 9.3")
+fit("kErfcR", lambda u: mp.erfc(2 / u - 2) * mp.exp((2 / u - 2)**2), 1 / (1 + mp.mpf(9.3) / 2), 1, 11,
+    "erfc t = exp(-t^2) R(u), u = 1 / (1 + t / 2), 0 <= t <= 9.3")
 
 # Constants used as float hi + lo pairs (gelu_tanh's double-float argument).
 for name, value in (("kGeluKappa", mp.mpf("0.044715")), ("kGeluTwoBeta", 2 * mp.sqrt(2 / mp.pi))):

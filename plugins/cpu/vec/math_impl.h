@@ -19,8 +19,8 @@
 //            below x = -80, e^x (no overflow, accurate tail). silu: x / (1 + exp(-x)) likewise,
 //            x e^x formed without a subnormal intermediate.
 //   erf      |t| < 1: t e(t^2); else 1 - erfc(t). erfc(t) = exp(-t^2) R(1 / (1 + t / 2)) with t^2
-//            split exactly into hi + lo (FMA), exp(-hi) (1 - lo), so that the tail keeps its
-//            relative accuracy (gelu's negative side needs it).
+//            split exactly into hi + lo (FMA) and exp unrounded until the last product, so
+//            that the tail keeps its relative accuracy (gelu's negative side needs it).
 //   gelu     x Phi(x): Phi = (1 + erf(x / sqrt2)) / 2 for x >= 0, erfc(|x| / sqrt2) / 2 for x < 0.
 //   gelu_tanh  x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3): the same value as
 //            PyTorch's 0.5 x (1 + tanh(u)) without its cancellation for negative x; 2u is
@@ -262,25 +262,13 @@ inline VF scale_by(VF y, VI n) {
   return (y * from_bits(shift_left<23>(half + iset(127)))) * from_bits(shift_left<23>((n - half) + iset(127)));
 }
 
-// m erfc(t + t_lo) for 0.25 <= t <= 9.3, where sq + sq_lo is (t + t_lo)^2 to double-float
-// accuracy: erfc = exp(-t^2) R(u), u = 1 / (1 + t / 2). u is formed to about one rounding (a
-// residual correction with the low parts) and R is corrected to first order by R'(u) (Horner
-// on both), because R amplifies an error of u about twice; exp's parts stay unrounded until
-// the single product with m (gelu's x / 2).
-inline VF mul_erfc_tail(VF m, VF t, VF t_lo, VF sq, VF sq_lo) {
-  const VF half_t = vset(0.5f) * t;
-  const VF d = vset(1.0f) + half_t;  // two-sum of 1 + t / 2
-  const VF b = d - vset(1.0f);
-  const VF d_lo = fma(vset(0.5f), t_lo, (vset(1.0f) - (d - b)) + (half_t - b));
-  const VF u = vset(1.0f) / d;
-  const VF residual = fnma(u, d, vset(1.0f));  // 1 - u d, exact
-  const VF du = u * fnma(u, d_lo, residual);
-  VF r = vset(c::kErfcR[0]), dr = vset(0.0f);
-  for (size_t k = 1; k < sizeof c::kErfcR / sizeof c::kErfcR[0]; ++k) {
-    dr = fma(dr, u, r);
-    r = fma(r, u, vset(c::kErfcR[k]));
-  }
-  const VF big_r = fma(dr, du, r);
+// m erfc(t) for 0 <= t <= 9.3, where sq + sq_lo is t^2 to double-float accuracy (an exact
+// square; gelu passes x^2 / 2 for t = |x| / sqrt2): erfc = exp(-t^2) R(u), u = 1 / (1 + t / 2),
+// with exp's parts unrounded until the single product with m (gelu's x / 2), so that the tail
+// keeps its relative accuracy down to FLT_MIN.
+inline VF mul_erfc_tail(VF m, VF t, VF sq, VF sq_lo) {
+  const VF u = vset(1.0f) / fma(t, vset(0.5f), vset(1.0f));
+  const VF big_r = poly(u, c::kErfcR);
   const ExpParts e = exp_parts(-sq, -sq_lo);
   return scale_by(m * fma(big_r, e.w, big_r), e.n);
 }
@@ -293,23 +281,22 @@ inline VF erf(VF x) {
     const VF tc = vmin(vset(9.3f), t);
     VF sq, sq_lo;
     two_square(tc, &sq, &sq_lo);
-    const VF tail = vset(1.0f) - mul_erfc_tail(vset(1.0f), tc, vset(0.0f), sq, sq_lo);
+    const VF tail = vset(1.0f) - mul_erfc_tail(vset(1.0f), tc, sq, sq_lo);
     y = select(big, copysign(tail, x), y);
   }
   return y;
 }
 
-constexpr float kInvSqrt2Hi = 0.707106769f, kInvSqrt2Lo = 1.21016175e-08f;
+constexpr float kInvSqrt2Hi = 0.707106769f;
 constexpr float kInvSqrt2Pi = 0.398942292f;
 
 // m Phi(x), Phi the standard normal CDF (gelu: m = x), and optionally pdf(x) x =
-// x exp(-x^2 / 2) / sqrt(2 pi) (gelu's backward). Phi(x) = (1 + erf(t)) / 2 for x >= 0 and
-// erfc(t) / 2 below, t = |x| / sqrt2 carried as t + t_lo and t^2 = x^2 / 2 exactly.
+// x exp(-x^2 / 2) / sqrt(2 pi) (gelu's backward). Phi(x) = 1 - erfc(t) / 2 for x >= 0 and
+// erfc(t) / 2 for x < 0 (0.5 +- erf(t) / 2 below t = 1 and 0.5), t = |x| / sqrt2 and
+// t^2 = x^2 / 2 exactly.
 inline VF mul_normal_cdf(VF m, VF x, VF* x_pdf) {
   const VF a = vabs(x);
   const VF t = a * vset(kInvSqrt2Hi);
-  const VF t_lo = fma(a, vset(kInvSqrt2Lo), fms(a, vset(kInvSqrt2Hi), t));
-  const VF small = erf_small(t);
   VF sq, sq_lo;
   two_square(vmin(vset(20.0f), a), &sq, &sq_lo);  // beyond 20 every exp below underflows
   sq = vset(0.5f) * sq;
@@ -320,12 +307,19 @@ inline VF mul_normal_cdf(VF m, VF x, VF* x_pdf) {
     *x_pdf = scale_by(fma(xc, e.w, xc), e.n);
   }
   const VF half_m = vset(0.5f) * m;
-  const VM tail_range = t <= vset(9.3f);
-  const VF tail = select(tail_range, mul_erfc_tail(half_m, vmin(vset(9.3f), vmax(vset(0.25f), t)), t_lo, sq, sq_lo),
+  const VF tail = select(t <= vset(9.3f), mul_erfc_tail(half_m, vmin(vset(9.3f), t), sq, sq_lo),
                          vset(0.0f) * m);  // m erfc(t) / 2
-  const VF positive = select(t < vset(1.0f), fma(half_m, small, half_m), m - tail);
-  const VF negative = select(t < vset(0.25f), fnma(half_m, small, half_m), tail);
-  return select(x >= vset(0.0f), positive, select(isnan(x), x, negative));
+  // Near 0, 1 +- erf(t) (no cancellation below t = 0.5 on the negative side) beats the tail's
+  // polynomial at u ~ 1.
+  const VM positive_side = x >= vset(0.0f);
+  VF positive = m - tail, negative = tail;
+  const VM near = t < select(positive_side, vset(1.0f), vset(0.5f));
+  if (any(near)) {
+    const VF half_m_erf = half_m * erf_small(t);
+    positive = select(near, half_m + half_m_erf, positive);
+    negative = select(near, half_m - half_m_erf, negative);
+  }
+  return select(positive_side, positive, select(isnan(x), x, negative));
 }
 
 inline VF gelu(VF x) { return mul_normal_cdf(x, x, nullptr); }
