@@ -1,7 +1,7 @@
 // CPU plugin: the vectorized float32 math (plugins/cpu/vec/) through the kernels that use it,
 // against float64 / long double references, on sweeps of float bit patterns over each function's
 // domain plus special values. The instruction set under test is whichever the plugin chose: the
-// test suite runs this binary once per ISA the machine has (EMBER_CPU_ISA, tests/plugins/tests.cmake).
+// test suite runs this binary once per ISA the machine has (EMBER_CPU_ISA, tests/isa/isa_paths.cmake).
 //
 // Bounds (ulp of the float64 result, where the result is a normal float; subnormal results
 // only need |error| <= FLT_MIN): exp, log, sin, cos, tanh, erf, sigmoid, silu, gelu(tanh) <= 2;
