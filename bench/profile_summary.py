@@ -2,7 +2,7 @@
 """Groups a `perf report --stdio --no-children --sort dso,sym` listing of the ResNet-18 benchmark
 into the categories docs/PERFORMANCE.md reports (where batch-1 time goes):
 
-  perf record -o r18.data -- build/bin/ember_bench --benchmark_filter='BM_ember_resnet18/1$' \\
+  perf record -o r18.data -- build/bin/ember_bench --benchmark_filter='BM_ember_resnet18/1/' \\
       --benchmark_min_time=5
   perf report -i r18.data --stdio --no-children --sort dso,sym | python3 bench/profile_summary.py
 

@@ -123,16 +123,20 @@ inline void mean_m2(const float* x, int64_t n, double* mean_out, double* m2_out)
 template <bool kMax>
 inline float extreme(const float* x, int64_t n) {
   const float identity = kMax ? -math::kInf : math::kInf;
-  VF m0 = vset(identity), m1 = m0;
+  VF m0 = vset(identity), m1 = m0, m2 = m0, m3 = m0;
   VM nan = isnan(vset(0.0f));  // no lane
   auto pick = [](VF a, VF b) { return kMax ? vmax(a, b) : vmin(a, b); };
   int64_t i = 0;
-  for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
-    const VF a = vload(x + i), b = vload(x + i + kWidth);
-    nan = nan | isnan(a) | isnan(b);
+  for (; i + 4 * kWidth <= n; i += 4 * kWidth) {
+    const VF a = vload(x + i), b = vload(x + i + kWidth), c = vload(x + i + 2 * kWidth), d = vload(x + i + 3 * kWidth);
+    nan = nan | unordered(a, b) | unordered(c, d);  // one compare per pair
     m0 = pick(m0, a);
     m1 = pick(m1, b);
+    m2 = pick(m2, c);
+    m3 = pick(m3, d);
   }
+  m0 = pick(m0, m2);
+  m1 = pick(m1, m3);
   for (; i + kWidth <= n; i += kWidth) {
     const VF a = vload(x + i);
     nan = nan | isnan(a);

@@ -51,6 +51,7 @@ inline VM operator>(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ)}; 
 inline VM operator>=(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GE_OQ)}; }
 inline VM operator==(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_EQ_OQ)}; }
 inline VM isnan(VF a) { return {_mm256_cmp_ps(a.v, a.v, _CMP_UNORD_Q)}; }
+inline VM unordered(VF a, VF b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_UNORD_Q)}; }  // either NaN
 inline VM operator|(VM a, VM b) { return {_mm256_or_ps(a.m, b.m)}; }
 inline VM operator&(VM a, VM b) { return {_mm256_and_ps(a.m, b.m)}; }
 inline VM andnot(VM a, VM b) { return {_mm256_andnot_ps(a.m, b.m)}; }

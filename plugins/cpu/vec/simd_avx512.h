@@ -53,6 +53,7 @@ inline VM operator>(VF a, VF b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_O
 inline VM operator>=(VF a, VF b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GE_OQ)}; }
 inline VM operator==(VF a, VF b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_EQ_OQ)}; }
 inline VM isnan(VF a) { return {_mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q)}; }
+inline VM unordered(VF a, VF b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_UNORD_Q)}; }  // either NaN
 inline VM operator|(VM a, VM b) { return {static_cast<__mmask16>(a.m | b.m)}; }
 inline VM operator&(VM a, VM b) { return {static_cast<__mmask16>(a.m & b.m)}; }
 inline VM andnot(VM a, VM b) { return {static_cast<__mmask16>(~a.m & b.m)}; }  // !a & b

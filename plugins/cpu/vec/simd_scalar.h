@@ -51,6 +51,7 @@ inline VM operator>(VF a, VF b) { return {a.v > b.v}; }
 inline VM operator>=(VF a, VF b) { return {a.v >= b.v}; }
 inline VM operator==(VF a, VF b) { return {a.v == b.v}; }
 inline VM isnan(VF a) { return {a.v != a.v}; }
+inline VM unordered(VF a, VF b) { return {a.v != a.v || b.v != b.v}; }  // either NaN
 inline VM operator|(VM a, VM b) { return {a.m || b.m}; }
 inline VM operator&(VM a, VM b) { return {a.m && b.m}; }
 inline VM andnot(VM a, VM b) { return {!a.m && b.m}; }
