@@ -27,8 +27,17 @@ void binary(KernelArgs& a, int out_index, const F& f) {
 }
 
 // add.out / sub.out (self 0, other 1, alpha 2, out 3): out = self + alpha * other.
+// float32 with every operand dense: the vector tables' wide loops (the plain loops are built
+// for baseline SSE2). Broadcast operands keep the plain loops' scalar-operand fast path.
+bool dense_f32(KernelArgs& a, int out_index, VecKernels::Binary f) {
+  const ember::sdk::TensorView out = a.tensor(out_index), x = a.tensor(0), y = a.tensor(1);
+  if (out.dtype() != EMBER_DTYPE_FLOAT32 || !out.is_contiguous() || !x.is_contiguous() || !y.is_contiguous()) return false;
+  return vec_binary(out, x, y, f, kGrainSize);
+}
+
 void add_sub(KernelArgs& a, bool subtract) {
   Scalar alpha = a.scalar(2);
+  if (alpha.to_double() == 1.0 && dense_f32(a, 3, subtract ? vec().sub : vec().add)) return;
   dispatch(a.tensor(3).dtype(), subtract ? "sub" : "add", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
@@ -50,6 +59,7 @@ void add_sub(KernelArgs& a, bool subtract) {
 }
 
 void mul(KernelArgs& a) {
+  if (dense_f32(a, 2, vec().mul)) return;
   dispatch(a.tensor(2).dtype(), "mul", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;

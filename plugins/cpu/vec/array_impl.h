@@ -389,6 +389,9 @@ inline uint64_t fingerprint(const void* data, int64_t bytes) {
 inline ::ember_cpu::VecKernels make_table() {
   ::ember_cpu::VecKernels t{};
   t.isa = kIsaName;
+  t.add = [](const float* a, const float* b, float* y, int64_t n) { arrays::map2(a, b, y, n, [](VF u, VF v) { return u + v; }); };
+  t.sub = [](const float* a, const float* b, float* y, int64_t n) { arrays::map2(a, b, y, n, [](VF u, VF v) { return u - v; }); };
+  t.mul = [](const float* a, const float* b, float* y, int64_t n) { arrays::map2(a, b, y, n, [](VF u, VF v) { return u * v; }); };
   t.exp = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::exp(v); }); };
   t.log = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::log(v); }); };
   t.sin = [](const float* x, float* y, int64_t n) { arrays::map1(x, y, n, [](VF v) { return math::sin_cos<false>(v); }); };

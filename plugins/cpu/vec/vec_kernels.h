@@ -25,6 +25,8 @@ struct VecKernels {
 
   const char* isa;  // "avx512", "avx2" or "scalar"
 
+  // y = a + b, a - b, a * b (the wide-vector form of the plain loops, for dense float32)
+  Binary add, sub, mul;
   // y = f(x)
   Unary exp, log, sin, cos, tanh, sigmoid, silu, erf;
   Unary gelu;       // x * Phi(x), Phi the normal CDF (erf form)
