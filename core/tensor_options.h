@@ -48,6 +48,12 @@ class TensorOptions {
     o.requires_grad_ = r;
     return o;
   }
+  // CPU tensors in page-locked memory (Tensor::pin_memory).
+  TensorOptions pinned_memory(bool p) const {
+    TensorOptions o = *this;
+    o.pin_memory_ = p;
+    return o;
+  }
 
   const std::optional<ScalarType>& dtype_opt() const { return dtype_; }
   const std::optional<Device>& device_opt() const { return device_; }
@@ -55,11 +61,13 @@ class TensorOptions {
   ScalarType dtype_or(ScalarType fallback) const { return dtype_ ? *dtype_ : fallback; }
   Device device_or_default() const { return device_ ? *device_ : default_device(); }
   bool requires_grad() const { return requires_grad_; }
+  const std::optional<bool>& pin_memory_opt() const { return pin_memory_; }
 
  private:
   std::optional<ScalarType> dtype_;
   std::optional<Device> device_;
   bool requires_grad_ = false;
+  std::optional<bool> pin_memory_;
 };
 
 inline TensorOptions dtype(ScalarType d) { return TensorOptions(d); }
