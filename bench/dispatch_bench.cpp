@@ -91,4 +91,4 @@ BENCHMARK(BM_libtorch_add_inplace);
 
 }  // namespace
 
-BENCHMARK_MAIN();  // one main for every file in bench/
+// main: bench_main.cpp (one main for every file in bench/).

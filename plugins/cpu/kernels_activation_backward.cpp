@@ -9,16 +9,20 @@
 //   _log_softmax_backward_data  grad - exp(y) * sum(grad)    over dim
 // The formulas are PyTorch's CPU kernels'. The core broadcast and cast the pointwise operands;
 // 16-bit floats are computed in float. Softmax sums accumulate with the
-// forward kernel's [outer, D, inner] blocking, in double (y * (g - sum) cancels).
+// forward kernel's [outer, D, inner] blocking, in double (y * (g - sum) cancels). float32,
+// float16 and bfloat16 run the vector kernels (vec/) for gelu, silu, sigmoid and tanh, and for
+// float32 softmax rows.
 //
 // Stateless kernels; thread-safe.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "tensor_utils.h"
+#include "vec/vec_loops.h"
 
 namespace ember_cpu {
 namespace {
@@ -55,6 +59,9 @@ void gelu_backward(KernelArgs& a) {
   const bool use_tanh = approximate == "tanh";
   EMBER_SDK_CHECK(use_tanh || approximate == "none", EMBER_ERROR_VALUE,
                   "approximate argument must be either none or tanh, got '", approximate, "'");
+  if (vec_binary(a.tensor(3), a.tensor(0), a.tensor(1), use_tanh ? vec().gelu_tanh_backward : vec().gelu_backward,
+                 kVecMathGrain))
+    return;
   binary_backward<kFloatingDTypes>(a, 3, "gelu_backward", [use_tanh](auto tag) {
     using C = typename decltype(tag)::compute;
     return [use_tanh](C g, C x) -> C {
@@ -79,6 +86,7 @@ void gelu_backward(KernelArgs& a) {
 
 // silu_backward.grad_input (grad_output 0, self 1, grad_input 2).
 void silu_backward(KernelArgs& a) {
+  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().silu_backward, kVecMathGrain)) return;
   binary_backward<kFloatingDTypes>(a, 2, "silu_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C x) -> C {
@@ -90,6 +98,7 @@ void silu_backward(KernelArgs& a) {
 
 // sigmoid_backward.grad_input (grad_output 0, output 1, grad_input 2).
 void sigmoid_backward(KernelArgs& a) {
+  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().sigmoid_backward, kGrainSize)) return;
   binary_backward<kFloatingDTypes>(a, 2, "sigmoid_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C y) -> C { return g * (C(1) - y) * y; };
@@ -98,6 +107,7 @@ void sigmoid_backward(KernelArgs& a) {
 
 // tanh_backward.grad_input (grad_output 0, output 1, grad_input 2).
 void tanh_backward(KernelArgs& a) {
+  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().tanh_backward, kGrainSize)) return;
   binary_backward<kFloatingDTypes>(a, 2, "tanh_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C y) -> C { return g * (C(1) - y * y); };
@@ -109,6 +119,21 @@ template <typename T, bool kLog>
 void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_t dim_size, int64_t inner) {
   using C = ember::sdk::compute_t<T>;
   using S = double;  // the sums: y * (g - sum) cancels, and float sums lose digits over long rows
+  if constexpr (std::is_same<T, float>::value) {
+    if (inner == 1) {  // rows: the vector kernels' sums (float lanes flushed to double) and maps
+      const VecKernels& v = vec();
+      parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
+        for (int64_t o = b; o < e; ++o) {
+          const float* go = g + o * dim_size;
+          const float* yo = y + o * dim_size;
+          float* out = gi + o * dim_size;
+          if (kLog) v.log_softmax_backward(go, yo, static_cast<float>(v.sum(go, dim_size)), out, dim_size);
+          else v.softmax_backward(go, yo, static_cast<float>(v.dot(go, yo, dim_size)), out, dim_size);
+        }
+      });
+      return;
+    }
+  }
   if (inner == 1) {
     parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
       for (int64_t o = b; o < e; ++o) {

@@ -13,6 +13,7 @@
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "loops.h"
+#include "vec/vec_loops.h"
 
 namespace ember_cpu {
 namespace {
@@ -37,10 +38,19 @@ Scalar negated(const Scalar& s) {
   return s.is_floating() ? Scalar::from_double(-s.d) : Scalar::from_int(wrapping_neg(s.to_int()));
 }
 
+// float32 with every operand dense: the vector tables' wide loops (the plain loops are built
+// for baseline SSE2). Broadcast operands keep the plain loops' scalar-operand fast path.
+bool dense_f32(KernelArgs& a, int out_index, VecKernels::Binary f) {
+  const ember::sdk::TensorView out = a.tensor(out_index), x = a.tensor(0), y = a.tensor(1);
+  if (out.dtype() != EMBER_DTYPE_FLOAT32 || !out.is_contiguous() || !x.is_contiguous() || !y.is_contiguous()) return false;
+  return vec_binary(out, x, y, f, kGrainSize);
+}
+
 // add.out / sub.out (self 0, other 1, alpha 2, out 3): out = self + alpha * other. sub negates
 // alpha before converting it to the compute type, as PyTorch: sub(x, y, alpha=-32768) on int16
 // is an overflow error, not x + (-32768) * y.
 void add_sub(KernelArgs& a, bool subtract) {
+  if (a.scalar(2).to_double() == 1.0 && dense_f32(a, 3, subtract ? vec().sub : vec().add)) return;
   const Scalar alpha = subtract ? negated(a.scalar(2)) : a.scalar(2);
   dispatch(a.tensor(3).dtype(), subtract ? "sub" : "add", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -62,6 +72,7 @@ void add_sub(KernelArgs& a, bool subtract) {
 }
 
 void mul(KernelArgs& a) {
+  if (dense_f32(a, 2, vec().mul)) return;
   dispatch(a.tensor(2).dtype(), "mul", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
@@ -166,8 +177,28 @@ T integer_pow(T base, T exp) {
   return result;
 }
 
+// Reads the one value of an exponent broadcast from a scalar (every stride 0), as float.
+bool broadcast_scalar(const ember::sdk::TensorView& t, float* value) {
+  if (t.numel() == 0) return false;
+  for (int32_t d = 0; d < t.ndim(); ++d)
+    if (t.stride(d) != 0 && t.size(d) != 1) return false;
+  switch (t.dtype()) {
+    case EMBER_DTYPE_FLOAT32: *value = *t.data<float>(); return true;
+    case EMBER_DTYPE_FLOAT16: *value = static_cast<float>(*t.data<ember::sdk::Half>()); return true;
+    case EMBER_DTYPE_BFLOAT16: *value = static_cast<float>(*t.data<ember::sdk::BFloat16>()); return true;
+    default: return false;
+  }
+}
+
+// pow.Tensor_Tensor_out (self 0, exponent 1, out 2). float32 and the 16-bit floats run the
+// vector kernels: one exponent (pow.Tensor_Scalar broadcasts it) takes PyTorch's exact
+// shortcuts (2, 3, 0.5, -0.5, -1, -2), others exp(y log x) in double (vec/math_impl.h).
 void pow(KernelArgs& a) {
-  dispatch<kAllButBool>(a.tensor(2).dtype(), "pow", [&](auto tag) {
+  const ember::sdk::TensorView out = a.tensor(2);
+  float exponent;
+  if (broadcast_scalar(a.tensor(1), &exponent) && vec_pow_scalar(out, a.tensor(0), exponent, kVecMathGrain)) return;
+  if (vec_binary(out, a.tensor(0), a.tensor(1), vec().pow, kVecMathGrain)) return;
+  dispatch<kAllButBool>(out.dtype(), "pow", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (ember::sdk::is_floating_v<T>) {

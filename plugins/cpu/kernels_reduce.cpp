@@ -1,6 +1,8 @@
 // Reductions: sum, mean, prod, amax/amin, max/min.dim (values + first index), argmax/argmin,
 // var (with correction), all/any. Floating inputs accumulate in double, integers in int64;
-// NaN wins in max/min. Each op is a small accumulator struct run by reduce_engine.h.
+// NaN wins in max/min. Each op is a small accumulator struct run by reduce_engine.h; float32
+// runs of dense memory go through the vector kernels (vec/vec_kernels.h: float lanes flushed
+// into double), and float32 reductions over outer dims through reduce_columns.h.
 //
 // Stateless kernels; thread-safe.
 #include <cmath>
@@ -10,7 +12,9 @@
 #include <ember/sdk/wrapping.h>
 
 #include "cpu_plugin.h"
+#include "reduce_columns.h"
 #include "reduce_engine.h"
+#include "vec/vec_kernels.h"
 
 namespace ember_cpu {
 namespace {
@@ -41,6 +45,12 @@ struct SumOp : ReduceOpBase<SumOp<T>, T> {
   acc_t identity() const { return 0; }
   void step(acc_t& acc, T x, int64_t) const { acc = add(acc, static_cast<acc_t>(x)); }
   void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t) const {
+    if constexpr (std::is_same<T, float>::value) {
+      if (stride == 1) {
+        acc += vec().sum(p, n);  // float lanes flushed into double (vec_kernels.h)
+        return;
+      }
+    }
     if (stride != 1) {
       for (int64_t i = 0; i < n; ++i) acc = add(acc, static_cast<acc_t>(p[i * stride]));
       return;
@@ -111,6 +121,15 @@ struct MinMaxOp : ReduceOpBase<MinMaxOp<T, kMax>, T> {
       acc = (kMax ? later > acc : later < acc) ? later : acc;
     }
   }
+  void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t index0) const {
+    if constexpr (std::is_same<T, float>::value) {
+      if (stride == 1) {
+        combine(acc, kMax ? vec().max(p, n) : vec().min(p, n));
+        return;
+      }
+    }
+    ReduceOpBase<MinMaxOp<T, kMax>, T>::run(acc, p, stride, n, index0);
+  }
   void write(const acc_t& acc, int64_t, char* out, char*) const { *reinterpret_cast<T*>(out) = static_cast<T>(acc); }
 };
 
@@ -137,6 +156,17 @@ struct ArgOp : ReduceOpBase<ArgOp<T, kMax, kValues>, T> {
   void combine(acc_t& acc, const acc_t& later) const {
     if (later.index < 0) return;
     if (acc.index < 0 || better(later.value, acc.value)) acc = later;
+  }
+  void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t index0) const {
+    if constexpr (std::is_same<T, float>::value) {
+      if (stride == 1 && n > 0) {
+        float value;
+        const int64_t i = kMax ? vec().argmax(p, n, &value) : vec().argmin(p, n, &value);
+        combine(acc, acc_t{value, index0 + i});
+        return;
+      }
+    }
+    ReduceOpBase<ArgOp<T, kMax, kValues>, T>::run(acc, p, stride, n, index0);
   }
   void write(const acc_t& acc, int64_t, char* out0, char* out1) const {
     if constexpr (kValues) {
@@ -177,6 +207,17 @@ struct VarOp : ReduceOpBase<VarOp<T>, T> {
     acc.m2 += later.m2 + delta * delta * static_cast<double>(acc.n) * static_cast<double>(later.n) / n;
     acc.n += later.n;
   }
+  void run(acc_t& acc, const T* p, int64_t stride, int64_t n, int64_t index0) const {
+    if constexpr (std::is_same<T, float>::value) {
+      if (stride == 1 && n > 0) {
+        acc_t run_acc{n, 0.0, 0.0};
+        vec().mean_m2(p, n, &run_acc.mean, &run_acc.m2);  // blocked two-pass, one pass over memory
+        combine(acc, run_acc);
+        return;
+      }
+    }
+    ReduceOpBase<VarOp<T>, T>::run(acc, p, stride, n, index0);
+  }
   void write(const acc_t& acc, int64_t, char* out, char*) const {
     double divisor = std::max(0.0, static_cast<double>(acc.n) - correction);
     *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<ember::sdk::compute_t<T>>(acc.m2 / divisor));
@@ -195,12 +236,39 @@ struct AllAnyOp : ReduceOpBase<AllAnyOp<T, kAll>, T> {
   void write(const acc_t& acc, int64_t, char* out, char*) const { *reinterpret_cast<bool*>(out) = acc; }
 };
 
-// Runs op (made by make_op(tag)) over self with the given reduced dims into outs.
+// Runs the float32 column path (reduce_columns.h) for `kind` when self and the outputs have the
+// dtypes it writes and the plan is column-wise; false otherwise.
+bool try_columns(ColumnReduction kind, const TensorView& self, const ReducePlan& plan, const TensorView& out0,
+                 const TensorView* out1, double correction) {
+  if (self.dtype() != EMBER_DTYPE_FLOAT32) return false;
+  ColumnOutputs outs;
+  const bool arg = kind == ColumnReduction::ArgMax || kind == ColumnReduction::ArgMin;
+  if (out0.dtype() == EMBER_DTYPE_FLOAT32) {
+    outs.values = out0.data<float>();
+    outs.values_stride = plan.out_strides[0][0];
+  } else if (arg && out0.dtype() == EMBER_DTYPE_INT64 && !out1) {
+    outs.indices = out0.data<int64_t>();
+    outs.indices_stride = plan.out_strides[0][0];
+  } else {
+    return false;
+  }
+  if (out1) {
+    if (out1->dtype() != EMBER_DTYPE_INT64) return false;
+    outs.indices = out1->data<int64_t>();
+    outs.indices_stride = plan.out_strides[1][0];
+  }
+  return reduce_columns_f32(kind, plan, self.data<float>(), outs, correction);
+}
+
+// Runs op (made by make_op(tag)) over self with the given reduced dims into outs; `column`
+// names the op for the float32 column path.
 template <uint32_t Mask, typename MakeOp>
 void run_reduction(const char* name, const TensorView& self, uint64_t mask, const TensorView& out0,
-                   const TensorView* out1, const MakeOp& make_op) {
+                   const TensorView* out1, const MakeOp& make_op, std::optional<ColumnReduction> column = std::nullopt,
+                   double correction = 0.0) {
   TensorView outs[2] = {out0, out1 ? *out1 : out0};
   ReducePlan plan = make_reduce_plan(self, mask, outs, out1 ? 2 : 1);
+  if (column && plan.num_outputs > 0 && try_columns(*column, self, plan, out0, out1, correction)) return;
   dispatch<Mask>(self.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     auto op = make_op(tag);
@@ -219,7 +287,8 @@ void sum_mean(KernelArgs& a) {
                                                         SumOp<typename decltype(tag)::type> op;
                                                         op.mean = kMean;
                                                         return op;
-                                                      });
+                                                      },
+                                                      kMean ? ColumnReduction::Mean : ColumnReduction::Sum);
 }
 
 // prod.int_out (self 0, dim 1, keepdim 2, dtype 3, out 4).
@@ -235,8 +304,10 @@ template <bool kMax>
 void amax_amin(KernelArgs& a) {
   TensorView self = a.tensor(0);
   uint64_t mask = reduce_mask_from_dims(a.int_list(1), self.ndim());
-  run_reduction<kAllDTypes>(kMax ? "amax" : "amin", self, mask, a.tensor(3), nullptr,
-                            [](auto tag) { return MinMaxOp<typename decltype(tag)::type, kMax>{}; });
+  run_reduction<kAllDTypes>(
+      kMax ? "amax" : "amin", self, mask, a.tensor(3), nullptr,
+      [](auto tag) { return MinMaxOp<typename decltype(tag)::type, kMax>{}; },
+      kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
 // max.dim_max / min.dim_min (self 0, dim 1, keepdim 2, values 3, indices 4).
@@ -245,8 +316,10 @@ void max_min_dim(KernelArgs& a) {
   TensorView self = a.tensor(0);
   uint64_t mask = self.ndim() ? 1ull << wrap_dim(a.int_(1), self.ndim()) : 0;
   TensorView indices = a.tensor(4);
-  run_reduction<kAllDTypes>(kMax ? "max" : "min", self, mask, a.tensor(3), &indices,
-                            [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, true>{}; });
+  run_reduction<kAllDTypes>(
+      kMax ? "max" : "min", self, mask, a.tensor(3), &indices,
+      [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, true>{}; },
+      kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
 // argmax.out / argmin.out (self 0, dim 1 (None: flattened), keepdim 2, out 3).
@@ -256,8 +329,10 @@ void argmax_argmin(KernelArgs& a) {
   std::optional<int64_t> dim = a.optional_int(1);
   uint64_t mask = dim ? (self.ndim() ? 1ull << wrap_dim(*dim, self.ndim()) : 0)
                       : reduce_mask_from_dims(std::nullopt, self.ndim());
-  run_reduction<kAllButBool>(kMax ? "argmax" : "argmin", self, mask, a.tensor(3), nullptr,
-                             [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, false>{}; });
+  run_reduction<kAllButBool>(
+      kMax ? "argmax" : "argmin", self, mask, a.tensor(3), nullptr,
+      [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, false>{}; },
+      kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
 // var.correction_out (self 0, dim 1, correction 2, keepdim 3, out 4).
@@ -266,11 +341,14 @@ void var(KernelArgs& a) {
   uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
   std::optional<ember::sdk::Scalar> correction = a.optional_scalar(2);
   double c = correction ? correction->to_double() : 1.0;
-  run_reduction<kFloatingDTypes>("var", self, mask, a.tensor(4), nullptr, [c](auto tag) {
-    VarOp<typename decltype(tag)::type> op;
-    op.correction = c;
-    return op;
-  });
+  run_reduction<kFloatingDTypes>(
+      "var", self, mask, a.tensor(4), nullptr,
+      [c](auto tag) {
+        VarOp<typename decltype(tag)::type> op;
+        op.correction = c;
+        return op;
+      },
+      ColumnReduction::Var, c);
 }
 
 // all.dims_out / any.dims_out (self 0, dim 1, keepdim 2, out 3): any input dtype, bool out.

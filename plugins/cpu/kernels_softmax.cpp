@@ -1,17 +1,20 @@
 // _softmax and _log_softmax over one dim, numerically stable (the row max is subtracted before
 // exp). The tensor is seen as [outer, D, inner] with D the softmax dim: rows (inner == 1) are
 // handled one by one, otherwise blocks of adjacent inner positions are processed together so
-// the loops run along dense memory. 16-bit floats are computed in float.
+// the loops run along dense memory. 16-bit floats are computed in float; float32 uses the
+// vector kernels (vec/vec_kernels.h) for max, exp and the sums.
 //
 // Stateless kernels; thread-safe.
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "tensor_utils.h"
+#include "vec/vec_kernels.h"
 
 namespace ember_cpu {
 namespace {
@@ -19,9 +22,78 @@ namespace {
 using ember::sdk::KernelArgs;
 using ember::sdk::kFloatingDTypes;
 
+// float32 rows: max, exp(x - max) with its sum, then one scale (or one shift for log) — the
+// vector kernels, two passes over a row that stays in cache.
+template <bool kLog>
+void softmax_rows_f32(const float* in, float* out, int64_t outer, int64_t dim_size) {
+  const VecKernels& v = vec();
+  parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
+    for (int64_t o = b; o < e; ++o) {
+      const float* x = in + o * dim_size;
+      float* y = out + o * dim_size;
+      const float max_v = v.max(x, dim_size);
+      if (kLog) {
+        // (x - max) - log(sum), each rounded to float as PyTorch does: rounding max + log(sum)
+        // first would cost up to an ulp of max.
+        const double sum = v.exp_shift_sum(x, max_v, nullptr, dim_size);
+        v.add_scalar(x, -max_v, y, dim_size);
+        v.add_scalar(y, -static_cast<float>(std::log(sum)), y, dim_size);
+      } else {
+        const double sum = v.exp_shift_sum(x, max_v, y, dim_size);
+        v.scale(y, static_cast<float>(1.0 / sum), y, dim_size);
+      }
+    }
+  });
+}
+
+// float32 over an inner dim: blocks of kBlock adjacent inner positions; each of the D rows of
+// a block is shifted by the block's maxima and exponentiated by the vector kernel.
+template <bool kLog>
+void softmax_inner_f32(const float* in, float* out, int64_t outer, int64_t dim_size, int64_t inner) {
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  const VecKernels& v = vec();
+  parallel_for(0, outer * blocks, std::max<int64_t>(1, kGrainSize / (dim_size * kBlock)), [&](int64_t b, int64_t e) {
+    float max_v[kBlock], row[kBlock];
+    double sum[kBlock];
+    std::vector<float> scratch(kLog ? 0 : static_cast<size_t>(dim_size * kBlock));
+    for (int64_t u = b; u < e; ++u) {
+      const int64_t o = u / blocks;
+      const int64_t i0 = (u % blocks) * kBlock;
+      const int64_t w = std::min(kBlock, inner - i0);
+      const float* x = in + o * dim_size * inner + i0;
+      float* y = out + o * dim_size * inner + i0;
+      for (int64_t i = 0; i < w; ++i) max_v[i] = -std::numeric_limits<float>::infinity();
+      for (int64_t k = 0; k < dim_size; ++k)
+        for (int64_t i = 0; i < w; ++i) max_v[i] = std::max(max_v[i], x[k * inner + i]);  // a NaN shows in the sum
+      for (int64_t i = 0; i < w; ++i) sum[i] = 0;
+      for (int64_t k = 0; k < dim_size; ++k) {
+        float* ex = kLog ? row : scratch.data() + k * kBlock;
+        for (int64_t i = 0; i < w; ++i) ex[i] = x[k * inner + i] - max_v[i];
+        v.exp(ex, ex, w);
+        for (int64_t i = 0; i < w; ++i) sum[i] += ex[i];
+      }
+      if (kLog) {
+        for (int64_t i = 0; i < w; ++i) row[i] = static_cast<float>(std::log(sum[i]));
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = (x[k * inner + i] - max_v[i]) - row[i];
+      } else {
+        for (int64_t i = 0; i < w; ++i) row[i] = static_cast<float>(1.0 / sum[i]);
+        for (int64_t k = 0; k < dim_size; ++k)
+          for (int64_t i = 0; i < w; ++i) y[k * inner + i] = scratch[k * kBlock + i] * row[i];
+      }
+    }
+  });
+}
+
 template <typename T, bool kLog>
 void softmax_dense(const T* in, T* out, int64_t outer, int64_t dim_size, int64_t inner) {
   using C = ember::sdk::compute_t<T>;
+  if constexpr (std::is_same<T, float>::value) {
+    if (inner == 1) softmax_rows_f32<kLog>(in, out, outer, dim_size);
+    else softmax_inner_f32<kLog>(in, out, outer, dim_size, inner);
+    return;
+  }
   if (inner == 1) {
     parallel_for(0, outer, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, dim_size)), [&](int64_t b, int64_t e) {
       std::vector<C> scratch(static_cast<size_t>(dim_size));

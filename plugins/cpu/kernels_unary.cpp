@@ -1,6 +1,7 @@
 // Pointwise unary ops: neg, abs, sign, relu and clamp keep the dtype; exp, log, sqrt, rsqrt,
-// sin, cos, tanh, sigmoid, silu and gelu take floating inputs of out's dtype (16-bit floats are
-// computed in float).
+// sin, cos, tanh, erf, sigmoid, silu and gelu take floating inputs of out's dtype (16-bit floats are
+// computed in float). The transcendental ones run the vector kernels (vec/) for float32 and
+// the 16-bit floats, and the C library (libmvec where available) for float64.
 //
 // Stateless kernels; thread-safe.
 #include <cmath>
@@ -11,6 +12,7 @@
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "loops.h"
+#include "vec/vec_loops.h"
 
 namespace ember_cpu {
 namespace {
@@ -34,25 +36,66 @@ void unary(KernelArgs& a, int out_index, const char* name, const MakeF& make_f) 
   });
 }
 
-// The floating-only ops, one small struct each: name and formula.
-struct Exp { static constexpr const char* name = "exp"; template <typename C> static C f(C x) { return std::exp(x); } };
-struct Log { static constexpr const char* name = "log"; template <typename C> static C f(C x) { return std::log(x); } };
-struct Sqrt { static constexpr const char* name = "sqrt"; template <typename C> static C f(C x) { return std::sqrt(x); } };
-struct Rsqrt { static constexpr const char* name = "rsqrt"; template <typename C> static C f(C x) { return C(1) / std::sqrt(x); } };
-struct Sin { static constexpr const char* name = "sin"; template <typename C> static C f(C x) { return std::sin(x); } };
-struct Cos { static constexpr const char* name = "cos"; template <typename C> static C f(C x) { return std::cos(x); } };
-struct Tanh { static constexpr const char* name = "tanh"; template <typename C> static C f(C x) { return std::tanh(x); } };
+// The floating-only ops, one small struct each: name, formula (float64, and the other dtypes
+// when the op has no vector kernel) and the vector kernel for float32 / float16 / bfloat16
+// (vec/vec_kernels.h), or nullptr.
+using VecField = VecKernels::Unary VecKernels::*;
+struct Exp {
+  static constexpr const char* name = "exp";
+  static constexpr VecField vec = &VecKernels::exp;
+  template <typename C> static C f(C x) { return std::exp(x); }
+};
+struct Log {
+  static constexpr const char* name = "log";
+  static constexpr VecField vec = &VecKernels::log;
+  template <typename C> static C f(C x) { return std::log(x); }
+};
+struct Sqrt {
+  static constexpr const char* name = "sqrt";
+  static constexpr VecField vec = nullptr;
+  template <typename C> static C f(C x) { return std::sqrt(x); }
+};
+struct Rsqrt {
+  static constexpr const char* name = "rsqrt";
+  static constexpr VecField vec = nullptr;
+  template <typename C> static C f(C x) { return C(1) / std::sqrt(x); }
+};
+struct Sin {
+  static constexpr const char* name = "sin";
+  static constexpr VecField vec = &VecKernels::sin;
+  template <typename C> static C f(C x) { return std::sin(x); }
+};
+struct Cos {
+  static constexpr const char* name = "cos";
+  static constexpr VecField vec = &VecKernels::cos;
+  template <typename C> static C f(C x) { return std::cos(x); }
+};
+struct Tanh {
+  static constexpr const char* name = "tanh";
+  static constexpr VecField vec = &VecKernels::tanh;
+  template <typename C> static C f(C x) { return std::tanh(x); }
+};
+struct Erf {
+  static constexpr const char* name = "erf";
+  static constexpr VecField vec = &VecKernels::erf;
+  template <typename C> static C f(C x) { return std::erf(x); }
+};
 struct Sigmoid {
   static constexpr const char* name = "sigmoid";
+  static constexpr VecField vec = &VecKernels::sigmoid;
   template <typename C> static C f(C x) { return C(1) / (C(1) + std::exp(-x)); }
 };
 struct Silu {
   static constexpr const char* name = "silu";
+  static constexpr VecField vec = &VecKernels::silu;
   template <typename C> static C f(C x) { return x / (C(1) + std::exp(-x)); }
 };
 
 template <typename Op>
 void float_unary(KernelArgs& a) {
+  if constexpr (Op::vec != nullptr) {
+    if (vec_unary(a.tensor(1), a.tensor(0), vec().*Op::vec, kVecMathGrain)) return;
+  }
   unary<kFloatingDTypes>(a, 1, Op::name, [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C { return Op::template f<C>(x); };
@@ -65,6 +108,7 @@ void gelu_kernel(KernelArgs& a) {
   bool use_tanh = approximate == "tanh";
   EMBER_SDK_CHECK(use_tanh || approximate == "none", EMBER_ERROR_VALUE,
                   "approximate argument must be either none or tanh, got '", approximate, "'");
+  if (vec_unary(a.tensor(2), a.tensor(0), use_tanh ? vec().gelu_tanh : vec().gelu, kVecMathGrain)) return;
   unary<kFloatingDTypes>(a, 2, "gelu", [use_tanh](auto tag) {
     using C = typename decltype(tag)::compute;
     return [use_tanh](C x) -> C {
@@ -151,6 +195,7 @@ void register_unary_kernels(Registrar& reg) {
   reg.kernel("sin.out", kDevice, kFloatingDTypes, float_unary<Sin>);
   reg.kernel("cos.out", kDevice, kFloatingDTypes, float_unary<Cos>);
   reg.kernel("tanh.out", kDevice, kFloatingDTypes, float_unary<Tanh>);
+  reg.kernel("erf.out", kDevice, kFloatingDTypes, float_unary<Erf>);
   reg.kernel("sigmoid.out", kDevice, kFloatingDTypes, float_unary<Sigmoid>);
   reg.kernel("silu.out", kDevice, kFloatingDTypes, float_unary<Silu>);
   reg.kernel("gelu.out", kDevice, kFloatingDTypes, gelu_kernel);

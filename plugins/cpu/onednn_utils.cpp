@@ -50,7 +50,7 @@ void apply_openmp_threads(int threads) {
 }  // namespace
 
 OnednnThreads::OnednnThreads(double flops) {
-  const double wanted = std::min(flops / (1 << 20), static_cast<double>(intra_op_threads()));
+  const double wanted = std::min(flops / (1 << 20), static_cast<double>(team_threads()));
   if (wanted >= 2) {
     claim_.emplace();
     if (claim_->owned()) threads_ = static_cast<int>(wanted);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -22,8 +23,33 @@ std::atomic<ParallelBackend> g_backend{ParallelBackend::Native};
 std::atomic<ThreadPool*> g_pool{nullptr};
 // Set while some application thread runs a multi-threaded region (ours or oneDNN's).
 std::atomic<bool> g_team_busy{false};
+// While steady_clock is below this, regions run on one thread (a peer was descheduled).
+std::atomic<int64_t> g_contended_until_ns{0};
+
+// A peer that starts or finishes this much later than the caller was not running.
+constexpr int64_t kLagThresholdNs = 300000;
+constexpr int64_t kContentionCooldownNs = 250000000;  // 250 ms between probes
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
+
+int team_threads() {
+  const int threads = g_threads.load(std::memory_order_relaxed);
+  if (threads <= 1) return threads;
+  const int64_t until = g_contended_until_ns.load(std::memory_order_relaxed);
+  return until != 0 && now_ns() < until ? 1 : threads;
+}
+
+void note_region_lag(int64_t lag_ns, int64_t region_ns) {
+  // Imbalance between equal chunks stays a fraction of the region; a descheduled thread shows
+  // up as a lag of scheduler time slices.
+  if (lag_ns > kLagThresholdNs && lag_ns * 2 > region_ns)
+    g_contended_until_ns.store(now_ns() + kContentionCooldownNs, std::memory_order_relaxed);
+}
 
 TeamClaim::TeamClaim() : owned_(!g_team_busy.exchange(true, std::memory_order_acquire)) {}
 TeamClaim::~TeamClaim() {
@@ -46,11 +72,17 @@ void run_openmp(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
   const int threads = static_cast<int>(std::min<int64_t>(g_threads.load(std::memory_order_relaxed), max_chunks));
   std::exception_ptr error;
   std::mutex error_mutex;
+  constexpr int kMaxTimed = 64;
+  int64_t started[kMaxTimed] = {}, finished[kMaxTimed] = {};
+  const int64_t region_start = now_ns();
+  int team_size = 1;
 #pragma omp parallel num_threads(threads)
   {
+    const int me = omp_get_thread_num();
     const int64_t team = omp_get_num_threads();
+    if (me < kMaxTimed) started[me] = now_ns();
     const int64_t chunk = (n + team - 1) / team;
-    const int64_t b = begin + omp_get_thread_num() * chunk;
+    const int64_t b = begin + me * chunk;
     const int64_t e = std::min(end, b + chunk);
     if (b < e) {
       try {
@@ -60,7 +92,15 @@ void run_openmp(int64_t begin, int64_t end, int64_t grain, RangeFunction fn) {
         if (!error) error = std::current_exception();
       }
     }
+    if (me < kMaxTimed) finished[me] = now_ns();
+    if (me == 0) team_size = static_cast<int>(team);
   }
+  // How late did each worker start and finish against the calling thread?
+  const int64_t region_end = now_ns();
+  int64_t lag = 0;
+  for (int t = 1; t < std::min(team_size, kMaxTimed); ++t)
+    lag = std::max({lag, started[t] - region_start, finished[t] - finished[0]});
+  note_region_lag(lag, region_end - region_start);
   if (error) std::rethrow_exception(error);
 }
 #endif

@@ -19,6 +19,12 @@
 //           application thread that finds the pool busy runs inline instead of waiting.
 // Either way concurrent callers from many application threads never deadlock.
 //
+// A shared machine: when a multi-threaded region finds one of its threads started or finished
+// late (it was descheduled: another process holds its core), the plugin runs single-threaded
+// for a cooldown period (kContentionCooldown), so that no thread waits on a peer the scheduler
+// put aside; the next region after the cooldown probes again. team_threads() is the thread
+// count to use now (1 while contended); oneDNN's team sizes follow it too.
+//
 // Ownership: init calls start_intra_op once; the shutdown hook stops the native pool.
 // Thread-safety: parallel_for may be called from any number of threads at once.
 #pragma once
@@ -50,6 +56,11 @@ bool openmp_available();
 void start_intra_op(int threads, ParallelBackend backend);
 void stop_intra_op();
 int intra_op_threads();
+// intra_op_threads(), or 1 while the machine was found contended (see above).
+int team_threads();
+// Records that a region's thread ran late by `lag_ns` against a region of `region_ns`; starts
+// the cooldown when it looks like descheduling rather than imbalance.
+void note_region_lag(int64_t lag_ns, int64_t region_ns);
 ParallelBackend parallel_backend();
 // True inside a parallel_for chunk running on more than one thread.
 bool in_parallel_region();
@@ -74,7 +85,7 @@ class TeamClaim {
 template <typename F>
 inline void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& fn) {
   if (end <= begin) return;
-  if (end - begin <= grain || intra_op_threads() <= 1 || in_parallel_region()) {
+  if (end - begin <= grain || intra_op_threads() <= 1 || in_parallel_region() || team_threads() <= 1) {
     fn(begin, end);
     return;
   }

@@ -8,13 +8,21 @@
 //   thread_pool: openmp | native
 //                         what runs parallel_for (parallel.h); default openmp when the plugin
 //                         was built with OpenMP (oneDNN's own runtime), else native
+//   weight_cache_mb: N    memory for convolution weights kept in oneDNN's formats between calls
+//                         (conv_weight_cache.h); 0 turns the cache (and Winograd) off; default 128
+//   isa: auto | avx512 | avx2 | scalar
+//                         vector instruction set of the kernels (vec/isa.h); default
+//                         $EMBER_CPU_ISA when set, else auto (the best the CPU supports)
 //
 // init runs once on one thread; the shutdown hook joins the native pool's threads at exit.
+#include <cstdlib>
 #include <string>
 
+#include "conv_weight_cache.h"
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
 #include "parallel.h"
+#include "vec/isa.h"
 
 namespace ember_cpu {
 
@@ -26,7 +34,16 @@ const Config& config() { return g_config; }
 Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
-  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool"});
+  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool", "isa", "weight_cache_mb"});
+  // EMBER_CPU_ISA in the environment sets the default, so that test suites can run every path
+  // without a configuration file (as ATEN_CPU_CAPABILITY does for PyTorch).
+  const char* isa_env = std::getenv("EMBER_CPU_ISA");
+  const std::string isa = options.get<std::string>("isa", isa_env && *isa_env ? isa_env : "auto");
+  EMBER_SDK_CHECK(isa == "auto" || parse_isa(isa), EMBER_ERROR_VALUE,
+                  "option 'isa' (or EMBER_CPU_ISA): expected auto, avx512, avx2 or scalar, got '", isa, "'");
+  select_isa(isa == "auto" ? best_isa() : *parse_isa(isa));
+  ember::sdk::log(ember::sdk::LogLevel::Debug, std::string("vector kernels: ") + isa_name(active_isa()) +
+                                                  " (best this CPU supports: " + isa_name(best_isa()) + ")");
   const int threads = options.get<int>("threads", ember::sdk::host().intra_op_threads);
   const std::string pool = options.get<std::string>("thread_pool", openmp_available() ? "openmp" : "native");
   EMBER_SDK_CHECK(pool == "openmp" || pool == "native", EMBER_ERROR_VALUE,
@@ -37,6 +54,9 @@ void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   g_config.threads = intra_op_threads();
   g_config.use_onednn = options.get<bool>("onednn", true);
   g_config.use_onednn_batch_norm = options.get<bool>("onednn_batch_norm", false);
+  const int cache_mb = options.get<int>("weight_cache_mb", 128);
+  EMBER_SDK_CHECK(cache_mb >= 0, EMBER_ERROR_VALUE, "option 'weight_cache_mb': expected >= 0, got ", cache_mb);
+  conv_weight_cache().set_budget_bytes(static_cast<size_t>(cache_mb) << 20);
   reg.on_shutdown(&stop_intra_op);
 
   register_device(reg);

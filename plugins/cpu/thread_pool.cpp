@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 
 namespace ember_cpu {
 
@@ -84,7 +85,9 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn
     return;
   }
   int64_t n = end - begin;
-  int64_t chunk = std::max(grain, (n + num_threads_ - 1) / num_threads_);
+  // Several chunks per thread, claimed dynamically: a worker that wakes late finds less left,
+  // and one descheduled mid-chunk holds up only a small share.
+  int64_t chunk = std::max(grain, (n + 4 * num_threads_ - 1) / (4 * num_threads_));
   Job job(fn, begin, end, chunk);
   bool published = false;
   {
@@ -97,14 +100,20 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t grain, RangeFunction fn
   }
   if (published) work_cv_.notify_all();
   // The caller always works too, so the job completes even if no worker wakes up in time.
+  const auto region_start = std::chrono::steady_clock::now();
   t_in_worker = true;  // nested parallel_for calls from fn run inline
   job.work();
   t_in_worker = false;
+  const auto caller_done = std::chrono::steady_clock::now();
   {
     std::unique_lock<std::mutex> lock(mutex_);
     job_ = nullptr;  // late wakers see no job
     done_cv_.wait(lock, [&] { return active_workers_ == 0; });
   }
+  // Waiting long for a worker that holds a chunk means it was descheduled (parallel.h).
+  const auto waited = std::chrono::steady_clock::now() - caller_done;
+  note_region_lag(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count(),
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(caller_done - region_start + waited).count());
   busy_.store(false, std::memory_order_release);
   if (job.error) std::rethrow_exception(job.error);
 }

@@ -184,6 +184,7 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
       {"sin", [] { return unary([](const Shape& s) { return U(s); }); }},
       {"cos", [] { return unary([](const Shape& s) { return U(s); }); }},
       {"tanh", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"erf", [] { return unary([](const Shape& s) { return U(s); }); }},
       {"sigmoid", [] { return unary([](const Shape& s) { return U(s); }); }},
       {"relu", [] { return unary(NZ); }},
       {"silu", [] { return unary([](const Shape& s) { return U(s); }); }},

@@ -1,4 +1,4 @@
-// Pointwise unary ops (neg, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu,
+// Pointwise unary ops (neg, abs, sign, exp, log, sqrt, rsqrt, sin, cos, tanh, erf, sigmoid, relu,
 // gelu, silu) on every dtype they support, against float64 references; functional, in-place
 // and out= forms; non-contiguous, 0-d and empty inputs; the bool errors PyTorch raises.
 #include <cmath>
@@ -12,7 +12,7 @@ using namespace ember;
 
 EMBER_TESTED_OPS("neg.out", "neg", "neg_", "abs.out", "abs", "abs_", "sign.out", "sign", "exp.out", "exp", "exp_",
                  "log.out", "log", "log_", "sqrt.out", "sqrt", "sqrt_", "rsqrt.out", "rsqrt", "rsqrt_", "sin.out", "sin",
-                 "sin_", "cos.out", "cos", "cos_", "tanh.out", "tanh", "tanh_", "sigmoid.out", "sigmoid", "sigmoid_",
+                 "sin_", "cos.out", "cos", "cos_", "tanh.out", "tanh", "tanh_", "erf.out", "erf", "erf_", "sigmoid.out", "sigmoid", "sigmoid_",
                  "relu.out", "relu", "relu_", "gelu.out", "gelu", "gelu_", "silu.out", "silu", "silu_");
 
 std::vector<double> inputs_for(ScalarType t) {
@@ -63,6 +63,8 @@ const UnaryCase kCases[] = {
      [](const Tensor& o, const Tensor& x) { return ember::cos_out(o, x); }, [](double x) { return std::cos(x); }, true},
     {"tanh", [](const Tensor& x) { return ember::tanh(x); }, [](const Tensor& x) { return ember::tanh_(x); },
      [](const Tensor& o, const Tensor& x) { return ember::tanh_out(o, x); }, [](double x) { return std::tanh(x); }, true},
+    {"erf", [](const Tensor& x) { return ember::erf(x); }, [](const Tensor& x) { return ember::erf_(x); },
+     [](const Tensor& o, const Tensor& x) { return ember::erf_out(o, x); }, [](double x) { return std::erf(x); }, true},
     {"sigmoid", [](const Tensor& x) { return ember::sigmoid(x); }, [](const Tensor& x) { return ember::sigmoid_(x); },
      [](const Tensor& o, const Tensor& x) { return ember::sigmoid_out(o, x); }, sigmoid_ref, true},
     {"gelu", [](const Tensor& x) { return ember::gelu(x); }, [](const Tensor& x) { return ember::gelu_(x); },

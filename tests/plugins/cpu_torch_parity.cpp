@@ -381,5 +381,43 @@ TEST(CpuTorchParity, PoolingIndexingFactories) {
   }
 }
 
+// Float32 accuracy at least as good as libtorch's: 16M values of mixed magnitude (s m 10^e,
+// e in [-6, 6]), the error of sum / mean / var against long double, ember's vs libtorch's.
+TEST(CpuTorchParity, ReductionAccuracyAtLeastLibtorchs) {
+  const int64_t n = int64_t(16) << 20;
+  torch::manual_seed(20261206);
+  at::Tensor sign = torch::randint(0, 2, {n}, torch::kFloat) * 2 - 1;
+  at::Tensor x = (sign * (torch::rand({n}) * 9 + 1) * torch::pow(10.0, torch::randint(-6, 7, {n}, torch::kFloat))).contiguous();
+  TestTensor ex({n}, EMBER_DTYPE_FLOAT32);
+  std::memcpy(ex.data(), x.data_ptr<float>(), static_cast<size_t>(n) * sizeof(float));
+  const float* p = x.data_ptr<float>();
+  long double exact = 0;
+  for (int64_t i = 0; i < n; ++i) exact += p[i];
+  const long double mean = exact / n;
+  long double m2 = 0;
+  for (int64_t i = 0; i < n; ++i) m2 += (p[i] - mean) * (p[i] - mean);
+  struct Case {
+    const char* op;
+    long double want;
+    at::Tensor torch_result;
+  };
+  const Case cases[] = {{"sum", exact, torch::sum(x)}, {"mean", mean, torch::mean(x)}, {"var", m2 / (n - 1), torch::var(x)}};
+  for (const Case& c : cases) {
+    TestTensor out({}, EMBER_DTYPE_FLOAT32);
+    const std::string name = c.op;
+    const std::string op = name == "var" ? "var.correction_out" : name == "sum" ? "sum.IntList_out" : "mean.out";
+    if (name == "var") CALL(op, Args().tensor(ex).none().none().b(false).tensor(out));
+    else CALL(op, Args().tensor(ex).none().b(false).none().tensor(out));
+    const double ember_error = std::fabs(static_cast<double>(out.get_linear<float>(0) - c.want));
+    const double torch_error = std::fabs(static_cast<double>(c.torch_result.item<float>() - c.want));
+    // The float32 result's own rounding is the floor neither library can go below.
+    const double rounding = 0.5 * std::fabs(static_cast<double>(c.want)) * std::numeric_limits<float>::epsilon();
+    EXPECT_LE(ember_error, std::max(torch_error, rounding))
+        << c.op << ": ember " << out.get_linear<float>(0) << ", libtorch " << c.torch_result.item<float>() << ", exact "
+        << static_cast<double>(c.want);
+    ::testing::Test::RecordProperty(std::string(c.op) + "_errors", std::to_string(ember_error) + " vs libtorch " + std::to_string(torch_error));
+  }
+}
+
 }  // namespace
 }  // namespace ember_test

@@ -1,0 +1,65 @@
+// A process-wide cache of weights in a primitive's own memory format (reordered, or
+// Winograd-transformed), keyed by the source tensor's address and the format, valid while the
+// source's contents are unchanged: every lookup compares a fingerprint of the source bytes
+// (vec_kernels.h fingerprint, one read of the weights, cheaper than a reorder) with the one taken
+// when the entry was made. Weights that keep changing (training) are marked volatile after two
+// changes and bypass the cache (their convolutions take the direct algorithm, reordered per call).
+//
+// Entries are immutable; a changed source gets a new entry, so a thread still executing with
+// the old one keeps it alive (shared_ptr). Memory is bounded by the `weight_cache_mb` option;
+// least recently used entries are evicted, and an entry larger than the whole budget is never
+// made.
+//
+// Thread-safety: all members may be called from any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace ember_cpu {
+
+class ConvWeightCache {
+ public:
+  struct Entry {
+    uint64_t fingerprint = 0;
+    size_t bytes = 0;
+    std::unique_ptr<char, void (*)(void*)> data{nullptr, nullptr};
+  };
+
+  // The entry for (source, format_key) if its fingerprint still matches `fingerprint`; else,
+  // when the budget allows, a new entry filled by fill(buffer); else nullptr (the caller uses
+  // its own buffer).
+  std::shared_ptr<const Entry> get(const void* source, const std::vector<int64_t>& format_key, uint64_t fingerprint,
+                                   size_t bytes, const std::function<void(char*)>& fill);
+  // True when `source` changed contents more than once since it was first cached.
+  bool is_volatile(const void* source);
+  size_t budget_bytes() const { return budget_; }
+  void set_budget_bytes(size_t bytes) { budget_ = bytes; }
+
+ private:
+  struct Key {
+    const void* source;
+    std::vector<int64_t> format;
+    bool operator<(const Key& o) const { return source != o.source ? source < o.source : format < o.format; }
+  };
+  struct Slot {
+    std::shared_ptr<const Entry> entry;
+    uint64_t last_use = 0;
+  };
+  void evict_for(size_t bytes);  // mutex_ held
+
+  std::mutex mutex_;
+  std::map<Key, Slot> slots_;
+  std::map<const void*, int> changes_;  // fingerprint mismatches per source
+  size_t used_ = 0;
+  size_t budget_ = size_t(128) << 20;
+  uint64_t tick_ = 0;
+};
+
+ConvWeightCache& conv_weight_cache();
+
+}  // namespace ember_cpu

@@ -1,0 +1,102 @@
+// CPU plugin: the convolution weight cache (plugins/cpu/conv_weight_cache.h) and the Winograd
+// path it enables for 3x3 stride-1 convolutions: results against a float64 reference on the
+// first call (cache filled), on later calls (cache hits), after the weights change in place
+// (fingerprint mismatch), when they change on every call (training: the cache steps aside),
+// and with the cache turned off; the option's error path.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "plugin_test_support.h"
+
+namespace ember_test {
+namespace {
+
+struct Conv {
+  int64_t n, c, h, o, k, pad;
+};
+
+// out[n, o, y, x] in double, stride 1.
+std::vector<double> reference_conv(const Conv& s, const TestTensor& x, const TestTensor& w) {
+  const int64_t oh = s.h + 2 * s.pad - s.k + 1;
+  std::vector<double> xv = x.to_doubles(), wv = w.to_doubles(), out(static_cast<size_t>(s.n * s.o * oh * oh), 0.0);
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t o = 0; o < s.o; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xx = 0; xx < oh; ++xx) {
+          double acc = 0;
+          for (int64_t c = 0; c < s.c; ++c)
+            for (int64_t ky = 0; ky < s.k; ++ky)
+              for (int64_t kx = 0; kx < s.k; ++kx) {
+                const int64_t iy = y - s.pad + ky, ix = xx - s.pad + kx;
+                if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.h) continue;
+                acc += xv[((b * s.c + c) * s.h + iy) * s.h + ix] * wv[((o * s.c + c) * s.k + ky) * s.k + kx];
+              }
+          out[((b * s.o + o) * oh + y) * oh + xx] = acc;
+        }
+  return out;
+}
+
+void expect_conv(const LoadedPlugin& plugin, const Conv& s, const TestTensor& x, const TestTensor& w, const std::string& what) {
+  const int64_t oh = s.h + 2 * s.pad - s.k + 1;
+  TestTensor out({s.n, s.o, oh, oh}, EMBER_DTYPE_FLOAT32);
+  CallResult r = plugin.call("convolution.out", Args()
+                                                    .tensor(x)
+                                                    .tensor(w)
+                                                    .none()
+                                                    .ints({1, 1})
+                                                    .ints({s.pad, s.pad})
+                                                    .ints({1, 1})
+                                                    .b(false)
+                                                    .ints({0, 0})
+                                                    .i(1)
+                                                    .tensor(out));
+  ASSERT_TRUE(r.ok()) << what << ": " << r.message;
+  const std::vector<double> want = reference_conv(s, x, w), got = out.to_doubles();
+  // Sums of c * k * k products of values in [-1, 1): allow a few float roundings of that size.
+  const double tol = 4e-6 * static_cast<double>(s.c * s.k * s.k);
+  for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], want[i], tol) << what << " at " << i;
+}
+
+const Conv kShapes[] = {{1, 64, 14, 64, 3, 1}, {2, 32, 9, 48, 3, 1}, {1, 16, 8, 16, 3, 0}};
+
+TEST(CpuConvWeightCache, CachedWeightsGiveTheSameResultsOnEveryCall) {
+  for (const Conv& s : kShapes) {
+    TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 1), w = random_f32({s.o, s.c, s.k, s.k}, 2);
+    for (int call = 0; call < 3; ++call) expect_conv(cpu_plugin(), s, x, w, "call " + std::to_string(call));
+  }
+}
+
+TEST(CpuConvWeightCache, WeightsChangedInPlaceAreSeen) {
+  const Conv s = kShapes[0];
+  TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 3), w = random_f32({s.o, s.c, s.k, s.k}, 4);
+  expect_conv(cpu_plugin(), s, x, w, "first");
+  expect_conv(cpu_plugin(), s, x, w, "cached");
+  // One weight changes (same address, same shape): the fingerprint differs, the cache refills.
+  w.set_linear<float>(1234, w.get_linear<float>(1234) + 0.5f);
+  expect_conv(cpu_plugin(), s, x, w, "after an in-place change");
+  expect_conv(cpu_plugin(), s, x, w, "cached again");
+}
+
+TEST(CpuConvWeightCache, WeightsChangingEveryCallStayCorrect) {
+  const Conv s = kShapes[1];
+  TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 5), w = random_f32({s.o, s.c, s.k, s.k}, 6);
+  for (int step = 0; step < 5; ++step) {  // like an optimizer step between forwards
+    for (int64_t i = 0; i < w.numel(); i += 7) w.set_linear<float>(i, w.get_linear<float>(i) * 0.99f + 0.001f);
+    expect_conv(cpu_plugin(), s, x, w, "step " + std::to_string(step));
+  }
+}
+
+TEST(CpuConvWeightCache, CacheOffAndBadBudget) {
+  LoadedPlugin off(cpu_plugin_path(), 2, {{"weight_cache_mb", "0"}}, /*private_copy=*/true);
+  ASSERT_TRUE(off.loaded()) << off.error();
+  const Conv s = kShapes[0];
+  TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 7), w = random_f32({s.o, s.c, s.k, s.k}, 8);
+  expect_conv(off, s, x, w, "cache off");
+  LoadedPlugin bad(cpu_plugin_path(), 2, {{"weight_cache_mb", "-1"}}, /*private_copy=*/true);
+  ASSERT_FALSE(bad.loaded());
+  EXPECT_NE(bad.error().find("weight_cache_mb"), std::string::npos) << bad.error();
+}
+
+}  // namespace
+}  // namespace ember_test
