@@ -20,7 +20,7 @@ foreach(dir core dispatcher registry ops autograd nn)
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/${dir}
     FILES_MATCHING PATTERN "*.h" PATTERN "sdk" EXCLUDE)
 endforeach()
-install(FILES include/ember/ember.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)
+install(FILES include/ember/ember.h include/ember/torch_compat.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)
 install(DIRECTORY ${EMBER_GEN_DIR}/generated/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/generated
   FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY registry/sdk/include/ember/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)

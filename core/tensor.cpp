@@ -52,6 +52,16 @@ Scalar Tensor::item() const {
 
 Tensor Tensor::operator[](int64_t index) const { return select(0, index); }
 
+Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
+  return to(other.device(), other.scalar_type(), non_blocking, copy);
+}
+
+Tensor Tensor::to(Device device, bool non_blocking, bool copy) const {
+  return to(device, scalar_type(), non_blocking, copy);
+}
+
+Tensor Tensor::cpu() const { return to(TensorOptions().device(Device("cpu"))); }
+
 void Tensor::set_data(const Tensor& new_data) const {
   EMBER_CHECK(new_data.defined(), ValueError, "[set_data] expected a defined tensor, got an undefined one");
   checked()->set_data_from(*new_data.impl());

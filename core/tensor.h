@@ -24,6 +24,9 @@ namespace ember {
 
 class Tensor;
 using TensorList = ArrayRef<Tensor>;
+namespace indexing {
+class TensorIndex;
+}
 
 namespace autograd {
 class Node;
@@ -60,6 +63,13 @@ class EMBER_API Tensor {
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   bool is_floating_point() const { return ember::is_floating_point(scalar_type()); }
   bool is_cpu() const { return device().is_cpu(); }
+  bool is_cuda() const { return device().is_cuda(); }
+  bool is_signed() const { return ember::is_signed(scalar_type()); }
+  bool is_complex() const { return false; }  // ember has no complex dtypes
+  Layout layout() const { return kStrided; }
+  // libtorch's spelling: -1 on the CPU, else the device index.
+  int64_t get_device() const { return is_cpu() ? -1 : device().index(); }
+  TensorImpl* unsafeGetTensorImpl() const { return impl(); }
   DispatchKeySet key_set() const { return checked()->key_set(); }
   uint32_t _version() const { return checked()->version(); }
 
@@ -73,8 +83,21 @@ class EMBER_API Tensor {
   // keeping its identity and autograd state, as libtorch's Tensor::set_data.
   void set_data(const Tensor& new_data) const;
 
-  // Indexing shorthand: t[i] is t.select(0, i).
+  // Indexing shorthand: t[i] is t.select(0, i); t[mask_or_indices] is t.index({mask_or_indices}).
   Tensor operator[](int64_t index) const;
+  Tensor operator[](const Tensor& index) const;
+
+  // libtorch's indexing API (ops/indexing.h): t.index({Slice(1, None), None, 0, mask}) is Python's
+  // t[1:, None, 0, mask]; index_put_ assigns through the same indices. Differentiable.
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& values) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& value) const;
+
+  // Conversions beyond the generated to(): like other's dtype and device; to the CPU.
+  Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const char* device) const { return to(Device(device)); }
+  Tensor cpu() const;
 
   // PyTorch's repr: "tensor([[1., 2.],\n        [3., 4.]])".
   std::string toString() const;

@@ -59,6 +59,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
 
   const std::string& name() const;
 
+  // A deep copy: new parameters and buffers with copied values (moved to device if given), and
+  // cloned submodules. Modules get it by deriving from nn::Cloneable<Impl>; this one throws.
+  virtual std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const;
+
   // ---- traversal -----------------------------------------------------------------------------
   // Parameters of this module (and, with recurse, of every submodule), each tensor once.
   std::vector<Tensor> parameters(bool recurse = true) const;
@@ -143,7 +147,7 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   // Replaces an existing submodule (the caller updates its own member handle).
   template <typename M>
   std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module) {
-    EMBER_CHECK(children_.contains(name), IndexError, "[replace_module] no submodule named '", name, "'");
+    EMBER_CHECK(children_.contains(name), IndexError, "Submodule '", name, "' is not defined");
     EMBER_CHECK(module != nullptr, ValueError, "[replace_module] submodule '", name, "' is null");
     children_[name] = module;
     return module;
@@ -155,6 +159,11 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void unregister_module(const std::string& name);
 
  protected:
+  // Makes this module (of the same type as other) a clone of other; see nn::Cloneable.
+  virtual void clone_(Module& other, const std::optional<Device>& device);
+  template <typename Derived>
+  friend class Cloneable;
+
   // This module's own tensors and submodules (not its descendants'), in registration order.
   OrderedDict<std::string, Tensor> parameters_{"Parameter"};
   OrderedDict<std::string, Tensor> buffers_{"Buffer"};

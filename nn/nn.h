@@ -2,6 +2,7 @@
 // optimizers. Included by <ember/ember.h>; see docs/NN.md.
 #pragma once
 
+#include "nn/cloneable.h"
 #include "nn/functional.h"
 #include "nn/init.h"
 #include "nn/module.h"

@@ -20,4 +20,5 @@
 #include "generated/functions.h"
 #include "nn/nn.h"
 #include "ops/creation.h"
+#include "ops/indexing.h"
 #include "registry/runtime.h"
