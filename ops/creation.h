@@ -1,5 +1,5 @@
 // Tensors from C++ data, as libtorch's torch::tensor and torch::from_blob:
-//   ember::tensor({1.0, 2.0, 3.0})              float32 (the default dtype)
+//   ember::tensor({1.0, 2.0, 3.0})              float32 (the default dtype); see ops/tensor_literal.h
 //   ember::tensor({{1, 2}, {3, 4}})             int64
 //   ember::tensor({1.0, 2.0}, ember::kFloat64)  with options
 //   ember::from_blob(ptr, {2, 3}, ember::kFloat) borrows ptr (the caller keeps it alive)
@@ -10,16 +10,10 @@
 #include <initializer_list>
 
 #include "core/tensor.h"
+#include "ops/tensor_literal.h"
 
 namespace ember {
 
-EMBER_API Tensor tensor(std::initializer_list<double> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<double>> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<int64_t> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<int64_t>> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<int> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<std::initializer_list<int>> values, const TensorOptions& options = {});
-EMBER_API Tensor tensor(std::initializer_list<bool> values, const TensorOptions& options = {});
 // A 0-d tensor.
 EMBER_API Tensor scalar_tensor(const Scalar& value, const TensorOptions& options = {});
 // Values of any dtype given as doubles (sizes must match the count).

@@ -38,6 +38,13 @@ struct ForwardSignature<Ret (Class::*)(Args...)> {
 template <typename Class, typename Ret, typename... Args>
 struct ForwardSignature<Ret (Class::*)(Args...) const> : ForwardSignature<Ret (Class::*)(Args...)> {};
 
+// Whether M takes type-erased arguments itself (Sequential, whose forward is a template).
+template <typename M, typename = void>
+struct HasForwardAny : std::false_type {};
+template <typename M>
+struct HasForwardAny<M, std::void_t<decltype(std::declval<M&>().forward_any(std::declval<std::vector<AnyValue>&&>()))>>
+    : std::true_type {};
+
 // Whether M declares default arguments of forward with FORWARD_HAS_DEFAULT_ARGS.
 template <typename M, typename = void>
 struct HasForwardDefaults : std::false_type {};
@@ -62,33 +69,15 @@ class AnyModulePlaceholder {
 
 template <typename M>
 class AnyModuleHolder : public AnyModulePlaceholder {
-  using Signature = detail::ForwardSignature<decltype(&M::forward)>;
-  using Arguments = typename Signature::Arguments;
-
  public:
   explicit AnyModuleHolder(std::shared_ptr<M> module) : module_(std::move(module)) {}
 
   AnyValue forward(std::vector<AnyValue>&& arguments) override {
-    constexpr size_t arity = Signature::arity;
-    size_t required = arity;
-    if constexpr (detail::HasForwardDefaults<M>::value) {
-      auto defaults = M::_forward_default_arguments();
-      required = defaults.empty() ? arity : defaults.front().first;
-      EMBER_CHECK(arguments.size() >= required && arguments.size() <= arity, ValueError, module_->name(),
-                  "'s forward() method expects at least ", required, " argument(s) and at most ", arity,
-                  " argument(s), but received ", arguments.size(), ".");
-      for (auto& d : defaults)
-        if (d.first >= arguments.size()) arguments.push_back(std::move(d.second));
+    if constexpr (detail::HasForwardAny<M>::value) {
+      return module_->forward_any(std::move(arguments));
     } else {
-      EMBER_CHECK(arguments.size() == arity, ValueError, module_->name(), "'s forward() method expects ", arity,
-                  " argument(s), but received ", arguments.size(), ".",
-                  arguments.size() < arity
-                      ? str(" If ", module_->name(),
-                            "'s forward() method has default arguments, please make sure the forward() method is "
-                            "declared with a corresponding `FORWARD_HAS_DEFAULT_ARGS` macro.")
-                      : std::string());
+      return forward_typed<detail::ForwardSignature<decltype(&M::forward)>>(std::move(arguments));
     }
-    return call(arguments, std::make_index_sequence<arity>());
   }
 
   std::shared_ptr<Module> ptr() override { return module_; }
@@ -103,6 +92,30 @@ class AnyModuleHolder : public AnyModulePlaceholder {
   const std::shared_ptr<M>& module() const { return module_; }
 
  private:
+  // Checks the number of arguments (filling in declared defaults), then calls forward.
+  template <typename Signature>
+  AnyValue forward_typed(std::vector<AnyValue>&& arguments) {
+    constexpr size_t arity = Signature::arity;
+    if constexpr (detail::HasForwardDefaults<M>::value) {
+      auto defaults = M::_forward_default_arguments();
+      const size_t required = defaults.empty() ? arity : defaults.front().first;
+      EMBER_CHECK(arguments.size() >= required && arguments.size() <= arity, ValueError, module_->name(),
+                  "'s forward() method expects at least ", required, " argument(s) and at most ", arity,
+                  " argument(s), but received ", arguments.size(), ".");
+      for (auto& d : defaults)
+        if (d.first >= arguments.size()) arguments.push_back(std::move(d.second));
+    } else {
+      EMBER_CHECK(arguments.size() == arity, ValueError, module_->name(), "'s forward() method expects ", arity,
+                  " argument(s), but received ", arguments.size(), ".",
+                  arguments.size() < arity
+                      ? str(" If ", module_->name(),
+                            "'s forward() method has default arguments, please make sure the forward() method is "
+                            "declared with a corresponding `FORWARD_HAS_DEFAULT_ARGS` macro.")
+                      : std::string());
+    }
+    return call<typename Signature::Return, typename Signature::Arguments>(arguments, std::make_index_sequence<arity>());
+  }
+
   template <typename T>
   static std::decay_t<T>& argument(std::vector<AnyValue>& arguments, size_t index) {
     using Stored = std::decay_t<T>;
@@ -113,13 +126,12 @@ class AnyModuleHolder : public AnyModulePlaceholder {
     return *value;
   }
 
-  template <size_t... I>
+  template <typename Ret, typename Arguments, size_t... I>
   AnyValue call(std::vector<AnyValue>& arguments, std::index_sequence<I...>) {
-    // Check every argument's type before calling (each check names its position).
+    // Every argument's type is checked (in order) before the call.
     std::tuple<std::decay_t<std::tuple_element_t<I, Arguments>>*...> values{
         &argument<std::tuple_element_t<I, Arguments>>(arguments, I)...};
     (void)values;
-    using Ret = typename Signature::Return;
     if constexpr (std::is_void<Ret>::value) {
       module_->forward(forward_argument<std::tuple_element_t<I, Arguments>>(*std::get<I>(values))...);
       return AnyValue(0);
@@ -178,6 +190,11 @@ class AnyModule {
     std::vector<AnyValue> values;
     values.reserve(sizeof...(Args));
     (values.push_back(to_value(std::forward<Args>(args))), ...);
+    return content_->forward(std::move(values));
+  }
+  // The type-erased call itself (Sequential chains modules through it).
+  AnyValue forward_values(std::vector<AnyValue>&& values) {
+    EMBER_CHECK(content_ != nullptr, ValueError, "Cannot call forward() on an empty AnyModule");
     return content_->forward(std::move(values));
   }
   template <typename T = Tensor, typename... Args>

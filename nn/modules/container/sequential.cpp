@@ -17,6 +17,14 @@ std::shared_ptr<Module> SequentialImpl::clone(const std::optional<Device>& devic
   return copy;
 }
 
+AnyValue SequentialImpl::forward_any(std::vector<AnyValue>&& inputs) {
+  EMBER_CHECK(!is_empty(), ValueError, "Cannot call forward() on an empty Sequential");
+  auto it = modules_.begin();
+  AnyValue value = it->forward_values(std::move(inputs));
+  for (++it; it != modules_.end(); ++it) value = it->any_forward(std::move(value));
+  return value;
+}
+
 void SequentialImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::Sequential"; }
 
 void SequentialImpl::push_back_any(std::string name, AnyModule module) {

@@ -70,6 +70,9 @@ class EMBER_API SequentialImpl : public Cloneable<SequentialImpl> {
                ", but you asked for type ", demangle(typeid(ReturnType).name()));
   }
 
+  // forward with type-erased arguments: lets a Sequential sit inside another (AnyModule).
+  AnyValue forward_any(std::vector<AnyValue>&& inputs);
+
   // Appends a module: a holder, a shared_ptr, a module value or an AnyModule.
   template <typename M>
   void push_back(M&& module) {
