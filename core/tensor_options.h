@@ -16,6 +16,7 @@ class TensorOptions {
   TensorOptions() = default;
   TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit as in libtorch
   TensorOptions(Device device) : device_(device) {}   // NOLINT
+  TensorOptions(DeviceType type) : device_(Device(type)) {}  // NOLINT: TensorOptions(kCPU)
   // A device name ("cpu", "sim:1"). A template so that a literal 0 (a null pointer constant)
   // does not convert: ember::arange(-3, 0) must pick arange(start, end), not arange(end, options).
   template <typename T, typename std::enable_if<std::is_same<typename std::decay<T>::type, const char*>::value ||

@@ -203,12 +203,12 @@ class AnyModule {
   }
 
   template <typename T, typename = std::enable_if_t<!is_module_holder<T>::value>>
-  T& get() {
+  T& get() const {
     EMBER_CHECK(content_ != nullptr, ValueError, "Cannot call get() on an empty AnyModule");
     return *ptr<T>();
   }
   template <typename T, typename = std::enable_if_t<is_module_holder<T>::value>, typename = void>
-  T get() {
+  T get() const {
     EMBER_CHECK(content_ != nullptr, ValueError, "Cannot call get() on an empty AnyModule");
     return T(ptr<typename T::ContainedType>());
   }
