@@ -37,6 +37,7 @@ class ArrayRef {
   const T& front() const { return data_[0]; }
   const T& back() const { return data_[size_ - 1]; }
   ArrayRef slice(size_t start, size_t n) const { return ArrayRef(data_ + start, n); }
+  ArrayRef slice(size_t start) const { return ArrayRef(data_ + start, size_ - start); }
   std::vector<T> vec() const { return std::vector<T>(begin(), end()); }
   bool equals(ArrayRef o) const {
     if (size_ != o.size_) return false;

@@ -60,6 +60,18 @@ Tensor Tensor::to(Device device, bool non_blocking, bool copy) const {
   return to(device, scalar_type(), non_blocking, copy);
 }
 
+Tensor Tensor::data() const { return detach(); }
+
+Tensor& Tensor::operator=(const Tensor& values) && {
+  copy_(values);
+  return *this;
+}
+
+Tensor& Tensor::operator=(const Scalar& value) && {
+  fill_(value);
+  return *this;
+}
+
 Tensor Tensor::cpu() const { return to(TensorOptions().device(Device("cpu"))); }
 
 void Tensor::set_data(const Tensor& new_data) const {

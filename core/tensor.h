@@ -97,6 +97,21 @@ class EMBER_API Tensor {
   Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
   Tensor to(const char* device) const { return to(Device(device)); }
+  Tensor to(DeviceType device, bool non_blocking = false, bool copy = false) const {
+    return to(Device(device), non_blocking, copy);
+  }
+  Tensor toType(ScalarType dtype) const { return to(dtype); }
+  // The same data without autograd history (libtorch's Tensor::data()).
+  Tensor data() const;
+
+  // Assigning to a temporary tensor (t[0] = 1, t.index({i}) = other) writes into its elements,
+  // as libtorch's; assigning to a named tensor rebinds the handle.
+  Tensor& operator=(const Tensor&) & = default;
+  Tensor& operator=(Tensor&&) & noexcept = default;
+  Tensor& operator=(const Tensor& values) &&;
+  Tensor& operator=(const Scalar& value) &&;
+  Tensor(const Tensor&) = default;
+  Tensor(Tensor&&) noexcept = default;
   Tensor cpu() const;
 
   // PyTorch's repr: "tensor([[1., 2.],\n        [3., 4.]])".

@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "core/dtype.h"
+#include "core/layout.h"
 
 namespace ember {
 
@@ -44,6 +45,16 @@ class TensorOptions {
     o.device_ = d;
     return o;
   }
+  TensorOptions device(DeviceType type, int16_t index = -1) const { return device(Device(type, index)); }
+  TensorOptions device(const char* name) const { return device(Device(name)); }
+  // Layouts other than strided do not exist in ember; kept for libtorch's spelling.
+  TensorOptions layout(Layout) const { return *this; }
+  TensorOptions pinned_memory(bool) const { return *this; }
+  TensorOptions memory_format(MemoryFormat) const { return *this; }
+  template <typename T>
+  TensorOptions dtype() const {
+    return dtype(CppTypeToScalarType<T>::value);
+  }
   TensorOptions requires_grad(bool r) const {
     TensorOptions o = *this;
     o.requires_grad_ = r;
@@ -56,6 +67,11 @@ class TensorOptions {
   ScalarType dtype_or(ScalarType fallback) const { return dtype_ ? *dtype_ : fallback; }
   Device device_or_default() const { return device_ ? *device_ : default_device(); }
   bool requires_grad() const { return requires_grad_; }
+  ScalarType dtype() const { return dtype_or_default(); }
+  Device device() const { return device_or_default(); }
+  Layout layout() const { return kStrided; }
+  bool has_dtype() const { return dtype_.has_value(); }
+  bool has_device() const { return device_.has_value(); }
 
  private:
   std::optional<ScalarType> dtype_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "autograd/custom_function.h"
+#include "autograd/function.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"

@@ -11,6 +11,9 @@
 // reopened). docs/PORTING.md lists what else differs from libtorch 1.13.
 #pragma once
 
+#include <optional>
+#include <variant>
+
 #include <ember/ember.h>
 
 #include "core/irange.h"
@@ -22,6 +25,17 @@ namespace at = ::ember;
 namespace c10 = ::ember;
 
 namespace ember {
+
+// c10's vocabulary types are the standard ones.
+using std::get_if;
+using std::holds_alternative;
+using std::make_optional;
+using std::nullopt;
+using std::nullopt_t;
+using std::optional;
+using std::variant;
+using std::visit;
+using Dtype = ScalarType;
 
 // libtorch keeps dtypes as caffe2::TypeMeta in a few signatures; ember's ScalarType plays both parts.
 inline ScalarType get_default_dtype() { return default_dtype(); }

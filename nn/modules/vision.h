@@ -23,9 +23,30 @@ namespace nn {
 
 EMBER_VISION_MODULE(PixelShuffle, (const Tensor& input));
 EMBER_VISION_MODULE(PixelUnshuffle, (const Tensor& input));
-EMBER_VISION_MODULE(Fold, (const Tensor& input));
-EMBER_VISION_MODULE(Unfold, (const Tensor& input));
 #undef EMBER_VISION_MODULE
+
+class EMBER_API FoldImpl : public Cloneable<FoldImpl> {
+ public:
+  FoldImpl(ExpandingArray<2> output_size, ExpandingArray<2> kernel_size)
+      : FoldImpl(FoldOptions(output_size, kernel_size)) {}
+  explicit FoldImpl(const FoldOptions& options_) : options(options_) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  FoldOptions options;
+};
+EMBER_MODULE(Fold);
+
+class EMBER_API UnfoldImpl : public Cloneable<UnfoldImpl> {
+ public:
+  UnfoldImpl(ExpandingArray<2> kernel_size) : UnfoldImpl(UnfoldOptions(kernel_size)) {}
+  explicit UnfoldImpl(const UnfoldOptions& options_) : options(options_) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  UnfoldOptions options;
+};
+EMBER_MODULE(Unfold);
 
 #define EMBER_DEFAULTED_MODULE(Name, ForwardParams)                                  \
   class EMBER_API Name##Impl : public Cloneable<Name##Impl> {                        \
