@@ -33,6 +33,10 @@ void HardshrinkImpl::pretty_print(std::ostream& stream) const {
   stream << "ember::nn::Hardshrink(" << options.lambda() << ")";
 }
 
+HardtanhImpl::HardtanhImpl(const HardtanhOptions& options_) : options(options_) { reset(); }
+void HardtanhImpl::reset() {
+  EMBER_CHECK(options.max_val() > options.min_val(), ValueError, "max_val must be greater than min_val");
+}
 Tensor HardtanhImpl::forward(Tensor input) { return F::hardtanh(std::move(input), options); }
 void HardtanhImpl::pretty_print(std::ostream& stream) const {
   stream << "ember::nn::Hardtanh(min_val=" << options.min_val() << ", max_val=" << options.max_val();

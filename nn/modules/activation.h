@@ -36,7 +36,15 @@ namespace nn {
 EMBER_ACTIVATION_MODULE(ELU, ELUOptions, Tensor);
 EMBER_ACTIVATION_MODULE(SELU, SELUOptions, Tensor);
 EMBER_ACTIVATION_MODULE(Hardshrink, HardshrinkOptions, const Tensor&);
-EMBER_ACTIVATION_MODULE(Hardtanh, HardtanhOptions, Tensor);
+class EMBER_API HardtanhImpl : public Cloneable<HardtanhImpl> {
+ public:
+  explicit HardtanhImpl(const HardtanhOptions& options_ = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  HardtanhOptions options;
+};
+EMBER_MODULE(Hardtanh);
 EMBER_ACTIVATION_MODULE(LeakyReLU, LeakyReLUOptions, Tensor);
 EMBER_ACTIVATION_MODULE(GLU, GLUOptions, const Tensor&);
 EMBER_ACTIVATION_MODULE(GELU, GELUOptions, const Tensor&);

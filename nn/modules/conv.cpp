@@ -18,6 +18,12 @@ void ConvNdImpl<D, Derived, Options>::reset() {
               "in_channels, groups and out_channels must be a positive integer.");
   EMBER_CHECK(options.in_channels() % options.groups() == 0, ValueError, "in_channels must be divisible by groups");
   EMBER_CHECK(options.out_channels() % options.groups() == 0, ValueError, "out_channels must be divisible by groups");
+  if constexpr (!kTransposed) {
+    if (std::holds_alternative<enumtype::kSame>(options.padding())) {
+      for (size_t i = 0; i < D; ++i)
+        EMBER_CHECK(options.stride()[i] == 1, ValueError, "padding='same' is not supported for strided convolutions");
+    }
+  }
   std::vector<int64_t> shape;
   if (kTransposed) {
     shape = {options.in_channels(), options.out_channels() / options.groups()};

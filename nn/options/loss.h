@@ -22,6 +22,7 @@ namespace nn {
 
 struct EMBER_API L1LossOptions {
   EMBER_LOSS_REDUCTION_CTORS(L1LossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
@@ -35,23 +36,27 @@ struct EMBER_API KLDivLossOptions {
 
 struct EMBER_API MSELossOptions {
   EMBER_LOSS_REDUCTION_CTORS(MSELossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API BCELossOptions {
   EMBER_LOSS_REDUCTION_CTORS(BCELossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(Tensor, weight);
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API HingeEmbeddingLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(HingeEmbeddingLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(double, margin) = 1.0;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API MultiMarginLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(MultiMarginLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(int64_t, p) = 1;
   EMBER_ARG(double, margin) = 1.0;
   EMBER_ARG(Tensor, weight);
@@ -60,28 +65,33 @@ struct EMBER_API MultiMarginLossOptions {
 
 struct EMBER_API CosineEmbeddingLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(CosineEmbeddingLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(double, margin) = 0.0;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API MultiLabelMarginLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(MultiLabelMarginLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API SoftMarginLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(SoftMarginLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API MultiLabelSoftMarginLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(MultiLabelSoftMarginLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(Tensor, weight);
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API TripletMarginLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(TripletMarginLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(double, margin) = 1.0;
   EMBER_ARG(double, p) = 2.0;
   EMBER_ARG(double, eps) = 1e-6;
@@ -92,6 +102,7 @@ struct EMBER_API TripletMarginLossOptions {
 struct EMBER_API TripletMarginWithDistanceLossOptions {
   using distance_function_t = std::function<Tensor(const Tensor&, const Tensor&)>;
   EMBER_LOSS_REDUCTION_CTORS(TripletMarginWithDistanceLossOptions)
+  using reduction_t = LossReduction;
   // Default: pairwise_distance.
   EMBER_ARG(std::optional<distance_function_t>, distance_function) = std::nullopt;
   EMBER_ARG(double, margin) = 1.0;
@@ -101,6 +112,7 @@ struct EMBER_API TripletMarginWithDistanceLossOptions {
 
 struct EMBER_API CTCLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(CTCLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(int64_t, blank) = 0;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
   EMBER_ARG(bool, zero_infinity) = false;
@@ -108,18 +120,21 @@ struct EMBER_API CTCLossOptions {
 
 struct EMBER_API SmoothL1LossOptions {
   EMBER_LOSS_REDUCTION_CTORS(SmoothL1LossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
   EMBER_ARG(std::optional<double>, beta) = std::nullopt;  // 1.0 when not given
 };
 
 struct EMBER_API HuberLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(HuberLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
   EMBER_ARG(double, delta) = 1.0;
 };
 
 struct EMBER_API PoissonNLLLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(PoissonNLLLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(bool, log_input) = true;
   EMBER_ARG(bool, full) = false;
   EMBER_ARG(double, eps) = 1e-8;
@@ -128,12 +143,14 @@ struct EMBER_API PoissonNLLLossOptions {
 
 struct EMBER_API MarginRankingLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(MarginRankingLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(double, margin) = 0;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
 };
 
 struct EMBER_API NLLLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(NLLLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(Tensor, weight);  // per class, shape [C]
   EMBER_ARG(int64_t, ignore_index) = -100;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
@@ -141,6 +158,7 @@ struct EMBER_API NLLLossOptions {
 
 struct EMBER_API CrossEntropyLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(CrossEntropyLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(Tensor, weight);  // per class, shape [C]
   EMBER_ARG(int64_t, ignore_index) = -100;
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
@@ -149,6 +167,7 @@ struct EMBER_API CrossEntropyLossOptions {
 
 struct EMBER_API BCEWithLogitsLossOptions {
   EMBER_LOSS_REDUCTION_CTORS(BCEWithLogitsLossOptions)
+  using reduction_t = LossReduction;
   EMBER_ARG(Tensor, weight);  // broadcast to the input
   EMBER_ARG(LossReduction, reduction) = enumtype::kMean();
   EMBER_ARG(Tensor, pos_weight);  // weight of positive examples, per class (last dimension)

@@ -160,5 +160,54 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& self, std::optional<IntArrayRe
   return {ember::var(self, dim, correction, keepdim).sqrt(), ember::mean(self, dim, keepdim)};
 }
 
+Tensor random_(const Tensor& self, int64_t to, const std::optional<Generator>& generator) {
+  return self.random_(0, to, generator);
+}
+Tensor random_(const Tensor& self, const std::optional<Generator>& generator) {
+  return self.random_(0, std::nullopt, generator);
+}
+
+Tensor max(const Tensor& self, const Tensor& other) { return ember::maximum(self, other); }
+Tensor min(const Tensor& self, const Tensor& other) { return ember::minimum(self, other); }
+
+std::tuple<Tensor, Tensor, Tensor, Tensor> embedding_bag(const Tensor& weight, const Tensor& indices, const Tensor& offsets,
+                                                         bool scale_grad_by_freq, int64_t mode, bool sparse,
+                                                         const std::optional<Tensor>& per_sample_weights,
+                                                         bool include_last_offset) {
+  return ember::embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
+                              include_last_offset, std::nullopt);
+}
+
+Tensor _reshape_alias(const Tensor& self, IntArrayRef size, IntArrayRef stride) {
+  return self.as_strided(size, stride, self.storage_offset());
+}
+
+namespace {
+void check_bool(const Tensor& t, const char* op) {
+  EMBER_CHECK(t.scalar_type() == kBool, NotImplementedError, "[", op,
+              "] ember's bitwise ops take bool tensors only for now, got ", t.scalar_type());
+}
+}  // namespace
+
+Tensor bitwise_and(const Tensor& self, const Tensor& other) {
+  check_bool(self, "bitwise_and");
+  check_bool(other, "bitwise_and");
+  return self.logical_and(other);
+}
+Tensor bitwise_or(const Tensor& self, const Tensor& other) {
+  check_bool(self, "bitwise_or");
+  check_bool(other, "bitwise_or");
+  return self.logical_or(other);
+}
+Tensor bitwise_xor(const Tensor& self, const Tensor& other) {
+  check_bool(self, "bitwise_xor");
+  check_bool(other, "bitwise_xor");
+  return self.logical_xor(other);
+}
+Tensor bitwise_not(const Tensor& self) {
+  check_bool(self, "bitwise_not");
+  return self.logical_not();
+}
+
 }  // namespace native
 }  // namespace ember
