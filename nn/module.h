@@ -35,6 +35,11 @@ namespace ember {
 
 using StateDict = OrderedDict<std::string, Tensor>;
 
+namespace serialize {
+class OutputArchive;
+class InputArchive;
+}  // namespace serialize
+
 namespace nn {
 
 // What load_state_dict(strict=false) skipped.
@@ -109,6 +114,15 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   // from dict and keys the module lacks are errors (else returned). A shape mismatch is always an
   // error. Errors are ValueError listing every problem, as PyTorch's message does.
   LoadStateDictResult load_state_dict(const StateDict& dict, bool strict = true);
+
+  // ---- archives (nn/serialize/archive.h; ember::save / ember::load use them) ------------------
+  // Writes the parameters and buffers, and each serializable submodule that has any as a nested
+  // archive (a module archive is the module's state_dict). load reads every one back: a missing
+  // tensor or submodule is a ValueError naming its dotted path; extra entries are ignored.
+  virtual void save(serialize::OutputArchive& archive) const;
+  virtual void load(serialize::InputArchive& archive);
+  // False for modules without state of their own to save (nn::Functional); save and load skip them.
+  virtual bool is_serializable() const { return true; }
 
   // ---- printing ----------------------------------------------------------------------------
   // One line describing this module without its children ("Linear(in_features=2, ...)").

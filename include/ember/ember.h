@@ -16,6 +16,7 @@
 #include "core/scalar.h"
 #include "core/tensor.h"
 #include "core/tensor_operators.h"
+#include "data/data.h"
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
 #include "generated/functions.h"

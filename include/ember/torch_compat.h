@@ -11,13 +11,21 @@
 // reopened). docs/PORTING.md lists what else differs from libtorch 1.13.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <numeric>
 #include <optional>
+#include <sstream>
 #include <variant>
 
 #include <ember/ember.h>
 
 #include "core/irange.h"
 #include "core/str.h"
+#include "core/tempfile.h"
 #include "core/warning.h"
 
 namespace torch = ::ember;
@@ -30,6 +38,7 @@ namespace ember {
 using std::get_if;
 using std::holds_alternative;
 using std::make_optional;
+using std::make_unique;
 using std::nullopt;
 using std::nullopt_t;
 using std::optional;

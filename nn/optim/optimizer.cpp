@@ -1,6 +1,8 @@
 // optim::Optimizer: parameter groups, zero_grad, state dicts.
 #include "nn/optim/optimizer.h"
 
+#include "nn/serialize/archive.h"
+
 #include <algorithm>
 
 #include "autograd/grad_mode.h"
@@ -36,6 +38,27 @@ std::vector<std::string> StateDictReader::unused_keys() const {
 
 void put_scalar(StateDict& out, const std::string& key, double value) {
   out.insert_or_assign(key, ember::scalar_tensor(value, kFloat64));
+}
+
+// ---- default options and state -----------------------------------------------------------------
+
+double OptimizerOptions::get_lr() const {
+  EMBER_FAIL(NotImplementedError, "double get_lr() has not been overridden in this subclass of optim::OptimizerOptions");
+}
+void OptimizerOptions::set_lr(double) {
+  EMBER_FAIL(NotImplementedError, "void set_lr(double) has not been overridden in this subclass of optim::OptimizerOptions");
+}
+void OptimizerOptions::save(StateDict&, const std::string&) const {
+  EMBER_FAIL(NotImplementedError, "these optimizer options do not implement save(StateDict&, prefix)");
+}
+void OptimizerOptions::load(StateDictReader&, const std::string&) {
+  EMBER_FAIL(NotImplementedError, "these optimizer options do not implement load(StateDictReader&, prefix)");
+}
+void OptimizerParamState::save(StateDict&, const std::string&) const {
+  EMBER_FAIL(NotImplementedError, "this optimizer state does not implement save(StateDict&, prefix)");
+}
+void OptimizerParamState::load(StateDictReader&, const std::string&) {
+  EMBER_FAIL(NotImplementedError, "this optimizer state does not implement load(StateDictReader&, prefix)");
 }
 
 // ---- OptimizerParamGroup -----------------------------------------------------------------------
@@ -225,8 +248,16 @@ void Optimizer::load_state_dict(const StateDict& dict) {
 
 }  // namespace optim
 
-void save(const optim::Optimizer& optimizer, const std::string& path) { save(optimizer.state_dict(), path); }
+namespace optim {
+serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer) {
+  for (const auto& item : optimizer.state_dict()) archive.write(item.key(), item.value());
+  return archive;
+}
+serialize::InputArchive& operator>>(serialize::InputArchive& archive, Optimizer& optimizer) {
+  optimizer.load_state_dict(archive.state_dict());
+  return archive;
+}
+}  // namespace optim
 
-void load(optim::Optimizer& optimizer, const std::string& path) { optimizer.load_state_dict(load(path)); }
 
 }  // namespace ember

@@ -30,6 +30,7 @@ class EMBER_API FunctionalImpl : public Cloneable<FunctionalImpl> {
 
   void reset() override {}
   void pretty_print(std::ostream& stream) const override;  // ember::nn::Functional()
+  bool is_serializable() const override { return false; }
 
   Tensor forward(Tensor input);
   Tensor operator()(Tensor input) { return forward(std::move(input)); }
