@@ -41,8 +41,8 @@ Device::Device(const std::string& spec) : type_(kInvalidDeviceType), index_(0) {
   EMBER_CHECK(type_ != kInvalidDeviceType, ValueError, "[Device] unknown device type '", name,
               "' (registered: ", known_types(), "; see `ember info` for plugins that failed to load)");
   const DeviceTypeInfo& info = device_type_info(type_);
-  EMBER_CHECK(index_ < info.desc.device_count, ValueError, "[Device] device index ", index_,
-              " is out of range for '", name, "', which has ", info.desc.device_count, " device(s)");
+  EMBER_CHECK(index_ < info.device_count, ValueError, "[Device] device index ", index_,
+              " is out of range for '", name, "', which has ", info.device_count, " device(s)");
 }
 
 Device::Device(DeviceType type, int16_t index) : Device(std::string(type.name())) {

@@ -3,18 +3,27 @@
 
 #include "core/device_runtime.h"
 #include "core/error.h"
+#include "core/stream.h"
 
 namespace ember {
 
 IntrusivePtr<StorageImpl> StorageImpl::allocate(size_t nbytes, Device device) {
   const DeviceTypeInfo& info = device_type_info(device.type());
-  void* ptr = nullptr;
-  ember_status* st = info.desc.allocate(info.desc.ctx, device.index(), nbytes, &ptr);
-  if (st) throw_if_error(st, "[empty] allocation failed");
-  EMBER_CHECK(ptr != nullptr || nbytes == 0, RuntimeError, "[empty] the ", info.name, " allocator returned null for ",
-              nbytes, " bytes");
+  void* ptr = info.runtime->allocate(device.index(), nbytes, detail::current_stream_handle(device));
+  EMBER_CHECK(ptr != nullptr, OutOfMemoryError, "[empty] the ", info.name, " allocator returned null for ", nbytes,
+              " bytes on ", device, " (out of memory)");
   IntrusivePtr<StorageImpl> s(new StorageImpl(ptr, nbytes, device));
   s->from_allocator_ = true;
+  return s;
+}
+
+IntrusivePtr<StorageImpl> StorageImpl::allocate_pinned(size_t nbytes, Device host, Device accelerator) {
+  DeviceRuntime& rt = device_runtime(accelerator);
+  EMBER_CHECK(rt.has_pinned_memory(), RuntimeError, "[pin_memory] device type '",
+              device_type_info(accelerator.type()).name, "' has no pinned host memory");
+  void* ptr = rt.host_allocate(nbytes);
+  IntrusivePtr<StorageImpl> s(new StorageImpl(ptr, nbytes, host));
+  s->pinned_by_ = &rt;
   return s;
 }
 
@@ -27,10 +36,9 @@ IntrusivePtr<StorageImpl> StorageImpl::borrow(void* data, size_t nbytes, Device 
 
 StorageImpl::~StorageImpl() {
   if (from_allocator_) {
-    if (data_ != nullptr) {
-      const DeviceTypeInfo& info = device_type_info(device_.type());
-      info.desc.deallocate(info.desc.ctx, device_.index(), data_);
-    }
+    if (data_ != nullptr) device_type_info(device_.type()).runtime->deallocate(device_.index(), data_);
+  } else if (pinned_by_ != nullptr) {
+    pinned_by_->host_deallocate(data_);
   } else if (deleter_) {
     deleter_(data_);
   }

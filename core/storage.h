@@ -18,10 +18,16 @@
 
 namespace ember {
 
+class DeviceRuntime;
+
 class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<StorageImpl> {
  public:
-  // Allocates nbytes on device through its registered allocator; throws RuntimeError on failure.
+  // Allocates nbytes on device through its runtime's allocator, for use on the calling thread's
+  // current stream of that device; throws OutOfMemoryError on failure.
   static IntrusivePtr<StorageImpl> allocate(size_t nbytes, Device device);
+  // Allocates nbytes of page-locked host memory (a "cpu" storage) through the host allocator
+  // of `accelerator`'s runtime, for fast asynchronous copies to and from that device.
+  static IntrusivePtr<StorageImpl> allocate_pinned(size_t nbytes, Device host, Device accelerator);
   // Wraps memory the caller owns; deleter (may be empty) runs when the storage dies.
   static IntrusivePtr<StorageImpl> borrow(void* data, size_t nbytes, Device device,
                                           std::function<void(void*)> deleter);
@@ -30,6 +36,8 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
+  // True for memory from allocate_pinned.
+  bool is_pinned() const { return pinned_by_ != nullptr; }
 
   uint32_t version() const { return version_.load(std::memory_order_relaxed); }
   void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
@@ -44,6 +52,7 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   Device device_;
   std::function<void(void*)> deleter_;  // empty: return to the device allocator
   bool from_allocator_ = false;
+  DeviceRuntime* pinned_by_ = nullptr;  // the runtime whose host_allocate made data_
   std::atomic<uint32_t> version_{0};
 };
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/device_runtime.h"
+#include "core/stream.h"
 #include "generated/functions.h"
 
 namespace ember {
@@ -33,7 +34,7 @@ Scalar Tensor::item() const {
   EMBER_CHECK(numel() == 1, ValueError, "[item] a Tensor with ", numel(), " elements cannot be converted to Scalar");
   const DeviceTypeInfo& info = device_type_info(device().type());
   alignas(8) unsigned char host[8] = {0};
-  if (info.desc.host_accessible) {
+  if (info.host_accessible) {
     std::memcpy(host, data_ptr(), element_size());
   } else {
     // The destination is host memory: the "cpu" device, whatever the default device is.
@@ -74,6 +75,42 @@ Tensor& Tensor::operator=(const Scalar& value) && {
 
 Tensor Tensor::cpu() const { return to(TensorOptions().device(Device("cpu"))); }
 
+void Tensor::record_stream(const Stream& s) const {
+  TensorImpl* impl = checked();
+  EMBER_CHECK(s.device() == impl->device(), ValueError, "[record_stream] the tensor is on ", impl->device(),
+              ", the stream on ", s.device());
+  StorageImpl* storage = impl->storage();
+  if (storage == nullptr || storage->data() == nullptr) return;
+  device_runtime(impl->device()).record_stream(impl->device().index(), storage->data(), s.handle());
+}
+
+bool Tensor::is_pinned() const {
+  StorageImpl* storage = checked()->storage();
+  return storage != nullptr && storage->is_pinned();
+}
+
+Device default_pinned_memory_device() {
+  for (int i = 0; i < device_type_count(); ++i) {
+    const DeviceTypeInfo& info = device_type_info(static_cast<DeviceTypeId>(i));
+    if (info.name != "cpu" && info.device_count > 0 && info.runtime->has_pinned_memory())
+      return Device(static_cast<DeviceTypeId>(i), 0);
+  }
+  EMBER_FAIL(RuntimeError, "[pin_memory] no loaded device type has pinned host memory (pinned memory comes from an "
+                           "accelerator's plugin; `ember info` lists the devices)");
+}
+
+Tensor Tensor::pin_memory(std::optional<Device> accelerator) const {
+  EMBER_CHECK(device().is_cpu(), ValueError, "[pin_memory] only CPU tensors can be pinned, got one on ", device());
+  if (is_pinned()) return *this;
+  Device accel = accelerator ? *accelerator : default_pinned_memory_device();
+  auto storage = StorageImpl::allocate_pinned(nbytes(), device(), accel);
+  auto impl = make_intrusive<TensorImpl>(std::move(storage), scalar_type(), device());
+  impl->set_sizes_contiguous(sizes());
+  Tensor out(std::move(impl));
+  out.copy_(*this);
+  return out;
+}
+
 void Tensor::set_data(const Tensor& new_data) const {
   EMBER_CHECK(new_data.defined(), ValueError, "[set_data] expected a defined tensor, got an undefined one");
   checked()->set_data_from(*new_data.impl());
@@ -85,7 +122,7 @@ Tensor scalar_to_tensor(const Scalar& s, Device device) {
   ScalarType dtype = s.type();
   const DeviceTypeInfo& info = device_type_info(device.type());
   Tensor t;
-  if (info.desc.host_accessible) {
+  if (info.host_accessible) {
     auto storage = StorageImpl::allocate(element_size(dtype), device);
     auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
     t = Tensor(std::move(impl));

@@ -83,6 +83,16 @@ class EMBER_API Tensor {
   // keeping its identity and autograd state, as libtorch's Tensor::set_data.
   void set_data(const Tensor& new_data) const;
 
+  // Streams and pinned memory (core/stream.h).
+  // Tells the allocator that this tensor's memory is also used by work queued on stream s, so
+  // that it is not reused before that work finishes once the tensor is freed.
+  void record_stream(const class Stream& s) const;
+  // True for a CPU tensor in page-locked memory (fast asynchronous copies to an accelerator).
+  bool is_pinned() const;
+  // A copy in pinned memory from the pinned allocator of `accelerator` (the first registered
+  // device type with pinned memory when not given); this tensor if it is pinned already.
+  Tensor pin_memory(std::optional<Device> accelerator = std::nullopt) const;
+
   // Indexing shorthand: t[i] is t.select(0, i); t[mask_or_indices] is t.index({mask_or_indices}).
   Tensor operator[](int64_t index) const;
   Tensor operator[](const Tensor& index) const;

@@ -49,7 +49,6 @@ class TensorOptions {
   TensorOptions device(const char* name) const { return device(Device(name)); }
   // Layouts other than strided do not exist in ember; kept for libtorch's spelling.
   TensorOptions layout(Layout) const { return *this; }
-  TensorOptions pinned_memory(bool) const { return *this; }
   TensorOptions memory_format(MemoryFormat) const { return *this; }
   template <typename T>
   TensorOptions dtype() const {
@@ -58,6 +57,12 @@ class TensorOptions {
   TensorOptions requires_grad(bool r) const {
     TensorOptions o = *this;
     o.requires_grad_ = r;
+    return o;
+  }
+  // CPU tensors in page-locked memory (Tensor::pin_memory).
+  TensorOptions pinned_memory(bool p) const {
+    TensorOptions o = *this;
+    o.pin_memory_ = p;
     return o;
   }
 
@@ -72,11 +77,13 @@ class TensorOptions {
   Layout layout() const { return kStrided; }
   bool has_dtype() const { return dtype_.has_value(); }
   bool has_device() const { return device_.has_value(); }
+  const std::optional<bool>& pin_memory_opt() const { return pin_memory_; }
 
  private:
   std::optional<ScalarType> dtype_;
   std::optional<Device> device_;
   bool requires_grad_ = false;
+  std::optional<bool> pin_memory_;
 };
 
 inline TensorOptions dtype(ScalarType d) { return TensorOptions(d); }

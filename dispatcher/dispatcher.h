@@ -49,6 +49,11 @@ class EMBER_API OperatorEntry {
 
   const FunctionSchema& schema() const { return schema_; }
   const std::string& name() const { return full_name_; }  // "aten::add.Tensor"
+  // Tags from ops.yaml or the plugin/library that defined the op ("pointwise", "inplace", ...).
+  // Set when the op is defined (under the registration lock), read-only afterwards.
+  const std::vector<std::string>& tags() const { return tags_; }
+  bool has_tag(const std::string& tag) const;
+  void set_tags(std::vector<std::string> tags) { tags_ = std::move(tags); }
 
   // The key set a call with these argument keys dispatches on (TLS applied, fallthroughs masked).
   inline DispatchKeySet dispatch_key_set(DispatchKeySet arg_keys) const;
@@ -93,6 +98,7 @@ class EMBER_API OperatorEntry {
 
   FunctionSchema schema_;
   std::string full_name_;
+  std::vector<std::string> tags_;
   std::vector<int> tensor_arg_indices_;  // tensor, optional tensor and tensor list arguments
   int device_arg_index_ = -1;            // a Device? argument, for factories
   std::atomic<const KernelFunction*> table_[kNumDispatchSlots];
@@ -161,6 +167,9 @@ class EMBER_API Dispatcher {
   std::vector<std::pair<std::string, OperatorEntry*>> by_name_;  // sorted by full name
   std::atomic<const KernelFunction*> backend_fallbacks_[kMaxDeviceTypes] = {};
   const KernelFunction* functionality_fallbacks_[kNumFunctionalityKeys] = {};
+  // Fallbacks that a newer register_fallback replaced: kept alive (a call that loaded one
+  // lock-free may still be running it) and owned here, so they are not leaked either.
+  std::vector<std::unique_ptr<const KernelFunction>> replaced_fallbacks_;
 };
 
 // Generated from ops.yaml (build/gen/generated/register_ops.cpp).

@@ -1,6 +1,7 @@
 // Tensors from C++ data.
 #include "ops/creation.h"
 
+#include "core/checked_arith.h"
 #include "core/device_runtime.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
@@ -13,8 +14,8 @@ Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {
 }
 
 Tensor tensor_from_doubles(const std::vector<double>& values, IntArrayRef sizes, const TensorOptions& options) {
-  int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
+  for (int64_t s : sizes) EMBER_CHECK(s >= 0, ValueError, "[tensor] negative dimension ", s, " in size ", sizes);
+  int64_t n = checked_numel(sizes, "tensor");
   EMBER_CHECK(n == static_cast<int64_t>(values.size()), ValueError, "[tensor] ", values.size(),
               " values do not fill a tensor of size ", sizes);
   Tensor out = ember::tensor(values, TensorOptions(options.dtype_or(kFloat64)).device(options.device_opt()));
@@ -28,7 +29,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options, st
   int64_t st = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = st;
-    st *= std::max<int64_t>(sizes[i], 1);
+    EMBER_CHECK(i == 0 || checked_mul(st, std::max<int64_t>(sizes[i], 1), &st), ValueError,
+                "[from_blob] storage size calculation overflowed with sizes=", sizes);
   }
   return from_blob(data, sizes, strides, options, std::move(deleter));
 }
@@ -37,9 +39,20 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
                  std::function<void(void*)> deleter) {
   ScalarType dtype = options.dtype_or_default();
   Device device = options.device_or_default();
+  EMBER_CHECK(sizes.size() == strides.size(), ValueError, "[from_blob] mismatch in length of strides and shape");
+  // The number of elements the blob must hold: 1 + the highest index, 0 for an empty tensor.
   int64_t extent = 1;
-  for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  auto storage = StorageImpl::borrow(data, static_cast<size_t>(extent) * element_size(dtype), device, std::move(deleter));
+  bool empty = false, fits = true;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    EMBER_CHECK(sizes[i] >= 0 && strides[i] >= 0, ValueError, "[from_blob] negative size or stride");
+    int64_t span = 0;
+    empty = empty || sizes[i] == 0;
+    fits = fits && checked_mul(std::max<int64_t>(sizes[i] - 1, 0), strides[i], &span) && checked_add(extent, span, &extent);
+  }
+  EMBER_CHECK(fits, ValueError, "[from_blob] storage size calculation overflowed with sizes=", sizes, " and strides=",
+              strides);
+  size_t nbytes = empty ? 0 : checked_nbytes(extent, element_size(dtype), sizes, "from_blob");
+  auto storage = StorageImpl::borrow(data, nbytes, device, std::move(deleter));
   auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
   impl->set_sizes_and_strides(sizes, strides, 0);
   return Tensor(std::move(impl));

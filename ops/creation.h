@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <initializer_list>
+#include <type_traits>
+#include <vector>
 
 #include "core/tensor.h"
 #include "ops/tensor_literal.h"

@@ -358,7 +358,16 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
         case Arg::Kind::None: v.tag = EMBER_VALUE_NONE; break;
       }
     }
-    call_plugin_c_kernel(*k, values, num_args, kernel_op.schema(), dev);
+    struct Outputs {
+      const Arg* args;
+      Tensor* kernel_outs;
+    } outputs{args, kernel_outs};
+    auto output_of_arg = [](void* owner, int32_t i) -> const Tensor* {
+      auto* o = static_cast<Outputs*>(owner);
+      return o->args[i].kind == Arg::Kind::Output ? &o->kernel_outs[o->args[i].index] : nullptr;
+    };
+    HostCall call(device, values, num_args, output_of_arg, &outputs);
+    call_plugin_c_kernel(*k, call, values, num_args, kernel_op.schema(), dev);
   } else {
     // A C++ or boxed kernel (registered through ember::Library): hand it broadcast views.
     Stack stack;
@@ -381,7 +390,10 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
 
   // 6. Copy back temporaries; in-place and out= outputs changed.
   for (int i = 0; i < num_outs; ++i) {
-    if (!kernel_outs[i].is_same(outs[i])) outs[i].copy_(kernel_outs[i]);
+    if (!kernel_outs[i].is_same(outs[i])) {
+      if (outs[i].sizes() != kernel_outs[i].sizes()) resize_output(outs[i], kernel_outs[i].sizes());
+      outs[i].copy_(kernel_outs[i]);
+    }
     if (form != Form::Functional) outs[i].impl()->bump_version();
   }
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/device_runtime.h"
+#include "registry/status.h"
 #include "core/error.h"
 #include "dispatcher/dispatcher.h"
 #include "registry/kernel_adapter.h"

@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "core/device_runtime.h"
+#include "registry/status.h"
 #include "registry/process_log.h"
 #include "registry/registrar.h"
 #include "registry/version.h"
@@ -64,9 +64,22 @@ ember_status* host_register_kernel(ember_registrar* r, const ember_kernel_desc* 
   return forward(r, "register_kernel", [&](PluginRegistrar& reg) { return reg.add_kernel(desc); });
 }
 
-ember_status* host_define_op(ember_registrar* r, const char* schema) {
-  return forward(r, "define_op", [&](PluginRegistrar& reg) { return reg.add_op_definition(schema); });
+ember_status* host_define_op(ember_registrar* r, const ember_op_desc* desc) {
+  return forward(r, "define_op", [&](PluginRegistrar& reg) { return reg.add_op_definition(desc); });
 }
+
+ember_status* host_register_process_group_backend(ember_registrar* r, const ember_process_group_backend_desc* desc) {
+  return forward(r, "register_process_group_backend",
+                 [&](PluginRegistrar& reg) { return reg.add_process_group_backend(desc); });
+}
+
+ember_status* host_register_fusion_backend(ember_registrar* r, const ember_fusion_backend_desc* desc) {
+  return forward(r, "register_fusion_backend", [&](PluginRegistrar& reg) { return reg.add_fusion_backend(desc); });
+}
+
+void host_status_free(ember_status* status) { free_status(status); }
+int32_t host_status_code(const ember_status* status) { return status_code(status); }
+const char* host_status_message(const ember_status* status) { return status_message(status); }
 
 ember_status* host_request_cpu_fallback(ember_registrar* r, const char* device_type) {
   return forward(r, "request_cpu_fallback", [&](PluginRegistrar& reg) { return reg.add_cpu_fallback(device_type); });
@@ -85,6 +98,11 @@ ember_host_api& mutable_host_api() {
     a.register_kernel = &host_register_kernel;
     a.define_op = &host_define_op;
     a.request_cpu_fallback = &host_request_cpu_fallback;
+    a.register_process_group_backend = &host_register_process_group_backend;
+    a.register_fusion_backend = &host_register_fusion_backend;
+    a.status_free = &host_status_free;
+    a.status_code = &host_status_code;
+    a.status_message = &host_status_message;
     a.intra_op_threads = 1;
     return a;
   }();

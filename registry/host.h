@@ -1,7 +1,7 @@
 // The host side of the plugin ABI: the one ember_host_api table every plugin receives.
 //
 // Its callbacks never throw (they are called from C): failures come back as statuses. Statuses
-// are core-owned objects (core/device_runtime.h: make_status). Logging goes to the process log
+// are host-owned objects (registry/status.h). Logging goes to the process log
 // (registry/process_log.h). Registration callbacks forward to the PluginRegistrar behind the
 // opaque ember_registrar (registry/registrar.h).
 //

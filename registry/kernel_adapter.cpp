@@ -8,6 +8,7 @@
 
 #include "core/device_runtime.h"
 #include "core/error.h"
+#include "registry/status.h"
 
 namespace ember {
 namespace {
@@ -177,6 +178,16 @@ uint64_t written_elements(const FunctionSchema& schema, const IValue* args) {
   return 4 * (n == 0 ? 1 : n);
 }
 
+struct StackTensors {
+  Stack* stack;
+  size_t base;
+};
+const Tensor* tensor_on_stack(void* owner, int32_t arg_index) {
+  auto* s = static_cast<StackTensors*>(owner);
+  const IValue& v = (*s->stack)[s->base + static_cast<size_t>(arg_index)];
+  return v.is_tensor() ? &v.to_tensor() : nullptr;
+}
+
 void call_plugin_kernel_boxed(void* raw_ctx, const OperatorHandle& op, DispatchKeySet /*ks*/, Stack* stack) {
   const PluginKernelInfo& info = static_cast<const AdapterContext*>(raw_ctx)->info;
   const FunctionSchema& schema = op.schema();
@@ -194,7 +205,18 @@ void call_plugin_kernel_boxed(void* raw_ctx, const OperatorHandle& op, DispatchK
   }
 
   const KernelFunction& self = *static_cast<const AdapterContext*>(raw_ctx)->kernel;
-  call_plugin_c_kernel(self, frame.values.data(), static_cast<int32_t>(num_args), kernel_context(schema, info));
+  // The call runs on the device of its first tensor argument (the kernel is registered for
+  // that device type; the registrar guarantees it).
+  Device device(info.device, 0);
+  for (size_t i = 0; i < num_args; ++i) {
+    if (args[i].is_tensor() && args[i].to_tensor().defined()) {
+      device = args[i].to_tensor().device();
+      break;
+    }
+  }
+  StackTensors tensors{stack, base};
+  HostCall call(device, frame.values.data(), static_cast<int32_t>(num_args), &tensor_on_stack, &tensors);
+  call_plugin_c_kernel(self, call, frame.values.data(), static_cast<int32_t>(num_args), kernel_context(schema, info));
 
   Stack results;
   results.reserve(schema.returns().size());
@@ -236,11 +258,11 @@ std::string plugin_kernel_schema_problem(const FunctionSchema& schema) {
 
 namespace {
 template <typename Context>
-void call_plugin_c_kernel_impl(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+void call_plugin_c_kernel_impl(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
                                const Context& context) {
   ember_status* status = nullptr;
   try {
-    status = kernel.c_kernel(kernel.c_ctx, args, num_args);
+    status = kernel.c_kernel(kernel.c_ctx, call.context(), args, num_args);
   } catch (const std::exception& e) {
     // C++ must not cross the C boundary; the plugin broke the contract, but the process lives on.
     EMBER_FAIL(PluginError, context(), " threw a C++ exception (a bug in plugin '", kernel.provider, "'): ", e.what());
@@ -248,17 +270,18 @@ void call_plugin_c_kernel_impl(const KernelFunction& kernel, const ember_value* 
     EMBER_FAIL(PluginError, context(), " threw a C++ exception (a bug in plugin '", kernel.provider, "')");
   }
   if (EMBER_UNLIKELY(status != nullptr)) throw_if_error(status, context().c_str());
+  call.finish(context().c_str());
 }
 }  // namespace
 
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
                           const std::string& context) {
-  call_plugin_c_kernel_impl(kernel, args, num_args, [&] { return context; });
+  call_plugin_c_kernel_impl(kernel, call, args, num_args, [&] { return context; });
 }
 
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
                           const FunctionSchema& schema, DeviceTypeId device) {
-  call_plugin_c_kernel_impl(kernel, args, num_args, [&] {
+  call_plugin_c_kernel_impl(kernel, call, args, num_args, [&] {
     return plugin_kernel_context(schema, kernel.provider, device_type_name(device).c_str());
   });
 }

@@ -22,6 +22,7 @@
 #include <ember/plugin_abi.h>
 
 #include "dispatcher/dispatcher.h"
+#include "registry/call_context.h"
 
 namespace ember {
 
@@ -46,11 +47,11 @@ std::string plugin_kernel_schema_problem(const FunctionSchema& schema);
 // bug) becomes a PluginError, a returned status the matching ember::Error (throw_if_error).
 // context starts the messages: "[aten::add.out] the cpu kernel for sim". For callers that build
 // the ember_value array themselves (the structured-kernel runtime).
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
                           const std::string& context);
 // The same, building the context ("[op] the <provider> kernel for <device>") only when something
 // went wrong: the structured-kernel fast path pays nothing for the message.
-void call_plugin_c_kernel(const KernelFunction& kernel, const ember_value* args, int32_t num_args,
+void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
                           const FunctionSchema& schema, DeviceTypeId device);
 // That context: "[<op full name>] the <provider> kernel for <device type>".
 std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name);

@@ -15,6 +15,8 @@
 #include <type_traits>
 
 #include "core/device_runtime.h"
+#include "registry/status.h"
+#include "registry/elf_check.h"
 #include "registry/host.h"
 #include "registry/process_log.h"
 #include "registry/registrar.h"
@@ -60,6 +62,16 @@ void shut_down_newest_plugin() {
   } catch (...) {
     // Too late to report anything useful; exiting cleanly matters more.
   }
+}
+
+// What a 1.x plugin must change to load, for the loader's message.
+std::vector<std::string> abi_2_changes() {
+  return {"ABI 2.0 changed: kernels take an ember_call_context (device index, stream, scratch memory, output "
+          "resize, status report) before their arguments; device tables take a stream in allocate, a named "
+          "ember_copy_kind in copy_bytes, and may add streams, events, async/peer copies, pinned memory, "
+          "properties and memory statistics; define_op takes an ember_op_desc with tags",
+          "rebuild the plugin against this ember's SDK (find_package(ember) of this version; plugins built with "
+          "the C++ SDK need only a rebuild, plus a context argument in raw C kernels) and see docs/PLUGINS.md"};
 }
 
 std::string abi_text(int major, int minor) {
@@ -119,8 +131,8 @@ bool resolve_library(const PluginSpec& spec, PluginReport& report) {
   return false;
 }
 
-// Runs init and commits; the library is open and its table checked.
-void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginReport& report) {
+// Runs init and, when `commit`, publishes its registrations; the table is checked.
+void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginReport& report, bool commit) {
   std::vector<ember_option> options;
   for (const auto& o : spec.options) options.push_back({o.key.c_str(), o.value.c_str()});
 
@@ -155,6 +167,10 @@ void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginRepor
     failed(report, "init made a registration the host rejected", {"registration error: " + registrar.first_error()});
     return;
   }
+  if (!commit) {
+    report.status = PluginStatus::Loaded;  // everything was checked; nothing was published
+    return;
+  }
   try {
     PluginRegistrar::Summary summary = registrar.commit();
     report.kernels_registered = summary.kernels;
@@ -165,10 +181,21 @@ void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginRepor
   }
 }
 
+void load_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, PluginReport& report,
+                     LibraryRegistry& registry, bool commit);
+
 void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& registry) {
   if (!resolve_library(spec, report)) {
     failed(report, spec.path.empty() ? "library " + plugin_library_file_name(spec.name) + " not found"
                                      : "library file not found");
+    return;
+  }
+
+  // A file that is not a well-formed shared object for this machine never reaches dlopen, which
+  // can crash on a malformed one instead of failing (elf_check.h).
+  std::string not_loadable = check_shared_object_file(report.path);
+  if (!not_loadable.empty()) {
+    failed(report, "the file is not a shared library this machine can load", {"elf: " + not_loadable});
     return;
   }
 
@@ -188,7 +215,12 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
     return;
   }
   EntryFunction& entry = lib.get<EntryFunction>(EMBER_PLUGIN_ENTRY_SYMBOL);
+  load_from_entry(spec, &entry, report, registry, true);
+}
 
+// Everything after the entry symbol was found: entry(host), the table checks, init, commit.
+void load_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, PluginReport& report,
+                     LibraryRegistry& registry, bool commit) {
   const ember_plugin_api* api = nullptr;
   PluginLogCapture capture;
   try {
@@ -200,7 +232,17 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
   }
   add_plugin_messages(report, capture);
   if (api == nullptr) {
-    failed(report, "the plugin refused this host (its entry returned NULL; see its log messages)");
+    // An SDK-built plugin of an older major version refuses a newer host and says which ABI it
+    // was built for: then explain what changed, as for a plugin that returns its old table.
+    bool built_for_1x = false;
+    for (const auto& m : capture.messages()) built_for_1x |= m.find("built for 1.") != std::string::npos;
+    if (built_for_1x) {
+      failed(report, "the plugin was built for plugin ABI 1.x and refused this host (ABI " +
+                         abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")",
+             abi_2_changes());
+    } else {
+      failed(report, "the plugin refused this host (its entry returned NULL; see its log messages)");
+    }
     return;
   }
 
@@ -213,8 +255,13 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
   report.abi_major = static_cast<int>(api->abi_major);
   report.abi_minor = static_cast<int>(api->abi_minor);
   if (api->abi_major != EMBER_ABI_MAJOR) {
-    failed(report, "incompatible plugin ABI: the major versions differ",
-           {"rebuild the plugin against this ember's SDK (ABI " + abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")"});
+    if (api->abi_major == 1) {
+      failed(report, "incompatible plugin ABI: the plugin was built for ABI 1.x, this host speaks " +
+                         abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR), abi_2_changes());
+    } else {
+      failed(report, "incompatible plugin ABI: the major versions differ",
+             {"rebuild the plugin against this ember's SDK (ABI " + abi_text(EMBER_ABI_MAJOR, EMBER_ABI_MINOR) + ")"});
+    }
     return;
   }
   if (api->abi_minor > EMBER_ABI_MINOR) {
@@ -234,8 +281,8 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
     return;
   }
 
-  initialize(spec, api, report);
-  if (report.status == PluginStatus::Loaded) {
+  initialize(spec, api, report, commit);
+  if (report.status == PluginStatus::Loaded && commit) {
     registry.loaded.push_back({spec.name, api});
     std::atexit(&shut_down_newest_plugin);
   }
@@ -268,19 +315,41 @@ std::string default_plugin_dir() {
 
 std::string plugin_library_file_name(const std::string& name) { return "libember_" + name + ".so"; }
 
-PluginReport load_plugin_library(const PluginSpec& spec) {
+namespace {
+// Runs one load under the loader's lock; nothing it does escapes as an exception.
+template <typename Load>
+PluginReport guarded_load(const PluginSpec& spec, const Load& load) {
   PluginReport report;
   report.name = spec.name;
   report.required = spec.required;
   LibraryRegistry& registry = library_registry();
   std::lock_guard<std::mutex> lock(registry.load_mutex);
   try {
-    load_locked(spec, report, registry);
+    load(report, registry);
   } catch (const std::exception& e) {
     failed(report, std::string("unexpected error while loading: ") + e.what());
   } catch (...) {
     failed(report, "unexpected error while loading");
   }
+  return report;
+}
+}  // namespace
+
+PluginReport load_plugin_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, bool commit) {
+  return guarded_load(spec, [&](PluginReport& report, LibraryRegistry& registry) {
+    if (entry == nullptr) {
+      failed(report, "no entry function was given");
+      return;
+    }
+    report.path = "(linked into the program)";
+    load_from_entry(spec, entry, report, registry, commit);
+  });
+}
+
+PluginReport load_plugin_library(const PluginSpec& spec) {
+  PluginReport report = guarded_load(spec, [&](PluginReport& r, LibraryRegistry& registry) {
+    load_locked(spec, r, registry);
+  });
   std::string line = "plugin '" + spec.name + "' " + plugin_status_name(report.status) +
                      (report.status == PluginStatus::Loaded ? " from " + report.path : ": " + report.reason);
   log_message(LogLevel::Debug, "ember", line);

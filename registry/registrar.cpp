@@ -1,14 +1,20 @@
 // PluginRegistrar (see registrar.h).
 #include "registry/registrar.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <utility>
 
 #include "core/device_runtime.h"
+#include "registry/status.h"
 #include "core/error.h"
+#include "registry/backend_registry.h"
 #include "registry/cpu_fallback.h"
+#include "registry/plugin_device.h"
 #include "registry/kernel_adapter.h"
 
 namespace ember {
@@ -22,6 +28,7 @@ struct PluginRegistrar::PendingDeviceType {
 struct PluginRegistrar::PendingOp {
   std::string text;
   FunctionSchema schema;
+  std::vector<std::string> tags;
 };
 
 struct PluginRegistrar::PendingKernel {
@@ -73,13 +80,15 @@ std::string kernel_owner(const std::string& op_full_name, DeviceTypeId device) {
 }
 
 namespace {
-// Handles outlive their registrars (see registrar.h); kept here so they stay reachable.
+// Handles outlive their registrars (see registrar.h); kept here so they stay reachable. A deque
+// keeps each handle at its address as it grows and costs one pointer per plugin load, so even a
+// fuzzer's millions of loads stay small.
 ember_registrar* new_registrar_handle(PluginRegistrar* owner) {
   static std::mutex* mutex = new std::mutex();
-  static std::vector<std::unique_ptr<ember_registrar>>* handles = new std::vector<std::unique_ptr<ember_registrar>>();
+  static std::deque<ember_registrar>* handles = new std::deque<ember_registrar>();
   std::lock_guard<std::mutex> lock(*mutex);
-  handles->push_back(std::make_unique<ember_registrar>(ember_registrar{owner}));
-  return handles->back().get();
+  handles->push_back(ember_registrar{owner});
+  return &handles->back();
 }
 }  // namespace
 
@@ -120,11 +129,8 @@ const FunctionSchema* PluginRegistrar::resolve_op(const std::string& op_name, in
 std::string PluginRegistrar::add_device_type(const ember_device_type_desc* desc, int32_t* out_device_type_id) {
   const std::string what = "register_device_type: ";
   if (desc == nullptr) return fail(what + "desc is NULL");
-  if (desc->struct_size < sizeof(ember_device_type_desc)) {
-    return fail(what + "desc.struct_size is " + std::to_string(desc->struct_size) + ", expected at least " +
-                std::to_string(sizeof(ember_device_type_desc)));
-  }
-  if (!is_identifier(desc->name)) {
+  if (!is_identifier(desc->struct_size >= offsetof(ember_device_type_desc, name) + sizeof(desc->name) ? desc->name
+                                                                                                   : nullptr)) {
     return fail(what + "invalid device type name '" + (desc->name ? desc->name : "(null)") +
                 "': use letters, digits and '_', not starting with a digit");
   }
@@ -142,14 +148,13 @@ std::string PluginRegistrar::add_device_type(const ember_device_type_desc* desc,
     return fail(what + "cannot add device type '" + name + "': all " + std::to_string(kMaxDeviceTypes) +
                 " device type slots are taken");
   }
-  if (!desc->allocate || !desc->deallocate || !desc->copy_bytes) {
-    return fail(what + "device type '" + name + "' needs allocate, deallocate and copy_bytes");
-  }
-  if (desc->device_count < 0) return fail(what + "device type '" + name + "' has a negative device_count");
+  std::string problem = plugin_device_table_problem(*desc);
+  if (!problem.empty()) return fail(what + "device type '" + name + "': " + problem);
 
   auto pending = std::make_unique<PendingDeviceType>();
   pending->name = name;
-  pending->desc = *desc;
+  std::memset(&pending->desc, 0, sizeof pending->desc);
+  std::memcpy(&pending->desc, desc, std::min(desc->struct_size, sizeof pending->desc));
   pending->desc.struct_size = sizeof(ember_device_type_desc);
   pending->desc.name = pending->name.c_str();
   pending->predicted_id = static_cast<DeviceTypeId>(next_id);
@@ -207,9 +212,21 @@ std::string PluginRegistrar::add_kernel(const ember_kernel_desc* desc) {
   return "";
 }
 
-std::string PluginRegistrar::add_op_definition(const char* schema_text) {
+std::string PluginRegistrar::add_op_definition(const ember_op_desc* desc) {
+  if (desc == nullptr) return fail("define_op: desc is NULL");
+  if (desc->struct_size < offsetof(ember_op_desc, doc))
+    return fail("define_op: desc.struct_size is " + std::to_string(desc->struct_size) + ", shorter than ABI 2.0's");
+  const char* schema_text = desc->schema;
   if (schema_text == nullptr || *schema_text == '\0') return fail("define_op: the schema is empty");
   std::string text = schema_text;
+  std::vector<std::string> tags;
+  if (desc->num_tags < 0 || (desc->num_tags > 0 && desc->tags == nullptr))
+    return fail("define_op(" + text + "): tags is NULL or num_tags is negative");
+  for (int32_t i = 0; i < desc->num_tags; ++i) {
+    if (!is_identifier(desc->tags[i]))
+      return fail("define_op(" + text + "): tag " + std::to_string(i) + " is not an identifier");
+    tags.push_back(desc->tags[i]);
+  }
   FunctionSchema schema;
   try {
     schema = FunctionSchema::parse(text);
@@ -226,7 +243,28 @@ std::string PluginRegistrar::add_op_definition(const char* schema_text) {
       return op->schema == schema ? "" : fail("define_op: operator " + full + " is defined twice with different schemas");
     }
   }
-  ops_.push_back(std::make_unique<PendingOp>(PendingOp{text, std::move(schema)}));
+  ops_.push_back(std::make_unique<PendingOp>(PendingOp{text, std::move(schema), std::move(tags)}));
+  return "";
+}
+
+std::string PluginRegistrar::add_process_group_backend(const ember_process_group_backend_desc* desc) {
+  if (desc == nullptr) return fail("register_process_group_backend: desc is NULL");
+  std::string problem = process_group_backend_problem(*desc);
+  if (!problem.empty()) return fail("register_process_group_backend: " + problem);
+  if (find_process_group_backend(desc->name))
+    return fail(std::string("register_process_group_backend: '") + desc->name + "' is already registered by plugin '" +
+                find_process_group_backend(desc->name)->plugin + "'");
+  process_group_backends_.push_back(*desc);
+  return "";
+}
+
+std::string PluginRegistrar::add_fusion_backend(const ember_fusion_backend_desc* desc) {
+  if (desc == nullptr) return fail("register_fusion_backend: desc is NULL");
+  std::string problem = fusion_backend_problem(*desc);
+  if (!problem.empty()) return fail("register_fusion_backend: " + problem);
+  if (find_fusion_backend(desc->name))
+    return fail(std::string("register_fusion_backend: '") + desc->name + "' is already registered");
+  fusion_backends_.push_back(*desc);
   return "";
 }
 
@@ -247,14 +285,15 @@ PluginRegistrar::Summary PluginRegistrar::commit() {
   Dispatcher& dispatcher = Dispatcher::singleton();
   try {
     for (const auto& d : device_types_) {
-      DeviceTypeId id = register_device_type(d->desc, plugin_);
+      DeviceTypeId id = register_device_type(d->name, plugin_, d->desc.device_count, d->desc.host_accessible != 0,
+                                             make_plugin_device_runtime(d->desc, d->name, plugin_));
       // Ids were promised to the plugin during init; loading is serialized, so they must match.
       EMBER_CHECK(id == d->predicted_id, PluginError, "[plugin '", plugin_, "'] device type '", d->name, "' got id ", id,
                   " instead of the ", d->predicted_id, " given to the plugin (device types registered concurrently?)");
       dispatcher.on_device_type_registered(id);
       summary.device_types.push_back(d->name);
     }
-    for (const auto& op : ops_) dispatcher.define(op->text);
+    for (const auto& op : ops_) dispatcher.define(op->text).entry()->set_tags(op->tags);
     for (const auto& k : kernels_) {
       OperatorHandle op = k.existing.valid() ? k.existing : dispatcher.find_or_throw(k.op_full_name);
       PluginKernelInfo info;
@@ -278,6 +317,14 @@ PluginRegistrar::Summary PluginRegistrar::commit() {
       ++summary.kernels;
     }
     for (DeviceTypeId d : cpu_fallbacks_) install_cpu_fallback(d, plugin_);
+    for (const auto& b : process_group_backends_) {
+      register_process_group_backend(b, plugin_);
+      summary.collective_backends.push_back(b.name);
+    }
+    for (const auto& b : fusion_backends_) {
+      register_fusion_backend(b, plugin_);
+      summary.fusion_backends.push_back(b.name);
+    }
   } catch (const PluginError&) {
     throw;
   } catch (const std::exception& e) {

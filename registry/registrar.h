@@ -46,8 +46,10 @@ class PluginRegistrar {
   // The registrations. Each returns "" on success, else what is wrong (also kept in first_error).
   std::string add_device_type(const ember_device_type_desc* desc, int32_t* out_device_type_id);
   std::string add_kernel(const ember_kernel_desc* desc);
-  std::string add_op_definition(const char* schema);
+  std::string add_op_definition(const ember_op_desc* desc);
   std::string add_cpu_fallback(const char* device_type);
+  std::string add_process_group_backend(const ember_process_group_backend_desc* desc);
+  std::string add_fusion_backend(const ember_fusion_backend_desc* desc);
 
   // Called when init returns: later calls through the handle fail.
   void close();
@@ -57,6 +59,8 @@ class PluginRegistrar {
   struct Summary {
     int kernels = 0;
     std::vector<std::string> device_types;
+    std::vector<std::string> collective_backends;
+    std::vector<std::string> fusion_backends;
   };
   // Publishes everything to the core (device types, operators, kernels, fallbacks). Throws
   // PluginError; everything that can be checked beforehand is, so a throw is exceptional.
@@ -79,6 +83,8 @@ class PluginRegistrar {
   std::vector<std::unique_ptr<PendingOp>> ops_;
   std::vector<PendingKernel> kernels_;
   std::vector<DeviceTypeId> cpu_fallbacks_;
+  std::vector<ember_process_group_backend_desc> process_group_backends_;
+  std::vector<ember_fusion_backend_desc> fusion_backends_;
 };
 
 // The plugin that registered a kernel for (op, device type) through this registry; "" if none.

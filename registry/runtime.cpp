@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/device_runtime.h"
+#include "registry/status.h"
 #include "core/error.h"
 #include "registry/cpu_fallback.h"
 #include "registry/host.h"
@@ -107,7 +108,7 @@ void apply_default_device(const RuntimeConfig& config) {
                type, "' (device types: ", known.empty() ? "none" : known,
                "); ember does not silently fall back to another device (see `ember info`)");
   }
-  int count = device_type_info(id).desc.device_count;
+  int count = device_type_info(id).device_count;
   EMBER_CHECK(index < count || (index == 0 && count == 0), RuntimeError, config.source, ": devices.default is '", spec,
               "', but device type '", type, "' has ", count, " device(s)");
   set_default_device(Device(id, static_cast<int16_t>(index)));
@@ -277,7 +278,7 @@ RuntimeReport runtime_report() {
   }
   for (const auto& name : registered_device_types()) {
     const DeviceTypeInfo& info = device_type_info(find_device_type(name));
-    report.device_types.push_back({info.name, info.desc.device_count, info.plugin, info.desc.host_accessible != 0,
+    report.device_types.push_back({info.name, info.device_count, info.plugin, info.host_accessible,
                                    has_cpu_fallback(info.id) ? "cpu" : "none"});
   }
   return report;

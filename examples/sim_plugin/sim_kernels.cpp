@@ -22,6 +22,7 @@
 
 #include <ember/sdk/ops.h>
 
+#include "sim_async.h"
 #include "sim_plugin.h"
 
 namespace sim {
@@ -147,12 +148,13 @@ void register_sim_kernels(ember::sdk::Registrar& reg) {
   using ember::sdk::kAllButBool;
   using ember::sdk::kAllDTypes;
   using ember::sdk::kFloatingDTypes;
-  reg.kernel<ops::add_out>(kDeviceName, kAllButBool, add_out);
-  reg.kernel<ops::mul_out>(kDeviceName, kAllButBool, mul_out);
-  reg.kernel<ops::tanh_out>(kDeviceName, kFloatingDTypes, tanh_out);
-  reg.kernel<ops::fill__Scalar>(kDeviceName, kAllDTypes, fill_scalar);
+  // Every kernel runs asynchronously on the call's stream (sim_async.h).
+  reg.kernel<ops::add_out>(kDeviceName, kAllButBool, on_stream(add_out));
+  reg.kernel<ops::mul_out>(kDeviceName, kAllButBool, on_stream(mul_out));
+  reg.kernel<ops::tanh_out>(kDeviceName, kFloatingDTypes, on_stream(tanh_out));
+  reg.kernel<ops::fill__Scalar>(kDeviceName, kAllDTypes, on_stream(fill_scalar));
   // The dtype mask is checked on src; every destination dtype is handled.
-  reg.kernel<ops::_copy_same_device_>(kDeviceName, kAllDTypes, copy_same_device);
+  reg.kernel<ops::_copy_same_device_>(kDeviceName, kAllDTypes, on_stream(copy_same_device));
 }
 
 }  // namespace sim

@@ -3,4 +3,6 @@
 set(EMBER_SIM_PLUGIN_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sim_plugin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sim_device.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/sim_kernels.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/sim_kernels.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sim_streams.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sim_async.cpp)

@@ -18,15 +18,13 @@ ScalarType dtype_or(const std::optional<ScalarType>& d, ScalarType fallback) { r
 void check_layout(const std::optional<Layout>& layout, const char* op) {
   EMBER_CHECK(!layout || *layout == Layout::Strided, NotImplementedError, "[", op, "] only the strided layout is supported");
 }
-TensorOptions like_options(const Tensor& self, const std::optional<ScalarType>& dtype, const std::optional<Device>& device) {
-  return TensorOptions(dtype ? *dtype : self.scalar_type()).device(device ? *device : self.device());
-}
 }  // namespace
 
 Tensor empty(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
-             std::optional<bool>, std::optional<MemoryFormat>) {
+             std::optional<bool> pin_memory, std::optional<MemoryFormat>) {
   check_layout(layout, "empty");
-  return new_tensor(size, dtype_or(dtype, default_dtype()), device_or_default(device));
+  Tensor t = new_tensor(size, dtype_or(dtype, default_dtype()), device_or_default(device));
+  return pin_memory.value_or(false) ? t.pin_memory() : t;
 }
 
 Tensor empty_like(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
@@ -129,10 +127,23 @@ Tensor randint(int64_t high, IntArrayRef size, std::optional<ScalarType> dtype, 
 }
 
 // copy_: broadcasting and dtype conversion in the device's kernel; between devices, the bytes
-// move through the device types' copy functions (contiguous, same dtype) first.
-Tensor copy_(const Tensor& self, const Tensor& src, bool) {
+// move through the device types' copy functions (contiguous, same dtype) first. A copy between
+// devices straight into a contiguous destination of the same shape and dtype is queued on the
+// current stream when non_blocking (truly asynchronous with pinned host memory); other copies
+// complete before copy_ returns.
+Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
   if (self.is_same(src)) return self;
   if (self.device() == src.device()) return _copy_same_device_(self, src);
+  if (self.is_contiguous() && self.scalar_type() == src.scalar_type() && self.sizes() == src.sizes()) {
+    Tensor source = src.contiguous();
+    if (non_blocking) {
+      copy_bytes_async(self.data_ptr(), self.device(), source.data_ptr(), source.device(), source.nbytes());
+    } else {
+      copy_bytes(self.data_ptr(), self.device(), source.data_ptr(), source.device(), source.nbytes());
+    }
+    self.impl()->bump_version();
+    return self;
+  }
   Tensor staged = src.contiguous();
   Tensor on_dst = new_tensor(staged.sizes(), staged.scalar_type(), self.device());
   copy_bytes(on_dst.data_ptr(), on_dst.device(), staged.data_ptr(), staged.device(), staged.nbytes());
@@ -147,10 +158,12 @@ Tensor clone(const Tensor& self, std::optional<MemoryFormat>) {
 Tensor contiguous(const Tensor& self, MemoryFormat) { return self.is_contiguous() ? self : self.clone(); }
 
 Tensor _to_copy(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
-                std::optional<Device> device, std::optional<bool>, bool, std::optional<MemoryFormat>) {
+                std::optional<Device> device, std::optional<bool> pin_memory, bool non_blocking,
+                std::optional<MemoryFormat>) {
   check_layout(layout, "to");
   Tensor out = new_tensor(self.sizes(), dtype_or(dtype, self.scalar_type()), device ? *device : self.device());
-  return fresh_version(out.copy_(self));
+  if (pin_memory.value_or(false)) out = out.pin_memory();
+  return fresh_version(out.copy_(self, non_blocking));
 }
 
 Tensor to(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
@@ -159,8 +172,8 @@ Tensor to(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Lay
   bool same_device = !device || *device == self.device();
   if (same_dtype && same_device && !copy) return self;
   check_layout(layout, "to");
-  (void)pin_memory;
-  return ember::_to_copy(self, TensorOptions().dtype(dtype).device(device), non_blocking, memory_format);
+  return ember::_to_copy(self, TensorOptions().dtype(dtype).device(device).pinned_memory(pin_memory.value_or(false)),
+                         non_blocking, memory_format);
 }
 Tensor to(const Tensor& self, ScalarType dtype, bool non_blocking, bool copy, std::optional<MemoryFormat> memory_format) {
   return to(self, dtype, std::nullopt, std::nullopt, std::nullopt, non_blocking, copy, memory_format);

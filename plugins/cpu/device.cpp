@@ -39,7 +39,7 @@ struct BlockCache {
 };
 thread_local BlockCache t_cache;
 
-ember_status* cpu_allocate(void*, int32_t, size_t nbytes, void** out_ptr) {
+ember_status* cpu_allocate(void*, int32_t, size_t nbytes, ember_stream, void** out_ptr) {
   *out_ptr = nullptr;
   int c = size_class(nbytes);
   if (c < kNumClasses && !t_cache.free_blocks[c].empty()) {
@@ -73,7 +73,7 @@ void cpu_deallocate(void*, int32_t, void* ptr) {
   std::free(block);
 }
 
-ember_status* cpu_copy_bytes(void*, int32_t, void* dst, int32_t, const void* src, int32_t,
+ember_status* cpu_copy_bytes(void*, ember_copy_kind, void* dst, int32_t, const void* src, int32_t,
                              size_t nbytes) {
   if (nbytes != 0 && dst != src) std::memmove(dst, src, nbytes);
   return nullptr;

@@ -33,7 +33,7 @@ TEST(Device, ParsesAndPrints) {
   EXPECT_EQ(static_cast<int>(types.size()), device_type_count());
   EXPECT_EQ(default_device(), cpu);
   EXPECT_TRUE(ember::ones({1}).device() == cpu);
-  EXPECT_TRUE(device_type_info(cpu.type()).desc.host_accessible);
+  EXPECT_TRUE(device_type_info(cpu.type()).host_accessible);
 }
 
 TEST(Device, ParseErrors) {
@@ -55,7 +55,7 @@ TEST(Device, ParseErrors) {
   EXPECT_THROW_MSG(Device("cpu:1x"), ValueError, "got 'cpu:1x'");
   EXPECT_THROW_MSG(Device("cpu:99999"), ValueError, "got 'cpu:99999'");
   // An index past the type's device count.
-  int count = device_type_info(find_device_type("cpu")).desc.device_count;
+  int count = device_type_info(find_device_type("cpu")).device_count;
   std::string spec = "cpu:" + std::to_string(count);
   EXPECT_THROW_MSG(Device(spec.c_str()), ValueError,
                    "[Device] device index " + std::to_string(count) + " is out of range for 'cpu', which has " +

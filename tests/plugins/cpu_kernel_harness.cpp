@@ -73,22 +73,22 @@ TEST(CpuDevice, AllocatesAlignedAndCopies) {
   const ember_device_type_desc& cpu = cpu_plugin().registry().devices[0];
   void* a = nullptr;
   void* b = nullptr;
-  ASSERT_EQ(cpu.allocate(cpu.ctx, 0, 100, &a), nullptr);
-  ASSERT_EQ(cpu.allocate(cpu.ctx, 0, 0, &b), nullptr);
+  ASSERT_EQ(cpu.allocate(cpu.ctx, 0, 100, nullptr, &a), nullptr);
+  ASSERT_EQ(cpu.allocate(cpu.ctx, 0, 0, nullptr, &b), nullptr);
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   EXPECT_NE(a, b);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % 64, 0u);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(b) % 64, 0u);
   const char text[] = "ember cpu device";
-  ASSERT_EQ(cpu.copy_bytes(cpu.ctx, 0, a, 0, text, 0, sizeof text), nullptr);
+  ASSERT_EQ(cpu.copy_bytes(cpu.ctx, EMBER_COPY_HOST_TO_DEVICE, a, 0, text, 0, sizeof text), nullptr);
   EXPECT_STREQ(static_cast<char*>(a), text);
-  ASSERT_EQ(cpu.copy_bytes(cpu.ctx, 2, b, 0, a, 0, 0), nullptr);  // zero bytes is fine
+  ASSERT_EQ(cpu.copy_bytes(cpu.ctx, EMBER_COPY_DEVICE_TO_DEVICE, b, 0, a, 0, 0), nullptr);  // zero bytes is fine
   cpu.deallocate(cpu.ctx, 0, a);
   cpu.deallocate(cpu.ctx, 0, b);
   cpu.deallocate(cpu.ctx, 0, nullptr);
   void* huge = nullptr;
-  ember_status* s = cpu.allocate(cpu.ctx, 0, SIZE_MAX - 8, &huge);
+  ember_status* s = cpu.allocate(cpu.ctx, 0, SIZE_MAX - 8, nullptr, &huge);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->code, EMBER_ERROR_OUT_OF_MEMORY);
   EXPECT_EQ(huge, nullptr);

@@ -43,9 +43,39 @@ ember_status* fake_register_kernel(ember_registrar* r, const ember_kernel_desc* 
   return nullptr;
 }
 
-ember_status* fake_define_op(ember_registrar* r, const char* schema) {
-  r->registry->defined_ops.push_back(schema);
+ember_status* fake_define_op(ember_registrar* r, const ember_op_desc* desc) {
+  r->registry->defined_ops.push_back(desc->schema);
   return nullptr;
+}
+
+void fake_status_free(ember_status* s) { delete s; }
+int32_t fake_status_code(const ember_status* s) { return s ? s->code : EMBER_OK; }
+const char* fake_status_message(const ember_status* s) { return s ? s->message.c_str() : ""; }
+
+// Scratch for direct kernel calls: plain host memory, freed after the call.
+struct FakeCall {
+  std::vector<void*> scratch;
+  std::vector<std::string> warnings;
+  ~FakeCall() {
+    for (void* p : scratch) std::free(p);
+  }
+};
+
+void* fake_scratch(const ember_call_context* call, size_t nbytes, ember_status** status) {
+  auto* f = static_cast<FakeCall*>(call->host_data);
+  void* p = std::aligned_alloc(64, (nbytes + 63) / 64 * 64 + 64);
+  if (!p && status) *status = fake_status_create(EMBER_ERROR_OUT_OF_MEMORY, "out of memory");
+  if (p) f->scratch.push_back(p);
+  return p;
+}
+
+ember_status* fake_resize(const ember_call_context*, int32_t, const int64_t*, int32_t) {
+  return fake_status_create(EMBER_ERROR_NOT_IMPLEMENTED, "the test host cannot resize outputs");
+}
+
+void fake_report(const ember_call_context* call, ember_status* status) {
+  static_cast<FakeCall*>(call->host_data)->warnings.push_back(status->message);
+  delete status;
 }
 
 ember_status* fake_request_cpu_fallback(ember_registrar* r, const char* device) {
@@ -67,6 +97,9 @@ ember_host_api make_fake_host(int32_t intra_op_threads) {
   host.register_kernel = &fake_register_kernel;
   host.define_op = &fake_define_op;
   host.request_cpu_fallback = &fake_request_cpu_fallback;
+  host.status_free = &fake_status_free;
+  host.status_code = &fake_status_code;
+  host.status_message = &fake_status_message;
   host.intra_op_threads = intra_op_threads;
   return host;
 }
@@ -116,7 +149,7 @@ LoadedPlugin::LoadedPlugin(const std::string& path, int32_t intra_op_threads,
 CallResult LoadedPlugin::call(const std::string& op, const std::vector<ember_value>& args) const {
   auto it = registry_->kernels.find(op);
   if (it == registry_->kernels.end()) return CallResult{-1, "no kernel registered for " + op};
-  ember_status* status = it->second.fn(it->second.ctx, args.data(), static_cast<int32_t>(args.size()));
+  ember_status* status = call_kernel(it->second, args);
   CallResult result;
   if (status) {
     result.code = status->code;
@@ -124,6 +157,20 @@ CallResult LoadedPlugin::call(const std::string& op, const std::vector<ember_val
     delete status;
   }
   return result;
+}
+
+ember_status* call_kernel(const RegisteredKernel& k, const std::vector<ember_value>& args) {
+  FakeCall state;
+  ember_call_context call{};
+  call.struct_size = sizeof call;
+  call.device_type = 0;
+  call.device_index = 0;
+  call.stream = nullptr;
+  call.host_data = &state;
+  call.scratch = &fake_scratch;
+  call.resize_output = &fake_resize;
+  call.report = &fake_report;
+  return k.fn(k.ctx, &call, args.data(), static_cast<int32_t>(args.size()));
 }
 
 std::string cpu_plugin_path() {

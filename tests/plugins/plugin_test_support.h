@@ -57,6 +57,8 @@ struct CallResult {
 
 // A host table whose registration callbacks record into a Registry. Log lines are kept.
 ember_host_api make_fake_host(int32_t intra_op_threads);
+// Calls a registered kernel with a call context whose scratch is plain host memory.
+ember_status* call_kernel(const RegisteredKernel& k, const std::vector<ember_value>& args);
 std::vector<std::string> logged_lines();
 
 class LoadedPlugin {

@@ -43,7 +43,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 void expect_common_parts(const std::string& message, const std::string& name) {
   EXPECT_TRUE(contains(message, "plugin '" + name + "' (required) failed to load")) << message;
   EXPECT_TRUE(contains(message, "paths tried:")) << message;
-  EXPECT_TRUE(contains(message, "ABI versions: host 1.0, plugin ")) << message;
+  EXPECT_TRUE(contains(message, "ABI versions: host 2.0, plugin ")) << message;
   EXPECT_TRUE(contains(message, "set `required: false` for plugin '" + name + "' in the config, or remove it"))
       << message;
 }
@@ -75,8 +75,8 @@ TEST(PluginLoader, LibraryWithoutEntrySymbol) {
   EXPECT_TRUE(contains(message, "library: " + test_plugin("no_entry"))) << message;
 }
 
-TEST(PluginLoader, FileThatIsNotALibraryShowsTheLoaderMessage) {
-  // The dynamic loader's own message (dlerror) must reach the user.
+TEST(PluginLoader, FileThatIsNotALibraryIsRefusedBeforeDlopen) {
+  // The ELF check names what is wrong; dlopen never sees the file.
   std::string path = std::filesystem::temp_directory_path().string() + "/libember_garbage_" +
                      std::to_string(::getpid()) + ".so";
   {
@@ -86,16 +86,39 @@ TEST(PluginLoader, FileThatIsNotALibraryShowsTheLoaderMessage) {
   std::string message = load_error(path);
   std::filesystem::remove(path);
   expect_common_parts(message, "garbage_" + std::to_string(::getpid()));
+  EXPECT_TRUE(contains(message, "the file is not a shared library this machine can load")) << message;
+  EXPECT_TRUE(contains(message, "elf: not an ELF file (bad magic number)")) << message;
+  EXPECT_TRUE(contains(message, path)) << message;
+}
+
+TEST(PluginLoader, DlopenFailureShowsTheLoaderMessage) {
+  // A well-formed library whose dependency is missing passes the ELF check and fails in dlopen;
+  // the dynamic loader's own message (dlerror) must reach the user.
+  std::string message = load_error(test_plugin("missing_dependency"));
+  expect_common_parts(message, test_plugin_name("missing_dependency"));
   EXPECT_TRUE(contains(message, "the dynamic loader could not open the library")) << message;
   EXPECT_TRUE(contains(message, "loader: ")) << message;
-  EXPECT_TRUE(contains(message, path)) << message;
+  EXPECT_TRUE(contains(message, "libember_regtest_gone.so")) << message;
 }
 
 TEST(PluginLoader, AbiMajorMismatchShowsBothVersions) {
   std::string message = load_error(test_plugin("abi_major_99"));
   expect_common_parts(message, test_plugin_name("abi_major_99"));
   EXPECT_TRUE(contains(message, "incompatible plugin ABI")) << message;
-  EXPECT_TRUE(contains(message, "host 1.0, plugin 99.0")) << message;
+  EXPECT_TRUE(contains(message, "host 2.0, plugin 99.0")) << message;
+}
+
+// A 1.x plugin, whether it returns its old table or refuses the host as the 1.0 SDK did, gets a
+// message that says what ABI 2.0 changed and how to rebuild.
+TEST(PluginLoader, Abi1xPluginIsToldWhatChangedAndHowToRebuild) {
+  for (const char* name : {"abi_1x", "abi_1x_refuses"}) {
+    std::string message = load_error(test_plugin(name));
+    expect_common_parts(message, test_plugin_name(name));
+    EXPECT_TRUE(contains(message, "ABI 1.x")) << message;
+    EXPECT_TRUE(contains(message, "ember_call_context")) << message;
+    EXPECT_TRUE(contains(message, "rebuild the plugin against this ember's SDK")) << message;
+    EXPECT_TRUE(contains(message, "docs/PLUGINS.md")) << message;
+  }
 }
 
 TEST(PluginLoader, PluginRefusingTheHost) {
@@ -109,7 +132,7 @@ TEST(PluginLoader, PluginRefusingTheHost) {
 TEST(PluginLoader, TruncatedTable) {
   std::string message = load_error(test_plugin("truncated_table"));
   EXPECT_TRUE(contains(message, "table is too small")) << message;
-  EXPECT_TRUE(contains(message, "host 1.0, plugin 1.0")) << message;
+  EXPECT_TRUE(contains(message, "host 2.0, plugin 2.0")) << message;
 }
 
 TEST(PluginLoader, InitFailureLeavesNoTrace) {
@@ -167,7 +190,7 @@ TEST(PluginLoader, LoadedPluginIsReportedAndCannotLoadTwice) {
   ASSERT_EQ(report.status, PluginStatus::Loaded) << report.reason;
   EXPECT_EQ(report.version, "0.0.1");
   EXPECT_EQ(report.vendor, "ember tests");
-  EXPECT_EQ(report.abi_major, 1);
+  EXPECT_EQ(report.abi_major, EMBER_ABI_MAJOR);
   EXPECT_EQ(report.abi_minor, 0);
   EXPECT_EQ(report.kernels_registered, 4);
   EXPECT_EQ(report.device_types, std::vector<std::string>{"kernel_dev"});

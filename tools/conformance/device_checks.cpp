@@ -13,7 +13,6 @@ namespace conformance {
 namespace {
 
 constexpr size_t kMiB = size_t{1} << 20;
-constexpr int32_t kHostToDevice = 0, kDeviceToHost = 1, kDeviceToDevice = 2;
 
 // Runs one check; an ember::Error (a status the plugin returned) or a failed expectation is a FAIL.
 CheckResult run_check(const std::string& name, const std::function<std::string()>& body) {
@@ -37,26 +36,35 @@ CheckResult run_check(const std::string& name, const std::function<std::string()
 // A device buffer freed when it goes out of scope.
 class DeviceBuffer {
  public:
-  DeviceBuffer(const ember_device_type_desc& desc, int32_t index, size_t nbytes) : desc_(desc), index_(index) {
-    throw_if_error(desc.allocate(desc.ctx, index, nbytes, &ptr_), "allocate");
-  }
+  DeviceBuffer(DeviceRuntime& rt, int32_t index, size_t nbytes, StreamHandle stream = nullptr)
+      : rt_(rt), index_(index), ptr_(rt.allocate(index, nbytes, stream)) {}
   ~DeviceBuffer() {
-    if (ptr_) desc_.deallocate(desc_.ctx, index_, ptr_);
+    if (ptr_) rt_.deallocate(index_, ptr_);
   }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   void* get() const { return ptr_; }
+  unsigned char* bytes() const { return static_cast<unsigned char*>(ptr_); }
 
  private:
-  const ember_device_type_desc& desc_;
+  DeviceRuntime& rt_;
   int32_t index_;
   void* ptr_ = nullptr;
 };
 
-void copy(const ember_device_type_desc& d, int32_t kind, void* dst, int32_t dst_index, const void* src, int32_t src_index,
-          size_t nbytes, const char* what) {
-  throw_if_error(d.copy_bytes(d.ctx, kind, dst, dst_index, src, src_index, nbytes), what);
-}
+// Host memory from the device's pinned allocator (plain memory where it has none).
+class HostBuffer {
+ public:
+  HostBuffer(DeviceRuntime& rt, size_t nbytes) : rt_(rt), ptr_(static_cast<unsigned char*>(rt.host_allocate(nbytes))) {}
+  ~HostBuffer() { rt_.host_deallocate(ptr_); }
+  HostBuffer(const HostBuffer&) = delete;
+  HostBuffer& operator=(const HostBuffer&) = delete;
+  unsigned char* get() const { return ptr_; }
+
+ private:
+  DeviceRuntime& rt_;
+  unsigned char* ptr_;
+};
 
 std::vector<unsigned char> pattern(size_t nbytes, unsigned seed) {
   std::vector<unsigned char> p(nbytes);
@@ -77,24 +85,121 @@ std::string first_difference(const std::vector<unsigned char>& got, const std::v
   return "";
 }
 
+// Streams, events and asynchronous copies: checked for every device; a device without streams
+// must still honour the contracts trivially (everything is complete when a call returns).
+void add_stream_checks(std::vector<CheckResult>& checks, DeviceRuntime& rt, const DeviceTypeInfo& info, int32_t index) {
+  const std::string dev = info.name + ":" + std::to_string(index);
+  checks.push_back(run_check(dev + ": asynchronous copies on one stream keep their order", [&]() -> std::string {
+    // Several rounds through one buffer on a new stream: each copy must see the previous one.
+    StreamHandle s = rt.stream_create(index, 0);
+    struct Destroy {
+      DeviceRuntime& rt; int32_t index; StreamHandle s;
+      ~Destroy() { rt.stream_destroy(index, s); }
+    } destroy{rt, index, s};
+    HostBuffer host_in(rt, 4 * kMiB), host_out(rt, 4 * kMiB);
+    DeviceBuffer a(rt, index, kMiB, s), b(rt, index, kMiB, s);
+    for (int round = 0; round < 4; ++round) {
+      std::vector<unsigned char> p = pattern(kMiB, 100u + static_cast<unsigned>(round));
+      std::memcpy(host_in.get() + round * kMiB, p.data(), kMiB);
+    }
+    for (int round = 0; round < 4; ++round) {
+      rt.copy_async(CopyKind::HostToDevice, a.get(), index, host_in.get() + round * kMiB, index, kMiB, s);
+      rt.copy_async(CopyKind::DeviceToDevice, b.get(), index, a.get(), index, kMiB, s);
+      rt.copy_async(CopyKind::DeviceToHost, host_out.get() + round * kMiB, index, b.get(), index, kMiB, s);
+    }
+    rt.stream_synchronize(index, s);
+    if (!rt.stream_query(index, s)) return "stream_query says work is pending after stream_synchronize";
+    std::vector<unsigned char> got(host_out.get(), host_out.get() + 4 * kMiB);
+    std::vector<unsigned char> want(host_in.get(), host_in.get() + 4 * kMiB);
+    return first_difference(got, want);
+  }));
+  checks.push_back(run_check(dev + ": an event orders work across two streams", [&]() -> std::string {
+    StreamHandle producer = rt.stream_create(index, 0);
+    StreamHandle consumer = rt.stream_create(index, 0);
+    struct Destroy {
+      DeviceRuntime& rt; int32_t index; StreamHandle a, b;
+      ~Destroy() { rt.stream_destroy(index, a); rt.stream_destroy(index, b); }
+    } destroy{rt, index, producer, consumer};
+    const size_t n = 8 * kMiB;
+    HostBuffer in(rt, n), out(rt, n);
+    std::vector<unsigned char> p = pattern(n, 55u);
+    std::memcpy(in.get(), p.data(), n);
+    DeviceBuffer a(rt, index, n, producer);
+    EventHandle e = rt.event_create(index, false);
+    struct DestroyEvent {
+      DeviceRuntime& rt; int32_t index; EventHandle e;
+      ~DestroyEvent() { rt.event_destroy(index, e); }
+    } destroy_event{rt, index, e};
+    rt.copy_async(CopyKind::HostToDevice, a.get(), index, in.get(), index, n, producer);
+    rt.event_record(index, e, producer);
+    rt.stream_wait_event(index, consumer, e);
+    rt.record_stream(index, a.get(), consumer);
+    rt.copy_async(CopyKind::DeviceToHost, out.get(), index, a.get(), index, n, consumer);
+    rt.stream_synchronize(index, consumer);
+    rt.event_synchronize(index, e);
+    if (!rt.event_query(index, e)) return "event_query says the event is pending after event_synchronize";
+    return first_difference(std::vector<unsigned char>(out.get(), out.get() + n), p);
+  }));
+  checks.push_back(run_check(dev + ": timing events measure a non-negative time", [&]() -> std::string {
+    EventHandle start = rt.event_create(index, true), end = rt.event_create(index, true);
+    struct Destroy {
+      DeviceRuntime& rt; int32_t index; EventHandle a, b;
+      ~Destroy() { rt.event_destroy(index, a); rt.event_destroy(index, b); }
+    } destroy{rt, index, start, end};
+    DeviceBuffer a(rt, index, kMiB), b(rt, index, kMiB);
+    rt.event_record(index, start, nullptr);
+    rt.copy_async(CopyKind::DeviceToDevice, b.get(), index, a.get(), index, kMiB, nullptr);
+    rt.event_record(index, end, nullptr);
+    rt.event_synchronize(index, end);
+    double ms = rt.event_elapsed_ms(index, start, end);
+    return ms >= 0 && ms < 60000 ? "" : "elapsed time " + std::to_string(ms) + " ms";
+  }));
+  checks.push_back(run_check(dev + ": memory statistics and properties are readable", [&]() -> std::string {
+    MemoryStats before = rt.memory_stats(index);
+    DeviceBuffer a(rt, index, kMiB);
+    MemoryStats during = rt.memory_stats(index);
+    DeviceProperties props = rt.properties(index);
+    if (props.name.empty()) return "the device has no name";
+    if (during.allocated_bytes != 0 || before.allocated_bytes != 0) {
+      // A device that reports statistics must count the block it just served.
+      if (during.allocated_bytes < before.allocated_bytes + kMiB)
+        return "allocated_bytes went from " + std::to_string(before.allocated_bytes) + " to " +
+               std::to_string(during.allocated_bytes) + " after allocating 1 MiB";
+      if (during.reserved_bytes < during.allocated_bytes) return "reserved_bytes < allocated_bytes";
+    }
+    rt.empty_cache(index);
+    return "";
+  }));
+  if (info.device_count > 1 && index == 0) {
+    checks.push_back(run_check(info.name + ": peer copy between device 0 and 1", [&]() -> std::string {
+      std::vector<unsigned char> sent = pattern(kMiB, 9u), received(kMiB, 0);
+      DeviceBuffer a(rt, 0, kMiB), b(rt, 1, kMiB);
+      rt.copy(CopyKind::HostToDevice, a.get(), 0, sent.data(), 0, kMiB);
+      rt.copy(CopyKind::Peer, b.get(), 1, a.get(), 0, kMiB);
+      rt.copy(CopyKind::DeviceToHost, received.data(), 1, b.get(), 1, kMiB);
+      return first_difference(received, sent);
+    }));
+  }
+}
+
 }  // namespace
 
 std::vector<CheckResult> check_device_type(const std::string& device_type) {
   std::vector<CheckResult> checks;
   const DeviceTypeId id = find_device_type(device_type);
   const DeviceTypeInfo& info = device_type_info(id);
-  const ember_device_type_desc& d = info.desc;
+  DeviceRuntime& rt = *info.runtime;
   checks.push_back(run_check(device_type + ": has at least one device", [&]() -> std::string {
-    return d.device_count >= 1 ? "" : "device_count is " + std::to_string(d.device_count);
+    return info.device_count >= 1 ? "" : "device_count is " + std::to_string(info.device_count);
   }));
-  for (int32_t index = 0; index < d.device_count; ++index) {
+  for (int32_t index = 0; index < info.device_count; ++index) {
     const std::string dev = device_type + ":" + std::to_string(index);
     checks.push_back(run_check(dev + ": allocate 0 bytes", [&]() -> std::string {
-      DeviceBuffer empty(d, index, 0);
+      DeviceBuffer empty(rt, index, 0);
       return "";
     }));
     checks.push_back(run_check(dev + ": allocate 1 MiB, 64-byte aligned", [&]() -> std::string {
-      DeviceBuffer buffer(d, index, kMiB);
+      DeviceBuffer buffer(rt, index, kMiB);
       if (!buffer.get()) return "allocate returned success and a NULL pointer";
       const auto address = reinterpret_cast<uintptr_t>(buffer.get());
       if (address % 64 != 0) return "pointer " + std::to_string(address) + " is not 64-byte aligned";
@@ -103,30 +208,28 @@ std::vector<CheckResult> check_device_type(const std::string& device_type) {
     checks.push_back(run_check(dev + ": copy 1 MiB host -> device -> device -> host", [&]() -> std::string {
       const std::vector<unsigned char> sent = pattern(kMiB, static_cast<unsigned>(index));
       std::vector<unsigned char> received(kMiB, 0);
-      DeviceBuffer a(d, index, kMiB), b(d, index, kMiB);
-      copy(d, kHostToDevice, a.get(), index, sent.data(), 0, kMiB, "copy host -> device");
-      copy(d, kDeviceToDevice, b.get(), index, a.get(), index, kMiB, "copy device -> device");
-      if (d.synchronize) throw_if_error(d.synchronize(d.ctx, index), "synchronize");
-      copy(d, kDeviceToHost, received.data(), 0, b.get(), index, kMiB, "copy device -> host");
-      if (d.synchronize) throw_if_error(d.synchronize(d.ctx, index), "synchronize");
+      DeviceBuffer a(rt, index, kMiB), b(rt, index, kMiB);
+      rt.copy(CopyKind::HostToDevice, a.get(), index, sent.data(), index, kMiB);
+      rt.copy(CopyKind::DeviceToDevice, b.get(), index, a.get(), index, kMiB);
+      rt.copy(CopyKind::DeviceToHost, received.data(), index, b.get(), index, kMiB);
       return first_difference(received, sent);
     }));
     checks.push_back(run_check(dev + ": copy 5 bytes at odd offsets", [&]() -> std::string {
       // Offsets that are not element-aligned: the core copies views, which start anywhere.
       const std::vector<unsigned char> sent = pattern(64, 7u + static_cast<unsigned>(index));
       std::vector<unsigned char> received(5, 0);
-      DeviceBuffer buffer(d, index, 64);
-      auto* base = static_cast<unsigned char*>(buffer.get());
-      copy(d, kHostToDevice, base + 3, index, sent.data() + 11, 0, 5, "copy host -> device at offset 3");
-      copy(d, kDeviceToDevice, base + 41, index, base + 3, index, 5, "copy device -> device at offset 41");
-      copy(d, kDeviceToHost, received.data(), 0, base + 41, index, 5, "copy device -> host from offset 41");
-      if (d.synchronize) throw_if_error(d.synchronize(d.ctx, index), "synchronize");
+      DeviceBuffer buffer(rt, index, 64);
+      unsigned char* base = buffer.bytes();
+      rt.copy(CopyKind::HostToDevice, base + 3, index, sent.data() + 11, index, 5);
+      rt.copy(CopyKind::DeviceToDevice, base + 41, index, base + 3, index, 5);
+      rt.copy(CopyKind::DeviceToHost, received.data(), index, base + 41, index, 5);
       return first_difference(received, std::vector<unsigned char>(sent.begin() + 11, sent.begin() + 16));
     }));
     checks.push_back(run_check(dev + ": synchronize", [&]() -> std::string {
-      if (d.synchronize) throw_if_error(d.synchronize(d.ctx, index), "synchronize");
+      rt.synchronize(index);
       return "";
     }));
+    add_stream_checks(checks, rt, info, index);
   }
   return checks;
 }

@@ -7,7 +7,7 @@ namespace {
 
 const ember_host_api* g_host = nullptr;
 
-ember_status* noop(void*, const ember_value*, int32_t) { return nullptr; }
+ember_status* noop(void*, const ember_call_context*, const ember_value*, int32_t) { return nullptr; }
 
 ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
 #ifdef CLAIMS_FIRST
@@ -15,7 +15,7 @@ ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
   TEST_PLUGIN_TRY(g_host->register_device_type(r, &device, nullptr));
 #endif
   // Defining the same schema again is allowed (a no-op); claiming the kernel is not.
-  TEST_PLUGIN_TRY(g_host->define_op(r, "claim::op_(Tensor(a!) self) -> Tensor(a!)"));
+  TEST_PLUGIN_TRY(test_plugin::define_op(g_host, r, "claim::op_(Tensor(a!) self) -> Tensor(a!)"));
   ember_kernel_desc k = test_plugin::kernel("claim::op_", "claim_dev", EMBER_DTYPES_ALL, &noop);
   return g_host->register_kernel(r, &k);
 }

@@ -8,7 +8,7 @@ namespace {
 const ember_host_api* g_host = nullptr;
 
 // self *= factor, for contiguous float32 tensors.
-ember_status* scale(void*, const ember_value* args, int32_t) {
+ember_status* scale(void*, const ember_call_context*, const ember_value* args, int32_t) {
   const ember_tensor_view& t = args[0].u.tensor;
   if (t.dtype != EMBER_DTYPE_FLOAT32) {
     return g_host->status_create(EMBER_ERROR_TYPE, "scale_ expects float32");
@@ -24,7 +24,7 @@ ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
   ember_device_type_desc device = test_plugin::host_memory_device("fallback_dev");
   TEST_PLUGIN_TRY(g_host->register_device_type(r, &device, nullptr));
   TEST_PLUGIN_TRY(g_host->request_cpu_fallback(r, "fallback_dev"));
-  TEST_PLUGIN_TRY(g_host->define_op(r, "fallback::scale_(Tensor(a!) self, float factor) -> Tensor(a!)"));
+  TEST_PLUGIN_TRY(test_plugin::define_op(g_host, r, "fallback::scale_(Tensor(a!) self, float factor) -> Tensor(a!)"));
   ember_kernel_desc k = test_plugin::kernel("fallback::scale_", "cpu", EMBER_DTYPE_BIT(EMBER_DTYPE_FLOAT32), &scale);
   return g_host->register_kernel(r, &k);
 }

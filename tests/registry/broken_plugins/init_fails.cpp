@@ -6,13 +6,13 @@ namespace {
 
 const ember_host_api* g_host = nullptr;
 
-ember_status* noop(void*, const ember_value*, int32_t) { return nullptr; }
+ember_status* noop(void*, const ember_call_context*, const ember_value*, int32_t) { return nullptr; }
 
 ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
   ember_device_type_desc device = test_plugin::host_memory_device("initfail_dev");
   int32_t id = -1;
   TEST_PLUGIN_TRY(g_host->register_device_type(r, &device, &id));
-  TEST_PLUGIN_TRY(g_host->define_op(r, "initfail::noop_(Tensor(a!) self) -> Tensor(a!)"));
+  TEST_PLUGIN_TRY(test_plugin::define_op(g_host, r, "initfail::noop_(Tensor(a!) self) -> Tensor(a!)"));
   ember_kernel_desc k = test_plugin::kernel("initfail::noop_", "initfail_dev", EMBER_DTYPES_ALL, &noop);
   TEST_PLUGIN_TRY(g_host->register_kernel(r, &k));
   return g_host->status_create(EMBER_ERROR_RUNTIME, "no accelerator found (simulated failure)");

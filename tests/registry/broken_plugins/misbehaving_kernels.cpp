@@ -15,13 +15,13 @@ const ember_host_api* g_host = nullptr;
 ember_registrar* g_saved_registrar = nullptr;
 double g_scale = 1.0;
 
-ember_status* throws(void*, const ember_value*, int32_t) { throw std::runtime_error("boom from a plugin kernel"); }
+ember_status* throws(void*, const ember_call_context*, const ember_value*, int32_t) { throw std::runtime_error("boom from a plugin kernel"); }
 
-ember_status* fails(void*, const ember_value*, int32_t) {
+ember_status* fails(void*, const ember_call_context*, const ember_value*, int32_t) {
   return g_host->status_create(EMBER_ERROR_VALUE, "fails_ rejects this tensor");
 }
 
-ember_status* fill(void*, const ember_value* args, int32_t num_args) {
+ember_status* fill(void*, const ember_call_context*, const ember_value* args, int32_t num_args) {
   if (num_args != 2 || args[0].tag != EMBER_VALUE_TENSOR || args[1].tag != EMBER_VALUE_DOUBLE) {
     return g_host->status_create(EMBER_ERROR_TYPE, "fill_ expects (Tensor, float)");
   }
@@ -33,7 +33,7 @@ ember_status* fill(void*, const ember_value* args, int32_t num_args) {
   return nullptr;
 }
 
-ember_status* late_register(void*, const ember_value*, int32_t) {
+ember_status* late_register(void*, const ember_call_context*, const ember_value*, int32_t) {
   ember_kernel_desc k = test_plugin::kernel("misbehave::fails_", "kernel_dev", EMBER_DTYPES_ALL, &fails);
   return g_host->register_kernel(g_saved_registrar, &k);
 }
@@ -55,7 +55,7 @@ ember_status* init(ember_registrar* r, const ember_option* options, int32_t num_
       "misbehave::fill_(Tensor(a!) self, float value) -> Tensor(a!)",
       "misbehave::late_register_(Tensor(a!) self) -> Tensor(a!)",
   };
-  for (const char* s : schemas) TEST_PLUGIN_TRY(g_host->define_op(r, s));
+  for (const char* s : schemas) TEST_PLUGIN_TRY(test_plugin::define_op(g_host, r, s));
   ember_kernel_desc kernels[] = {
       test_plugin::kernel("misbehave::throws_", "kernel_dev", EMBER_DTYPES_ALL, &throws),
       test_plugin::kernel("misbehave::fails_", "kernel_dev", EMBER_DTYPES_ALL, &fails),

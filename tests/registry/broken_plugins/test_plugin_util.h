@@ -12,12 +12,12 @@
 
 namespace test_plugin {
 
-inline ember_status* allocate(void*, int32_t, size_t nbytes, void** out) {
+inline ember_status* allocate(void*, int32_t, size_t nbytes, ember_stream, void** out) {
   *out = std::aligned_alloc(64, ((nbytes + 63) / 64) * 64 + 64);
   return nullptr;
 }
 inline void deallocate(void*, int32_t, void* p) { std::free(p); }
-inline ember_status* copy(void*, int32_t, void* dst, int32_t, const void* src, int32_t, size_t nbytes) {
+inline ember_status* copy(void*, ember_copy_kind, void* dst, int32_t, const void* src, int32_t, size_t nbytes) {
   std::memcpy(dst, src, nbytes);
   return nullptr;
 }
@@ -43,6 +43,18 @@ inline ember_kernel_desc kernel(const char* op, const char* device, uint32_t dty
   k.dtypes = dtypes;
   k.fn = fn;
   return k;
+}
+
+inline ember_op_desc op(const char* schema) {
+  ember_op_desc d{};
+  d.struct_size = sizeof d;
+  d.schema = schema;
+  return d;
+}
+
+inline ember_status* define_op(const ember_host_api* host, ember_registrar* r, const char* schema) {
+  ember_op_desc d = op(schema);
+  return host->define_op(r, &d);
 }
 
 inline ember_plugin_api plugin_table(const char* name, ember_status* (*init)(ember_registrar*, const ember_option*, int32_t)) {

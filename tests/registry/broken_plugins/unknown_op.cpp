@@ -8,7 +8,7 @@ const ember_host_api* g_host = nullptr;
 // keeps leak checkers quiet.
 ember_status* g_ignored_status = nullptr;
 
-ember_status* noop(void*, const ember_value*, int32_t) { return nullptr; }
+ember_status* noop(void*, const ember_call_context*, const ember_value*, int32_t) { return nullptr; }
 
 ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
   ember_device_type_desc device = test_plugin::host_memory_device("unknownop_dev");

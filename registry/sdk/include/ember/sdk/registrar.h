@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -50,7 +51,8 @@ struct KernelClosure {
 };
 
 template <typename F>
-ember_status* kernel_trampoline(void* ctx, const ember_value* args, int32_t num_args) noexcept {
+ember_status* kernel_trampoline(void* ctx, const ember_call_context* call, const ember_value* args,
+                                int32_t num_args) noexcept {
   auto* closure = static_cast<KernelClosure<F>*>(ctx);
   try {
     if (EMBER_SDK_UNLIKELY(closure->expected_num_args >= 0 &&
@@ -58,7 +60,7 @@ ember_status* kernel_trampoline(void* ctx, const ember_value* args, int32_t num_
       throw TypeError(concat("expected ", closure->expected_num_args,
                              " arguments (the plugin's schema), got ", num_args));
     }
-    KernelArgs kernel_args(args, num_args);
+    KernelArgs kernel_args(call, args, num_args);
     closure->fn(kernel_args);
     return nullptr;
   } catch (...) {
@@ -102,9 +104,25 @@ class Registrar {
     add_kernel(Op::name, device, dtypes, Op::num_args, std::forward<F>(fn));
   }
 
-  void define_op(const char* schema) {
-    detail::check_host_status(host().define_op(registrar_, schema),
+  // Defines an operator from a schema string, with optional tags ("pointwise", "inplace", ...).
+  void define_op(const char* schema, std::initializer_list<const char*> tags = {}) {
+    ember_op_desc desc{};
+    desc.struct_size = sizeof(ember_op_desc);
+    desc.schema = schema;
+    desc.tags = tags.size() ? tags.begin() : nullptr;
+    desc.num_tags = static_cast<int32_t>(tags.size());
+    detail::check_host_status(host().define_op(registrar_, &desc),
                               detail::concat("define op ", schema));
+  }
+
+  // Registers a collective (process-group) backend or a fusion backend (plugin_abi.h).
+  void process_group_backend(const ember_process_group_backend_desc& desc) {
+    detail::check_host_status(host().register_process_group_backend(registrar_, &desc),
+                              detail::concat("register collective backend ", desc.name));
+  }
+  void fusion_backend(const ember_fusion_backend_desc& desc) {
+    detail::check_host_status(host().register_fusion_backend(registrar_, &desc),
+                              detail::concat("register fusion backend ", desc.name));
   }
 
   void request_cpu_fallback(const char* device) {

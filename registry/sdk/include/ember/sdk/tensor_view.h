@@ -19,6 +19,8 @@
 #include <ember/plugin_abi.h>
 #include <ember/sdk/dtype.h>
 #include <ember/sdk/error.h>
+#include <ember/sdk/host.h>
+#include <ember/sdk/scalar_convert.h>
 
 EMBER_SDK_NAMESPACE_BEGIN
 
@@ -168,18 +170,22 @@ struct Scalar {
   double to_double() const {
     return kind == Kind::Double ? d : kind == Kind::Int ? static_cast<double>(i) : (b ? 1.0 : 0.0);
   }
-  int64_t to_int() const {
-    return kind == Kind::Int ? i : kind == Kind::Double ? static_cast<int64_t>(d) : (b ? 1 : 0);
-  }
-  // The value converted to T as PyTorch's Scalar::to<T> does (bool: nonzero).
+  int64_t to_int() const { return to<int64_t>(); }
+  // The value converted to T as PyTorch's Scalar::to<T> does: bool is nonzero; a value out of
+  // T's range is a ValueError (see <ember/sdk/scalar_convert.h>).
   template <typename T> T to() const {
-    if constexpr (std::is_same<T, bool>::value) {
-      return kind == Kind::Bool ? b : kind == Kind::Int ? i != 0 : d != 0;
-    } else if constexpr (is_floating_v<T>) {
-      return static_cast<T>(static_cast<compute_t<T>>(to_double()));
-    } else {
-      return kind == Kind::Int ? static_cast<T>(i) : static_cast<T>(to_int());
+    if (kind == Kind::Bool) return convert_scalar<T>(static_cast<int64_t>(b));
+    if (kind == Kind::Int) {
+      if (EMBER_SDK_UNLIKELY(scalar_overflows<T>(i))) throw_overflow(scalar_type_name<T>());
+      return convert_scalar<T>(i);
     }
+    if (EMBER_SDK_UNLIKELY(scalar_overflows<T>(d))) throw_overflow(scalar_type_name<T>());
+    return convert_scalar<T>(d);
+  }
+
+ private:
+  [[noreturn]] EMBER_SDK_COLD static void throw_overflow(const char* type) {
+    throw ValueError(detail::concat("value cannot be converted to type ", type, " without overflow"));
   }
 };
 
@@ -219,12 +225,40 @@ inline const char* value_tag_name(int32_t tag) {
   }
 }
 
-// The arguments of one kernel call, in schema order.
+// The arguments of one kernel call, in schema order, and the call's context (device, stream,
+// scratch memory, output resizing, warnings; see ember_call_context in plugin_abi.h).
 class KernelArgs {
  public:
-  KernelArgs(const ember_value* args, int32_t num_args) : args_(args), num_args_(num_args) {}
+  KernelArgs(const ember_call_context* call, const ember_value* args, int32_t num_args)
+      : call_(call), args_(args), num_args_(num_args) {}
 
   int32_t size() const { return num_args_; }
+
+  // The call context; null only in kernels called directly by tests without a host.
+  const ember_call_context* call() const { return call_; }
+  int32_t device_index() const { return call_ ? call_->device_index : 0; }
+  // The stream to launch on (NULL: the device's default stream).
+  ember_stream stream() const { return call_ ? call_->stream : nullptr; }
+  // Scratch memory on the call's device, released by the host after the kernel (ordered on the
+  // stream). Throws OutOfMemory (or the host's error) when it cannot be had.
+  void* scratch(size_t nbytes) const {
+    if (!call_ || !call_->scratch) throw Error(EMBER_ERROR_RUNTIME, "scratch memory needs a host call context");
+    ember_status* status = nullptr;
+    void* p = call_->scratch(call_, nbytes, &status);
+    if (p == nullptr) throw_host_status(status, "scratch allocation failed");
+    return p;
+  }
+  // Reallocates output argument i to `sizes` (contiguous); tensor(i) then describes it.
+  void resize_output(int i, const int64_t* sizes, int32_t ndim) const {
+    if (!call_ || !call_->resize_output) throw Error(EMBER_ERROR_RUNTIME, "resize_output needs a host call context");
+    ember_status* status = call_->resize_output(call_, i, sizes, ndim);
+    if (status) throw_host_status(status, "resize_output failed");
+  }
+  void resize_output(int i, std::initializer_list<int64_t> sizes) const {
+    resize_output(i, sizes.begin(), static_cast<int32_t>(sizes.size()));
+  }
+  // A user warning (as TORCH_WARN), shown once the kernel returns.
+  void warn(const std::string& message) const;
   // Accessors are forced inline: a kernel's fixed cost is mostly argument decoding.
   EMBER_SDK_ALWAYS_INLINE const ember_value& raw(int i) const {
     if (EMBER_SDK_UNLIKELY(i < 0 || i >= num_args_)) bad_index(i);
@@ -309,8 +343,25 @@ class KernelArgs {
                                    value_tag_name(got)));
   }
 
+  [[noreturn]] EMBER_SDK_COLD static void throw_host_status(ember_status* status, const char* fallback);
+
+  const ember_call_context* call_;
   const ember_value* args_;
   int32_t num_args_;
 };
+
+inline void KernelArgs::warn(const std::string& message) const {
+  if (call_ && call_->report) {
+    ember_status* s = make_status(EMBER_WARNING, message.c_str());
+    if (s) call_->report(call_, s);
+  } else {
+    log(LogLevel::Warning, message);
+  }
+}
+
+inline void KernelArgs::throw_host_status(ember_status* status, const char* fallback) {
+  if (status == nullptr) throw Error(EMBER_ERROR_RUNTIME, fallback);
+  throw detail::HostStatus(status, fallback);
+}
 
 EMBER_SDK_NAMESPACE_END
