@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/export.h"
@@ -28,6 +29,11 @@ class DeviceType {
  private:
   const char* name_;
 };
+constexpr bool operator==(DeviceType a, DeviceType b) {
+  return std::string_view(a.name()) == std::string_view(b.name());
+}
+constexpr bool operator!=(DeviceType a, DeviceType b) { return !(a == b); }
+inline std::ostream& operator<<(std::ostream& os, DeviceType t) { return os << t.name(); }
 constexpr DeviceType kCPU{"cpu"};
 constexpr DeviceType kCUDA{"cuda"};
 

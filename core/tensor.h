@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/array_ref.h"
@@ -138,13 +139,23 @@ class EMBER_API Tensor {
   std::shared_ptr<autograd::Node> grad_fn() const;
   bool is_leaf() const;
   int64_t output_nr() const;
+  // inputs: accumulate only into these tensors' .grad() (all leaves when not given; an empty
+  // list is a ValueError, as libtorch's).
   void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false) const;
+                bool create_graph = false, std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
   void retain_grad() const;
   bool retains_grad() const;
   // Runs hook on this tensor's gradient during backward; a defined result replaces the gradient.
   // Returns the hook's index.
   size_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // A hook that only looks at the gradient (returns nothing), which libtorch also accepts.
+  template <typename Hook, std::enable_if_t<std::is_void<std::invoke_result_t<Hook&, const Tensor&>>::value, int> = 0>
+  size_t register_hook(Hook hook) const {
+    return register_hook(std::function<Tensor(const Tensor&)>([hook = std::move(hook)](const Tensor& grad) mutable {
+      hook(grad);
+      return Tensor();
+    }));
+  }
   // Leaves only: runs after the gradient was accumulated into grad() (DDP uses this).
   void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 

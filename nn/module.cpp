@@ -109,6 +109,16 @@ void Module::apply(const NamedModuleApplyFunction& fn, const std::string& name_p
   apply_to_submodules([&](const std::string& name, const std::shared_ptr<Module>& m) { fn(name, *m); }, name_prefix);
 }
 
+void Module::apply(const ConstNamedModuleApplyFunction& fn, const std::string& name_prefix) const {
+  fn(name_prefix, *this);
+  apply_to_submodules([&](const std::string& name, const std::shared_ptr<Module>& m) { fn(name, *m); }, name_prefix);
+}
+
+void Module::apply(const NamedModulePointerApplyFunction& fn, const std::string& name_prefix) const {
+  fn(name_prefix, shared_from_this_checked());
+  apply_to_submodules(fn, name_prefix);
+}
+
 void Module::apply(const ModulePointerApplyFunction& fn) const {
   fn(shared_from_this_checked());
   apply_to_submodules([&](const std::string&, const std::shared_ptr<Module>& m) { fn(m); }, "");

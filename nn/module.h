@@ -54,6 +54,8 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   using ConstModuleApplyFunction = std::function<void(const Module&)>;
   using NamedModuleApplyFunction = std::function<void(const std::string&, Module&)>;
   using ModulePointerApplyFunction = std::function<void(const std::shared_ptr<Module>&)>;
+  using ConstNamedModuleApplyFunction = std::function<void(const std::string&, const Module&)>;
+  using NamedModulePointerApplyFunction = std::function<void(const std::string&, const std::shared_ptr<Module>&)>;
 
   // name is what the default pretty_print shows; without one, the demangled class name.
   explicit Module(std::string name);
@@ -86,7 +88,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void apply(const ModuleApplyFunction& fn);
   void apply(const ConstModuleApplyFunction& fn) const;
   void apply(const NamedModuleApplyFunction& fn, const std::string& name_prefix = "");
-  void apply(const ModulePointerApplyFunction& fn) const;  // this module must be held by a shared_ptr
+  void apply(const ConstNamedModuleApplyFunction& fn, const std::string& name_prefix = "") const;
+  // These two need this module to be held by a shared_ptr.
+  void apply(const ModulePointerApplyFunction& fn) const;
+  void apply(const NamedModulePointerApplyFunction& fn, const std::string& name_prefix = "") const;
 
   // ---- state -------------------------------------------------------------------------------
   // Sets training mode here and in every submodule (Dropout, BatchNorm behave differently).

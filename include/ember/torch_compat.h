@@ -4,8 +4,9 @@
 //   - the namespaces torch, at and c10 as aliases of ember (torch::nn::Linear is
 //     ember::nn::Linear, at::Tensor is ember::Tensor);
 //   - the TORCH_* macros: TORCH_CHECK (and its _VALUE/_INDEX/_TYPE/_NOT_IMPLEMENTED forms),
-//     TORCH_INTERNAL_ASSERT, TORCH_WARN, TORCH_WARN_ONCE, AT_ERROR, TORCH_MODULE, TORCH_ARG,
-//     TORCH_LIBRARY, TORCH_LIBRARY_IMPL.
+//     TORCH_INTERNAL_ASSERT, TORCH_WARN, TORCH_WARN_ONCE, AT_ERROR, TORCH_MODULE, TORCH_ARG.
+//     (TORCH_LIBRARY / TORCH_LIBRARY_IMPL are not provided yet: register operators with
+//     ember::Library, dispatcher/library.h.)
 //
 // A program that reopens `namespace torch { ... }` must rename it to ember (an alias cannot be
 // reopened). docs/PORTING.md lists what else differs from libtorch 1.13.

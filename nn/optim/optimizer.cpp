@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "autograd/grad_mode.h"
+#include "core/warning.h"
 #include "generated/functions.h"
 #include "nn/serialize.h"
 #include "ops/creation.h"
@@ -117,6 +118,7 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
 }
 
 void Optimizer::add_parameters(const std::vector<Tensor>& parameters) {
+  EMBER_WARN("Optimizer::add_parameters() will be removed (as in libtorch); use add_param_group() instead");
   if (param_groups_.empty()) {
     add_param_group(OptimizerParamGroup(parameters));
     return;
@@ -143,15 +145,22 @@ void Optimizer::zero_grad(bool set_to_none) {
 }
 
 std::vector<Tensor> Optimizer::parameters() const {
+  EMBER_WARN("Optimizer::parameters() will be removed (as in libtorch); use param_groups() instead");
   std::vector<Tensor> out;
   for (const auto& group : param_groups_) out.insert(out.end(), group.params().begin(), group.params().end());
   return out;
 }
 
 size_t Optimizer::size() const {
+  EMBER_WARN("Optimizer::size() will be removed (as in libtorch); use param_groups() instead");
   size_t n = 0;
   for (const auto& group : param_groups_) n += group.params().size();
   return n;
+}
+
+std::unique_ptr<OptimizerParamState> Optimizer::make_param_state() const {
+  EMBER_FAIL(NotImplementedError, "[Optimizer] this optimizer keeps no per-parameter state that load_state_dict could fill "
+                                  "(a subclass with state overrides make_param_state)");
 }
 
 OptimizerParamState* Optimizer::find_state(const Tensor& p) {

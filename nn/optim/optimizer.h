@@ -135,7 +135,8 @@ class EMBER_API Optimizer {
   // Parameters must be leaf tensors and appear in one group only; a group without options gets a
   // copy of the defaults.
   void add_param_group(const OptimizerParamGroup& param_group);
-  // Appends to the first group (creating it when there is none).
+  // Appends to the first group (creating it when there is none). Like size() and parameters(),
+  // libtorch's old interface: each call warns that it will be removed.
   void add_parameters(const std::vector<Tensor>& parameters);
 
   // Runs closure (if any), then updates the parameters; returns the closure's loss or an
@@ -160,8 +161,9 @@ class EMBER_API Optimizer {
   void load_state_dict(const StateDict& dict);
 
  protected:
-  // A fresh state of this optimizer's kind (load_state_dict fills it).
-  virtual std::unique_ptr<OptimizerParamState> make_param_state() const = 0;
+  // A fresh state of this optimizer's kind (load_state_dict fills it). The default throws: an
+  // optimizer written by a user against libtorch's interface may keep no state.
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
   // The state of p, or null.
   OptimizerParamState* find_state(const Tensor& p);
   // Runs the closure with grad mode on (step()'s prologue).

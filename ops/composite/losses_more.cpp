@@ -58,15 +58,21 @@ Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool 
 
 Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
                             int64_t reduction) {
-  EMBER_CHECK(self.sizes() == target.sizes(), ValueError, "[binary_cross_entropy] Using a target size (", target.sizes(),
-              ") that is different to the input size (", self.sizes(), ") is deprecated. Please ensure they have the same size.");
+  // The operator (unlike nn::functional's, which insists on equal sizes) compares the two with
+  // their size-1 dimensions dropped, as ATen's: a [N, 1] input takes an [N] target.
+  Tensor matched_target = target;
+  if (self.sizes() != target.sizes()) {
+    EMBER_CHECK(self.squeeze().sizes() == target.squeeze().sizes(), ValueError, "[binary_cross_entropy] the target (size ",
+                target.sizes(), ") does not match the input (size ", self.sizes(), ") once size-1 dimensions are dropped");
+    matched_target = target.reshape(self.sizes());
+  }
   {
     bool in_range = self.numel() == 0 || ((self >= 0).logical_and(self <= 1)).all().item<bool>();
     EMBER_CHECK(in_range, ValueError, "[binary_cross_entropy] all elements of input should be between 0 and 1");
   }
   Tensor log_x = self.log().clamp_min(-100);
   Tensor log_1mx = (1 - self).log().clamp_min(-100);
-  Tensor loss = -(target * log_x + (1 - target) * log_1mx);
+  Tensor loss = -(matched_target * log_x + (1 - matched_target) * log_1mx);
   if (weight && weight->defined()) loss = loss * *weight;
   return reduce(loss, reduction, "binary_cross_entropy");
 }

@@ -167,6 +167,19 @@ TEST(Module, ApplyVisitsEveryModulePreOrder) {
   size_t pointers = 0;
   net->apply([&](const std::shared_ptr<nn::Module>&) { ++pointers; });
   EXPECT_EQ(pointers, 6u);
+  // The named forms on a const module and with shared pointers take a prefix for every name.
+  const nn::Module& const_net = *net;
+  std::vector<std::string> const_names;
+  const_net.apply([&](const std::string& name, const nn::Module&) { const_names.push_back(name); }, "net");
+  EXPECT_EQ(const_names, (std::vector<std::string>{"net", "net.layer1", "net.block", "net.block.fc", "net.block.bn",
+                                                   "net.head"}));
+  std::vector<std::string> pointer_names;
+  net->apply([&](const std::string& name, const std::shared_ptr<nn::Module>& m) {
+    EXPECT_TRUE(m != nullptr);
+    pointer_names.push_back(name);
+  }, "p");
+  EXPECT_EQ(pointer_names.size(), 6u);
+  EXPECT_EQ(pointer_names[3], "p.block.fc");
 }
 
 TEST(ModuleHolder, ForwardsCallsAndSharesTheModule) {
