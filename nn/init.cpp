@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/tensor_literal.h"
 

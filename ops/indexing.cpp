@@ -6,8 +6,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "core/warning.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
@@ -315,9 +314,9 @@ Tensor expand_values(const Tensor& values, IntArrayRef shape, ScalarType dtype) 
   return v.expand(shape);
 }
 
-bool needs_autograd(const Tensor& self, const Tensor& values) {
-  return GradMode::is_enabled() && (self.requires_grad() || values.requires_grad());
-}
+// Grad mode is autograd's (a layer above ops), so it is not consulted: under no_grad the
+// differentiable path merely records nothing.
+bool needs_autograd(const Tensor& self, const Tensor& values) { return self.requires_grad() || values.requires_grad(); }
 
 // Writes values ([index numel, others...]) into dst at the planned positions, in place, through
 // a flat view of dst's storage.

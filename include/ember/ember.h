@@ -15,7 +15,6 @@
 #include "core/ivalue.h"
 #include "core/scalar.h"
 #include "core/tensor.h"
-#include "core/tensor_operators.h"
 #include "data/data.h"
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
@@ -23,4 +22,5 @@
 #include "nn/nn.h"
 #include "ops/creation.h"
 #include "ops/indexing.h"
+#include "ops/tensor_operators.h"
 #include "registry/runtime.h"

@@ -1,6 +1,6 @@
 #include "nn/functional/activation.h"
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "core/warning.h"
 #include "generated/functions.h"
 #include "nn/functional/dropout.h"

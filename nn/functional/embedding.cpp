@@ -1,7 +1,7 @@
 #include "nn/functional/embedding.h"
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/indexing.h"
 

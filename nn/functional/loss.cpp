@@ -1,6 +1,6 @@
 #include "nn/functional/loss.h"
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "core/warning.h"
 #include "generated/functions.h"
 #include "nn/functional/activation.h"

@@ -1,6 +1,6 @@
 #include "nn/functional/normalization.h"
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "nn/functional/padding.h"
 #include "nn/functional/pooling.h"

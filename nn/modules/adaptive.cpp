@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "nn/modules/container/sequential.h"
 #include "ops/indexing.h"

@@ -1,7 +1,7 @@
 #include "nn/optim/rmsprop.h"
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/creation.h"
 

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

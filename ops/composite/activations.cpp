@@ -5,7 +5,7 @@
 // In-place forms copy the result into self.
 #include <cmath>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "core/device_runtime.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/indexing.h"

@@ -4,7 +4,7 @@
 // input with zeros inserted between its elements (stride - 1 per gap), padded by
 // dilation * (kernel - 1) - padding (+ output_padding on the right), with the kernel flipped and
 // its in/out channels swapped per group.
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/composite/sliding_window.h"

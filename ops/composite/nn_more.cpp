@@ -1,8 +1,7 @@
 // More nn composites: group_norm, instance_norm (batch_norm over [1, N * C, ...], as PyTorch),
 // embedding_bag (sum / mean / max of each bag's rows), bilinear, and the recurrent cells
 // (rnn_tanh_cell, rnn_relu_cell, lstm_cell, gru_cell) with PyTorch's gate order.
-#include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"
@@ -54,9 +53,9 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& weight, c
                                  use_input_stats, momentum, eps, cudnn_enabled);
   // The running statistics: the mean of the per-instance ones.
   if (use_input_stats && running_mean && running_mean->defined()) {
-    NoGradGuard no_grad;
-    running_mean->copy_(mean_r->view({b, c}).mean({0}, false));
-    running_var->copy_(var_r->view({b, c}).mean({0}, false));
+    // Detached sources: the buffers must not join the graph (ops/ cannot use autograd's guards).
+    running_mean->copy_(mean_r->view({b, c}).mean({0}, false).detach());
+    running_var->copy_(var_r->view({b, c}).mean({0}, false).detach());
   }
   return out.view(input.sizes());
 }

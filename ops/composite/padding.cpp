@@ -1,7 +1,7 @@
 // Padding composites: constant_pad_nd (cat with filled blocks; negative pads crop), and the
 // reflect, replicate and circular pads as index_select with a computed index per padded dim.
 // Pads are (left, right) pairs, last dim first, as PyTorch's.
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"

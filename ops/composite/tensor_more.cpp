@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"

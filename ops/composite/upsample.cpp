@@ -4,7 +4,7 @@
 // follow PyTorch's area_pixel_compute_source_index (align_corners, or explicit scales).
 #include <cmath>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"

@@ -4,7 +4,7 @@
 // reflection padding, as PyTorch's grid_sampler_2d).
 #include <cmath>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/composite/sliding_window.h"

@@ -77,7 +77,7 @@ TEST(OptimMoreTest, LBFGSMatchesPyTorch) {
 TEST(OptimMoreTest, LBFGSNeedsAClosureAndOneGroup) {
   Tensor p = start();
   optim::LBFGS opt({p}, optim::LBFGSOptions(1));
-  EXPECT_THROW_MSG(opt.step(), ember::ValueError, "requires a closure");
+  EXPECT_THROW_MSG(opt.step(nullptr), ember::ValueError, "requires a closure");
   std::vector<optim::OptimizerParamGroup> groups = {optim::OptimizerParamGroup({start()}),
                                                     optim::OptimizerParamGroup({start()})};
   EXPECT_THROW_MSG(optim::LBFGS(groups, optim::LBFGSOptions(1)), ember::ValueError, "parameter groups");
@@ -111,7 +111,7 @@ TEST(OptimMoreTest, OldInterfaceWarnsOncePerCall) {
 struct StatelessOptimizer : optim::Optimizer {
   explicit StatelessOptimizer(std::vector<Tensor> params)
       : Optimizer({optim::OptimizerParamGroup(std::move(params))}, std::make_unique<optim::SGDOptions>(0.1)) {}
-  Tensor step(LossClosure) override { return {}; }
+  Tensor step(LossClosure = nullptr) override { return {}; }
 };
 
 TEST(OptimMoreTest, UserOptimizerWithoutStateCannotLoadState) {
