@@ -134,7 +134,9 @@ TEST(StateDictFile, ModuleRoundTrip) {
     EXPECT_EQ(values(got), values(item.value()));
   }
   StateDict raw = ember::load(path);
-  EXPECT_EQ(raw.keys(), a->state_dict().keys());
+  // The archive holds every state-dict entry (and a marker per submodule, as libtorch's archives
+  // keep one for submodules that have no tensors).
+  for (const auto& key : a->state_dict().keys()) EXPECT_TRUE(raw.contains(key)) << key;
   EXPECT_TRUE(raw["fc.weight"].device().is_cpu());
   EXPECT_FALSE(raw["fc.weight"].requires_grad());
   // Through a shared_ptr as well (strictly, as libtorch's torch::load); load_state_dict with
@@ -145,7 +147,7 @@ TEST(StateDictFile, ModuleRoundTrip) {
   EXPECT_EQ(values(b->fc->weight), values(other->weight));
   auto result = b->fc->load_state_dict(ember::load(path), /*strict=*/false);
   EXPECT_TRUE(result.missing_keys.empty());
-  EXPECT_THROW_MSG(ember::load(b, path), ember::ValueError, "Missing key(s)");
+  EXPECT_THROW_MSG(ember::load(b, path), ember::ValueError, "No such serialized tensor 'count'");
   std::remove(path.c_str());
 }
 
