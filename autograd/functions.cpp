@@ -3,6 +3,7 @@
 #include "autograd/functions.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "autograd/grad_mode.h"
 #include "ops/tensor_operators.h"
@@ -126,6 +127,26 @@ Tensor unsqueeze_to(const Tensor& t, std::optional<IntArrayRef> dim, int64_t inp
 Tensor sum_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim) {
   int64_t ndim = static_cast<int64_t>(sizes.size());
   return unsqueeze_to(grad, dim, ndim, keepdim).expand(sizes);
+}
+
+Tensor norm_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& p, const Tensor& norm,
+                     IntArrayRef dim, bool keepdim) {
+  const double q = p ? p->to_double() : 2.0;
+  const int64_t ndim = self.dim();
+  std::optional<IntArrayRef> dims = dim.empty() ? std::nullopt : std::optional<IntArrayRef>(dim);
+  Tensor g = unsqueeze_to(grad, dims, ndim, keepdim);
+  Tensor n = unsqueeze_to(norm, dims, ndim, keepdim);
+  Tensor zero = zeros({}, self.options());
+  if (q == 0) return zeros_like(self);
+  if (q == 1) return self.sign() * g;
+  if (q == 2) return self * where(n == 0, zero, g / n);
+  if (std::isinf(q)) {
+    Tensor hit = (self.abs() == n).to(self.scalar_type());
+    Tensor count = hit.sum(dims, true);
+    return self.sign() * hit * g / count;
+  }
+  Tensor scale = where(n == 0, zero, g / n.pow(q - 1));
+  return self * self.abs().pow(q - 2) * scale;
 }
 
 Tensor mean_backward(const Tensor& grad, IntArrayRef sizes, std::optional<IntArrayRef> dim, bool keepdim) {

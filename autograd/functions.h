@@ -62,6 +62,10 @@ EMBER_API Tensor var_backward(const Tensor& grad, const Tensor& self, std::optio
 
 // ---- joining and indexing ----------------------------------------------------------------------
 EMBER_API std::vector<Tensor> cat_backward(const Tensor& grad, const std::vector<std::vector<int64_t>>& sizes, int64_t dim);
+// d ||self||_p: sign(self) |self|^(p-1) / norm^(p-1) (p 2: self / norm; inf: split over the
+// maxima), 0 where the norm is 0.
+EMBER_API Tensor norm_backward(const Tensor& grad, const Tensor& self, const std::optional<Scalar>& p, const Tensor& norm,
+                               IntArrayRef dim, bool keepdim);
 EMBER_API Tensor index_select_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& index);
 EMBER_API Tensor gather_backward(const Tensor& grad, IntArrayRef sizes, int64_t dim, const Tensor& index);
 // scatter / scatter_add's src: the gradient gathered at index; src elements that index does not

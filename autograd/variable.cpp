@@ -66,8 +66,10 @@ int64_t Tensor::output_nr() const {
   return m ? m->output_nr : 0;
 }
 
-void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph) const {
-  autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
+                      std::optional<std::vector<Tensor>> inputs) const {
+  EMBER_CHECK(!inputs || !inputs->empty(), ValueError, "'inputs' argument to backward() cannot be empty.");
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph, inputs ? *inputs : std::vector<Tensor>{});
 }
 
 void Tensor::retain_grad() const {

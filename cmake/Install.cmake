@@ -16,11 +16,11 @@ install(TARGETS ember_cpu LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plug
 set_target_properties(ember_cli ember_conformance PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
 install(TARGETS ember_cli ember_conformance RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-foreach(dir core dispatcher registry ops autograd nn)
+foreach(dir core dispatcher registry ops autograd nn data)
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/${dir}
     FILES_MATCHING PATTERN "*.h" PATTERN "sdk" EXCLUDE)
 endforeach()
-install(FILES include/ember/ember.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)
+install(FILES include/ember/ember.h include/ember/torch_compat.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)
 install(DIRECTORY ${EMBER_GEN_DIR}/generated/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/generated
   FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY registry/sdk/include/ember/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember)

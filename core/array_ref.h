@@ -9,6 +9,8 @@
 #include <ostream>
 #include <vector>
 
+#include "core/error.h"
+
 namespace ember {
 
 template <typename T>
@@ -39,8 +41,14 @@ class ArrayRef {
   const T* end() const { return data_ + size_; }
   const T& operator[](size_t i) const { return data_[i]; }
   const T& front() const { return data_[0]; }
+  // Bounds-checked element access.
+  const T& at(size_t i) const {
+    EMBER_CHECK(i < size_, IndexError, "[ArrayRef::at] index ", i, " is out of range for size ", size_);
+    return data_[i];
+  }
   const T& back() const { return data_[size_ - 1]; }
   ArrayRef slice(size_t start, size_t n) const { return ArrayRef(data_ + start, n); }
+  ArrayRef slice(size_t start) const { return ArrayRef(data_ + start, size_ - start); }
   std::vector<T> vec() const { return std::vector<T>(begin(), end()); }
   bool equals(ArrayRef o) const {
     if (size_ != o.size_) return false;

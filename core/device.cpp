@@ -45,6 +45,15 @@ Device::Device(const std::string& spec) : type_(kInvalidDeviceType), index_(0) {
               " is out of range for '", name, "', which has ", info.device_count, " device(s)");
 }
 
+Device::Device(DeviceType type, int16_t index) : Device(std::string(type.name())) {
+  EMBER_CHECK(index >= -1, ValueError, "[Device] device index must be -1 or non-negative, got ", index);
+  if (index > 0) *this = Device(std::string(type.name()) + ":" + std::to_string(index));
+}
+
+bool operator==(DeviceTypeId id, DeviceType type) {
+  return id >= 0 && id < device_type_count() && device_type_name(id) == type.name();
+}
+
 const std::string& Device::type_name() const { return device_type_name(type_); }
 bool Device::is_cpu() const { return type_name() == "cpu"; }
 

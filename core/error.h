@@ -18,8 +18,10 @@ namespace ember {
 class EMBER_API Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
-  // Adds context ("while loading plugin 'x'") in front of the message, keeping the type.
   virtual const char* kind() const noexcept { return "Error"; }
+  // The message (ember records no backtrace): libtorch's c10::Error spellings.
+  const char* what_without_backtrace() const noexcept { return what(); }
+  std::string msg() const { return what(); }
 };
 
 #define EMBER_DECLARE_ERROR(Name, Base)                                  \

@@ -190,6 +190,21 @@ class EMBER_API IValue {
   bool key_equals(const IValue& o) const;
   size_t key_hash() const;
 
+  // libtorch's spellings (c10::IValue).
+  bool isNone() const { return is_none(); }
+  bool isTensor() const { return is_tensor(); }
+  bool isDouble() const { return is_double(); }
+  bool isInt() const { return is_int(); }
+  bool isBool() const { return is_bool(); }
+  bool isString() const { return is_string(); }
+  const Tensor& toTensor() const& { return to_tensor(); }
+  Tensor toTensor() && { return std::move(*this).to_tensor(); }
+  double toDouble() const { return to_double(); }
+  int64_t toInt() const { return to_int(); }
+  bool toBool() const { return to_bool(); }
+  Scalar toScalar() const { return to_scalar(); }
+  const std::string& toStringRef() const { return to_string_ref(); }
+
  private:
   // Tags whose payload is plain bits (no destructor, no reference count).
   static constexpr bool is_trivial_tag(Tag t) {

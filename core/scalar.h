@@ -42,6 +42,15 @@ class EMBER_API Scalar {
   int64_t to_long() const { return tag_ == Tag::Int ? v_.i : to<int64_t>(); }
   bool to_bool() const { return tag_ == Tag::Double ? v_.d != 0 : v_.i != 0; }
   template <typename T> T to() const;
+  // libtorch's spellings (c10::Scalar).
+  double toDouble() const { return to_double(); }
+  float toFloat() const { return static_cast<float>(to_double()); }
+  int64_t toLong() const { return to_long(); }
+  int toInt() const { return static_cast<int>(to_long()); }
+  bool toBool() const { return to_bool(); }
+  bool isFloatingPoint() const { return is_floating_point(); }
+  bool isIntegral(bool include_bool) const { return is_integral(include_bool); }
+  bool isBoolean() const { return is_bool(); }
 
   // The dtype a wrapped number of this kind gets: Float64 / Int64 / Bool (PyTorch's rule).
   ScalarType type() const {

@@ -41,6 +41,9 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
 
   uint32_t version() const { return version_.load(std::memory_order_relaxed); }
   void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+  // Only for storage that no one else has seen yet: factories fill what they allocate with
+  // in-place kernels, yet their result starts at version 0 (as PyTorch's).
+  void reset_version() { version_.store(0, std::memory_order_relaxed); }
 
  private:
   StorageImpl(void* data, size_t nbytes, Device device) : data_(data), nbytes_(nbytes), device_(device) {}

@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/array_ref.h"
@@ -24,6 +25,9 @@ namespace ember {
 
 class Tensor;
 using TensorList = ArrayRef<Tensor>;
+namespace indexing {
+class TensorIndex;
+}
 
 namespace autograd {
 class Node;
@@ -60,6 +64,13 @@ class EMBER_API Tensor {
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   bool is_floating_point() const { return ember::is_floating_point(scalar_type()); }
   bool is_cpu() const { return device().is_cpu(); }
+  bool is_cuda() const { return device().is_cuda(); }
+  bool is_signed() const { return ember::is_signed(scalar_type()); }
+  bool is_complex() const { return false; }  // ember has no complex dtypes
+  Layout layout() const { return kStrided; }
+  // libtorch's spelling: -1 on the CPU, else the device index.
+  int64_t get_device() const { return is_cpu() ? -1 : device().index(); }
+  TensorImpl* unsafeGetTensorImpl() const { return impl(); }
   DispatchKeySet key_set() const { return checked()->key_set(); }
   uint32_t _version() const { return checked()->version(); }
 
@@ -83,8 +94,36 @@ class EMBER_API Tensor {
   // device type with pinned memory when not given); this tensor if it is pinned already.
   Tensor pin_memory(std::optional<Device> accelerator = std::nullopt) const;
 
-  // Indexing shorthand: t[i] is t.select(0, i).
+  // Indexing shorthand: t[i] is t.select(0, i); t[mask_or_indices] is t.index({mask_or_indices}).
   Tensor operator[](int64_t index) const;
+  Tensor operator[](const Tensor& index) const;
+
+  // libtorch's indexing API (ops/indexing.h): t.index({Slice(1, None), None, 0, mask}) is Python's
+  // t[1:, None, 0, mask]; index_put_ assigns through the same indices. Differentiable.
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& values) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& value) const;
+
+  // Conversions beyond the generated to(): like other's dtype and device; to the CPU.
+  Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const char* device) const { return to(Device(device)); }
+  Tensor to(DeviceType device, bool non_blocking = false, bool copy = false) const {
+    return to(Device(device), non_blocking, copy);
+  }
+  Tensor toType(ScalarType dtype) const { return to(dtype); }
+  // The same data without autograd history (libtorch's Tensor::data()).
+  Tensor data() const;
+
+  // Assigning to a temporary tensor (t[0] = 1, t.index({i}) = other) writes into its elements,
+  // as libtorch's; assigning to a named tensor rebinds the handle.
+  Tensor& operator=(const Tensor&) & = default;
+  Tensor& operator=(Tensor&&) & noexcept = default;
+  Tensor& operator=(const Tensor& values) &&;
+  Tensor& operator=(const Scalar& value) &&;
+  Tensor(const Tensor&) = default;
+  Tensor(Tensor&&) noexcept = default;
+  Tensor cpu() const;
 
   // PyTorch's repr: "tensor([[1., 2.],\n        [3., 4.]])".
   std::string toString() const;
@@ -100,13 +139,23 @@ class EMBER_API Tensor {
   std::shared_ptr<autograd::Node> grad_fn() const;
   bool is_leaf() const;
   int64_t output_nr() const;
+  // inputs: accumulate only into these tensors' .grad() (all leaves when not given; an empty
+  // list is a ValueError, as libtorch's).
   void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false) const;
+                bool create_graph = false, std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
   void retain_grad() const;
   bool retains_grad() const;
   // Runs hook on this tensor's gradient during backward; a defined result replaces the gradient.
   // Returns the hook's index.
   size_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // A hook that only looks at the gradient (returns nothing), which libtorch also accepts.
+  template <typename Hook, std::enable_if_t<std::is_void<std::invoke_result_t<Hook&, const Tensor&>>::value, int> = 0>
+  size_t register_hook(Hook hook) const {
+    return register_hook(std::function<Tensor(const Tensor&)>([hook = std::move(hook)](const Tensor& grad) mutable {
+      hook(grad);
+      return Tensor();
+    }));
+  }
   // Leaves only: runs after the gradient was accumulated into grad() (DDP uses this).
   void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 

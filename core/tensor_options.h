@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "core/dtype.h"
+#include "core/layout.h"
 
 namespace ember {
 
@@ -16,6 +17,7 @@ class TensorOptions {
   TensorOptions() = default;
   TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit as in libtorch
   TensorOptions(Device device) : device_(device) {}   // NOLINT
+  TensorOptions(DeviceType type) : device_(Device(type)) {}  // NOLINT: TensorOptions(kCPU)
   // A device name ("cpu", "sim:1"). A template so that a literal 0 (a null pointer constant)
   // does not convert: ember::arange(-3, 0) must pick arange(start, end), not arange(end, options).
   template <typename T, typename std::enable_if<std::is_same<typename std::decay<T>::type, const char*>::value ||
@@ -43,6 +45,15 @@ class TensorOptions {
     o.device_ = d;
     return o;
   }
+  TensorOptions device(DeviceType type, int16_t index = -1) const { return device(Device(type, index)); }
+  TensorOptions device(const char* name) const { return device(Device(name)); }
+  // Layouts other than strided do not exist in ember; kept for libtorch's spelling.
+  TensorOptions layout(Layout) const { return *this; }
+  TensorOptions memory_format(MemoryFormat) const { return *this; }
+  template <typename T>
+  TensorOptions dtype() const {
+    return dtype(CppTypeToScalarType<T>::value);
+  }
   TensorOptions requires_grad(bool r) const {
     TensorOptions o = *this;
     o.requires_grad_ = r;
@@ -61,6 +72,11 @@ class TensorOptions {
   ScalarType dtype_or(ScalarType fallback) const { return dtype_ ? *dtype_ : fallback; }
   Device device_or_default() const { return device_ ? *device_ : default_device(); }
   bool requires_grad() const { return requires_grad_; }
+  ScalarType dtype() const { return dtype_or_default(); }
+  Device device() const { return device_or_default(); }
+  Layout layout() const { return kStrided; }
+  bool has_dtype() const { return dtype_.has_value(); }
+  bool has_device() const { return device_.has_value(); }
   const std::optional<bool>& pin_memory_opt() const { return pin_memory_; }
 
  private:

@@ -10,18 +10,23 @@
 
 #include <cstdint>
 #include <tuple>
+#include <variant>
 
 #include "core/tensor.h"
+#include "nn/enum.h"
 
 namespace ember {
 namespace nn {
 namespace init {
 
-enum class Nonlinearity { Linear, Conv1D, Conv2D, Conv3D, ConvTranspose1D, ConvTranspose2D, ConvTranspose3D, Sigmoid, Tanh, ReLU, LeakyReLU, SELU };
-enum class FanMode { FanIn, FanOut };
+using NonlinearityType =
+    std::variant<enumtype::kLinear, enumtype::kConv1D, enumtype::kConv2D, enumtype::kConv3D, enumtype::kConvTranspose1D,
+                 enumtype::kConvTranspose2D, enumtype::kConvTranspose3D, enumtype::kSigmoid, enumtype::kTanh,
+                 enumtype::kReLU, enumtype::kLeakyReLU, enumtype::kSELU>;
+using FanModeType = std::variant<enumtype::kFanIn, enumtype::kFanOut>;
 
 // The recommended gain for a nonlinearity; param is leaky_relu's negative slope.
-EMBER_API double calculate_gain(Nonlinearity nonlinearity, double param = 0.01);
+EMBER_API double calculate_gain(NonlinearityType nonlinearity, double param = 0.01);
 // (fan_in, fan_out) of a weight tensor with at least 2 dimensions.
 EMBER_API std::tuple<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor);
 inline std::tuple<int64_t, int64_t> _calculate_fan_in_and_fan_out(const Tensor& tensor) {
@@ -35,34 +40,24 @@ EMBER_API Tensor ones_(Tensor tensor);
 EMBER_API Tensor zeros_(Tensor tensor);
 // The identity for 2-D tensors.
 EMBER_API Tensor eye_(Tensor tensor);
+// The Dirac delta for 3-, 4- and 5-D (convolution) weights: the identity convolution.
+EMBER_API Tensor dirac_(Tensor tensor);
+// A (semi-)orthogonal matrix (of the tensor flattened to [size(0), -1]), times gain: the Q of a
+// QR decomposition of a normal sample, with R's diagonal signs applied.
+EMBER_API Tensor orthogonal_(Tensor tensor, double gain = 1.0);
+// 2-D: in each column, a fraction `sparsity` of the rows zero, the rest N(0, std).
+EMBER_API Tensor sparse_(Tensor tensor, double sparsity, double std = 0.01);
 
 // U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)); N(0, std) with std = gain * sqrt(2 / (fan_in + fan_out)).
 EMBER_API Tensor xavier_uniform_(Tensor tensor, double gain = 1.0);
 EMBER_API Tensor xavier_normal_(Tensor tensor, double gain = 1.0);
 // U(-b, b) with b = gain * sqrt(3 / fan); N(0, std) with std = gain / sqrt(fan); gain =
 // calculate_gain(nonlinearity, a) and fan the mode's fan.
-EMBER_API Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanMode mode = FanMode::FanIn,
-                                  Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
-EMBER_API Tensor kaiming_normal_(Tensor tensor, double a = 0, FanMode mode = FanMode::FanIn,
-                                 Nonlinearity nonlinearity = Nonlinearity::LeakyReLU);
+EMBER_API Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanModeType mode = ember::kFanIn,
+                                  NonlinearityType nonlinearity = ember::kLeakyReLU);
+EMBER_API Tensor kaiming_normal_(Tensor tensor, double a = 0, FanModeType mode = ember::kFanIn,
+                                 NonlinearityType nonlinearity = ember::kLeakyReLU);
 
 }  // namespace init
 }  // namespace nn
-
-// libtorch's spellings: torch::kFanIn, torch::kReLU, ...
-constexpr nn::init::FanMode kFanIn = nn::init::FanMode::FanIn;
-constexpr nn::init::FanMode kFanOut = nn::init::FanMode::FanOut;
-constexpr nn::init::Nonlinearity kLinear = nn::init::Nonlinearity::Linear;
-constexpr nn::init::Nonlinearity kConv1D = nn::init::Nonlinearity::Conv1D;
-constexpr nn::init::Nonlinearity kConv2D = nn::init::Nonlinearity::Conv2D;
-constexpr nn::init::Nonlinearity kConv3D = nn::init::Nonlinearity::Conv3D;
-constexpr nn::init::Nonlinearity kConvTranspose1D = nn::init::Nonlinearity::ConvTranspose1D;
-constexpr nn::init::Nonlinearity kConvTranspose2D = nn::init::Nonlinearity::ConvTranspose2D;
-constexpr nn::init::Nonlinearity kConvTranspose3D = nn::init::Nonlinearity::ConvTranspose3D;
-constexpr nn::init::Nonlinearity kSigmoid = nn::init::Nonlinearity::Sigmoid;
-constexpr nn::init::Nonlinearity kTanh = nn::init::Nonlinearity::Tanh;
-constexpr nn::init::Nonlinearity kReLU = nn::init::Nonlinearity::ReLU;
-constexpr nn::init::Nonlinearity kLeakyReLU = nn::init::Nonlinearity::LeakyReLU;
-constexpr nn::init::Nonlinearity kSELU = nn::init::Nonlinearity::SELU;
-
 }  // namespace ember

@@ -1,35 +1,26 @@
 // nn::Module: registration, traversal, train/eval, to(), zero_grad, printing.
 #include "nn/module.h"
 
-#include <cxxabi.h>
-
 #include <cstdlib>
 #include <typeinfo>
 #include <unordered_set>
 
 #include "autograd/grad_mode.h"
+#include "core/str.h"
 
 namespace ember {
 namespace nn {
 
 namespace {
 
-std::string demangled_name(const std::type_info& type) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : type.name();
-  std::free(name);
-  return out;
-}
-
 std::string join(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
 
-void check_tensor_name(const char* what, const std::string& name) {
-  EMBER_CHECK(!name.empty(), ValueError, "[register_", what, "] ", what, " name must not be empty");
-  EMBER_CHECK(name.find('.') == std::string::npos, ValueError, "[register_", what, "] ", what,
-              " name must not contain a dot (got '", name, "')");
+// kind: "Parameter", "Buffer" or "Submodule" (libtorch's wording).
+void check_name(const char* kind, const std::string& name) {
+  EMBER_CHECK(!name.empty(), ValueError, kind, " name must not be empty");
+  EMBER_CHECK(name.find('.') == std::string::npos, ValueError, kind, " name must not contain a dot (got '", name, "')");
 }
 
 }  // namespace
@@ -38,14 +29,14 @@ Module::Module(std::string name) : name_(std::move(name)) {}
 Module::Module() = default;
 
 const std::string& Module::name() const {
-  if (name_.empty()) name_ = demangled_name(typeid(*this));
+  if (name_.empty()) name_ = demangle(typeid(*this).name());
   return name_;
 }
 
 // ---- registration ------------------------------------------------------------------------------
 
 Tensor& Module::register_parameter(std::string name, Tensor tensor, bool requires_grad) {
-  check_tensor_name("parameter", name);
+  check_name("Parameter", name);
   if (tensor.defined()) {
     EMBER_CHECK(tensor.is_leaf(), ValueError, "[register_parameter] parameter '", name,
                 "' must be a leaf tensor, got the result of an operation; register tensor.detach() instead");
@@ -55,20 +46,27 @@ Tensor& Module::register_parameter(std::string name, Tensor tensor, bool require
 }
 
 Tensor& Module::register_buffer(std::string name, Tensor tensor) {
-  check_tensor_name("buffer", name);
+  check_name("Buffer", name);
   return buffers_.insert(std::move(name), std::move(tensor));
 }
 
 void Module::check_submodule_name(const std::string& name, bool non_null) const {
-  EMBER_CHECK(!name.empty(), ValueError, "[register_module] submodule name must not be empty");
-  EMBER_CHECK(name.find('.') == std::string::npos, ValueError,
-              "[register_module] submodule name must not contain a dot (got '", name, "')");
-  EMBER_CHECK(non_null, ValueError, "[register_module] submodule '", name, "' is null");
+  check_name("Submodule", name);
+  EMBER_CHECK(non_null, ValueError, "Submodule '", name, "' is null");
 }
 
 void Module::unregister_module(const std::string& name) {
-  EMBER_CHECK(children_.contains(name), IndexError, "[unregister_module] no submodule named '", name, "'");
+  EMBER_CHECK(children_.contains(name), IndexError, "No Module with name `", name, "` is registered");
   children_.erase(name);
+}
+
+std::shared_ptr<Module> Module::clone(const std::optional<Device>&) const {
+  EMBER_FAIL(NotImplementedError, "clone() has not been implemented for ", name(),
+             ". Subclass ember::nn::Cloneable<", name(), "> instead of ember::nn::Module to inherit the ability to clone.");
+}
+
+void Module::clone_(Module&, const std::optional<Device>&) {
+  EMBER_FAIL(NotImplementedError, "clone_() has not been implemented for ", name());
 }
 
 // ---- traversal ---------------------------------------------------------------------------------
@@ -79,7 +77,7 @@ std::shared_ptr<Module> Module::shared_from_this_checked() const {
     ptr = shared_from_this();
   } catch (const std::bad_weak_ptr&) {
     EMBER_FAIL(ValueError,
-               "[Module] It looks like you attempted to retrieve your top-level module as a shared_ptr, but it is "
+               "It looks like you attempted to retrieve your top-level module as a shared_ptr, but it is "
                "not stored in a shared_ptr. Use std::make_shared<", name(), ">() (or a module holder) instead of "
                "creating your module on the stack, or pass include_self=false to modules() / named_modules()");
   }
@@ -109,6 +107,16 @@ void Module::apply(const ConstModuleApplyFunction& fn) const {
 void Module::apply(const NamedModuleApplyFunction& fn, const std::string& name_prefix) {
   fn(name_prefix, *this);
   apply_to_submodules([&](const std::string& name, const std::shared_ptr<Module>& m) { fn(name, *m); }, name_prefix);
+}
+
+void Module::apply(const ConstNamedModuleApplyFunction& fn, const std::string& name_prefix) const {
+  fn(name_prefix, *this);
+  apply_to_submodules([&](const std::string& name, const std::shared_ptr<Module>& m) { fn(name, *m); }, name_prefix);
+}
+
+void Module::apply(const NamedModulePointerApplyFunction& fn, const std::string& name_prefix) const {
+  fn(name_prefix, shared_from_this_checked());
+  apply_to_submodules(fn, name_prefix);
 }
 
 void Module::apply(const ModulePointerApplyFunction& fn) const {

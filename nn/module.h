@@ -35,6 +35,11 @@ namespace ember {
 
 using StateDict = OrderedDict<std::string, Tensor>;
 
+namespace serialize {
+class OutputArchive;
+class InputArchive;
+}  // namespace serialize
+
 namespace nn {
 
 // What load_state_dict(strict=false) skipped.
@@ -49,6 +54,8 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   using ConstModuleApplyFunction = std::function<void(const Module&)>;
   using NamedModuleApplyFunction = std::function<void(const std::string&, Module&)>;
   using ModulePointerApplyFunction = std::function<void(const std::shared_ptr<Module>&)>;
+  using ConstNamedModuleApplyFunction = std::function<void(const std::string&, const Module&)>;
+  using NamedModulePointerApplyFunction = std::function<void(const std::string&, const std::shared_ptr<Module>&)>;
 
   // name is what the default pretty_print shows; without one, the demangled class name.
   explicit Module(std::string name);
@@ -58,6 +65,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   Module& operator=(const Module&) = default;
 
   const std::string& name() const;
+
+  // A deep copy: new parameters and buffers with copied values (moved to device if given), and
+  // cloned submodules. Modules get it by deriving from nn::Cloneable<Impl>; this one throws.
+  virtual std::shared_ptr<Module> clone(const std::optional<Device>& device = std::nullopt) const;
 
   // ---- traversal -----------------------------------------------------------------------------
   // Parameters of this module (and, with recurse, of every submodule), each tensor once.
@@ -77,7 +88,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void apply(const ModuleApplyFunction& fn);
   void apply(const ConstModuleApplyFunction& fn) const;
   void apply(const NamedModuleApplyFunction& fn, const std::string& name_prefix = "");
-  void apply(const ModulePointerApplyFunction& fn) const;  // this module must be held by a shared_ptr
+  void apply(const ConstNamedModuleApplyFunction& fn, const std::string& name_prefix = "") const;
+  // These two need this module to be held by a shared_ptr.
+  void apply(const ModulePointerApplyFunction& fn) const;
+  void apply(const NamedModulePointerApplyFunction& fn, const std::string& name_prefix = "") const;
 
   // ---- state -------------------------------------------------------------------------------
   // Sets training mode here and in every submodule (Dropout, BatchNorm behave differently).
@@ -105,6 +119,15 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   // from dict and keys the module lacks are errors (else returned). A shape mismatch is always an
   // error. Errors are ValueError listing every problem, as PyTorch's message does.
   LoadStateDictResult load_state_dict(const StateDict& dict, bool strict = true);
+
+  // ---- archives (nn/serialize/archive.h; ember::save / ember::load use them) ------------------
+  // Writes the parameters and buffers, and each serializable submodule that has any as a nested
+  // archive (a module archive is the module's state_dict). load reads every one back: a missing
+  // tensor or submodule is a ValueError naming its dotted path; extra entries are ignored.
+  virtual void save(serialize::OutputArchive& archive) const;
+  virtual void load(serialize::InputArchive& archive);
+  // False for modules without state of their own to save (nn::Functional); save and load skip them.
+  virtual bool is_serializable() const { return true; }
 
   // ---- printing ----------------------------------------------------------------------------
   // One line describing this module without its children ("Linear(in_features=2, ...)").
@@ -143,7 +166,7 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   // Replaces an existing submodule (the caller updates its own member handle).
   template <typename M>
   std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module) {
-    EMBER_CHECK(children_.contains(name), IndexError, "[replace_module] no submodule named '", name, "'");
+    EMBER_CHECK(children_.contains(name), IndexError, "Submodule '", name, "' is not defined");
     EMBER_CHECK(module != nullptr, ValueError, "[replace_module] submodule '", name, "' is null");
     children_[name] = module;
     return module;
@@ -155,6 +178,11 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
   void unregister_module(const std::string& name);
 
  protected:
+  // Makes this module (of the same type as other) a clone of other; see nn::Cloneable.
+  virtual void clone_(Module& other, const std::optional<Device>& device);
+  template <typename Derived>
+  friend class Cloneable;
+
   // This module's own tensors and submodules (not its descendants'), in registration order.
   OrderedDict<std::string, Tensor> parameters_{"Parameter"};
   OrderedDict<std::string, Tensor> buffers_{"Buffer"};

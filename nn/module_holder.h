@@ -84,7 +84,7 @@ class ModuleHolder {
     }
   }
   void check_not_empty() const {
-    EMBER_CHECK(impl_ != nullptr, ValueError, "[ModuleHolder] accessing an empty ModuleHolder (constructed with nullptr)");
+    EMBER_CHECK(impl_ != nullptr, ValueError, "Accessing empty ModuleHolder (constructed with nullptr)");
   }
 };
 

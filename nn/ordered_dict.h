@@ -88,6 +88,10 @@ class OrderedDict {
     EMBER_FAIL(IndexError, "[OrderedDict] ", key_description_, " '", key, "' is not defined");
   }
 
+  // Position-based access, as libtorch's dict[0] (throws IndexError out of range).
+  Item& operator[](size_t index) { return item(index); }
+  const Item& operator[](size_t index) const { return item(index); }
+
   // Removes key (throws IndexError when missing); later items keep their relative order.
   void erase(const Key& key) {
     auto it = index_.find(key);
@@ -110,8 +114,16 @@ class OrderedDict {
     return items_[index];
   }
   const Item& item(size_t index) const { return const_cast<OrderedDict*>(this)->item(index); }
-  Item& front() { return item(0); }
-  Item& back() { return item(items_.empty() ? 0 : items_.size() - 1); }
+  Item& front() {
+    EMBER_CHECK(!items_.empty(), IndexError, "Called front() on an empty OrderedDict");
+    return items_.front();
+  }
+  const Item& front() const { return const_cast<OrderedDict*>(this)->front(); }
+  Item& back() {
+    EMBER_CHECK(!items_.empty(), IndexError, "Called back() on an empty OrderedDict");
+    return items_.back();
+  }
+  const Item& back() const { return const_cast<OrderedDict*>(this)->back(); }
 
   iterator begin() { return items_.begin(); }
   iterator end() { return items_.end(); }

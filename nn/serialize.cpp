@@ -292,10 +292,72 @@ StateDict load(const std::string& path) {
   return load(in, "'" + path + "'");
 }
 
-void save(const nn::Module& module, const std::string& path) { save(module.state_dict(), path); }
+// ---- modules and tensors through archives --------------------------------------------------------
 
-nn::LoadStateDictResult load(nn::Module& module, const std::string& path, bool strict) {
-  return module.load_state_dict(load(path), strict);
+namespace {
+bool has_state(const nn::Module& module) {
+  return !module.named_parameters(/*recurse=*/true).is_empty() || !module.named_buffers(/*recurse=*/true).is_empty();
 }
+}  // namespace
+
+void nn::Module::save(serialize::OutputArchive& archive) const {
+  for (const auto& item : parameters_)
+    if (item.value().defined()) archive.write(item.key(), item.value());
+  for (const auto& item : buffers_)
+    if (item.value().defined()) archive.write(item.key(), item.value(), /*is_buffer=*/true);
+  for (const auto& child : children_) {
+    if (!child.value()->is_serializable() || !has_state(*child.value())) continue;
+    serialize::OutputArchive child_archive;
+    child.value()->save(child_archive);
+    archive.write(child.key(), child_archive);
+  }
+}
+
+void nn::Module::load(serialize::InputArchive& archive) {
+  for (auto& item : parameters_)
+    if (item.value().defined()) archive.read(item.key(), item.value());
+  for (auto& item : buffers_)
+    if (item.value().defined()) archive.read(item.key(), item.value(), /*is_buffer=*/true);
+  for (const auto& child : children_) {
+    if (!child.value()->is_serializable() || !has_state(*child.value())) continue;
+    serialize::InputArchive child_archive;
+    archive.read(child.key(), child_archive);
+    child.value()->load(child_archive);
+  }
+}
+
+namespace serialize {
+
+OutputArchive& operator<<(OutputArchive& archive, const Tensor& tensor) {
+  archive.write("0", tensor);
+  return archive;
+}
+InputArchive& operator>>(InputArchive& archive, Tensor& tensor) {
+  archive.read("0", tensor);
+  return archive;
+}
+OutputArchive& operator<<(OutputArchive& archive, const std::vector<Tensor>& tensors) {
+  for (size_t i = 0; i < tensors.size(); ++i) archive.write(std::to_string(i), tensors[i]);
+  return archive;
+}
+InputArchive& operator>>(InputArchive& archive, std::vector<Tensor>& tensors) {
+  tensors.clear();
+  for (size_t i = 0;; ++i) {
+    Tensor t;
+    if (!archive.try_read(std::to_string(i), t)) break;
+    tensors.push_back(std::move(t));
+  }
+  return archive;
+}
+OutputArchive& operator<<(OutputArchive& archive, const nn::Module& module) {
+  module.save(archive);
+  return archive;
+}
+InputArchive& operator>>(InputArchive& archive, nn::Module& module) {
+  module.load(archive);
+  return archive;
+}
+
+}  // namespace serialize
 
 }  // namespace ember

@@ -1,8 +1,9 @@
 // Saving and loading state dicts (name -> tensor) to files, and modules through them:
 //
-//   ember::save(model, "model.ember");   // model.state_dict()
-//   ember::load(model, "model.ember");   // model.load_state_dict(..., strict=true)
+//   ember::save(model, "model.ember");   // the file holds model->state_dict()
+//   ember::load(model, "model.ember");   // reads every parameter and buffer back
 //   ember::StateDict d = ember::load("model.ember");
+//   model->load_state_dict(d, /*strict=*/false);
 //
 // The file format (version 1; docs/NN.md), all integers little-endian:
 //   magic    8 bytes  "EMBERSD\0"
@@ -25,6 +26,7 @@
 #include <string>
 
 #include "nn/module.h"
+#include "nn/serialize/archive.h"
 
 namespace ember {
 
@@ -34,24 +36,53 @@ EMBER_API StateDict load(const std::string& path);
 // what names the source in error messages.
 EMBER_API StateDict load(std::istream& in, const std::string& what = "stream");
 
-EMBER_API void save(const nn::Module& module, const std::string& path);
-EMBER_API nn::LoadStateDictResult load(nn::Module& module, const std::string& path, bool strict = true);
+// ---- values through archives (nn/serialize/archive.h), as libtorch's torch::save / torch::load --
+// save(value, args...) writes `archive << value` and then archive.save_to(args...): a file name,
+// an ostream or a writer function. load(value, args...) reads archive.load_from(args...) and then
+// `archive >> value`. Values: tensors (key "0"), vectors of tensors ("0", "1", ...), modules (as
+// holders or shared_ptrs: their state dict), optimizers, and data samplers and stateful
+// datasets; other types join by declaring these operators.
+namespace serialize {
+EMBER_API OutputArchive& operator<<(OutputArchive& archive, const Tensor& tensor);
+EMBER_API InputArchive& operator>>(InputArchive& archive, Tensor& tensor);
+EMBER_API OutputArchive& operator<<(OutputArchive& archive, const std::vector<Tensor>& tensors);
+EMBER_API InputArchive& operator>>(InputArchive& archive, std::vector<Tensor>& tensors);
+EMBER_API OutputArchive& operator<<(OutputArchive& archive, const nn::Module& module);
+EMBER_API InputArchive& operator>>(InputArchive& archive, nn::Module& module);
+template <typename M, typename = std::enable_if_t<std::is_base_of<nn::Module, M>::value>>
+OutputArchive& operator<<(OutputArchive& archive, const std::shared_ptr<M>& module) {
+  EMBER_CHECK(module != nullptr, ValueError, "[save] the module is null");
+  return archive << static_cast<const nn::Module&>(*module);
+}
+template <typename M, typename = std::enable_if_t<std::is_base_of<nn::Module, M>::value>>
+InputArchive& operator>>(InputArchive& archive, const std::shared_ptr<M>& module) {
+  EMBER_CHECK(module != nullptr, ValueError, "[load] the module is null");
+  return archive >> static_cast<nn::Module&>(*module);
+}
+template <typename M>
+OutputArchive& operator<<(OutputArchive& archive, const nn::ModuleHolder<M>& module) {
+  return archive << module.ptr();
+}
+template <typename M>
+InputArchive& operator>>(InputArchive& archive, nn::ModuleHolder<M>& module) {
+  return archive >> module.ptr();
+}
+}  // namespace serialize
 
-template <typename M>
-void save(const nn::ModuleHolder<M>& module, const std::string& path) {
-  save(static_cast<const nn::Module&>(*module), path);
+template <typename Value, typename Arg, typename... Args,
+          typename = decltype(std::declval<serialize::OutputArchive&>() << std::declval<const Value&>())>
+void save(const Value& value, Arg&& arg, Args&&... args) {
+  serialize::OutputArchive archive;
+  archive << value;
+  archive.save_to(std::forward<Arg>(arg), std::forward<Args>(args)...);
 }
-template <typename M>
-nn::LoadStateDictResult load(nn::ModuleHolder<M>& module, const std::string& path, bool strict = true) {
-  return load(static_cast<nn::Module&>(*module), path, strict);
-}
-template <typename M>
-void save(const std::shared_ptr<M>& module, const std::string& path) {
-  save(static_cast<const nn::Module&>(*module), path);
-}
-template <typename M>
-nn::LoadStateDictResult load(const std::shared_ptr<M>& module, const std::string& path, bool strict = true) {
-  return load(static_cast<nn::Module&>(*module), path, strict);
+
+template <typename Value, typename Arg, typename... Args,
+          typename = decltype(std::declval<serialize::InputArchive&>() >> std::declval<Value&>())>
+void load(Value& value, Arg&& arg, Args&&... args) {
+  serialize::InputArchive archive;
+  archive.load_from(std::forward<Arg>(arg), std::forward<Args>(args)...);
+  archive >> value;
 }
 
 }  // namespace ember

@@ -8,61 +8,6 @@
 
 namespace ember {
 
-namespace {
-template <typename T>
-Tensor host_tensor(const std::vector<T>& values, IntArrayRef sizes, ScalarType natural, const TensorOptions& options) {
-  Tensor host = new_tensor(sizes, natural, Device("cpu"));
-  // An empty vector's data() may be null, and memcpy from null is undefined even for 0 bytes.
-  if (!values.empty()) std::memcpy(host.data_ptr(), values.data(), values.size() * sizeof(T));
-  Tensor out = host.to(TensorOptions(options.dtype_or(natural)).device(options.device_or_default()));
-  if (options.requires_grad()) out.requires_grad_(true);
-  return out;
-}
-// A [rows, cols] tensor from flattened rows, whose lengths must all be cols (as PyTorch's).
-template <typename T>
-Tensor from_rows(const std::vector<T>& flat, const std::vector<size_t>& row_sizes, ScalarType natural,
-                 const TensorOptions& options) {
-  size_t cols = row_sizes.empty() ? 0 : row_sizes.front();
-  for (size_t r : row_sizes)
-    EMBER_CHECK(r == cols, ValueError, "[tensor] expected sequence of length ", cols, " at dim 1 (got ", r, ")");
-  return host_tensor(flat, {static_cast<int64_t>(row_sizes.size()), static_cast<int64_t>(cols)}, natural, options);
-}
-}  // namespace
-
-namespace {
-ScalarType float_natural() { return default_dtype(); }
-}  // namespace
-
-Tensor tensor(std::initializer_list<double> values, const TensorOptions& options) {
-  std::vector<double> v(values);
-  return host_tensor(v, {static_cast<int64_t>(v.size())}, kFloat64, TensorOptions(options.dtype_or(float_natural()))
-                                                                          .device(options.device_opt())
-                                                                          .requires_grad(options.requires_grad()));
-}
-Tensor tensor(std::initializer_list<int64_t> values, const TensorOptions& options) {
-  std::vector<int64_t> v(values);
-  return host_tensor(v, {static_cast<int64_t>(v.size())}, kInt64, options);
-}
-Tensor tensor(std::initializer_list<int> values, const TensorOptions& options) {
-  std::vector<int64_t> v(values.begin(), values.end());
-  return host_tensor(v, {static_cast<int64_t>(v.size())}, kInt64, options);
-}
-Tensor tensor(std::initializer_list<bool> values, const TensorOptions& options) {
-  std::vector<uint8_t> v(values.begin(), values.end());
-  return host_tensor(v, {static_cast<int64_t>(v.size())}, kBool, options);
-}
-
-namespace detail {
-Tensor tensor_from_rows(const std::vector<double>& flat, const std::vector<size_t>& row_sizes, const TensorOptions& options) {
-  return from_rows(flat, row_sizes, kFloat64,
-                   TensorOptions(options.dtype_or(default_dtype())).device(options.device_opt()).requires_grad(options.requires_grad()));
-}
-Tensor tensor_from_rows(const std::vector<int64_t>& flat, const std::vector<size_t>& row_sizes,
-                        const TensorOptions& options) {
-  return from_rows(flat, row_sizes, kInt64, options);
-}
-}  // namespace detail
-
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {
   ScalarType natural = value.is_floating_point() ? default_dtype() : value.type();
   return ember::full({}, value, TensorOptions(options.dtype_or(natural)).device(options.device_opt()));
@@ -73,7 +18,10 @@ Tensor tensor_from_doubles(const std::vector<double>& values, IntArrayRef sizes,
   int64_t n = checked_numel(sizes, "tensor");
   EMBER_CHECK(n == static_cast<int64_t>(values.size()), ValueError, "[tensor] ", values.size(),
               " values do not fill a tensor of size ", sizes);
-  return host_tensor(values, sizes, kFloat64, options);
+  Tensor out = ember::tensor(values, TensorOptions(options.dtype_or(kFloat64)).device(options.device_opt()));
+  out = out.view(sizes);
+  if (options.requires_grad()) out.requires_grad_(true);
+  return out;
 }
 
 Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options, std::function<void(void*)> deleter) {

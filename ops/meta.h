@@ -24,6 +24,8 @@ MetaResult comparison_op(const Tensor& self, const Tensor& other);
 MetaResult where_op(const Tensor& condition, const Tensor& self, const Tensor& other);
 MetaResult clamp_op(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max);
 MetaResult unary_op(const Tensor& self);
+// Promotes as binary_op, then integers to the default float dtype (atan2).
+MetaResult binary_float_op(const Tensor& self, const Tensor& other);
 MetaResult neg_op(const Tensor& self);
 MetaResult unary_float_op(const Tensor& self);
 MetaResult unary_float_op(const Tensor& self, const std::string& approximate);

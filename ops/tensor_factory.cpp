@@ -72,6 +72,11 @@ void resize_output(const Tensor& t, IntArrayRef sizes) {
   impl->set_sizes_contiguous(sizes);
 }
 
+Tensor fresh_version(Tensor t) {
+  t.impl()->storage()->reset_version();
+  return t;
+}
+
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   int64_t n = ndim > 0 ? ndim : 1;
   EMBER_CHECK(dim >= -n && dim < n, IndexError, "[", op, "] Dimension out of range (expected to be in range of [", -n,

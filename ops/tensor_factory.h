@@ -8,6 +8,8 @@ namespace ember {
 
 // A new contiguous tensor of `sizes` on `device`, allocated by the device's allocator.
 EMBER_API Tensor new_tensor(IntArrayRef sizes, ScalarType dtype, Device device);
+// t, a tensor this call allocated and filled in place, with its version counter back at 0.
+EMBER_API Tensor fresh_version(Tensor t);
 // A view of base's storage with the given geometry (shares storage and version counter).
 EMBER_API Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
 // Reallocates t (an out= argument) to `sizes` when its shape differs; keeps dtype and device.

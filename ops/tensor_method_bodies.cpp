@@ -25,6 +25,28 @@ Tensor Tensor::pin_memory(std::optional<Device> accelerator) const {
   return out;
 }
 
+Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
+  return to(other.device(), other.scalar_type(), non_blocking, copy);
+}
+
+Tensor Tensor::to(Device device, bool non_blocking, bool copy) const {
+  return to(device, scalar_type(), non_blocking, copy);
+}
+
+Tensor Tensor::data() const { return detach(); }
+
+Tensor& Tensor::operator=(const Tensor& values) && {
+  copy_(values);
+  return *this;
+}
+
+Tensor& Tensor::operator=(const Scalar& value) && {
+  fill_(value);
+  return *this;
+}
+
+Tensor Tensor::cpu() const { return to(TensorOptions().device(Device("cpu"))); }
+
 void Tensor::print() const { std::cout << *this << std::endl; }
 
 Tensor scalar_to_tensor(const Scalar& s, Device device) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "autograd/custom_function.h"
+#include "autograd/function.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
@@ -14,10 +15,12 @@
 #include "core/ivalue.h"
 #include "core/scalar.h"
 #include "core/tensor.h"
-#include "ops/tensor_operators.h"
+#include "data/data.h"
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
 #include "generated/functions.h"
 #include "nn/nn.h"
 #include "ops/creation.h"
+#include "ops/indexing.h"
+#include "ops/tensor_operators.h"
 #include "registry/runtime.h"

@@ -1,33 +1,80 @@
-// Conv2d, as torch::nn::Conv2d: weight [out, in / groups, kH, kW] and bias [out], initialized as
-// PyTorch's (kaiming_uniform_(a = sqrt(5)); bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
-// fan_in = in / groups * kH * kW). Zero padding only.
+// Convolution modules, as torch::nn's: Conv1d/2d/3d and ConvTranspose1d/2d/3d.
+//
+// Weights are [out, in / groups, *kernel] ([in, out / groups, *kernel] when transposed),
+// initialized as PyTorch's: kaiming_uniform_(a = sqrt(5)), and the bias U(-1/sqrt(fan_in),
+// 1/sqrt(fan_in)). A padding_mode other than kZeros pads the input with F::pad first.
 // Thread-safety: as nn::Module.
 #pragma once
 
-#include "nn/module.h"
-#include "nn/options.h"
+#include <optional>
+
+#include "nn/cloneable.h"
+#include "nn/functional/conv.h"
+#include "nn/modules/container/any_module.h"
+#include "nn/options/conv.h"
 
 namespace ember {
 namespace nn {
 
-class EMBER_API Conv2dImpl : public Module {
+// What the convolutions share; Options is ConvOptions<D> or ConvTransposeOptions<D>.
+template <size_t D, typename Derived, typename Options>
+class ConvNdImpl : public Cloneable<Derived> {
  public:
-  Conv2dImpl(int64_t in_channels, int64_t out_channels, ExpandingArray<2> kernel_size)
-      : Conv2dImpl(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
-  explicit Conv2dImpl(const Conv2dOptions& options);
+  explicit ConvNdImpl(Options options_) : options(std::move(options_)) { ConvNdImpl::reset(); }
 
+  void reset() override;
   void reset_parameters();
-  // [N, C_in, H, W] (or [C_in, H, W]) -> [N, C_out, H_out, W_out].
-  Tensor forward(const Tensor& input);
-  // Conv2d(3, 16, kernel_size=[3, 3], stride=[1, 1], padding=[1, 1]); dilation, groups and
-  // bias=false are shown when not the default.
   void pretty_print(std::ostream& stream) const override;
 
-  Conv2dOptions options;
+  Options options;
   Tensor weight;
-  Tensor bias;
+  Tensor bias;  // undefined with bias(false)
+
+ protected:
+  static constexpr bool kTransposed = !std::is_same<Options, ConvOptions<D>>::value;
 };
-EMBER_MODULE(Conv2d);
+
+#define EMBER_CONV_MODULE(D)                                                                           \
+  class EMBER_API Conv##D##dImpl : public ConvNdImpl<D, Conv##D##dImpl, ConvOptions<D>> {             \
+   public:                                                                                             \
+    Conv##D##dImpl(int64_t input_channels, int64_t output_channels, ExpandingArray<D> kernel_size)     \
+        : Conv##D##dImpl(ConvOptions<D>(input_channels, output_channels, kernel_size)) {}              \
+    explicit Conv##D##dImpl(ConvOptions<D> options_);                                                  \
+    Tensor forward(const Tensor& input);                                                               \
+  };                                                                                                   \
+  EMBER_MODULE(Conv##D##d)
+EMBER_CONV_MODULE(1);
+EMBER_CONV_MODULE(2);
+EMBER_CONV_MODULE(3);
+#undef EMBER_CONV_MODULE
+
+// forward(input, output_size): output_size (the full or the spatial shape) picks among the
+// output sizes a strided transposed convolution can produce; it decides output_padding.
+#define EMBER_CONV_TRANSPOSE_MODULE(D)                                                                         \
+  class EMBER_API ConvTranspose##D##dImpl                                                                      \
+      : public ConvNdImpl<D, ConvTranspose##D##dImpl, ConvTransposeOptions<D>> {                               \
+   public:                                                                                                     \
+    ConvTranspose##D##dImpl(int64_t input_channels, int64_t output_channels, ExpandingArray<D> kernel_size)    \
+        : ConvTranspose##D##dImpl(ConvTransposeOptions<D>(input_channels, output_channels, kernel_size)) {}    \
+    explicit ConvTranspose##D##dImpl(ConvTransposeOptions<D> options_);                                        \
+    Tensor forward(const Tensor& input, const std::optional<IntArrayRef>& output_size = std::nullopt);         \
+                                                                                                               \
+   protected:                                                                                                  \
+    FORWARD_HAS_DEFAULT_ARGS({1, AnyValue(std::optional<IntArrayRef>())})                                      \
+  };                                                                                                           \
+  EMBER_MODULE(ConvTranspose##D##d)
+EMBER_CONV_TRANSPOSE_MODULE(1);
+EMBER_CONV_TRANSPOSE_MODULE(2);
+EMBER_CONV_TRANSPOSE_MODULE(3);
+#undef EMBER_CONV_TRANSPOSE_MODULE
+
+// Defined in conv.cpp for these six.
+extern template class ConvNdImpl<1, Conv1dImpl, ConvOptions<1>>;
+extern template class ConvNdImpl<2, Conv2dImpl, ConvOptions<2>>;
+extern template class ConvNdImpl<3, Conv3dImpl, ConvOptions<3>>;
+extern template class ConvNdImpl<1, ConvTranspose1dImpl, ConvTransposeOptions<1>>;
+extern template class ConvNdImpl<2, ConvTranspose2dImpl, ConvTransposeOptions<2>>;
+extern template class ConvNdImpl<3, ConvTranspose3dImpl, ConvTransposeOptions<3>>;
 
 }  // namespace nn
 }  // namespace ember

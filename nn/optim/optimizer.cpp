@@ -1,9 +1,12 @@
 // optim::Optimizer: parameter groups, zero_grad, state dicts.
 #include "nn/optim/optimizer.h"
 
+#include "nn/serialize/archive.h"
+
 #include <algorithm>
 
 #include "autograd/grad_mode.h"
+#include "core/warning.h"
 #include "generated/functions.h"
 #include "nn/serialize.h"
 #include "ops/creation.h"
@@ -36,6 +39,27 @@ std::vector<std::string> StateDictReader::unused_keys() const {
 
 void put_scalar(StateDict& out, const std::string& key, double value) {
   out.insert_or_assign(key, ember::scalar_tensor(value, kFloat64));
+}
+
+// ---- default options and state -----------------------------------------------------------------
+
+double OptimizerOptions::get_lr() const {
+  EMBER_FAIL(NotImplementedError, "double get_lr() has not been overridden in this subclass of optim::OptimizerOptions");
+}
+void OptimizerOptions::set_lr(double) {
+  EMBER_FAIL(NotImplementedError, "void set_lr(double) has not been overridden in this subclass of optim::OptimizerOptions");
+}
+void OptimizerOptions::save(StateDict&, const std::string&) const {
+  EMBER_FAIL(NotImplementedError, "these optimizer options do not implement save(StateDict&, prefix)");
+}
+void OptimizerOptions::load(StateDictReader&, const std::string&) {
+  EMBER_FAIL(NotImplementedError, "these optimizer options do not implement load(StateDictReader&, prefix)");
+}
+void OptimizerParamState::save(StateDict&, const std::string&) const {
+  EMBER_FAIL(NotImplementedError, "this optimizer state does not implement save(StateDict&, prefix)");
+}
+void OptimizerParamState::load(StateDictReader&, const std::string&) {
+  EMBER_FAIL(NotImplementedError, "this optimizer state does not implement load(StateDictReader&, prefix)");
 }
 
 // ---- OptimizerParamGroup -----------------------------------------------------------------------
@@ -94,6 +118,7 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
 }
 
 void Optimizer::add_parameters(const std::vector<Tensor>& parameters) {
+  EMBER_WARN("Optimizer::add_parameters() will be removed (as in libtorch); use add_param_group() instead");
   if (param_groups_.empty()) {
     add_param_group(OptimizerParamGroup(parameters));
     return;
@@ -120,15 +145,22 @@ void Optimizer::zero_grad(bool set_to_none) {
 }
 
 std::vector<Tensor> Optimizer::parameters() const {
+  EMBER_WARN("Optimizer::parameters() will be removed (as in libtorch); use param_groups() instead");
   std::vector<Tensor> out;
   for (const auto& group : param_groups_) out.insert(out.end(), group.params().begin(), group.params().end());
   return out;
 }
 
 size_t Optimizer::size() const {
+  EMBER_WARN("Optimizer::size() will be removed (as in libtorch); use param_groups() instead");
   size_t n = 0;
   for (const auto& group : param_groups_) n += group.params().size();
   return n;
+}
+
+std::unique_ptr<OptimizerParamState> Optimizer::make_param_state() const {
+  EMBER_FAIL(NotImplementedError, "[Optimizer] this optimizer keeps no per-parameter state that load_state_dict could fill "
+                                  "(a subclass with state overrides make_param_state)");
 }
 
 OptimizerParamState* Optimizer::find_state(const Tensor& p) {
@@ -225,8 +257,16 @@ void Optimizer::load_state_dict(const StateDict& dict) {
 
 }  // namespace optim
 
-void save(const optim::Optimizer& optimizer, const std::string& path) { save(optimizer.state_dict(), path); }
+namespace optim {
+serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer) {
+  for (const auto& item : optimizer.state_dict()) archive.write(item.key(), item.value());
+  return archive;
+}
+serialize::InputArchive& operator>>(serialize::InputArchive& archive, Optimizer& optimizer) {
+  optimizer.load_state_dict(archive.state_dict());
+  return archive;
+}
+}  // namespace optim
 
-void load(optim::Optimizer& optimizer, const std::string& path) { optimizer.load_state_dict(load(path)); }
 
 }  // namespace ember

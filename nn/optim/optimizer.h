@@ -53,28 +53,48 @@ class EMBER_API StateDictReader {
   std::unordered_set<std::string> used_;
 };
 
-// Per-parameter state (a momentum buffer, Adam's moments).
+// Per-parameter state (a momentum buffer, Adam's moments). Derive from
+// OptimizerCloneableParamState<YourState> for clone(). save / load default to throwing
+// NotImplementedError (state_dict() of an optimizer whose state lacks them fails clearly).
 class EMBER_API OptimizerParamState {
  public:
   virtual ~OptimizerParamState() = default;
   virtual std::unique_ptr<OptimizerParamState> clone() const = 0;
   // Writes / reads this state's entries under prefix ("state.3.").
-  virtual void save(StateDict& out, const std::string& prefix) const = 0;
-  virtual void load(StateDictReader& in, const std::string& prefix) = 0;
+  virtual void save(StateDict& out, const std::string& prefix) const;
+  virtual void load(StateDictReader& in, const std::string& prefix);
 };
 
-// A group's options; every optimizer's options derive from this.
+template <typename Derived>
+class OptimizerCloneableParamState : public OptimizerParamState {
+ public:
+  std::unique_ptr<OptimizerParamState> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
+};
+
+// A group's options; every optimizer's options derive from this (custom ones through
+// OptimizerCloneableOptions<YourOptions>). get_lr / set_lr throw NotImplementedError unless
+// overridden, validate accepts anything, save / load throw NotImplementedError.
 class EMBER_API OptimizerOptions {
  public:
   virtual ~OptimizerOptions() = default;
   virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
-  virtual double get_lr() const = 0;
-  virtual void set_lr(double lr) = 0;
+  virtual double get_lr() const;
+  virtual void set_lr(double lr);
   // Throws ValueError for out-of-range values (negative lr, ...).
-  virtual void validate() const = 0;
+  virtual void validate() const {}
   // Writes / reads the options under prefix ("param_groups.0.").
-  virtual void save(StateDict& out, const std::string& prefix) const = 0;
-  virtual void load(StateDictReader& in, const std::string& prefix) = 0;
+  virtual void save(StateDict& out, const std::string& prefix) const;
+  virtual void load(StateDictReader& in, const std::string& prefix);
+};
+
+template <typename Derived>
+class OptimizerCloneableOptions : public OptimizerOptions {
+ public:
+  std::unique_ptr<OptimizerOptions> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
 };
 
 class EMBER_API OptimizerParamGroup {
@@ -115,7 +135,8 @@ class EMBER_API Optimizer {
   // Parameters must be leaf tensors and appear in one group only; a group without options gets a
   // copy of the defaults.
   void add_param_group(const OptimizerParamGroup& param_group);
-  // Appends to the first group (creating it when there is none).
+  // Appends to the first group (creating it when there is none). Like size() and parameters(),
+  // libtorch's old interface: each call warns that it will be removed.
   void add_parameters(const std::vector<Tensor>& parameters);
 
   // Runs closure (if any), then updates the parameters; returns the closure's loss or an
@@ -140,8 +161,9 @@ class EMBER_API Optimizer {
   void load_state_dict(const StateDict& dict);
 
  protected:
-  // A fresh state of this optimizer's kind (load_state_dict fills it).
-  virtual std::unique_ptr<OptimizerParamState> make_param_state() const = 0;
+  // A fresh state of this optimizer's kind (load_state_dict fills it). The default throws: an
+  // optimizer written by a user against libtorch's interface may keep no state.
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
   // The state of p, or null.
   OptimizerParamState* find_state(const Tensor& p);
   // Runs the closure with grad mode on (step()'s prologue).
@@ -157,7 +179,11 @@ EMBER_API void put_scalar(StateDict& out, const std::string& key, double value);
 
 }  // namespace optim
 
-EMBER_API void save(const optim::Optimizer& optimizer, const std::string& path);
-EMBER_API void load(optim::Optimizer& optimizer, const std::string& path);
+namespace optim {
+// ember::save(optimizer, ...) / ember::load(optimizer, ...) (nn/serialize.h): the state_dict's
+// entries. Loading restores the options and state (load_state_dict's checks apply).
+EMBER_API serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer);
+EMBER_API serialize::InputArchive& operator>>(serialize::InputArchive& archive, Optimizer& optimizer);
+}  // namespace optim
 
 }  // namespace ember

@@ -37,28 +37,28 @@ Tensor zero_(const Tensor& self) { return self.fill_(0); }
 
 Tensor zeros(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
              std::optional<bool> pin_memory) {
-  return empty(size, dtype, layout, device, pin_memory, std::nullopt).fill_(0);
+  return fresh_version(empty(size, dtype, layout, device, pin_memory, std::nullopt).fill_(0));
 }
 Tensor zeros_like(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                   std::optional<Device> device, std::optional<bool> pin_memory, std::optional<MemoryFormat> mf) {
-  return empty_like(self, dtype, layout, device, pin_memory, mf).fill_(0);
+  return fresh_version(empty_like(self, dtype, layout, device, pin_memory, mf).fill_(0));
 }
 Tensor ones(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
             std::optional<bool> pin_memory) {
-  return empty(size, dtype, layout, device, pin_memory, std::nullopt).fill_(1);
+  return fresh_version(empty(size, dtype, layout, device, pin_memory, std::nullopt).fill_(1));
 }
 Tensor ones_like(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                  std::optional<Device> device, std::optional<bool> pin_memory, std::optional<MemoryFormat> mf) {
-  return empty_like(self, dtype, layout, device, pin_memory, mf).fill_(1);
+  return fresh_version(empty_like(self, dtype, layout, device, pin_memory, mf).fill_(1));
 }
 Tensor full(IntArrayRef size, const Scalar& fill_value, std::optional<ScalarType> dtype, std::optional<Layout> layout,
             std::optional<Device> device, std::optional<bool> pin_memory) {
   ScalarType t = dtype ? *dtype : fill_value.is_floating_point() ? default_dtype() : fill_value.type();
-  return empty(size, t, layout, device, pin_memory, std::nullopt).fill_(fill_value);
+  return fresh_version(empty(size, t, layout, device, pin_memory, std::nullopt).fill_(fill_value));
 }
 Tensor full_like(const Tensor& self, const Scalar& fill_value, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                  std::optional<Device> device, std::optional<bool> pin_memory, std::optional<MemoryFormat> mf) {
-  return empty_like(self, dtype, layout, device, pin_memory, mf).fill_(fill_value);
+  return fresh_version(empty_like(self, dtype, layout, device, pin_memory, mf).fill_(fill_value));
 }
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype,
@@ -66,7 +66,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::o
   bool all_int = start.is_integral(true) && end.is_integral(true) && step.is_integral(true);
   ScalarType t = dtype ? *dtype : all_int ? kInt64 : default_dtype();
   Tensor out = empty({0}, t, layout, device, pin_memory, std::nullopt);
-  return arange_outf(start, end, step, out);
+  return fresh_version(arange_outf(start, end, step, out));
 }
 Tensor arange(const Scalar& start, const Scalar& end, std::optional<ScalarType> dtype, std::optional<Layout> layout,
               std::optional<Device> device, std::optional<bool> pin_memory) {
@@ -80,13 +80,13 @@ Tensor arange(const Scalar& end, std::optional<ScalarType> dtype, std::optional<
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype,
                 std::optional<Layout> layout, std::optional<Device> device, std::optional<bool> pin_memory) {
   Tensor out = empty({0}, dtype_or(dtype, default_dtype()), layout, device, pin_memory, std::nullopt);
-  return linspace_outf(start, end, steps, out);
+  return fresh_version(linspace_outf(start, end, steps, out));
 }
 
 Tensor eye(int64_t n, int64_t m, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
            std::optional<bool> pin_memory) {
   Tensor out = empty({0}, dtype_or(dtype, default_dtype()), layout, device, pin_memory, std::nullopt);
-  return eye_outf(n, m, out);
+  return fresh_version(eye_outf(n, m, out));
 }
 Tensor eye(int64_t n, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
            std::optional<bool> pin_memory) {
@@ -95,7 +95,7 @@ Tensor eye(int64_t n, std::optional<ScalarType> dtype, std::optional<Layout> lay
 
 Tensor rand(IntArrayRef size, const std::optional<Generator>& generator, std::optional<ScalarType> dtype,
             std::optional<Layout> layout, std::optional<Device> device, std::optional<bool> pin_memory) {
-  return empty(size, dtype, layout, device, pin_memory, std::nullopt).uniform_(0, 1, generator);
+  return fresh_version(empty(size, dtype, layout, device, pin_memory, std::nullopt).uniform_(0, 1, generator));
 }
 Tensor rand(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
             std::optional<bool> pin_memory) {
@@ -103,11 +103,11 @@ Tensor rand(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Lay
 }
 Tensor rand_like(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                  std::optional<Device> device, std::optional<bool> pin_memory, std::optional<MemoryFormat> mf) {
-  return empty_like(self, dtype, layout, device, pin_memory, mf).uniform_(0, 1, std::nullopt);
+  return fresh_version(empty_like(self, dtype, layout, device, pin_memory, mf).uniform_(0, 1, std::nullopt));
 }
 Tensor randn(IntArrayRef size, const std::optional<Generator>& generator, std::optional<ScalarType> dtype,
              std::optional<Layout> layout, std::optional<Device> device, std::optional<bool> pin_memory) {
-  return empty(size, dtype, layout, device, pin_memory, std::nullopt).normal_(0, 1, generator);
+  return fresh_version(empty(size, dtype, layout, device, pin_memory, std::nullopt).normal_(0, 1, generator));
 }
 Tensor randn(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,
              std::optional<bool> pin_memory) {
@@ -115,11 +115,11 @@ Tensor randn(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<La
 }
 Tensor randn_like(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                   std::optional<Device> device, std::optional<bool> pin_memory, std::optional<MemoryFormat> mf) {
-  return empty_like(self, dtype, layout, device, pin_memory, mf).normal_(0, 1, std::nullopt);
+  return fresh_version(empty_like(self, dtype, layout, device, pin_memory, mf).normal_(0, 1, std::nullopt));
 }
 Tensor randint(int64_t low, int64_t high, IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                std::optional<Device> device, std::optional<bool> pin_memory) {
-  return empty(size, dtype_or(dtype, kInt64), layout, device, pin_memory, std::nullopt).random_(low, high, std::nullopt);
+  return fresh_version(empty(size, dtype_or(dtype, kInt64), layout, device, pin_memory, std::nullopt).random_(low, high, std::nullopt));
 }
 Tensor randint(int64_t high, IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout,
                std::optional<Device> device, std::optional<bool> pin_memory) {
@@ -152,7 +152,7 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
 
 Tensor clone(const Tensor& self, std::optional<MemoryFormat>) {
   Tensor out = new_tensor(self.sizes(), self.scalar_type(), self.device());
-  return out.copy_(self);
+  return fresh_version(out.copy_(self));
 }
 
 Tensor contiguous(const Tensor& self, MemoryFormat) { return self.is_contiguous() ? self : self.clone(); }
@@ -163,7 +163,7 @@ Tensor _to_copy(const Tensor& self, std::optional<ScalarType> dtype, std::option
   check_layout(layout, "to");
   Tensor out = new_tensor(self.sizes(), dtype_or(dtype, self.scalar_type()), device ? *device : self.device());
   if (pin_memory.value_or(false)) out = out.pin_memory();
-  return out.copy_(self, non_blocking);
+  return fresh_version(out.copy_(self, non_blocking));
 }
 
 Tensor to(const Tensor& self, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,

@@ -55,6 +55,11 @@ Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
   return ember::where(condition, wrap(self, other), other);
 }
 
+Tensor fmod(const Tensor& self, const Scalar& other) { return ember::fmod(self, wrap(other, self)); }
+Tensor fmod_(const Tensor& self, const Scalar& other) { return self.fmod_(wrap(other, self)); }
+Tensor remainder(const Tensor& self, const Scalar& other) { return ember::remainder(self, wrap(other, self)); }
+Tensor remainder_(const Tensor& self, const Scalar& other) { return self.remainder_(wrap(other, self)); }
+
 Tensor clamp_min(const Tensor& self, const Scalar& min) { return ember::clamp(self, min, std::nullopt); }
 Tensor clamp_max(const Tensor& self, const Scalar& max) { return ember::clamp(self, std::nullopt, max); }
 

@@ -141,6 +141,10 @@ MetaResult binary_op(const Tensor& self, const Tensor& other) {
   ScalarType t = result_type({&self, &other});
   return pointwise({&self, &other}, t, t, "binary op");
 }
+MetaResult binary_float_op(const Tensor& self, const Tensor& other) {
+  ScalarType t = to_float(result_type({&self, &other}));
+  return pointwise({&self, &other}, t, t, "binary op");
+}
 MetaResult div_op(const Tensor& self, const Tensor& other, const std::optional<std::string>& rounding_mode) {
   ScalarType t = result_type({&self, &other});
   if (rounding_mode) {

@@ -42,5 +42,6 @@ void register_pool_backward_kernels(Registrar& reg);        // kernels_pool_back
 void register_norm_backward_kernels(Registrar& reg);        // kernels_norm_backward.cpp
 void register_activation_backward_kernels(Registrar& reg);  // kernels_activation_backward.cpp
 void register_loss_kernels(Registrar& reg);                 // kernels_loss.cpp
+void register_math_kernels(Registrar& reg);                 // kernels_math.cpp
 
 }  // namespace ember_cpu

@@ -193,6 +193,40 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
          return std::vector<GradSample>{S("erf", {{"self", U({2, 3})}}),
                                         S("tanh", {{"self", U({2, 3})}, {"approximate", "tanh"}})};
        }},
+      // ---- more pointwise math ----
+      {"log1p", [] { return unary(P); }},
+      {"expm1", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"log2", [] { return unary(P); }},
+      {"log10", [] { return unary(P); }},
+      {"exp2", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"erf", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"erfc", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"tan", [] { return unary([](const Shape& s) { return U(s, -1, 1); }); }},
+      {"asin", [] { return unary([](const Shape& s) { return U(s, -0.8, 0.8); }); }},
+      {"acos", [] { return unary([](const Shape& s) { return U(s, -0.8, 0.8); }); }},
+      {"atan", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"sinh", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"cosh", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"asinh", [] { return unary([](const Shape& s) { return U(s); }); }},
+      {"reciprocal", [] { return unary(NZ); }},
+      // Away from the integers, where the rounding ops jump.
+      {"floor", [] { return unary([](const Shape& s) { return U(s, 0.1, 0.9); }); }},
+      {"ceil", [] { return unary([](const Shape& s) { return U(s, 0.1, 0.9); }); }},
+      {"round", [] { return unary([](const Shape& s) { return U(s, 0.1, 0.4); }); }},
+      {"trunc", [] { return unary([](const Shape& s) { return U(s, 0.1, 0.9); }); }},
+      {"frac", [] { return unary([](const Shape& s) { return U(s, 0.1, 0.9); }); }},
+      {"atan2.Tensor", [] { return binary("other", true); }},
+      // Quotients in (0.1, 0.9): away from the jumps of trunc and floor.
+      {"fmod.Tensor",
+       [] {
+         return std::vector<GradSample>{S("same shape", {{"self", U({2, 3}, 0.5, 2)}, {"other", U({2, 3}, 2.5, 3.5)}}),
+                                        S("broadcast", {{"self", U({3, 2}, 0.5, 2)}, {"other", U({2}, 2.5, 3.5)}})};
+       }},
+      {"remainder.Tensor",
+       [] {
+         return std::vector<GradSample>{S("same shape", {{"self", U({2, 3}, 0.5, 2)}, {"other", U({2, 3}, 2.5, 3.5)}}),
+                                        S("broadcast", {{"self", U({3, 2}, 0.5, 2)}, {"other", U({2}, 2.5, 3.5)}})};
+       }},
       // ---- reductions ----
       {"sum",
        [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}}), S("0-d", {{"self", U({})}})}; }},

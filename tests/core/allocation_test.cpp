@@ -79,7 +79,7 @@ TEST(Allocation, TensorFromEmptyDataIsWellDefined) {
   EXPECT_TRUE(matches(ember::tensor_from_doubles({}, {2, 0, 3}, TensorOptions(kInt64)), {2, 0, 3}, kInt64, {}));
   EXPECT_THROW_MSG(ember::tensor_from_doubles({}, {k2p62, k2p62}, TensorOptions(kFloat32)), ValueError, "overflows int64");
   EXPECT_THROW_MSG(ember::tensor_from_doubles({1.0}, {-1}, TensorOptions(kFloat32)), ValueError, "negative dimension");
-  EXPECT_TRUE(matches(ember::tensor(std::initializer_list<double>{}), {0}, kFloat32, {}));
+  EXPECT_TRUE(matches(ember::tensor(std::vector<double>{}), {0}, kFloat32, {}));
 }
 
 }  // namespace

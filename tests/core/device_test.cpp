@@ -82,5 +82,20 @@ TEST(Device, TensorOptionsAndFactories) {
   EXPECT_EQ(TensorOptions(name).device_opt(), std::optional<Device>(Device("cpu")));
 }
 
+TEST(Device, DeviceTypeConstantsCompareAndPrintByName) {
+  EXPECT_TRUE(kCPU == DeviceType("cpu"));
+  EXPECT_TRUE(kCPU != kCUDA);
+  std::ostringstream os;
+  os << kCUDA;
+  EXPECT_EQ(os.str(), "cuda");
+}
+
+TEST(Device, ArrayRefAtChecksBounds) {
+  std::vector<int64_t> v = {4, 5};
+  IntArrayRef r(v);
+  EXPECT_EQ(r.at(1), 5);
+  EXPECT_THROW_MSG(r.at(2), ember::IndexError, "out of range for size 2");
+}
+
 }  // namespace
 }  // namespace ember_test

@@ -123,8 +123,21 @@ TEST(TensorCreation, FromInitializerLists) {
   EXPECT_TRUE(matches(ember::scalar_tensor(2, kFloat64), {}, kFloat64, {2}));
   EXPECT_TRUE(matches(ember::tensor_from_doubles({1, 2, 3, 4, 5, 6}, {3, 2}, kInt32), {3, 2}, kInt32, {1, 2, 3, 4, 5, 6}));
   EXPECT_THROW_MSG(ember::tensor_from_doubles({1, 2, 3}, {2, 2}, kFloat32), ValueError, "[tensor] 3 values do not fill a tensor of size [2, 2]");
-  EXPECT_THROW_MSG(ember::tensor({{1.0, 2.0}, {3.0}}), ValueError, "[tensor] expected sequence of length 2 at dim 1 (got 1)");
-  EXPECT_THROW_MSG(ember::tensor({{1, 2}, {3}}), ValueError, "expected sequence of length 2 at dim 1 (got 1)");
+  EXPECT_THROW_MSG(ember::tensor({{1.0, 2.0}, {3.0}}), ValueError,
+                   "Expected all sub-lists to have sizes: 2 (e.g. {1, 2}), but got sub-list {3} with sizes: 1");
+  EXPECT_THROW_MSG(ember::tensor({{1, 2}, {3}}), ValueError, "but got sub-list {3} with sizes: 1");
+  EXPECT_THROW_MSG(ember::tensor({1, 2.5}), TypeError,
+                   "Expected all elements of the tensor to have the same scalar type: Int, but got element of scalar type: Double");
+  // Nested lists of any depth, scalars, vectors; libtorch's dtype rules.
+  EXPECT_TRUE(matches(ember::tensor({{{1, 2}}, {{3, 4}}}), {2, 1, 2}, kInt64, {1, 2, 3, 4}));
+  EXPECT_TRUE(matches(ember::tensor({{{{1.5}}}}), {1, 1, 1, 1}, kFloat32, {1.5}));
+  EXPECT_TRUE(matches(ember::tensor(7), {}, kInt64, {7}));
+  EXPECT_TRUE(matches(ember::tensor(2.5, kFloat64), {}, kFloat64, {2.5}));
+  EXPECT_TRUE(matches(ember::tensor(std::vector<float>{1, 2}), {2}, kFloat32, {1, 2}));
+  EXPECT_TRUE(matches(ember::tensor(std::vector<bool>{true, false}), {2}, kBool, {1, 0}));
+  EXPECT_TRUE(matches(ember::tensor(std::vector<int16_t>{-1, 2}), {2}, kInt16, {-1, 2}));
+  EXPECT_TRUE(matches(ember::tensor({}), {0}, kFloat32, {}));
+  EXPECT_EQ(ember::tensor({1, 2})._version(), 0u);
   // scalar_to_tensor makes a wrapped number (it promotes like a Python number).
   Tensor w = scalar_to_tensor(2.5, Device("cpu"));
   EXPECT_TRUE(w.impl()->is_wrapped_number());

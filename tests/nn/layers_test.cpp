@@ -161,7 +161,7 @@ TEST(Activations, ValuesAgainstFormulas) {
   Tensor r = nn::ReLU(nn::ReLUOptions(true))(y);
   EXPECT_TRUE(r.is_same(y));
   EXPECT_TRUE(all_equal(y, {0, 0, 0, 0.5, 2}));  // in place
-  EXPECT_THROW_MSG(nn::GELU(nn::GELUOptions().approximate("fast")), ember::ValueError, "approximate");
+  EXPECT_THROW_MSG(nn::GELU(nn::GELUOptions().approximate("fast"))(x), ember::ValueError, "approximate");
 }
 
 TEST(Pooling, MaxAvgAdaptive) {

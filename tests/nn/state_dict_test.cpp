@@ -134,16 +134,20 @@ TEST(StateDictFile, ModuleRoundTrip) {
     EXPECT_EQ(values(got), values(item.value()));
   }
   StateDict raw = ember::load(path);
-  EXPECT_EQ(raw.keys(), a->state_dict().keys());
+  // The archive holds every state-dict entry (and a marker per submodule, as libtorch's archives
+  // keep one for submodules that have no tensors).
+  for (const auto& key : a->state_dict().keys()) EXPECT_TRUE(raw.contains(key)) << key;
   EXPECT_TRUE(raw["fc.weight"].device().is_cpu());
   EXPECT_FALSE(raw["fc.weight"].requires_grad());
-  // Through a shared_ptr as well; strict=false reports what did not match.
+  // Through a shared_ptr as well (strictly, as libtorch's torch::load); load_state_dict with
+  // strict=false reports what did not match.
   auto other = std::make_shared<nn::LinearImpl>(2, 3);
   ember::save(other, path);
-  auto result = ember::load(b->fc.ptr(), path);
-  EXPECT_TRUE(result.missing_keys.empty());
+  ember::load(b->fc.ptr(), path);
   EXPECT_EQ(values(b->fc->weight), values(other->weight));
-  EXPECT_THROW_MSG(ember::load(b, path), ember::ValueError, "Missing key(s)");
+  auto result = b->fc->load_state_dict(ember::load(path), /*strict=*/false);
+  EXPECT_TRUE(result.missing_keys.empty());
+  EXPECT_THROW_MSG(ember::load(b, path), ember::ValueError, "No such serialized tensor 'count'");
   std::remove(path.c_str());
 }
 

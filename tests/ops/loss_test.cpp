@@ -205,5 +205,16 @@ TEST(Loss, BinaryCrossEntropyWithLogits) {
                         {200}, Tol{1e-6, 1e-6}));
 }
 
+// The operator (not nn::functional's) pairs an [N, 1] input with an [N] target, as ATen's, which
+// compares them with size-1 dimensions dropped; PyTorch 1.13's torch.ops.aten.binary_cross_entropy.
+TEST(LossTest, BinaryCrossEntropyOperatorSqueezesSizeOneDims) {
+  Tensor x = make1d({0.2, 0.7, 0.9}, kFloat64).unsqueeze(1);
+  Tensor t = make1d({0, 1, 1}, kFloat64);
+  EXPECT_TRUE(matches(ember::binary_cross_entropy(x, t, std::nullopt, 0), {3, 1}, kFloat64,
+                      {0.2231435513142097, 0.35667494393873245, 0.10536051565782628}, Tol{1e-12, 1e-12}));
+  EXPECT_TRUE(all_close(ember::binary_cross_entropy(x, t), {0.22839300363692283}, Tol{1e-12, 1e-12}));
+  EXPECT_THROW_MSG(ember::binary_cross_entropy(x, make1d({0, 1}, kFloat64)), ember::ValueError, "does not match");
+}
+
 }  // namespace
 }  // namespace ember_test

@@ -5,6 +5,7 @@
 // tensor arguments (factories without tensors: the device's backend bit, else the default
 // device's), and calls the kernel through call_op (dispatcher/boxing.h). Ops are split over
 // kNumFunctionShards files in contiguous runs of ops.yaml order, every form of an op in one file.
+#include <algorithm>
 #include <sstream>
 
 #include "tools/codegen/cpp_types.h"
@@ -15,7 +16,14 @@ namespace codegen {
 
 namespace {
 
-enum class ResultUse { Return, ReturnWithRequiresGrad, ReturnSelf };
+// ReturnWithRequiresGrad: factories apply options.requires_grad() to their result.
+// RejectRequiresGrad: other ops taking TensorOptions (to, _to_copy) refuse it, as libtorch does.
+enum class ResultUse { Return, ReturnWithRequiresGrad, RejectRequiresGrad, ReturnSelf };
+
+bool is_factory(const OpApi& api) {
+  const auto& tags = api.op->tags;
+  return std::find(tags.begin(), tags.end(), "factory") != tags.end();
+}
 
 const char* kRule =
     "// ---------------------------------------------------------------------------------------------\n";
@@ -96,6 +104,12 @@ std::string dispatch_body(const OpApi& api, const std::vector<std::string>& expr
       s += "  if (options.requires_grad()) result.requires_grad_(true);\n";
       s += "  return result;\n";
       break;
+    case ResultUse::RejectRequiresGrad:
+      s += "  EMBER_CHECK(!options.requires_grad(), ValueError, \"[" + api.op->schema.name() +
+           "] Operators taking TensorOptions cannot take a TensorOptions with options.requires_grad set as "
+           "true. This isn't implemented yet.\");\n";
+      s += "  return " + call + ";\n";
+      break;
     case ResultUse::ReturnSelf:
       s += "  " + call + ";\n";
       s += "  return const_cast<Tensor&>(*this);\n";
@@ -135,8 +149,9 @@ void emit_function(std::ostringstream& o, const OpApi& api) {
   const CppSignature& f = api.function;
   bool options = has_options(f);
   bool grad = options && api.kernel_return == "Tensor";
+  ResultUse use = !grad ? ResultUse::Return : is_factory(api) ? ResultUse::ReturnWithRequiresGrad : ResultUse::RejectRequiresGrad;
   o << "\n" << f.return_type << " " << f.name << "(" << f.param_list(false) << ") {\n";
-  o << dispatch_body(api, argument_exprs(api, false), options, grad ? ResultUse::ReturnWithRequiresGrad : ResultUse::Return);
+  o << dispatch_body(api, argument_exprs(api, false), options, use);
   o << "}\n";
 }
 
@@ -151,7 +166,10 @@ void emit_method(std::ostringstream& o, const OpApi& api) {
   } else {
     bool options = has_options(m);
     bool grad = options && api.kernel_return == "Tensor";
-    ResultUse use = returns_self ? ResultUse::ReturnSelf : grad ? ResultUse::ReturnWithRequiresGrad : ResultUse::Return;
+    ResultUse use = returns_self ? ResultUse::ReturnSelf
+                    : !grad        ? ResultUse::Return
+                    : is_factory(api) ? ResultUse::ReturnWithRequiresGrad
+                                      : ResultUse::RejectRequiresGrad;
     o << dispatch_body(api, argument_exprs(api, true), options, use);
   }
   o << "}\n";

@@ -30,7 +30,9 @@ bool is_one_of(const std::string& name, std::initializer_list<const char*> names
 // The values each input gets, so that every result is well defined (no log of negatives, no
 // integer division by zero, no negative integer powers) and comparisons meet ties.
 Values values_for(const std::string& op, const std::string& arg, ScalarType dtype) {
-  if (is_one_of(op, {"log", "sqrt", "rsqrt"})) return Values::Positive;
+  if (is_one_of(op, {"log", "sqrt", "rsqrt", "log1p", "log2", "log10"})) return Values::Positive;
+  if (is_one_of(op, {"asin", "acos"})) return Values::Unit;
+  if (is_one_of(op, {"fmod", "remainder"})) return arg == "other" ? Values::NonZero : Values::Any;
   if (op == "div") return arg == "other" ? Values::NonZero : Values::Any;
   if (op == "pow") {
     if (is_floating_point(dtype)) return arg == "self" ? Values::Positive : Values::Any;

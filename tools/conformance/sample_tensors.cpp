@@ -136,6 +136,8 @@ double SampleBuilder::value(ScalarType dtype, Values values, int64_t i, int64_t 
       EMBER_CHECK(n <= 256, ValueError, "[conformance] Distinct values need at most 256 elements, got ", n);
       return static_cast<double>(is_unsigned ? permutation[static_cast<size_t>(i)]
                                              : permutation[static_cast<size_t>(i)] - n / 2);
+    case Values::Unit:
+      return is_float ? uniform(-0.9, 0.9) : is_unsigned ? integer(0, 1) : integer(-1, 1);
     case Values::MostlyNonZero:
       if (integer(0, 9) == 0) return 0;
       return is_unsigned ? integer(1, 4) : random_sign() * integer(1, 2);

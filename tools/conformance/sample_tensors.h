@@ -27,6 +27,7 @@ enum class Values {
   NearOne,        // floats in [0.5, 1.5]; integers in [-2, 2] (products stay small)
   Distinct,       // distinct integers (-n/2 .. n/2, uint8 0 .. n-1): no ties for arg-reductions
   MostlyNonZero,  // SmallIntegers with one element in ten 0 (all/any)
+  Unit,           // floats in [-0.9, 0.9] (asin, acos); integers in [-1, 1]; uint8 [0, 1]
 };
 
 // How a tensor's elements sit in memory; the logical shape is the same for all.

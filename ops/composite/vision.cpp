@@ -1,0 +1,238 @@
+// Vision composites: pixel_shuffle / pixel_unshuffle (reshape and permute), im2col / col2im
+// (nn.Unfold / nn.Fold: sliding windows, and scatter_add of the columns back into the padded
+// image), affine_grid_generator and grid_sampler (2-d: bilinear and nearest, zeros, border and
+// reflection padding, as PyTorch's grid_sampler_2d).
+#include <cmath>
+
+#include "ops/tensor_operators.h"
+#include "generated/functions.h"
+#include "generated/native_functions.h"
+#include "ops/composite/sliding_window.h"
+#include "ops/tensor_factory.h"
+
+namespace ember {
+namespace native {
+
+Tensor pixel_shuffle(const Tensor& self, int64_t upscale_factor) {
+  EMBER_CHECK(self.dim() >= 3, ValueError, "[pixel_shuffle] pixel_shuffle expects input to have at least 3 dimensions, but got input with ",
+              self.dim(), " dimension(s)");
+  EMBER_CHECK(upscale_factor > 0, ValueError, "[pixel_shuffle] pixel_shuffle expects a positive upscale_factor, but got ",
+              upscale_factor);
+  const int64_t r = upscale_factor, c = self.size(-3), h = self.size(-2), w = self.size(-1);
+  EMBER_CHECK(c % (r * r) == 0, ValueError,
+              "[pixel_shuffle] pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=",
+              c, " is not divisible by ", r * r);
+  DimVector batch(IntArrayRef(self.sizes().data(), self.sizes().size() - 3));
+  const int64_t nb = static_cast<int64_t>(batch.size());
+  DimVector split(batch);
+  for (int64_t s : {c / (r * r), r, r, h, w}) split.push_back(s);
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < nb; ++i) perm.push_back(i);
+  for (int64_t i : {0, 3, 1, 4, 2}) perm.push_back(nb + i);
+  DimVector out(batch);
+  for (int64_t s : {c / (r * r), h * r, w * r}) out.push_back(s);
+  return self.reshape(split).permute(perm).reshape(out);
+}
+
+Tensor pixel_unshuffle(const Tensor& self, int64_t downscale_factor) {
+  EMBER_CHECK(self.dim() >= 3, ValueError, "[pixel_unshuffle] pixel_unshuffle expects input to have at least 3 dimensions, but got input with ",
+              self.dim(), " dimension(s)");
+  EMBER_CHECK(downscale_factor > 0, ValueError, "[pixel_unshuffle] pixel_unshuffle expects a positive downscale_factor, but got ",
+              downscale_factor);
+  const int64_t r = downscale_factor, c = self.size(-3), h = self.size(-2), w = self.size(-1);
+  EMBER_CHECK(h % r == 0, ValueError, "[pixel_unshuffle] pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=",
+              h, " is not divisible by ", r);
+  EMBER_CHECK(w % r == 0, ValueError, "[pixel_unshuffle] pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=",
+              w, " is not divisible by ", r);
+  DimVector batch(IntArrayRef(self.sizes().data(), self.sizes().size() - 3));
+  const int64_t nb = static_cast<int64_t>(batch.size());
+  DimVector split(batch);
+  for (int64_t s : {c, h / r, r, w / r, r}) split.push_back(s);
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < nb; ++i) perm.push_back(i);
+  for (int64_t i : {0, 2, 4, 1, 3}) perm.push_back(nb + i);
+  DimVector out(batch);
+  for (int64_t s : {c * r * r, h / r, w / r}) out.push_back(s);
+  return self.reshape(split).permute(perm).reshape(out);
+}
+
+namespace {
+struct Blocks {
+  int64_t kh, kw, dh, dw, ph, pw, sh, sw;
+};
+Blocks blocks_of(IntArrayRef k, IntArrayRef d, IntArrayRef p, IntArrayRef s, const char* op) {
+  auto two = [&](IntArrayRef v, const char* name) {
+    EMBER_CHECK(v.size() == 2 || v.size() == 1, ValueError, "[", op, "] It is expected ", name, " equals to 2, but got size ",
+                v.size());
+    return std::pair<int64_t, int64_t>(v[0], v.size() == 2 ? v[1] : v[0]);
+  };
+  auto [kh, kw] = two(k, "kernel_size");
+  auto [dh, dw] = two(d, "dilation");
+  auto [ph, pw] = two(p, "padding");
+  auto [sh, sw] = two(s, "stride");
+  EMBER_CHECK(kh > 0 && kw > 0, ValueError, "[", op, "] kernel size should be greater than zero, but got kernel_height: ", kh,
+              " kernel_width: ", kw);
+  EMBER_CHECK(sh > 0 && sw > 0, ValueError, "[", op, "] stride should be greater than zero, but got stride_height: ", sh,
+              " stride_width: ", sw);
+  EMBER_CHECK(dh > 0 && dw > 0, ValueError, "[", op, "] dilation should be greater than zero, but got dilation_height: ", dh,
+              " dilation_width: ", dw);
+  return {kh, kw, dh, dw, ph, pw, sh, sw};
+}
+}  // namespace
+
+Tensor im2col(const Tensor& self, IntArrayRef kernel_size, IntArrayRef dilation, IntArrayRef padding, IntArrayRef stride) {
+  Blocks b = blocks_of(kernel_size, dilation, padding, stride, "im2col");
+  EMBER_CHECK(self.dim() == 3 || self.dim() == 4, ValueError,
+              "[im2col] Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ",
+              self.sizes());
+  Tensor x = self.dim() == 3 ? self.unsqueeze(0) : self;
+  const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+  const int64_t oh = (h + 2 * b.ph - (b.dh * (b.kh - 1) + 1)) / b.sh + 1;
+  const int64_t ow = (w + 2 * b.pw - (b.dw * (b.kw - 1) + 1)) / b.sw + 1;
+  EMBER_CHECK(oh >= 1 && ow >= 1, ValueError, "[im2col] Given input with spatial size (", h, ", ", w, "), kernel_size=(", b.kh,
+              ", ", b.kw, "), dilation=(", b.dh, ", ", b.dw, "), padding=(", b.ph, ", ", b.pw,
+              "), calculated shape of the array of sliding blocks as (", oh, ", ", ow,
+              "), but its components must be at least one.");
+  Tensor padded = window::pad_spatial(x, {b.ph, b.pw}, {0, 0}, 0);
+  Tensor win = window::windows(padded, {b.kh, b.kw}, {b.sh, b.sw}, {b.dh, b.dw}, {oh, ow});  // [N, C, oh, ow, kh, kw]
+  Tensor cols = win.permute({0, 1, 4, 5, 2, 3}).reshape({n, c * b.kh * b.kw, oh * ow});
+  return self.dim() == 3 ? cols.squeeze(0) : cols;
+}
+
+Tensor col2im(const Tensor& self, IntArrayRef output_size, IntArrayRef kernel_size, IntArrayRef dilation, IntArrayRef padding,
+              IntArrayRef stride) {
+  Blocks b = blocks_of(kernel_size, dilation, padding, stride, "col2im");
+  EMBER_CHECK(output_size.size() == 2, ValueError, "[col2im] It is expected output_size equals to 2, but got size ",
+              output_size.size());
+  EMBER_CHECK(self.dim() == 2 || self.dim() == 3, ValueError,
+              "[col2im] Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ",
+              self.sizes());
+  Tensor cols = self.dim() == 2 ? self.unsqueeze(0) : self;
+  const int64_t h = output_size[0], w = output_size[1];
+  const int64_t kernel_volume = b.kh * b.kw;
+  EMBER_CHECK(cols.size(1) % kernel_volume == 0, ValueError,
+              "[col2im] Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=",
+              cols.size(1), " and kernel_size=(", b.kh, ", ", b.kw, ")");
+  const int64_t oh = (h + 2 * b.ph - (b.dh * (b.kh - 1) + 1)) / b.sh + 1;
+  const int64_t ow = (w + 2 * b.pw - (b.dw * (b.kw - 1) + 1)) / b.sw + 1;
+  EMBER_CHECK(oh >= 1 && ow >= 1 && cols.size(2) == oh * ow, ValueError, "[col2im] Given output_size=(", h, ", ", w,
+              "), kernel_size=(", b.kh, ", ", b.kw, "), dilation=(", b.dh, ", ", b.dw, "), padding=(", b.ph, ", ", b.pw,
+              "), stride=(", b.sh, ", ", b.sw, "), expected size of input's dimension 2 to match the calculated number of sliding blocks ",
+              oh, " * ", ow, " = ", oh * ow, ", but got input.size(2)=", cols.size(2), ".");
+  const int64_t n = cols.size(0), c = cols.size(1) / kernel_volume;
+  const int64_t hp = h + 2 * b.ph, wp = w + 2 * b.pw;
+  // Target position (in the padded image) of every (ki, kj, block) entry.
+  TensorOptions longs = TensorOptions(kInt64).device(self.device());
+  Tensor ki = ember::arange(b.kh, longs).reshape({b.kh, 1, 1, 1});
+  Tensor kj = ember::arange(b.kw, longs).reshape({1, b.kw, 1, 1});
+  Tensor bi = ember::arange(oh, longs).reshape({1, 1, oh, 1});
+  Tensor bj = ember::arange(ow, longs).reshape({1, 1, 1, ow});
+  Tensor pos = (bi * b.sh + ki * b.dh) * wp + (bj * b.sw + kj * b.dw);  // [kh, kw, oh, ow]
+  Tensor index = pos.reshape({1, 1, -1}).expand({n, c, kernel_volume * oh * ow});
+  Tensor src = cols.reshape({n, c, kernel_volume * oh * ow});
+  Tensor image = ember::zeros({n, c, hp * wp}, cols.options()).scatter_add(2, index, src).reshape({n, c, hp, wp});
+  image = image.narrow(2, b.ph, h).narrow(3, b.pw, w);
+  return self.dim() == 2 ? image.squeeze(0) : image;
+}
+
+namespace {
+// -1 .. 1 in num_steps steps; without align_corners, the centres of num_steps pixels.
+Tensor linspace_from_neg_one(const Tensor& theta, int64_t num_steps, bool align_corners) {
+  if (num_steps <= 1) return ember::zeros({1}, theta.options());
+  Tensor range = ember::linspace(-1, 1, num_steps, theta.options());
+  if (!align_corners) range = range * (static_cast<double>(num_steps - 1) / static_cast<double>(num_steps));
+  return range;
+}
+}  // namespace
+
+Tensor affine_grid_generator(const Tensor& theta, IntArrayRef size, bool align_corners) {
+  EMBER_CHECK(size.size() == 4 || size.size() == 5, ValueError,
+              "[affine_grid] AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.");
+  for (int64_t s : size)
+    EMBER_CHECK(s > 0, ValueError, "[affine_grid] Expected non-zero, positive output size. Got ", size);
+  const int64_t n = size[0];
+  if (size.size() == 4) {
+    EMBER_CHECK(theta.dim() == 3 && theta.size(1) == 2 && theta.size(2) == 3, ValueError,
+                "[affine_grid] Expected a batch of 2D affine matrices of shape Nx2x3 for size ", size, ". Got ", theta.sizes(), ".");
+    const int64_t h = size[2], w = size[3];
+    Tensor xs = linspace_from_neg_one(theta, w, align_corners).reshape({1, w, 1}).expand({h, w, 1});
+    Tensor ys = linspace_from_neg_one(theta, h, align_corners).reshape({h, 1, 1}).expand({h, w, 1});
+    Tensor base = ember::cat({xs, ys, ember::ones({h, w, 1}, theta.options())}, 2);  // [H, W, 3]
+    return ember::matmul(base.reshape({1, h * w, 3}), theta.transpose(1, 2)).reshape({n, h, w, 2});
+  }
+  EMBER_CHECK(theta.dim() == 3 && theta.size(1) == 3 && theta.size(2) == 4, ValueError,
+              "[affine_grid] Expected a batch of 3D affine matrices of shape Nx3x4 for size ", size, ". Got ", theta.sizes(), ".");
+  const int64_t d = size[2], h = size[3], w = size[4];
+  Tensor xs = linspace_from_neg_one(theta, w, align_corners).reshape({1, 1, w, 1}).expand({d, h, w, 1});
+  Tensor ys = linspace_from_neg_one(theta, h, align_corners).reshape({1, h, 1, 1}).expand({d, h, w, 1});
+  Tensor zs = linspace_from_neg_one(theta, d, align_corners).reshape({d, 1, 1, 1}).expand({d, h, w, 1});
+  Tensor base = ember::cat({xs, ys, zs, ember::ones({d, h, w, 1}, theta.options())}, 3);
+  return ember::matmul(base.reshape({1, d * h * w, 4}), theta.transpose(1, 2)).reshape({n, d, h, w, 3});
+}
+
+namespace {
+// grid coordinate in [-1, 1] -> pixel coordinate.
+Tensor unnormalize(const Tensor& coord, int64_t size, bool align_corners) {
+  if (align_corners) return (coord + 1) * (0.5 * static_cast<double>(size - 1));
+  return ((coord + 1) * static_cast<double>(size) - 1) * 0.5;
+}
+// Reflects coordinates into [low / 2, high / 2] (twice_low, twice_high as PyTorch passes them).
+Tensor reflect(const Tensor& coord, int64_t twice_low, int64_t twice_high) {
+  if (twice_low == twice_high) return ember::zeros_like(coord);
+  const double min = twice_low / 2.0, span = (twice_high - twice_low) / 2.0;
+  Tensor in = (coord - min).abs();
+  Tensor extra = ember::fmod(in, ember::full({}, span, in.options()));
+  Tensor flips = (in / span).floor();
+  Tensor even = ember::fmod(flips, ember::full({}, 2.0, in.options())) == 0;
+  return ember::where(even, extra + min, span - extra + min);
+}
+Tensor source_coordinate(const Tensor& coord, int64_t size, int64_t padding_mode, bool align_corners) {
+  Tensor c = unnormalize(coord, size, align_corners);
+  if (padding_mode == 1) {
+    c = c.clamp(0, static_cast<double>(size - 1));
+  } else if (padding_mode == 2) {
+    c = align_corners ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1);
+    c = c.clamp(0, static_cast<double>(size - 1));
+  }
+  return c;
+}
+}  // namespace
+
+Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t interpolation_mode, int64_t padding_mode,
+                    bool align_corners) {
+  EMBER_CHECK(input.dim() == 4, NotImplementedError, "[grid_sampler] ember implements 2-d grid sampling (4-d input), got ",
+              input.dim(), "-d input");
+  EMBER_CHECK(grid.dim() == 4 && grid.size(3) == 2 && grid.size(0) == input.size(0), ValueError,
+              "[grid_sampler] grid must be [N, H_out, W_out, 2] with the input's batch size, got ", grid.sizes());
+  EMBER_CHECK(interpolation_mode == 0 || interpolation_mode == 1, NotImplementedError,
+              "[grid_sampler] interpolation modes bilinear (0) and nearest (1) are implemented, got ", interpolation_mode);
+  EMBER_CHECK(padding_mode >= 0 && padding_mode <= 2, ValueError, "[grid_sampler] padding_mode must be 0, 1 or 2, got ",
+              padding_mode);
+  const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
+  const int64_t ho = grid.size(1), wo = grid.size(2);
+  Tensor x = source_coordinate(grid.select(3, 0), w, padding_mode, align_corners).reshape({n, ho * wo});
+  Tensor y = source_coordinate(grid.select(3, 1), h, padding_mode, align_corners).reshape({n, ho * wo});
+  Tensor flat = input.reshape({n, c, h * w});
+  Tensor zero = ember::zeros({}, input.options());
+  // The value at integer pixel (px, py), 0 outside the image.
+  auto sample = [&](const Tensor& px, const Tensor& py) {
+    Tensor inside = (px >= 0).logical_and(px < w).logical_and(py >= 0).logical_and(py < h);
+    Tensor index = (py.clamp(0, h - 1) * w + px.clamp(0, w - 1)).to(kInt64);
+    Tensor v = flat.gather(2, index.unsqueeze(1).expand({n, c, ho * wo}));
+    return ember::where(inside.unsqueeze(1), v, zero);
+  };
+  Tensor out;
+  if (interpolation_mode == 1) {
+    out = sample(x.round(), y.round());
+  } else {
+    Tensor x0 = x.floor(), y0 = y.floor();
+    Tensor x1 = x0 + 1, y1 = y0 + 1;
+    Tensor wx1 = (x - x0).unsqueeze(1), wy1 = (y - y0).unsqueeze(1);
+    Tensor wx0 = 1 - wx1, wy0 = 1 - wy1;
+    out = sample(x0, y0) * wx0 * wy0 + sample(x1, y0) * wx1 * wy0 + sample(x0, y1) * wx0 * wy1 + sample(x1, y1) * wx1 * wy1;
+  }
+  return out.reshape({n, c, ho, wo});
+}
+
+}  // namespace native
+}  // namespace ember
