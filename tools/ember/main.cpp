@@ -3,6 +3,7 @@
 //   ember info [--log]       what loaded and why not
 //   ember ops [--device D]   operators and the devices that implement them
 //   ember demo               a short demonstration
+//   ember launch ...         start the ranks of a distributed job
 //
 // Parses arguments and hands over to the commands (commands.h). Never lets an exception escape:
 // errors are printed to stderr with exit code 1; usage errors exit with 2.
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "tools/ember/commands.h"
 
 namespace ember {
@@ -24,6 +26,11 @@ void print_usage(std::ostream& os) {
         "                      --log also prints the process log\n"
         "  ops [--device D]    every operator and the devices that implement it (only D's with --device)\n"
         "  demo                a short demonstration on the available devices\n"
+        "  launch --nproc N [--nnodes M --node-rank R] [--master-addr A] [--master-port P] [--grace S]\n"
+        "         PROGRAM [ARGS...]\n"
+        "                      start N ranks of a distributed job (docs/DISTRIBUTED.md): environment set,\n"
+        "                      output prefixed with the rank; when a rank fails the others are stopped and\n"
+        "                      ember exits with that rank's status\n"
         "  --help              this message\n"
         "\n"
         "environment:\n"
@@ -69,6 +76,13 @@ int run(const std::vector<std::string>& args) {
   if (command == "demo") {
     if (args.size() > 1) return usage_error("demo takes no options");
     return ember::cli::run_demo();
+  }
+  if (command == "launch") {
+    try {
+      return ember::cli::run_launch(std::vector<std::string>(args.begin() + 1, args.end()));
+    } catch (const ember::ValueError& e) {
+      return usage_error(e.what());
+    }
   }
   return usage_error("unknown command '" + command + "'");
 }

@@ -439,7 +439,8 @@ typedef struct ember_process_group_backend_desc {
   void (*destroy)(void* ctx, ember_process_group group);
   /* Starts an operation and returns at once with a work handle (or fails at once, for instance
    * EMBER_ERROR_TYPE for a dtype it does not support or EMBER_ERROR_NOT_IMPLEMENTED for a kind).
-   * The tensors stay valid until the work finishes (the host keeps them alive). Device backends
+   * desc and the arrays it points to are valid during the call only; the tensors' memory stays
+   * valid until the work finishes (the host keeps the tensors alive). Device backends
    * order the operation after the work queued on desc->stream (with an event) and run it on
    * streams of their own. */
   ember_status* (*start)(void* ctx, ember_process_group group, const ember_collective_desc* desc,
