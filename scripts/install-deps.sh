@@ -9,6 +9,8 @@ packages=(
   libdnnl-dev ocl-icd-opencl-dev opencl-c-headers   # dnnl's CMake config requires OpenCL
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread python3-torch
+  libgloo-dev                                       # the gloo comm plugin
+  libopenmpi-dev openmpi-bin                        # the mpi comm plugin and mpirun
 )
 
 missing=()

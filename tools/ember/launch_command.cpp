@@ -95,6 +95,17 @@ int run_launch(const std::vector<std::string>& args) {
   LaunchOptions o = parse_options(args);
   const int world_size = o.nproc * o.nnodes;
 
+  // Signals are read from a signalfd in the poll loop below. They are blocked before any thread
+  // starts (the store's server), so that no other thread takes SIGCHLD.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  EMBER_CHECK(sfd >= 0, RuntimeError, "[launch] signalfd failed");
+
   // Node 0's launcher hosts the store; it outlives every rank, so a rank's death never takes it.
   std::unique_ptr<distributed::TCPStore> store;
   int port = o.master_port;
@@ -102,16 +113,6 @@ int run_launch(const std::vector<std::string>& args) {
     store = std::make_unique<distributed::TCPStore>("127.0.0.1", o.master_port, true);
     port = store->port();
   }
-
-  // Signals are read from a signalfd in the poll loop below.
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGCHLD);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC);
-  EMBER_CHECK(sfd >= 0, RuntimeError, "[launch] signalfd failed");
 
   std::vector<RankProcess> ranks;
   for (int local = 0; local < o.nproc; ++local) {
@@ -158,7 +159,7 @@ int run_launch(const std::vector<std::string>& args) {
     }
     ::poll(fds.data(), fds.size(), timeout);
 
-    if (fds[0].revents & POLLIN) {
+    {
       signalfd_siginfo info;
       while (::read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
         if (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM) {
