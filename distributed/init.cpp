@@ -265,6 +265,12 @@ ProcessGroup& default_group() {
   return *initialized_world("default_group").default_group;
 }
 
+std::shared_ptr<ProcessGroup> default_group_ptr() {
+  World& w = World::get();
+  std::lock_guard<std::mutex> lock(w.mutex);
+  return initialized_world("default_group_ptr").default_group;
+}
+
 std::shared_ptr<Store> default_store() {
   World& w = World::get();
   std::lock_guard<std::mutex> lock(w.mutex);

@@ -50,6 +50,8 @@ EMBER_API bool is_initialized();
 EMBER_API int get_rank();
 EMBER_API int get_world_size();
 EMBER_API ProcessGroup& default_group();
+// The default group as a shared pointer (keeps it alive past destroy_process_group).
+EMBER_API std::shared_ptr<ProcessGroup> default_group_ptr();
 // The root store of the job (shared by every group; groups use prefixes inside it).
 EMBER_API std::shared_ptr<Store> default_store();
 EMBER_API DebugLevel debug_level();
