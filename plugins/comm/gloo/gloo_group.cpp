@@ -140,7 +140,10 @@ std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& 
         std::lock_guard<std::mutex> lock(state->mutex);
         if (state->failure.empty()) state->failure = err.message();
       }
-      state->close_connections();
+      // A broken connection is closed everywhere so that peers fail fast. A timeout is not: the
+      // peers reach their own deadlines about now, and each must still be able to report what
+      // it was doing (the host compares the ranks' operations after a timeout).
+      if (err.code() != EMBER_ERROR_TIMEOUT) state->close_connections();
       work->finish_error(err.code(), err.message());
     } catch (const Error& e) {
       work->finish_error(e.code(), e.message());
