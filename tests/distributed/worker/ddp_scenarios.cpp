@@ -33,7 +33,8 @@ std::pair<Tensor, Tensor> make_batch(int64_t n, uint64_t seed) {
 double max_param_difference(nn::Module& a, nn::Module& b) {
   auto pa = a.parameters(), pb = b.parameters();
   double m = 0;
-  for (size_t i = 0; i < pa.size(); ++i) m = std::max(m, (pa[i] - pb[i]).abs().max().item<double>());
+  for (size_t i = 0; i < pa.size(); ++i)
+    m = std::max(m, (pa[i] - pb[i].to(pa[i].device())).abs().max().item<double>());
   return m;
 }
 
@@ -47,6 +48,8 @@ Register equivalence("ddp_equivalence", [](const std::vector<std::string>& args)
 
   nn::Sequential reference = make_cnn(100);
   nn::Sequential replica = make_cnn(100 + static_cast<uint64_t>(rank));  // rank 0's wins at construction
+  const ember::Device device = test_device();
+  replica->to(device);
   nn::parallel::DistributedDataParallelOptions o;
   o.first_bucket_mb = 0.0001;  // ~100 bytes, then ~1 KiB: four buckets on this small model
   o.bucket_cap_mb = 0.001;
@@ -66,7 +69,8 @@ Register equivalence("ddp_equivalence", [](const std::vector<std::string>& args)
     for (int m = 0; m < micro; ++m) {
       auto [x, y] = make_batch(local * world, 1000 + static_cast<uint64_t>(step * 10 + m));
       F::cross_entropy(reference->forward(x), y).backward();
-      Tensor xl = x.slice(0, rank * local, (rank + 1) * local), yl = y.slice(0, rank * local, (rank + 1) * local);
+      Tensor xl = x.slice(0, rank * local, (rank + 1) * local).to(device);
+      Tensor yl = y.slice(0, rank * local, (rank + 1) * local).to(device);
       if (accumulate && m == 0) {
         auto guard = ddp->no_sync();
         F::cross_entropy(ddp->forward(xl), yl).backward();

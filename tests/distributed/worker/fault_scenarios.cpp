@@ -31,7 +31,7 @@ Register kill_in_all_reduce("kill_in_all_reduce", [](const std::vector<std::stri
   const int victim = args.empty() ? 1 : std::atoi(args[0].c_str());
   const int rank = ed::get_rank();
   auto& pg = ed::default_group();
-  ember::Tensor t = ember::ones({1 << 20});
+  ember::Tensor t = ember::ones({1 << 20}).to(test_device());
   for (int i = 0;; ++i) {
     try {
       auto work = pg.all_reduce(t);

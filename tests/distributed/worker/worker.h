@@ -37,6 +37,9 @@ struct Register {
 int my_rank();
 // init_process_group with the backend named by $EMBER_TEST_BACKEND (default: the configuration).
 void init();
+// The device of this rank's tensors: cpu, or with EMBER_TEST_DEVICE=cuda the GPU cuda:LOCAL_RANK
+// (cuda:0 for every rank with EMBER_TEST_SHARE_GPU=1).
+ember::Device test_device();
 // Values of t as float64 on the cpu.
 std::vector<double> values(const ember::Tensor& t);
 // A 1-d tensor of n elements, element i = f(i), of dtype.

@@ -21,8 +21,17 @@ void init() {
   ed::init_process_group(o);
 }
 
+ember::Device test_device() {
+  const char* type = std::getenv("EMBER_TEST_DEVICE");
+  if (!type || std::string(type) != "cuda") return ember::Device("cpu");
+  const char* share = std::getenv("EMBER_TEST_SHARE_GPU");
+  const char* local = std::getenv("LOCAL_RANK");
+  const int index = share && std::string(share) == "1" ? 0 : (local ? std::atoi(local) : 0);
+  return ember::Device("cuda:" + std::to_string(index));
+}
+
 std::vector<double> values(const ember::Tensor& t) {
-  ember::Tensor c = t.to(ember::kFloat64).contiguous();
+  ember::Tensor c = t.to(ember::Device("cpu")).to(ember::kFloat64).contiguous();
   const double* p = c.data_ptr<double>();
   return std::vector<double>(p, p + c.numel());
 }
