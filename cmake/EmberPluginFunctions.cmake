@@ -3,7 +3,9 @@
 # Builds libember_<name>.so as a MODULE against the plugin SDK only, with hidden symbols so that
 # the one exported entry point is all the core sees, and with no undefined symbols allowed (a
 # missing dependency fails at link time, not at load time). Used in-tree and, through the
-# installed emberConfig.cmake, by out-of-tree vendor plugins.
+# installed emberConfig.cmake, by out-of-tree vendor plugins. A sanitizer build sets
+# EMBER_PLUGIN_ALLOW_UNDEFINED (cmake/EmberSanitizers.cmake): its plugins refer to the sanitizer
+# runtime that the executable carries, so they cannot be linked with --no-undefined.
 function(ember_add_plugin name)
   cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
   set(target ember_${name})
@@ -21,5 +23,7 @@ function(ember_add_plugin name)
   endif()
   target_compile_features(${target} PRIVATE cxx_std_17)
   target_link_libraries(${target} PRIVATE ember::plugin_sdk)
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  if(NOT EMBER_PLUGIN_ALLOW_UNDEFINED)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
 endfunction()

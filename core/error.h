@@ -35,10 +35,10 @@ EMBER_DECLARE_ERROR(IndexError, Error);           // a dim or index out of range
 EMBER_DECLARE_ERROR(NotImplementedError, Error);  // no kernel, op or feature for this case
 EMBER_DECLARE_ERROR(RuntimeError, Error);         // anything else that went wrong at run time
 EMBER_DECLARE_ERROR(InternalError, Error);        // a bug in ember (EMBER_INTERNAL_ASSERT)
+EMBER_DECLARE_ERROR(OutOfMemoryError, RuntimeError);  // a device allocator could not provide the memory
 EMBER_DECLARE_ERROR(ConfigError, ValueError);     // malformed or invalid configuration YAML
 EMBER_DECLARE_ERROR(PluginError, RuntimeError);   // a plugin failed to load, init or run
 EMBER_DECLARE_ERROR(SchemaError, ValueError);     // a malformed operator schema or ops.yaml entry
-EMBER_DECLARE_ERROR(OutOfMemoryError, RuntimeError);  // a device allocator could not serve a request
 EMBER_DECLARE_ERROR(DeviceError, RuntimeError);   // a device runtime failed (a CUDA error, a lost device)
 EMBER_DECLARE_ERROR(TimeoutError, RuntimeError);  // a deadline passed (collectives, stores, synchronize)
 EMBER_DECLARE_ERROR(DistributedError, RuntimeError);  // a peer failed or ranks disagree

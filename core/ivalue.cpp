@@ -1,6 +1,8 @@
 // IValue storage management and accessors.
 #include "core/ivalue.h"
 
+#include <new>
+
 namespace ember {
 
 using detail::GeneratorPayload;
@@ -17,10 +19,11 @@ RefCounted* new_payload(A&&... args) {
 }  // namespace
 
 IValue::IValue(const Tensor& t) : tag_(t.defined() ? Tag::Tensor : Tag::None) {
-  v_.p = t.impl();
-  if (v_.p) v_.p->retain();
+  if (t.defined()) new (&v_.t) Tensor(t);
 }
-IValue::IValue(Tensor&& t) : IValue(static_cast<const Tensor&>(t)) {}
+IValue::IValue(Tensor&& t) : tag_(t.defined() ? Tag::Tensor : Tag::None) {
+  if (tag_ == Tag::Tensor) new (&v_.t) Tensor(std::move(t));
+}
 IValue::IValue(std::string v) : tag_(Tag::String) { v_.p = new_payload<StringPayload>(std::move(v)); }
 IValue::IValue(const Scalar& s) {
   switch (s.tag()) {
@@ -42,44 +45,67 @@ IValue IValue::tuple(std::vector<IValue> elements) {
   return r;
 }
 
-static bool is_ref(IValue::Tag t) {
+// Tags whose payload is a RefCounted object behind v_.p.
+static bool is_payload_ref(IValue::Tag t) {
   switch (t) {
-    case IValue::Tag::None: case IValue::Tag::Double: case IValue::Tag::Int: case IValue::Tag::Bool:
-    case IValue::Tag::Device: return false;
+    case IValue::Tag::None: case IValue::Tag::Tensor: case IValue::Tag::Double: case IValue::Tag::Int:
+    case IValue::Tag::Bool: case IValue::Tag::Device: return false;
     default: return true;
   }
 }
 
-void IValue::retain() const {
-  if (is_ref(tag_) && v_.p) v_.p->retain();
-}
 void IValue::release() {
-  if (is_ref(tag_) && v_.p && v_.p->release()) delete v_.p;
+  if (tag_ == Tag::Tensor) v_.t.~Tensor();
+  else if (is_payload_ref(tag_) && v_.p && v_.p->release()) delete v_.p;
   tag_ = Tag::None;
   v_.i = 0;
 }
 
-IValue::IValue(const IValue& o) : tag_(o.tag_), v_(o.v_) { retain(); }
-IValue::IValue(IValue&& o) noexcept : tag_(o.tag_), v_(o.v_) {
+void IValue::copy_payload_from(const IValue& o) {
+  switch (o.tag_) {
+    case Tag::Tensor: new (&v_.t) Tensor(o.v_.t); break;
+    case Tag::Double: v_.d = o.v_.d; break;
+    case Tag::Device: v_.device = o.v_.device; break;
+    case Tag::None: case Tag::Int: case Tag::Bool: v_.i = o.v_.i; break;
+    default:
+      v_.p = o.v_.p;
+      if (v_.p) v_.p->retain();
+  }
+  tag_ = o.tag_;
+}
+
+void IValue::move_payload_from(IValue& o) noexcept {
+  if (o.tag_ == Tag::Tensor) {
+    new (&v_.t) Tensor(std::move(o.v_.t));
+    o.v_.t.~Tensor();
+  } else if (o.tag_ == Tag::Double) {
+    v_.d = o.v_.d;
+  } else if (o.tag_ == Tag::Device) {
+    v_.device = o.v_.device;
+  } else if (is_payload_ref(o.tag_)) {
+    v_.p = o.v_.p;
+  } else {
+    v_.i = o.v_.i;
+  }
+  tag_ = o.tag_;
   o.tag_ = Tag::None;
   o.v_.i = 0;
 }
+
+IValue::IValue(const IValue& o) : tag_(Tag::None) { copy_payload_from(o); }
+IValue::IValue(IValue&& o) noexcept : tag_(Tag::None) { move_payload_from(o); }
 IValue& IValue::operator=(const IValue& o) {
   if (this != &o) {
-    o.retain();
+    IValue copy(o);  // before releasing: o may be owned by what this IValue holds
     release();
-    tag_ = o.tag_;
-    v_ = o.v_;
+    move_payload_from(copy);
   }
   return *this;
 }
 IValue& IValue::operator=(IValue&& o) noexcept {
   if (this != &o) {
     release();
-    tag_ = o.tag_;
-    v_ = o.v_;
-    o.tag_ = Tag::None;
-    o.v_.i = 0;
+    move_payload_from(o);
   }
   return *this;
 }
@@ -96,14 +122,11 @@ void IValue::type_mismatch(const char* expected) const {
 
 const Tensor& IValue::to_tensor() const& {
   if (tag_ != Tag::Tensor) type_mismatch("Tensor");
-  // Tensor is one IntrusivePtr<TensorImpl>, so the payload pointer's storage reads as a Tensor.
-  static_assert(sizeof(Tensor) == sizeof(void*), "Tensor must be a single pointer");
-  return *reinterpret_cast<const Tensor*>(&v_.p);
+  return v_.t;
 }
 Tensor IValue::to_tensor() && {
   if (tag_ != Tag::Tensor) type_mismatch("Tensor");
-  Tensor t(IntrusivePtr<TensorImpl>(static_cast<TensorImpl*>(v_.p)));
-  return t;
+  return v_.t;
 }
 double IValue::to_double() const {
   if (tag_ == Tag::Double) return v_.d;
@@ -181,6 +204,7 @@ bool IValue::is_same(const IValue& o) const {
     case Tag::Double: return v_.d == o.v_.d;
     case Tag::Int: case Tag::Bool: return v_.i == o.v_.i;
     case Tag::Device: return v_.device.type == o.v_.device.type && v_.device.index == o.v_.device.index;
+    case Tag::Tensor: return v_.t.impl() == o.v_.t.impl();
     default: return v_.p == o.v_.p;
   }
 }

@@ -64,10 +64,20 @@ class EMBER_API IValue {
   IValue(std::vector<Tensor> v);                     // NOLINT
   IValue(TensorList v) : IValue(std::vector<Tensor>(v.begin(), v.end())) {}  // NOLINT
   IValue(std::vector<IValue> v);                     // NOLINT: a generic list
+// GCC 12 reports the payload of a disengaged optional as maybe-uninitialized here when the
+// call is inlined into a caller that passed std::nullopt (a known false positive: *v is read
+// only when v is engaged).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
   template <typename T>
   IValue(const std::optional<T>& v) : IValue() {  // NOLINT
     if (v) *this = IValue(*v);
   }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   static IValue tuple(std::vector<IValue> elements);
 
   IValue(const IValue& o);
@@ -118,14 +128,22 @@ class EMBER_API IValue {
 
  private:
   void release();
-  void retain() const;
+  // Copies o's payload into this IValue, whose payload holds nothing (sharing references).
+  void copy_payload_from(const IValue& o);
+  // Moves o's payload into this IValue (whose payload holds nothing) and leaves o None.
+  void move_payload_from(IValue& o) noexcept;
   [[noreturn]] void type_mismatch(const char* expected) const;
 
   Tag tag_;
-  union {
+  // A Tensor is a real member (constructed and destroyed with the tag), so to_tensor() can
+  // return a reference to it; the other reference types are RefCounted payloads behind p.
+  union Payload {
+    Payload() : i(0) {}
+    ~Payload() {}
     double d;
     int64_t i;
     RefCounted* p;
+    Tensor t;
     struct {
       int16_t type;
       int16_t index;

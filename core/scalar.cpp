@@ -6,11 +6,17 @@ namespace ember {
 Scalar Scalar::operator-() const {
   switch (tag_) {
     case Tag::Double: return Scalar(-v_.d);
-    case Tag::Int: return Scalar(-v_.i);
+    case Tag::Int: return Scalar(static_cast<int64_t>(0 - static_cast<uint64_t>(v_.i)));  // wraps for INT64_MIN
     case Tag::Bool: break;
   }
   EMBER_FAIL(TypeError, "[neg] negation of a bool Scalar is not supported");
 }
+
+namespace detail {
+void throw_scalar_overflow(const char* type_name) {
+  EMBER_FAIL(ValueError, "value cannot be converted to type ", type_name, " without overflow");
+}
+}  // namespace detail
 
 bool Scalar::equal(const Scalar& o) const {
   if (tag_ == Tag::Double || o.tag_ == Tag::Double) return to_double() == o.to_double();

@@ -8,6 +8,7 @@
 
 #include "core/dtype.h"
 #include "core/error.h"
+#include <ember/sdk/scalar_convert.h>
 
 namespace ember {
 
@@ -36,7 +37,9 @@ class EMBER_API Scalar {
   bool is_bool() const { return tag_ == Tag::Bool; }
 
   double to_double() const { return tag_ == Tag::Double ? v_.d : static_cast<double>(v_.i); }
-  int64_t to_long() const { return tag_ == Tag::Double ? static_cast<int64_t>(v_.d) : v_.i; }
+  // to_long and to<T> raise ValueError "value cannot be converted to type int16_t without
+  // overflow" for a value out of T's range, as PyTorch (rules in <ember/sdk/scalar_convert.h>).
+  int64_t to_long() const { return tag_ == Tag::Int ? v_.i : to<int64_t>(); }
   bool to_bool() const { return tag_ == Tag::Double ? v_.d != 0 : v_.i != 0; }
   template <typename T> T to() const;
 
@@ -55,13 +58,23 @@ class EMBER_API Scalar {
   } v_;
 };
 
+namespace detail {
+[[noreturn]] EMBER_API void throw_scalar_overflow(const char* type_name);
+}  // namespace detail
+
 template <typename T> T Scalar::to() const {
-  if constexpr (std::is_same<T, bool>::value) return to_bool();
-  else if constexpr (std::is_integral<T>::value) return static_cast<T>(to_long());
-  else return static_cast<T>(static_cast<float>(to_double()));
+  if constexpr (std::is_same<T, bool>::value) {
+    return to_bool();
+  } else if constexpr (std::is_same<T, double>::value) {
+    return to_double();
+  } else if (tag_ == Tag::Double) {
+    if (EMBER_UNLIKELY(sdk::scalar_overflows<T>(v_.d))) detail::throw_scalar_overflow(sdk::scalar_type_name<T>());
+    return sdk::convert_scalar<T>(v_.d);
+  } else {
+    if (EMBER_UNLIKELY(sdk::scalar_overflows<T>(v_.i))) detail::throw_scalar_overflow(sdk::scalar_type_name<T>());
+    return sdk::convert_scalar<T>(v_.i);
+  }
 }
-template <> inline double Scalar::to<double>() const { return to_double(); }
-template <> inline float Scalar::to<float>() const { return static_cast<float>(to_double()); }
 
 EMBER_API std::ostream& operator<<(std::ostream& os, const Scalar& s);
 

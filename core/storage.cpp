@@ -10,8 +10,8 @@ namespace ember {
 IntrusivePtr<StorageImpl> StorageImpl::allocate(size_t nbytes, Device device) {
   const DeviceTypeInfo& info = device_type_info(device.type());
   void* ptr = info.runtime->allocate(device.index(), nbytes, detail::current_stream_handle(device));
-  EMBER_CHECK(ptr != nullptr, RuntimeError, "[empty] the ", info.name, " allocator returned null for ", nbytes,
-              " bytes");
+  EMBER_CHECK(ptr != nullptr, OutOfMemoryError, "[empty] the ", info.name, " allocator returned null for ", nbytes,
+              " bytes on ", device, " (out of memory)");
   IntrusivePtr<StorageImpl> s(new StorageImpl(ptr, nbytes, device));
   s->from_allocator_ = true;
   return s;

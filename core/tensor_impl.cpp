@@ -1,26 +1,34 @@
 // TensorImpl shape bookkeeping.
 #include "core/tensor_impl.h"
 
+#include "core/checked_arith.h"
+
 namespace ember {
 
 TensorImpl::TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Device device)
     : storage_(std::move(storage)), dtype_(dtype), device_(device), key_set_(DispatchKeySet::backend(device.type())) {}
 
 void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
-  sizes_.assign(sizes);
-  strides_.resize(sizes.size());
+  // Checked before anything changes, so a failure leaves the tensor as it was. Contiguous
+  // strides skip size-0 dims, so they can overflow even when numel (0) does not.
+  int64_t numel = checked_numel(sizes, "empty");
+  DimVector strides(sizes.size());
   int64_t stride = 1;
-  int64_t numel = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
-    strides_[i] = stride;
-    stride *= sizes[i] > 1 ? sizes[i] : 1;
-    numel *= sizes[i];
+    strides[i] = stride;
+    if (i > 0) {
+      EMBER_CHECK(checked_mul(stride, sizes[i] > 1 ? sizes[i] : 1, &stride), ValueError,
+                  "[empty] the strides of a contiguous tensor of size ", sizes, " overflow int64");
+    }
   }
+  sizes_.assign(sizes);
+  strides_ = strides;
   numel_ = numel;
   is_contiguous_ = true;
 }
 
 void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
+  checked_numel(sizes, "view");  // before anything changes
   sizes_.assign(sizes);
   strides_.assign(strides);
   storage_offset_ = storage_offset;
@@ -42,7 +50,7 @@ void TensorImpl::set_data_from(const TensorImpl& src) {
 
 void TensorImpl::refresh_numel_and_contiguity() {
   int64_t numel = 1;
-  for (int64_t s : sizes_) numel *= s;
+  for (int64_t s : sizes_) numel *= s;  // checked by the callers
   numel_ = numel;
   // PyTorch's definition: size-1 dims may have any stride; empty tensors are contiguous.
   bool contiguous = true;

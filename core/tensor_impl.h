@@ -46,8 +46,12 @@ class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<Te
   StorageImpl* storage() const { return storage_.get(); }
   const IntrusivePtr<StorageImpl>& storage_ptr() const { return storage_; }
   void set_storage(IntrusivePtr<StorageImpl> s) { storage_ = std::move(s); }
+  // The first element's address. An empty tensor addresses nothing: it gets the storage's base,
+  // because its offset may lie anywhere (as_strided accepts any offset for an empty view).
   void* data() const {
-    return static_cast<char*>(storage_->data()) + storage_offset_ * static_cast<int64_t>(element_size(dtype_));
+    char* base = static_cast<char*>(storage_->data());
+    if (__builtin_expect(numel_ == 0, 0)) return base;
+    return base + storage_offset_ * static_cast<int64_t>(element_size(dtype_));
   }
   ScalarType dtype() const { return dtype_; }
   Device device() const { return device_; }

@@ -16,6 +16,13 @@ namespace detail {
 
 // ---- argument key sets ---------------------------------------------------------------------
 inline DispatchKeySet key_set_of(const Tensor& t) { return t.defined() ? t.impl()->key_set() : DispatchKeySet(); }
+// For a non-optional Tensor argument of a generated function: an undefined tensor is a
+// TypeError naming the operator and the argument (kernels dereference their tensors).
+[[noreturn]] EMBER_API void undefined_tensor_argument(const OperatorEntry& op, const char* argument);
+inline DispatchKeySet key_set_of_defined(const Tensor& t, const OperatorEntry& op, const char* argument) {
+  if (EMBER_UNLIKELY(!t.defined())) undefined_tensor_argument(op, argument);
+  return t.impl()->key_set();
+}
 inline DispatchKeySet key_set_of(const std::optional<Tensor>& t) {
   return t && t->defined() ? t->impl()->key_set() : DispatchKeySet();
 }

@@ -98,11 +98,20 @@ DispatchKeySet OperatorEntry::key_set_of_stack(const Stack& stack) const {
   DispatchKeySet ks;
   for (int i : tensor_arg_indices_) {
     const IValue& v = stack[base + static_cast<size_t>(i)];
+    // Kernels take a non-optional Tensor (or Tensor[] element) to be defined: a boxed caller's
+    // None or undefined tensor there is refused here rather than dereferenced there.
+    const Argument& arg = schema_.arguments()[static_cast<size_t>(i)];
+    const bool required = !arg.type.optional && !arg.type.elem_optional;
     if (v.is_tensor()) {
       ks |= v.to_tensor().impl()->key_set();
+    } else if (v.is_none()) {
+      EMBER_CHECK(!required, TypeError, "[", full_name_, "] argument '", arg.name, "' must be a Tensor, got None");
     } else if (v.is_tensor_list()) {
-      for (const Tensor& t : v.to_tensor_list())
+      for (const Tensor& t : v.to_tensor_list()) {
+        EMBER_CHECK(t.defined() || !required, TypeError, "[", full_name_, "] argument '", arg.name,
+                    "' must be a list of defined tensors");
         if (t.defined()) ks |= t.impl()->key_set();
+      }
     } else if (v.is_list()) {
       for (const IValue& e : v.to_list())
         if (e.is_tensor()) ks |= e.to_tensor().impl()->key_set();
@@ -115,6 +124,12 @@ DispatchKeySet OperatorEntry::key_set_of_stack(const Stack& stack) const {
   if ((ks & DispatchKeySet::all_backends()).empty()) ks |= DispatchKeySet::backend(default_device().type());
   return ks;
 }
+
+namespace detail {
+void undefined_tensor_argument(const OperatorEntry& op, const char* argument) {
+  EMBER_FAIL(TypeError, "[", op.name(), "] argument '", argument, "' must be a defined Tensor, got an undefined one");
+}
+}  // namespace detail
 
 void OperatorEntry::call_boxed(Stack* stack) const {
   DispatchKeySet ks = dispatch_key_set(key_set_of_stack(*stack));
@@ -322,18 +337,23 @@ void Dispatcher::register_kernel(const OperatorHandle& op, DispatchTarget target
 }
 
 void Dispatcher::register_fallback(DispatchTarget target, const KernelFunction& kernel) {
+  EMBER_CHECK(target.kind == DispatchTarget::Kind::Backend || target.kind == DispatchTarget::Kind::Functionality,
+              ValueError, "[dispatcher] fallbacks are registered for a device type or a functionality key, not ",
+              target.str());
   std::lock_guard<std::mutex> lock(mutex_);
+  replaced_fallbacks_.reserve(replaced_fallbacks_.size() + 1);  // the push_back below cannot throw
   auto* k = new KernelFunction(kernel);
+  const KernelFunction* old;
   int slot;
   if (target.kind == DispatchTarget::Kind::Backend) {
-    backend_fallbacks_[target.backend].store(k);
+    old = backend_fallbacks_[target.backend].exchange(k);
     slot = target.backend;
   } else {
-    EMBER_CHECK(target.kind == DispatchTarget::Kind::Functionality, ValueError,
-                "[dispatcher] fallbacks are registered for a device type or a functionality key, not ", target.str());
     slot = slot_of_functionality(target.functionality);
+    old = functionality_fallbacks_[slot - kMaxDeviceTypes];
     functionality_fallbacks_[slot - kMaxDeviceTypes] = k;
   }
+  if (old != nullptr) replaced_fallbacks_.emplace_back(old);
   for (auto& e : operators_) e->recompute_slot(slot);
 }
 

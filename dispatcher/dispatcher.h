@@ -167,6 +167,9 @@ class EMBER_API Dispatcher {
   std::vector<std::pair<std::string, OperatorEntry*>> by_name_;  // sorted by full name
   std::atomic<const KernelFunction*> backend_fallbacks_[kMaxDeviceTypes] = {};
   const KernelFunction* functionality_fallbacks_[kNumFunctionalityKeys] = {};
+  // Fallbacks that a newer register_fallback replaced: kept alive (a call that loaded one
+  // lock-free may still be running it) and owned here, so they are not leaked either.
+  std::vector<std::unique_ptr<const KernelFunction>> replaced_fallbacks_;
 };
 
 // Generated from ops.yaml (build/gen/generated/register_ops.cpp).

@@ -41,9 +41,12 @@ Library& Library::impl_boxed(const std::string& op, const std::string& target,
   k.boxed = [](void* ctx, const OperatorHandle& o, DispatchKeySet, Stack* s) {
     (*static_cast<std::function<void(const OperatorHandle&, Stack&)>*>(ctx))(o, *s);
   };
-  k.boxed_ctx = new std::function<void(const OperatorHandle&, Stack&)>(std::move(fn));
+  // Lives as long as the registration (the process); freed only when it is rejected.
+  auto stored = std::make_unique<std::function<void(const OperatorHandle&, Stack&)>>(std::move(fn));
+  k.boxed_ctx = stored.get();
   k.provider = provider();
   Dispatcher::singleton().register_kernel(h, DispatchTarget::device(target), k);
+  stored.release();
   return *this;
 }
 

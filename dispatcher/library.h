@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "dispatcher/boxing.h"
@@ -47,9 +48,15 @@ class EMBER_API Library {
   }
   template <typename Ret, typename... Args>
   Library& impl_callable(const std::string& op, const std::string& target, std::function<Ret(Args...)> fn) {
-    auto* stored = new std::function<Ret(Args...)>(std::move(fn));  // permanent, like the registration
-    KernelFunction k = detail::make_kernel<Ret, Args...>(&trampoline<Ret, Args...>, stored, provider());
+    // The callable and the boxed context live as long as the registration, i.e. for the
+    // process; they are freed only when the registration is rejected.
+    auto stored = std::make_unique<std::function<Ret(Args...)>>(std::move(fn));
+    KernelFunction k = detail::make_kernel<Ret, Args...>(&trampoline<Ret, Args...>, stored.get(), provider());
+    std::unique_ptr<typename detail::BoxedWrapper<Ret, Args...>::Ctx> boxed_ctx(
+        static_cast<typename detail::BoxedWrapper<Ret, Args...>::Ctx*>(k.boxed_ctx));
     register_checked(op, target, k, sizeof...(Args));
+    stored.release();
+    boxed_ctx.release();
     return *this;
   }
   void register_checked(const std::string& op, const std::string& target, const KernelFunction& k, size_t num_args);

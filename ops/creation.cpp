@@ -1,6 +1,7 @@
 // Tensors from C++ data.
 #include "ops/creation.h"
 
+#include "core/checked_arith.h"
 #include "core/device_runtime.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
@@ -11,20 +12,20 @@ namespace {
 template <typename T>
 Tensor host_tensor(const std::vector<T>& values, IntArrayRef sizes, ScalarType natural, const TensorOptions& options) {
   Tensor host = new_tensor(sizes, natural, Device("cpu"));
-  std::memcpy(host.data_ptr(), values.data(), values.size() * sizeof(T));
+  // An empty vector's data() may be null, and memcpy from null is undefined even for 0 bytes.
+  if (!values.empty()) std::memcpy(host.data_ptr(), values.data(), values.size() * sizeof(T));
   Tensor out = host.to(TensorOptions(options.dtype_or(natural)).device(options.device_or_default()));
   if (options.requires_grad()) out.requires_grad_(true);
   return out;
 }
+// A [rows, cols] tensor from flattened rows, whose lengths must all be cols (as PyTorch's).
 template <typename T>
-Tensor nested(std::initializer_list<std::initializer_list<T>> rows, ScalarType natural, const TensorOptions& options) {
-  std::vector<T> flat;
-  size_t cols = rows.size() ? rows.begin()->size() : 0;
-  for (const auto& r : rows) {
-    EMBER_CHECK(r.size() == cols, ValueError, "[tensor] expected sequence of length ", cols, " at dim 1 (got ", r.size(), ")");
-    flat.insert(flat.end(), r.begin(), r.end());
-  }
-  return host_tensor(flat, {static_cast<int64_t>(rows.size()), static_cast<int64_t>(cols)}, natural, options);
+Tensor from_rows(const std::vector<T>& flat, const std::vector<size_t>& row_sizes, ScalarType natural,
+                 const TensorOptions& options) {
+  size_t cols = row_sizes.empty() ? 0 : row_sizes.front();
+  for (size_t r : row_sizes)
+    EMBER_CHECK(r == cols, ValueError, "[tensor] expected sequence of length ", cols, " at dim 1 (got ", r, ")");
+  return host_tensor(flat, {static_cast<int64_t>(row_sizes.size()), static_cast<int64_t>(cols)}, natural, options);
 }
 }  // namespace
 
@@ -38,35 +39,29 @@ Tensor tensor(std::initializer_list<double> values, const TensorOptions& options
                                                                           .device(options.device_opt())
                                                                           .requires_grad(options.requires_grad()));
 }
-Tensor tensor(std::initializer_list<std::initializer_list<double>> values, const TensorOptions& options) {
-  return nested(values, kFloat64, TensorOptions(options.dtype_or(float_natural()))
-                                      .device(options.device_opt())
-                                      .requires_grad(options.requires_grad()));
-}
 Tensor tensor(std::initializer_list<int64_t> values, const TensorOptions& options) {
   std::vector<int64_t> v(values);
   return host_tensor(v, {static_cast<int64_t>(v.size())}, kInt64, options);
-}
-Tensor tensor(std::initializer_list<std::initializer_list<int64_t>> values, const TensorOptions& options) {
-  return nested(values, kInt64, options);
 }
 Tensor tensor(std::initializer_list<int> values, const TensorOptions& options) {
   std::vector<int64_t> v(values.begin(), values.end());
   return host_tensor(v, {static_cast<int64_t>(v.size())}, kInt64, options);
 }
-Tensor tensor(std::initializer_list<std::initializer_list<int>> values, const TensorOptions& options) {
-  std::vector<int64_t> flat;
-  size_t cols = values.size() ? values.begin()->size() : 0;
-  for (const auto& r : values) {
-    EMBER_CHECK(r.size() == cols, ValueError, "[tensor] expected sequence of length ", cols, " at dim 1 (got ", r.size(), ")");
-    flat.insert(flat.end(), r.begin(), r.end());
-  }
-  return host_tensor(flat, {static_cast<int64_t>(values.size()), static_cast<int64_t>(cols)}, kInt64, options);
-}
 Tensor tensor(std::initializer_list<bool> values, const TensorOptions& options) {
   std::vector<uint8_t> v(values.begin(), values.end());
   return host_tensor(v, {static_cast<int64_t>(v.size())}, kBool, options);
 }
+
+namespace detail {
+Tensor tensor_from_rows(const std::vector<double>& flat, const std::vector<size_t>& row_sizes, const TensorOptions& options) {
+  return from_rows(flat, row_sizes, kFloat64,
+                   TensorOptions(options.dtype_or(default_dtype())).device(options.device_opt()).requires_grad(options.requires_grad()));
+}
+Tensor tensor_from_rows(const std::vector<int64_t>& flat, const std::vector<size_t>& row_sizes,
+                        const TensorOptions& options) {
+  return from_rows(flat, row_sizes, kInt64, options);
+}
+}  // namespace detail
 
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {
   ScalarType natural = value.is_floating_point() ? default_dtype() : value.type();
@@ -74,8 +69,8 @@ Tensor scalar_tensor(const Scalar& value, const TensorOptions& options) {
 }
 
 Tensor tensor_from_doubles(const std::vector<double>& values, IntArrayRef sizes, const TensorOptions& options) {
-  int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
+  for (int64_t s : sizes) EMBER_CHECK(s >= 0, ValueError, "[tensor] negative dimension ", s, " in size ", sizes);
+  int64_t n = checked_numel(sizes, "tensor");
   EMBER_CHECK(n == static_cast<int64_t>(values.size()), ValueError, "[tensor] ", values.size(),
               " values do not fill a tensor of size ", sizes);
   return host_tensor(values, sizes, kFloat64, options);
@@ -86,7 +81,8 @@ Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options, st
   int64_t st = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = st;
-    st *= std::max<int64_t>(sizes[i], 1);
+    EMBER_CHECK(i == 0 || checked_mul(st, std::max<int64_t>(sizes[i], 1), &st), ValueError,
+                "[from_blob] storage size calculation overflowed with sizes=", sizes);
   }
   return from_blob(data, sizes, strides, options, std::move(deleter));
 }
@@ -95,9 +91,20 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
                  std::function<void(void*)> deleter) {
   ScalarType dtype = options.dtype_or_default();
   Device device = options.device_or_default();
+  EMBER_CHECK(sizes.size() == strides.size(), ValueError, "[from_blob] mismatch in length of strides and shape");
+  // The number of elements the blob must hold: 1 + the highest index, 0 for an empty tensor.
   int64_t extent = 1;
-  for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  auto storage = StorageImpl::borrow(data, static_cast<size_t>(extent) * element_size(dtype), device, std::move(deleter));
+  bool empty = false, fits = true;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    EMBER_CHECK(sizes[i] >= 0 && strides[i] >= 0, ValueError, "[from_blob] negative size or stride");
+    int64_t span = 0;
+    empty = empty || sizes[i] == 0;
+    fits = fits && checked_mul(std::max<int64_t>(sizes[i] - 1, 0), strides[i], &span) && checked_add(extent, span, &extent);
+  }
+  EMBER_CHECK(fits, ValueError, "[from_blob] storage size calculation overflowed with sizes=", sizes, " and strides=",
+              strides);
+  size_t nbytes = empty ? 0 : checked_nbytes(extent, element_size(dtype), sizes, "from_blob");
+  auto storage = StorageImpl::borrow(data, nbytes, device, std::move(deleter));
   auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
   impl->set_sizes_and_strides(sizes, strides, 0);
   return Tensor(std::move(impl));

@@ -1,15 +1,15 @@
 // Allocation and view helpers shared by the core's ops.
 #include "ops/tensor_factory.h"
 
+#include "core/checked_arith.h"
+
 namespace ember {
 
 Tensor new_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
-  int64_t numel = 1;
-  for (int64_t s : sizes) {
-    EMBER_CHECK(s >= 0, ValueError, "[empty] negative dimension ", s, " in size ", sizes);
-    numel *= s;
-  }
-  auto storage = StorageImpl::allocate(static_cast<size_t>(numel) * element_size(dtype), device);
+  for (int64_t s : sizes) EMBER_CHECK(s >= 0, ValueError, "[empty] negative dimension ", s, " in size ", sizes);
+  // Overflow is caught here, before the allocator sees a wrapped-around byte count.
+  size_t nbytes = checked_nbytes(checked_numel(sizes, "empty"), element_size(dtype), sizes, "empty");
+  auto storage = StorageImpl::allocate(nbytes, device);
   auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
   impl->set_sizes_contiguous(sizes);
   return Tensor(std::move(impl));
@@ -17,6 +17,23 @@ Tensor new_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
   TensorImpl* b = base.impl();
+  // Every view's highest element index fits in int64, so no index arithmetic on it (select,
+  // slice, narrow) can overflow; that includes an empty view, whose bounds nobody checks. A
+  // non-empty view's highest byte offset fits too, so no pointer arithmetic can overflow (an
+  // empty view addresses nothing: TensorImpl::data ignores its offset). View ops never turn an
+  // empty tensor into a non-empty one.
+  int64_t max_index = storage_offset, bytes = 0;
+  bool fits = sizes.size() == strides.size();
+  bool empty = false;
+  for (size_t i = 0; fits && i < sizes.size(); ++i) {
+    int64_t extent = 0;
+    empty = empty || sizes[i] == 0;
+    fits = checked_mul(std::max<int64_t>(sizes[i] - 1, 0), strides[i], &extent) &&
+           (extent <= 0 || checked_add(max_index, extent, &max_index));
+  }
+  fits = fits && (empty || checked_mul(max_index, static_cast<int64_t>(b->itemsize()), &bytes));
+  EMBER_CHECK(fits, ValueError, "[view] a view with sizes ", sizes, ", strides ", strides, " and storage offset ",
+              storage_offset, " addresses elements beyond what int64 can index");
   auto impl = make_intrusive<TensorImpl>(b->storage_ptr(), b->dtype(), b->device());
   impl->set_sizes_and_strides(sizes, strides, storage_offset);
   return Tensor(std::move(impl));
@@ -24,12 +41,15 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
 
 void resize_output(const Tensor& t, IntArrayRef sizes) {
   if (t.sizes() == sizes) return;
-  int64_t numel = 1;
-  for (int64_t s : sizes) numel *= s;
   TensorImpl* impl = t.impl();
-  size_t needed = static_cast<size_t>(numel) * impl->itemsize();
-  if (impl->storage()->nbytes() < needed + static_cast<size_t>(impl->storage_offset()) * impl->itemsize() ||
-      !impl->is_contiguous()) {
+  size_t needed = checked_nbytes(checked_numel(sizes, "resize"), impl->itemsize(), sizes, "resize");
+  // The storage is reused only when offset + needed bytes lie inside it (an empty view may
+  // carry any offset, so the sum is computed with overflow checks).
+  int64_t end = 0;
+  bool fits_storage = checked_mul(impl->storage_offset(), static_cast<int64_t>(impl->itemsize()), &end) &&
+                      checked_add(end, static_cast<int64_t>(needed), &end) &&
+                      static_cast<size_t>(end) <= impl->storage()->nbytes();
+  if (!fits_storage || !impl->is_contiguous()) {
     impl->set_storage(StorageImpl::allocate(needed, impl->device()));
     impl->set_storage_offset(0);
   }

@@ -16,6 +16,7 @@
 
 #include "core/device_runtime.h"
 #include "registry/status.h"
+#include "registry/elf_check.h"
 #include "registry/host.h"
 #include "registry/process_log.h"
 #include "registry/registrar.h"
@@ -130,8 +131,8 @@ bool resolve_library(const PluginSpec& spec, PluginReport& report) {
   return false;
 }
 
-// Runs init and commits; the library is open and its table checked.
-void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginReport& report) {
+// Runs init and, when `commit`, publishes its registrations; the table is checked.
+void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginReport& report, bool commit) {
   std::vector<ember_option> options;
   for (const auto& o : spec.options) options.push_back({o.key.c_str(), o.value.c_str()});
 
@@ -166,6 +167,10 @@ void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginRepor
     failed(report, "init made a registration the host rejected", {"registration error: " + registrar.first_error()});
     return;
   }
+  if (!commit) {
+    report.status = PluginStatus::Loaded;  // everything was checked; nothing was published
+    return;
+  }
   try {
     PluginRegistrar::Summary summary = registrar.commit();
     report.kernels_registered = summary.kernels;
@@ -176,10 +181,21 @@ void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginRepor
   }
 }
 
+void load_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, PluginReport& report,
+                     LibraryRegistry& registry, bool commit);
+
 void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& registry) {
   if (!resolve_library(spec, report)) {
     failed(report, spec.path.empty() ? "library " + plugin_library_file_name(spec.name) + " not found"
                                      : "library file not found");
+    return;
+  }
+
+  // A file that is not a well-formed shared object for this machine never reaches dlopen, which
+  // can crash on a malformed one instead of failing (elf_check.h).
+  std::string not_loadable = check_shared_object_file(report.path);
+  if (!not_loadable.empty()) {
+    failed(report, "the file is not a shared library this machine can load", {"elf: " + not_loadable});
     return;
   }
 
@@ -199,7 +215,12 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
     return;
   }
   EntryFunction& entry = lib.get<EntryFunction>(EMBER_PLUGIN_ENTRY_SYMBOL);
+  load_from_entry(spec, &entry, report, registry, true);
+}
 
+// Everything after the entry symbol was found: entry(host), the table checks, init, commit.
+void load_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, PluginReport& report,
+                     LibraryRegistry& registry, bool commit) {
   const ember_plugin_api* api = nullptr;
   PluginLogCapture capture;
   try {
@@ -260,8 +281,8 @@ void load_locked(const PluginSpec& spec, PluginReport& report, LibraryRegistry& 
     return;
   }
 
-  initialize(spec, api, report);
-  if (report.status == PluginStatus::Loaded) {
+  initialize(spec, api, report, commit);
+  if (report.status == PluginStatus::Loaded && commit) {
     registry.loaded.push_back({spec.name, api});
     std::atexit(&shut_down_newest_plugin);
   }
@@ -294,19 +315,41 @@ std::string default_plugin_dir() {
 
 std::string plugin_library_file_name(const std::string& name) { return "libember_" + name + ".so"; }
 
-PluginReport load_plugin_library(const PluginSpec& spec) {
+namespace {
+// Runs one load under the loader's lock; nothing it does escapes as an exception.
+template <typename Load>
+PluginReport guarded_load(const PluginSpec& spec, const Load& load) {
   PluginReport report;
   report.name = spec.name;
   report.required = spec.required;
   LibraryRegistry& registry = library_registry();
   std::lock_guard<std::mutex> lock(registry.load_mutex);
   try {
-    load_locked(spec, report, registry);
+    load(report, registry);
   } catch (const std::exception& e) {
     failed(report, std::string("unexpected error while loading: ") + e.what());
   } catch (...) {
     failed(report, "unexpected error while loading");
   }
+  return report;
+}
+}  // namespace
+
+PluginReport load_plugin_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, bool commit) {
+  return guarded_load(spec, [&](PluginReport& report, LibraryRegistry& registry) {
+    if (entry == nullptr) {
+      failed(report, "no entry function was given");
+      return;
+    }
+    report.path = "(linked into the program)";
+    load_from_entry(spec, entry, report, registry, commit);
+  });
+}
+
+PluginReport load_plugin_library(const PluginSpec& spec) {
+  PluginReport report = guarded_load(spec, [&](PluginReport& r, LibraryRegistry& registry) {
+    load_locked(spec, r, registry);
+  });
   std::string line = "plugin '" + spec.name + "' " + plugin_status_name(report.status) +
                      (report.status == PluginStatus::Loaded ? " from " + report.path : ": " + report.reason);
   log_message(LogLevel::Debug, "ember", line);

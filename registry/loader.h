@@ -3,10 +3,13 @@
 //
 // Steps, each with its own failure message: resolve the path (an explicit path, or
 // libember_<name>.so through the search directories, recording every path tried) -> the file
-// exists -> dlopen(RTLD_NOW | RTLD_LOCAL) -> the entry symbol exists -> entry(host) returns a
+// exists -> it is a well-formed shared object for this machine (elf_check.h) ->
+// dlopen(RTLD_NOW | RTLD_LOCAL) -> the entry symbol exists -> entry(host) returns a
 // table (NULL: the plugin refused this host) -> struct_size, abi_major == host major, abi_minor
 // <= host minor -> init(registrar, options) succeeds -> the registrations commit. Every call into
-// plugin code is behind a catch-all. Nothing a plugin does here can crash the process.
+// plugin code is behind a catch-all. Nothing a plugin does here can crash the process (short of
+// a library crafted to pass the ELF check and crash ld.so or its own constructors: loading a
+// library runs its code).
 //
 // Libraries are never unloaded: each opened library is kept in an intentionally leaked registry,
 // also when its plugin failed, because its code may already have run. Plugins' shutdown functions
@@ -17,6 +20,8 @@
 
 #include <string>
 #include <vector>
+
+#include <ember/plugin_abi.h>
 
 #include "registry/config.h"
 #include "registry/plugin_report.h"
@@ -42,6 +47,12 @@ std::string plugin_library_file_name(const std::string& name);
 // Loads one plugin. Never throws for a plugin's failure: the report says Failed, with a one-line
 // reason and the details; plugin_failure_message turns it into the text of a PluginError.
 PluginReport load_plugin_library(const PluginSpec& spec);
+
+// Loads a plugin whose entry function is linked into the program (tests, fuzzing, static
+// builds): the same table checks, init and commit as load_plugin_library after its dlopen. With
+// commit false everything is checked and init runs, but nothing is published to the core (a
+// dry run: the report says Loaded when the plugin would have loaded).
+PluginReport load_plugin_from_entry(const PluginSpec& spec, ember_plugin_entry_fn entry, bool commit = true);
 
 // The full error text for a failed plugin: name, reason, paths tried, loader message, both ABI
 // versions, the plugin's own message, and how to disable it.

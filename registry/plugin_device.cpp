@@ -31,8 +31,13 @@ class PluginDeviceRuntime final : public DeviceRuntime {
 
   void* allocate(int32_t index, size_t nbytes, StreamHandle stream) override {
     void* p = nullptr;
-    check(guard([&] { return d_.allocate(d_.ctx, index, nbytes, static_cast<ember_stream>(stream), &p); }),
-          "allocate");
+    ember_status* status = guard([&] { return d_.allocate(d_.ctx, index, nbytes, static_cast<ember_stream>(stream), &p); });
+    if (status) {
+      // Every failure names the size and the device; out of memory becomes OutOfMemoryError.
+      std::string context = "[empty] allocating " + std::to_string(nbytes) + " bytes on " + name_ + ":" +
+                            std::to_string(index) + " failed (plugin '" + plugin_ + "')";
+      throw_if_error(status, context.c_str());
+    }
     EMBER_CHECK(p != nullptr, PluginError, context_, " allocate returned no memory for ", nbytes, " bytes");
     return p;
   }

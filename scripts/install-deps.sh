@@ -11,6 +11,9 @@ packages=(
   libtorch-dev libopenblas0-pthread python3-torch
   libgloo-dev                                       # the gloo comm plugin
   libopenmpi-dev openmpi-bin                        # the mpi comm plugin and mpirun
+  # clang 14 for `make test CXX=clang++`, the sanitizer builds and libFuzzer (docs/RELIABILITY.md):
+  # the compiler, its sanitizer/fuzzer runtimes, OpenMP, and llvm-symbolizer for stack traces
+  clang clang-14 libclang-rt-14-dev libomp-14-dev llvm llvm-14
 )
 
 missing=()

@@ -18,9 +18,6 @@ ScalarType dtype_or(const std::optional<ScalarType>& d, ScalarType fallback) { r
 void check_layout(const std::optional<Layout>& layout, const char* op) {
   EMBER_CHECK(!layout || *layout == Layout::Strided, NotImplementedError, "[", op, "] only the strided layout is supported");
 }
-TensorOptions like_options(const Tensor& self, const std::optional<ScalarType>& dtype, const std::optional<Device>& device) {
-  return TensorOptions(dtype ? *dtype : self.scalar_type()).device(device ? *device : self.device());
-}
 }  // namespace
 
 Tensor empty(IntArrayRef size, std::optional<ScalarType> dtype, std::optional<Layout> layout, std::optional<Device> device,

@@ -1,5 +1,6 @@
 // View ops: new geometry over the same storage. They work on every device because they never
 // touch data. (ops.yaml: as_strided, view, reshape, permute, transpose, expand, slice, ...)
+#include "core/checked_arith.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"
@@ -23,7 +24,7 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
     int64_t st = 1;
     for (size_t i = shape.size(); i-- > 0;) {
       strides[i] = st;
-      st *= std::max<int64_t>(shape[i], 1);
+      if (i > 0 && !checked_mul(st, std::max<int64_t>(shape[i], 1), &st)) return std::nullopt;
     }
     return strides;
   }
@@ -32,10 +33,14 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t tensor_d = static_cast<int64_t>(old_sizes.size()) - 1; tensor_d >= 0; tensor_d--) {
     tensor_numel *= old_sizes[static_cast<size_t>(tensor_d)];
+    // A size-1 dim may carry any stride (as_strided allows INT64_MAX), so these products can
+    // overflow; a geometry whose strides do not fit in int64 is treated as not viewable.
+    int64_t chunk_stride = 0;
+    bool chunk_fits = checked_mul(tensor_numel, chunk_base_stride, &chunk_stride);
     if (tensor_d == 0 || (old_sizes[static_cast<size_t>(tensor_d - 1)] != 1 &&
-                          old_strides[static_cast<size_t>(tensor_d - 1)] != tensor_numel * chunk_base_stride)) {
+                          (!chunk_fits || old_strides[static_cast<size_t>(tensor_d - 1)] != chunk_stride))) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[static_cast<size_t>(view_d)] == 1)) {
-        strides[static_cast<size_t>(view_d)] = view_numel * chunk_base_stride;
+        if (!checked_mul(view_numel, chunk_base_stride, &strides[static_cast<size_t>(view_d)])) return std::nullopt;
         view_numel *= shape[static_cast<size_t>(view_d)];
         view_d--;
       }
@@ -55,6 +60,7 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
 DimVector infer_size(IntArrayRef shape, int64_t numel, const char* op) {
   DimVector out(shape);
   int64_t known = 1;
+  bool known_fits = true;  // a product past int64 cannot match numel (unless a later dim is 0)
   int infer = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
@@ -62,9 +68,15 @@ DimVector infer_size(IntArrayRef shape, int64_t numel, const char* op) {
       infer = static_cast<int>(i);
     } else {
       EMBER_CHECK(shape[i] >= 0, ValueError, "[", op, "] invalid shape dimension ", shape[i]);
-      known *= shape[i];
+      if (shape[i] == 0) {
+        known = 0;
+        known_fits = true;
+      } else if (known != 0 && !checked_mul(known, shape[i], &known)) {
+        known_fits = false;
+      }
     }
   }
+  EMBER_CHECK(known_fits, ValueError, "[", op, "] shape '", shape, "' is invalid for input of size ", numel);
   if (infer >= 0) {
     EMBER_CHECK(known != 0 && numel % known == 0, ValueError, "[", op, "] shape '", shape, "' is invalid for input of size ", numel);
     out[static_cast<size_t>(infer)] = numel / known;
@@ -79,15 +91,26 @@ Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride, std:
   EMBER_CHECK(size.size() == stride.size(), ValueError, "[as_strided] mismatch in length of strides and shape");
   int64_t offset = storage_offset ? *storage_offset : self.storage_offset();
   EMBER_CHECK(offset >= 0, ValueError, "[as_strided] Tensor: invalid storage offset ", offset);
+  // The highest element index, checked for overflow also for an empty view (whose bounds are
+  // not checked): every later index arithmetic on the view (select, slice, narrow) stays below
+  // it, so none of it can overflow either. The byte count matters only for a non-empty view.
   int64_t max_index = offset;
   bool empty = false;
+  bool fits = true;
   for (size_t i = 0; i < size.size(); ++i) {
     EMBER_CHECK(size[i] >= 0 && stride[i] >= 0, ValueError, "[as_strided] negative size or stride");
     if (size[i] == 0) empty = true;
-    max_index += (size[i] - 1) * stride[i];
+    int64_t extent = 0;
+    fits = fits && checked_mul(std::max<int64_t>(size[i] - 1, 0), stride[i], &extent) &&
+           checked_add(max_index, extent, &max_index);
   }
+  int64_t need_bytes = 0;
+  fits = fits && checked_add(max_index, 1, &need_bytes) &&
+         (empty || checked_mul(need_bytes, static_cast<int64_t>(self.element_size()), &need_bytes));
+  EMBER_CHECK(fits, ValueError, "[as_strided] storage size calculation overflowed with sizes=", size, ", strides=", stride,
+              " and storage offset ", offset);
   if (!empty) {
-    size_t need = static_cast<size_t>(max_index + 1) * self.element_size();
+    size_t need = static_cast<size_t>(need_bytes);
     EMBER_CHECK(need <= self.impl()->storage()->nbytes(), ValueError, "[as_strided] setStorage: sizes ", size, ", strides ",
                 stride, ", storage offset ", offset, " requiring a storage size of ", need,
                 " are out of bounds for storage of size ", self.impl()->storage()->nbytes());
@@ -178,14 +201,24 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start, std:
   int64_t d = wrap_dim(dim, self.dim(), "slice");
   int64_t n = self.sizes()[static_cast<size_t>(d)];
   int64_t s = start.value_or(0), e = end.value_or(INT64_MAX);
-  if (s < 0) s += n;
+  if (s < 0) s += n;  // n >= 0 and s < 0: no overflow
   if (e < 0) e += n;
   s = std::min(std::max<int64_t>(s, 0), n);
   e = std::min(std::max<int64_t>(e, s), n);
+  const size_t du = static_cast<size_t>(d);
   DimVector sizes(self.sizes()), strides(self.strides());
-  sizes[static_cast<size_t>(d)] = (e - s + step - 1) / step;
-  strides[static_cast<size_t>(d)] *= step;
-  return make_view(self, sizes, strides, self.storage_offset() + s * self.strides()[static_cast<size_t>(d)]);
+  sizes[du] = (e - s) / step + ((e - s) % step != 0);  // ceil without overflowing for a huge step
+  int64_t offset = 0;
+  // The stride of a dim of size <= 1 is never used to address anything: keep it when
+  // stride * step does not fit (a huge step picks one element).
+  if (!checked_mul(strides[du], step, &strides[du])) {
+    EMBER_CHECK(sizes[du] <= 1, ValueError, "[slice] stride ", self.strides()[du], " times step ", step,
+                " overflows int64");
+    strides[du] = self.strides()[du];
+  }
+  EMBER_CHECK(checked_mul(s, self.strides()[du], &offset) && checked_add(self.storage_offset(), offset, &offset),
+              ValueError, "[slice] the storage offset of the slice starting at ", s, " overflows int64");
+  return make_view(self, sizes, strides, offset);
 }
 
 Tensor select(const Tensor& self, int64_t dim, int64_t index) {
@@ -196,7 +229,10 @@ Tensor select(const Tensor& self, int64_t dim, int64_t index) {
               " with size ", n);
   if (index < 0) index += n;
   DimVector sizes(self.sizes()), strides(self.strides());
-  int64_t offset = self.storage_offset() + index * strides[static_cast<size_t>(d)];
+  int64_t offset = 0;
+  EMBER_CHECK(checked_mul(index, strides[static_cast<size_t>(d)], &offset) &&
+                  checked_add(self.storage_offset(), offset, &offset),
+              ValueError, "[select] the storage offset of index ", index, " overflows int64");
   sizes.erase(static_cast<size_t>(d));
   strides.erase(static_cast<size_t>(d));
   return make_view(self, sizes, strides, offset);
@@ -207,7 +243,7 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   int64_t d = wrap_dim(dim, self.dim(), "narrow");
   int64_t n = self.size(d);
   if (start < 0) start += n;
-  EMBER_CHECK(start >= 0 && length >= 0 && start + length <= n, IndexError, "[narrow] start (", start, ") + length (", length,
+  EMBER_CHECK(start >= 0 && length >= 0 && length <= n - start, IndexError, "[narrow] start (", start, ") + length (", length,
               ") exceeds dimension size (", n, ").");
   return self.slice(d, start, start + length, 1);
 }
@@ -235,7 +271,10 @@ Tensor squeeze(const Tensor& self, int64_t dim) {
 Tensor unsqueeze(const Tensor& self, int64_t dim) {
   int64_t d = wrap_dim(dim, self.dim() + 1, "unsqueeze");
   DimVector sizes(self.sizes()), strides(self.strides());
-  int64_t st = d >= self.dim() ? 1 : self.sizes()[static_cast<size_t>(d)] * self.strides()[static_cast<size_t>(d)];
+  // The new dim has size 1, so its stride addresses nothing: PyTorch's size * stride, or 1
+  // where that product does not fit (an empty view may carry any stride).
+  int64_t st = 1;
+  if (d < self.dim() && !checked_mul(self.sizes()[static_cast<size_t>(d)], self.strides()[static_cast<size_t>(d)], &st)) st = 1;
   sizes.insert(static_cast<size_t>(d), 1);
   strides.insert(static_cast<size_t>(d), st);
   return make_view(self, sizes, strides, self.storage_offset());
@@ -287,8 +326,9 @@ std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
 std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes, int64_t dim) {
   int64_t d = wrap_dim(dim, self.dim(), "split_with_sizes");
   int64_t total = 0;
-  for (int64_t s : split_sizes) total += s;
-  EMBER_CHECK(total == self.size(d), ValueError, "[split_with_sizes] expects split_sizes to sum exactly to ", self.size(d),
+  bool fits = true;
+  for (int64_t s : split_sizes) fits = fits && checked_add(total, s, &total);
+  EMBER_CHECK(fits && total == self.size(d), ValueError, "[split_with_sizes] expects split_sizes to sum exactly to ", self.size(d),
               " (input tensor's size at dimension ", d, "), but got split_sizes=", split_sizes);
   std::vector<Tensor> out;
   int64_t start = 0;
@@ -299,13 +339,21 @@ std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes
   return out;
 }
 
+// chunk() of an empty dimension returns this many empty views at most.
+constexpr int64_t kMaxEmptyChunks = int64_t{1} << 16;
+
 std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) {
   EMBER_CHECK(chunks > 0, ValueError, "[chunk] chunk expects `chunks` to be greater than 0, got: ", chunks);
   int64_t d = wrap_dim(dim, self.dim(), "chunk");
   int64_t n = self.size(d);
-  int64_t split_size = (n + chunks - 1) / chunks;
-  if (split_size == 0 && n == 0) {
+  int64_t split_size = n / chunks + (n % chunks != 0);  // ceil without overflowing for huge chunks
+  if (n == 0) {
+    // PyTorch returns `chunks` empty views here; a count no program could use is refused
+    // instead of looping (chunk(t, 2^40) would hang and then run out of memory).
+    EMBER_CHECK(chunks <= kMaxEmptyChunks, ValueError, "[chunk] chunking an empty dimension into ", chunks,
+                " chunks would create that many empty views; at most ", kMaxEmptyChunks, " are allowed");
     std::vector<Tensor> out;
+    out.reserve(static_cast<size_t>(chunks));
     for (int64_t i = 0; i < chunks; ++i) out.push_back(self.alias());
     return out;
   }

@@ -1,11 +1,14 @@
 // Pointwise binary arithmetic: add, sub (with alpha), mul, div (true/trunc/floor), pow,
 // maximum, minimum. The core already broadcast self/other to out's shape and cast them to
-// out's dtype; 16-bit floats are computed in float, as PyTorch does.
+// out's dtype; 16-bit floats are computed in float, as PyTorch does. Integer results wrap around
+// on overflow as PyTorch's do, computed without signed-overflow UB (<ember/sdk/wrapping.h>).
 //
 // Stateless kernels; thread-safe.
 #include <atomic>
 #include <cmath>
 #include <type_traits>
+
+#include <ember/sdk/wrapping.h>
 
 #include "cpu_plugin.h"
 #include "vector_math.h"
@@ -19,15 +22,26 @@ using ember::sdk::KernelArgs;
 using ember::sdk::kAllButBool;
 using ember::sdk::kAllDTypes;
 using ember::sdk::Scalar;
+using ember::sdk::wrapping_add;
+using ember::sdk::wrapping_mul;
+using ember::sdk::wrapping_neg;
+using ember::sdk::wrapping_sub;
 
 template <typename T, typename F>
 void binary(KernelArgs& a, int out_index, const F& f) {
   pointwise<T, T, T>(a.tensor(out_index), {a.tensor(0), a.tensor(1)}, f);
 }
 
-// add.out / sub.out (self 0, other 1, alpha 2, out 3): out = self + alpha * other.
+// -s; an int64 wraps (INT64_MIN stays). Bool never reaches here (sub has no bool kernel).
+Scalar negated(const Scalar& s) {
+  return s.is_floating() ? Scalar::from_double(-s.d) : Scalar::from_int(wrapping_neg(s.to_int()));
+}
+
+// add.out / sub.out (self 0, other 1, alpha 2, out 3): out = self + alpha * other. sub negates
+// alpha before converting it to the compute type, as PyTorch: sub(x, y, alpha=-32768) on int16
+// is an overflow error, not x + (-32768) * y.
 void add_sub(KernelArgs& a, bool subtract) {
-  Scalar alpha = a.scalar(2);
+  const Scalar alpha = subtract ? negated(a.scalar(2)) : a.scalar(2);
   dispatch(a.tensor(3).dtype(), subtract ? "sub" : "add", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
@@ -35,14 +49,13 @@ void add_sub(KernelArgs& a, bool subtract) {
       const bool al = alpha.to<bool>();  // sub never reaches bool (mask)
       binary<T>(a, 3, [al](bool x, bool y) { return x || (al && y); });
     } else {
-      C al = alpha.to<C>();
-      if (subtract) al = static_cast<C>(-al);
+      const C al = alpha.to<C>();
       if (al == C(1)) {
-        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(C(x) + C(y)); });
+        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(wrapping_add(C(x), C(y))); });
       } else if (subtract && al == static_cast<C>(-1)) {
-        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(C(x) - C(y)); });
+        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(wrapping_sub(C(x), C(y))); });
       } else {
-        binary<T>(a, 3, [al](T x, T y) { return static_cast<T>(C(x) + al * C(y)); });
+        binary<T>(a, 3, [al](T x, T y) { return static_cast<T>(wrapping_add(C(x), wrapping_mul(al, C(y)))); });
       }
     }
   });
@@ -55,7 +68,7 @@ void mul(KernelArgs& a) {
     if constexpr (std::is_same<T, bool>::value) {
       binary<T>(a, 2, [](bool x, bool y) { return x && y; });
     } else {
-      binary<T>(a, 2, [](T x, T y) { return static_cast<T>(C(x) * C(y)); });
+      binary<T>(a, 2, [](T x, T y) { return static_cast<T>(wrapping_mul(C(x), C(y))); });
     }
   });
 }
@@ -143,15 +156,14 @@ T integer_pow(T base, T exp) {
       return 0;
     }
   }
-  using U = std::make_unsigned_t<T>;  // wrap on overflow instead of undefined behavior
-  U result = 1, b = static_cast<U>(base);
+  T result = 1, b = base;  // wraps on overflow, as PyTorch's result does
   auto e = exp;
   while (e) {
-    if (e & 1) result = static_cast<U>(result * b);
+    if (e & 1) result = wrapping_mul(result, b);
     e /= 2;
-    b = static_cast<U>(b * b);
+    b = wrapping_mul(b, b);
   }
-  return static_cast<T>(result);
+  return result;
 }
 
 void pow(KernelArgs& a) {

@@ -4,6 +4,8 @@
 // Stateless kernels; thread-safe.
 #include <type_traits>
 
+#include <ember/sdk/wrapping.h>
+
 #include "cpu_plugin.h"
 #include "tensor_utils.h"
 
@@ -29,8 +31,14 @@ void arange(KernelArgs& a) {
         return static_cast<T>(static_cast<ember::sdk::compute_t<T>>(s + static_cast<double>(i) * d));
       });
     } else {
+      // PyTorch checks start, end and step against int64; the values then stay in
+      // [start, end), but the size came from double arithmetic, so the products wrap
+      // instead of overflowing near int64's limits.
+      (void)a.scalar(1).to_int();
       const int64_t s = start.to_int(), d = step.to_int();
-      pointwise_indexed<T>(out, [s, d](int64_t i) { return static_cast<T>(s + i * d); });
+      pointwise_indexed<T>(out, [s, d](int64_t i) {
+        return static_cast<T>(ember::sdk::wrapping_add(s, ember::sdk::wrapping_mul(i, d)));
+      });
     }
   });
 }
@@ -47,11 +55,11 @@ void linspace(KernelArgs& a) {
     // Integer outputs step in double; floating outputs in their own precision (float for f16).
     using Step = std::conditional_t<is_floating_v<T>, ember::sdk::compute_t<T>, double>;
     const Step start = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(start_s.to<T>()));
-    const Step end = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(end_s.to<T>()));
-    if (steps == 1) {
+    if (steps == 1) {  // end is never converted (PyTorch: linspace(2., -2., 1) on uint8 is [2])
       pointwise_indexed<T>(out, [start](int64_t) { return static_cast<T>(start); });
       return;
     }
+    const Step end = static_cast<Step>(static_cast<ember::sdk::compute_t<T>>(end_s.to<T>()));
     const Step step = (end - start) / static_cast<Step>(steps - 1);
     const int64_t halfway = steps / 2;
     pointwise_indexed<T>(out, [=](int64_t i) {

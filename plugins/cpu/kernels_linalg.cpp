@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include <ember/sdk/wrapping.h>
+
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
 #include "tensor_utils.h"
@@ -34,12 +36,15 @@ template <typename T>
 using matmul_acc_t = std::conditional_t<std::is_same<T, double>::value, double,
                                         std::conditional_t<ember::sdk::is_floating_v<T>, float, int64_t>>;
 
-// c[b] = alpha * a[b] @ b[b] + beta * c[b], c dense [B, M, N].
+// c[b] = alpha * a[b] @ b[b] + beta * c[b], c dense [B, M, N]. Integer products and sums wrap
+// around on overflow, as PyTorch's do (alpha and beta were range-checked by the caller).
 template <typename T>
 void matmul_loop(Matrices<T> a, const T* b_dense, T* c, int64_t batches, int64_t m, int64_t k, int64_t n,
                  double alpha_d, double beta_d) {
   using Acc = matmul_acc_t<T>;
-  const Acc alpha = static_cast<Acc>(alpha_d), beta = static_cast<Acc>(beta_d);
+  using ember::sdk::wrapping_add;
+  using ember::sdk::wrapping_mul;
+  const Acc alpha = ember::sdk::convert<Acc>(alpha_d), beta = ember::sdk::convert<Acc>(beta_d);
   constexpr int64_t kRows = 4;
   const int64_t row_groups = (m + kRows - 1) / kRows;
   const int64_t work_per_group = std::max<int64_t>(1, kRows * k * n);
@@ -57,15 +62,15 @@ void matmul_loop(Matrices<T> a, const T* b_dense, T* c, int64_t batches, int64_t
         for (int64_t r = 0; r < rows; ++r) {
           const Acc av = static_cast<Acc>(a_batch[(i0 + r) * a.row_stride + kk * a.col_stride]);
           Acc* acc_row = acc.data() + r * n;
-          for (int64_t j = 0; j < n; ++j) acc_row[j] += av * static_cast<Acc>(b_row[j]);
+          for (int64_t j = 0; j < n; ++j) acc_row[j] = wrapping_add(acc_row[j], wrapping_mul(av, static_cast<Acc>(b_row[j])));
         }
       }
       for (int64_t r = 0; r < rows; ++r) {
         T* c_row = c + bi * m * n + (i0 + r) * n;
         const Acc* acc_row = acc.data() + r * n;
         for (int64_t j = 0; j < n; ++j) {
-          Acc v = alpha * acc_row[j];
-          if (beta != Acc(0)) v += beta * static_cast<Acc>(c_row[j]);
+          Acc v = wrapping_mul(alpha, acc_row[j]);
+          if (beta != Acc(0)) v = wrapping_add(v, wrapping_mul(beta, static_cast<Acc>(c_row[j])));
           c_row[j] = static_cast<T>(v);
         }
       }
@@ -184,7 +189,9 @@ void matmul(const char* name, const TensorView& a, const TensorView& b, const Te
       // An empty sum: out = beta * bias.
       T* c = result.data();
       for (int64_t i = 0; i < batches * m * n; ++i)
-        c[i] = beta == 0 ? T(0) : static_cast<T>(static_cast<matmul_acc_t<T>>(beta) * static_cast<matmul_acc_t<T>>(c[i]));
+        c[i] = beta == 0 ? T(0)
+                         : static_cast<T>(ember::sdk::wrapping_mul(ember::sdk::convert<matmul_acc_t<T>>(beta),
+                                                                   static_cast<matmul_acc_t<T>>(c[i])));
       result.commit();
       return;
     }
@@ -213,6 +220,12 @@ void bmm(KernelArgs& a) { matmul("bmm", a.tensor(0), a.tensor(1), a.tensor(2), t
 // addmm.out (self 0, mat1 1, mat2 2, beta 3, alpha 4, out 5).
 void addmm(KernelArgs& a) {
   TensorView bias = a.tensor(0);
+  // PyTorch converts beta and alpha to the output's type: a value out of its range is an error.
+  ember::sdk::dispatch<kAllButBool>(a.tensor(5).dtype(), "addmm", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    (void)a.scalar(3).to<ember::sdk::compute_t<T>>();
+    (void)a.scalar(4).to<ember::sdk::compute_t<T>>();
+  });
   matmul("addmm", a.tensor(1), a.tensor(2), a.tensor(5), false, a.scalar(4).to_double(), a.scalar(3).to_double(),
          &bias);
 }

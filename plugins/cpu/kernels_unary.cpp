@@ -6,6 +6,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include <ember/sdk/wrapping.h>
+
 #include "cpu_plugin.h"
 #include "vector_math.h"
 #include "loops.h"
@@ -80,7 +82,7 @@ void gelu_kernel(KernelArgs& a) {
 void neg_kernel(KernelArgs& a) {
   unary<kAllButBool>(a, 1, "neg", [](auto tag) {
     using C = typename decltype(tag)::compute;
-    return [](C x) -> C { return static_cast<C>(-x); };
+    return [](C x) -> C { return ember::sdk::wrapping_neg(x); };  // -INT64_MIN wraps to itself, as PyTorch
   });
 }
 
@@ -91,7 +93,7 @@ void abs_kernel(KernelArgs& a) {
     return [](C x) -> C {
       if constexpr (std::is_unsigned<C>::value) return x;
       else if constexpr (std::is_floating_point<C>::value) return std::fabs(x);
-      else return static_cast<C>(x < 0 ? -x : x);
+      else return x < 0 ? ember::sdk::wrapping_neg(x) : x;
     };
   });
 }

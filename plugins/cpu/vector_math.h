@@ -10,7 +10,8 @@
 
 #include <cmath>
 
-#if defined(EMBER_CPU_HAVE_LIBMVEC) && defined(__GNUC__) && defined(__x86_64__)
+// GCC only: clang has no `simd` function attribute (its loops with these calls stay scalar).
+#if defined(EMBER_CPU_HAVE_LIBMVEC) && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define EMBER_CPU_VECTOR_MATH __attribute__((simd("notinbranch")))
 extern "C" {
 float expf(float) noexcept EMBER_CPU_VECTOR_MATH;

@@ -83,8 +83,11 @@ TEST(ConformanceSamples, PointwiseSamplesCoverLayoutsAndShapes) {
                                "empty [0, 3]", "strided out [4, 6]", "out aliases an input [4, 5]"})
     EXPECT_EQ(labels.count(expected), 1u) << expected;
   // A transposed sample is really not contiguous.
-  for (const OpSample& s : samples_for("mul.out", kFloat64).samples)
-    if (s.label == "transposed [5, 4]") EXPECT_FALSE(s.args[0].to_tensor().is_contiguous());
+  for (const OpSample& s : samples_for("mul.out", kFloat64).samples) {
+    if (s.label == "transposed [5, 4]") {
+      EXPECT_FALSE(s.args[0].to_tensor().is_contiguous());
+    }
+  }
 }
 
 TEST(ConformanceSamples, UnreachableDtypesAreSkippedWithAReason) {

@@ -71,7 +71,8 @@ TEST(DimVector, CopyMoveAndConversions) {
   EXPECT_EQ(small_moved.vec(), (std::vector<int64_t>{1, 2}));
   DimVector assigned;
   assigned = small_moved;
-  assigned = assigned;  // self-assignment is a no-op
+  const DimVector& same = assigned;
+  assigned = same;  // self-assignment is a no-op
   EXPECT_EQ(assigned.vec(), (std::vector<int64_t>{1, 2}));
   IntArrayRef ref = assigned;
   EXPECT_EQ(ref.size(), 2u);

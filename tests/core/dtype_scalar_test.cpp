@@ -130,7 +130,10 @@ TEST(Scalar, TagsAndConversions) {
   EXPECT_EQ(d.to<int32_t>(), 2);
   EXPECT_EQ(d.to<float>(), 2.75f);
   EXPECT_EQ(i.to<int8_t>(), -3);
-  EXPECT_EQ(Scalar(300).to<uint8_t>(), 44);  // wraps like a C cast
+  // Out of range is an error, as PyTorch's checked conversion; an unsigned type accepts
+  // negative values down to -max, which wrap (tests/ops/scalar_range_test.cpp has the rest).
+  EXPECT_THROW_MSG(Scalar(300).to<uint8_t>(), ValueError, "value cannot be converted to type uint8_t without overflow");
+  EXPECT_EQ(Scalar(-1).to<uint8_t>(), 255);
   EXPECT_EQ(static_cast<float>(d.to<Half>()), 2.75f);
   EXPECT_TRUE(Scalar(3).to<bool>());
 }

@@ -38,6 +38,16 @@ set(configure_args -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PAT
 if(CCACHE)
   list(APPEND configure_args -DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE})
 endif()
+# The compiler of the ember build, and in a sanitizer build its flags (an instrumented libember
+# needs instrumented users; their plugins then link without --no-undefined).
+if(CXX_COMPILER)
+  list(APPEND configure_args -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+endif()
+if(SANITIZE_FLAGS)
+  string(REPLACE ";" " " flags "${SANITIZE_FLAGS}")
+  list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
+       "-DCMAKE_MODULE_LINKER_FLAGS=${flags}" "-DCMAKE_SHARED_LINKER_FLAGS=${flags}" -DEMBER_PLUGIN_ALLOW_UNDEFINED=ON)
+endif()
 foreach(example sim_plugin app)
   run("configure examples/${example}" ${CMAKE_COMMAND} -S ${EMBER_SOURCE_DIR}/examples/${example} -B ${WORK_DIR}/${example}
       ${configure_args})

@@ -17,6 +17,8 @@ if(TARGET ember_sim)
                    -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/examples_out_of_tree
                    -DGENERATOR=${CMAKE_GENERATOR}
                    -DCCACHE=${CCACHE_PROGRAM}
+                   -DCXX_COMPILER=${CMAKE_CXX_COMPILER}
+                   "-DSANITIZE_FLAGS=${ember_sanitize_flags}"
                    -P ${CMAKE_CURRENT_LIST_DIR}/out_of_tree.cmake)
   set_tests_properties(examples.out_of_tree PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 endif()

@@ -219,7 +219,7 @@ TEST(Sequential, ChainsIndexesAndNames) {
   EXPECT_EQ(keys_of(named->named_parameters()), (std::vector<std::string>{"fc.weight", "fc.bias"}));
   nn::Sequential empty;
   EXPECT_THROW_MSG(empty(ember::ones({1})), ember::ValueError, "empty Sequential");
-  nn::Sequential with_fn(nn::Functional(ember::relu));
+  nn::Sequential with_fn((nn::Functional(ember::relu)));  // parenthesized: not a function declaration
   EXPECT_TRUE(all_equal(with_fn(make1d({-1, 2})), {0, 2}));
 }
 

@@ -152,7 +152,7 @@ TEST(CpuReduce, ProdAmaxAminAllAny) {
   TestTensor any({2}, EMBER_DTYPE_BOOL), all({3}, EMBER_DTYPE_BOOL);
   ASSERT_CALL_OK(cpu_plugin().call("any.dims_out", Args().tensor(g).ints({1}).b(false).tensor(any)));
   EXPECT_EQ(any.to_doubles(), (std::vector<double>{1, 0}));
-  TestTensor h = TestTensor::from<float>({2, 3}, {1, 2, nan, 1, 0, 1}, EMBER_DTYPE_FLOAT32);
+  TestTensor h = TestTensor::from<float>({2, 3}, {1, 2, static_cast<float>(nan), 1, 0, 1}, EMBER_DTYPE_FLOAT32);
   ASSERT_CALL_OK(cpu_plugin().call("all.dims_out", Args().tensor(h).ints({0}).b(false).tensor(all)));
   EXPECT_EQ(all.to_doubles(), (std::vector<double>{1, 0, 1}));
   TestTensor all_none({}, EMBER_DTYPE_BOOL);

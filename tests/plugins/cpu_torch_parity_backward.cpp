@@ -33,7 +33,6 @@ TestTensor from_torch(const at::Tensor& t) {
 }
 
 TestTensor out_like(const at::Tensor& r) { return TestTensor(r.sizes().vec(), ember_dtype(r.scalar_type())); }
-TestTensor empty_out(at::ScalarType t) { return TestTensor({0}, ember_dtype(t)); }
 
 void expect_match(const TestTensor& got, const at::Tensor& want, const std::string& what) {
   ASSERT_EQ(got.sizes(), want.sizes().vec()) << what;

@@ -14,7 +14,7 @@ using ember::sdk::KernelArgs;
 // A descriptor of the shape <ember/sdk/ops.h> generates, for the typed registration form.
 struct test_typed_op {
   static constexpr const char* name = "test::typed";
-  static constexpr const char* schema = "test::typed(Tensor self, int n) -> Tensor";
+  [[maybe_unused]] static constexpr const char* schema = "test::typed(Tensor self, int n) -> Tensor";
   static constexpr int num_args = 2;
   enum : int { self = 0, n = 1 };
 };

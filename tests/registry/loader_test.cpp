@@ -75,8 +75,8 @@ TEST(PluginLoader, LibraryWithoutEntrySymbol) {
   EXPECT_TRUE(contains(message, "library: " + test_plugin("no_entry"))) << message;
 }
 
-TEST(PluginLoader, FileThatIsNotALibraryShowsTheLoaderMessage) {
-  // The dynamic loader's own message (dlerror) must reach the user.
+TEST(PluginLoader, FileThatIsNotALibraryIsRefusedBeforeDlopen) {
+  // The ELF check names what is wrong; dlopen never sees the file.
   std::string path = std::filesystem::temp_directory_path().string() + "/libember_garbage_" +
                      std::to_string(::getpid()) + ".so";
   {
@@ -86,9 +86,19 @@ TEST(PluginLoader, FileThatIsNotALibraryShowsTheLoaderMessage) {
   std::string message = load_error(path);
   std::filesystem::remove(path);
   expect_common_parts(message, "garbage_" + std::to_string(::getpid()));
+  EXPECT_TRUE(contains(message, "the file is not a shared library this machine can load")) << message;
+  EXPECT_TRUE(contains(message, "elf: not an ELF file (bad magic number)")) << message;
+  EXPECT_TRUE(contains(message, path)) << message;
+}
+
+TEST(PluginLoader, DlopenFailureShowsTheLoaderMessage) {
+  // A well-formed library whose dependency is missing passes the ELF check and fails in dlopen;
+  // the dynamic loader's own message (dlerror) must reach the user.
+  std::string message = load_error(test_plugin("missing_dependency"));
+  expect_common_parts(message, test_plugin_name("missing_dependency"));
   EXPECT_TRUE(contains(message, "the dynamic loader could not open the library")) << message;
   EXPECT_TRUE(contains(message, "loader: ")) << message;
-  EXPECT_TRUE(contains(message, path)) << message;
+  EXPECT_TRUE(contains(message, "libember_regtest_gone.so")) << message;
 }
 
 TEST(PluginLoader, AbiMajorMismatchShowsBothVersions) {

@@ -26,3 +26,11 @@ target_compile_definitions(ember_regtest_abi_1x_refuses PRIVATE REFUSES)
 ember_add_registry_test_plugin(claims_first claims_kernel.cpp)
 target_compile_definitions(ember_regtest_claims_first PRIVATE CLAIMS_FIRST)
 ember_add_registry_test_plugin(claims_second claims_kernel.cpp)
+# A well-formed plugin whose dependency the dynamic loader cannot find: its library is built in a
+# directory no search path or RPATH names, so dlopen fails with its own message.
+add_library(ember_regtest_gone SHARED ${CMAKE_CURRENT_LIST_DIR}/broken_plugins/gone_dependency.cpp)
+set_target_properties(ember_regtest_gone PROPERTIES
+  LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/unlisted_libs OUTPUT_NAME ember_regtest_gone)
+ember_add_registry_test_plugin(missing_dependency missing_dependency.cpp)
+target_link_libraries(ember_regtest_missing_dependency PRIVATE ember_regtest_gone)
+set_target_properties(ember_regtest_missing_dependency PROPERTIES SKIP_BUILD_RPATH ON)

@@ -180,7 +180,7 @@ TEST_F(CodegenTest, DefinitionsAndRegistration) {
   for (int i = 0; i < 4; ++i) all += generated("generated/functions_" + std::to_string(i) + ".cpp");
   EXPECT_NE(all.find("static OperatorEntry* op = Dispatcher::singleton().find_or_throw(\"aten::myadd\").entry();"),
             std::string::npos);
-  EXPECT_NE(all.find("DispatchKeySet ks = op->dispatch_key_set(detail::key_set_of(self) | detail::key_set_of(other));"),
+  EXPECT_NE(all.find("DispatchKeySet ks = op->dispatch_key_set(detail::key_set_of_defined(self, *op, \"self\") | detail::key_set_of_defined(other, *op, \"other\"));"),
             std::string::npos);
   EXPECT_NE(all.find("if (options.requires_grad()) result.requires_grad_(true);"), std::string::npos);
   EXPECT_NE(all.find("device ? DispatchKeySet::backend(device->type()) : DispatchKeySet::backend(default_device().type())"),

@@ -53,12 +53,18 @@ std::string unpack_options(const OpApi& api) {
   return s;
 }
 
-// The call's key set over the given argument expressions (one per schema argument).
+// The call's key set over the given argument expressions (one per schema argument). A
+// non-optional Tensor argument must be defined (key_set_of_defined raises TypeError otherwise).
 std::string key_set_expr(const OpApi& api, const std::vector<std::string>& exprs) {
   const std::vector<Argument>& args = api.op->schema.arguments();
   std::vector<std::string> parts;
-  for (size_t i = 0; i < args.size(); ++i)
-    if (args[i].type.base == BaseType::Tensor) parts.push_back("detail::key_set_of(" + exprs[i] + ")");
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type.base != BaseType::Tensor) continue;
+    if (args[i].type.is_list || args[i].type.optional)
+      parts.push_back("detail::key_set_of(" + exprs[i] + ")");
+    else
+      parts.push_back("detail::key_set_of_defined(" + exprs[i] + ", *op, " + cpp_string_literal(args[i].name) + ")");
+  }
   if (!parts.empty()) {
     std::string s;
     for (size_t i = 0; i < parts.size(); ++i) s += (i ? " | " : "") + parts[i];

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "tools/codegen/cpp_types.h"
 #include "tools/codegen/ops_loader.h"
@@ -289,20 +290,9 @@ class EntryReader {
 
 }  // namespace
 
-LoadedOps read_ops_yaml(const std::string& path) {
-  LoadedOps loaded;
-  YAML::Node root;
-  try {
-    std::ifstream in(path);
-    if (!in) {
-      loaded.errors.push_back({0, "cannot open the file"});
-      return loaded;
-    }
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    loaded.errors.push_back({e.mark.line + 1, "yaml: " + e.msg});
-    return loaded;
-  }
+namespace {
+// Reads the entries of a parsed document.
+LoadedOps read_root(const YAML::Node& root, LoadedOps loaded) {
   if (root.IsNull()) return loaded;  // an empty file defines no operators
   if (!root.IsSequence()) {
     loaded.errors.push_back({line_of(root), "expected a list of operator entries"});
@@ -318,6 +308,31 @@ LoadedOps read_ops_yaml(const std::string& path) {
     loaded.lines.push_back(lines);
   }
   return loaded;
+}
+}  // namespace
+
+LoadedOps read_ops_yaml(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    LoadedOps loaded;
+    loaded.errors.push_back({0, "cannot open the file"});
+    return loaded;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return read_ops_yaml_text(text.str());
+}
+
+LoadedOps read_ops_yaml_text(const std::string& text) {
+  LoadedOps loaded;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    loaded.errors.push_back({e.mark.line + 1, "yaml: " + e.msg});
+    return loaded;
+  }
+  return read_root(root, std::move(loaded));
 }
 
 }  // namespace codegen

@@ -33,6 +33,7 @@ struct LoadedOps {
 };
 
 LoadedOps read_ops_yaml(const std::string& path);
+LoadedOps read_ops_yaml_text(const std::string& text);  // the same from the file's text
 void validate_ops(LoadedOps& loaded);
 
 }  // namespace codegen

@@ -20,6 +20,7 @@
 #include <ember/sdk/dtype.h>
 #include <ember/sdk/error.h>
 #include <ember/sdk/host.h>
+#include <ember/sdk/scalar_convert.h>
 
 EMBER_SDK_NAMESPACE_BEGIN
 
@@ -169,18 +170,22 @@ struct Scalar {
   double to_double() const {
     return kind == Kind::Double ? d : kind == Kind::Int ? static_cast<double>(i) : (b ? 1.0 : 0.0);
   }
-  int64_t to_int() const {
-    return kind == Kind::Int ? i : kind == Kind::Double ? static_cast<int64_t>(d) : (b ? 1 : 0);
-  }
-  // The value converted to T as PyTorch's Scalar::to<T> does (bool: nonzero).
+  int64_t to_int() const { return to<int64_t>(); }
+  // The value converted to T as PyTorch's Scalar::to<T> does: bool is nonzero; a value out of
+  // T's range is a ValueError (see <ember/sdk/scalar_convert.h>).
   template <typename T> T to() const {
-    if constexpr (std::is_same<T, bool>::value) {
-      return kind == Kind::Bool ? b : kind == Kind::Int ? i != 0 : d != 0;
-    } else if constexpr (is_floating_v<T>) {
-      return static_cast<T>(static_cast<compute_t<T>>(to_double()));
-    } else {
-      return kind == Kind::Int ? static_cast<T>(i) : static_cast<T>(to_int());
+    if (kind == Kind::Bool) return convert_scalar<T>(static_cast<int64_t>(b));
+    if (kind == Kind::Int) {
+      if (EMBER_SDK_UNLIKELY(scalar_overflows<T>(i))) throw_overflow(scalar_type_name<T>());
+      return convert_scalar<T>(i);
     }
+    if (EMBER_SDK_UNLIKELY(scalar_overflows<T>(d))) throw_overflow(scalar_type_name<T>());
+    return convert_scalar<T>(d);
+  }
+
+ private:
+  [[noreturn]] EMBER_SDK_COLD static void throw_overflow(const char* type) {
+    throw ValueError(detail::concat("value cannot be converted to type ", type, " without overflow"));
   }
 };
 

@@ -1,0 +1,121 @@
+// View ops with extreme arguments (INT64_MAX, 2^62, huge steps and counts): every result is the
+// exact answer or a typed ember error, never signed overflow, a hang or an out-of-range address.
+// Regression tests for issue 14; under `make check-sanitize` the old code failed them with
+// UBSan reports, and chunk(t, 2^40) on an empty dimension hung.
+#include <chrono>
+#include <climits>
+
+#include "support/ember_test_support.h"
+
+namespace ember_test {
+namespace {
+
+using namespace ember;
+
+constexpr int64_t kMax = INT64_MAX;
+constexpr int64_t k2p62 = int64_t{1} << 62;
+
+Tensor four() { return make1d({10, 11, 12, 13}); }
+
+TEST(ViewOverflow, AsStridedGeometryThatOverflowsIsAValueError) {
+  Tensor x = four();
+  EXPECT_THROW_MSG(x.as_strided({2}, {k2p62}, 0), ValueError, "[as_strided] storage size calculation overflowed");
+  EXPECT_THROW_MSG(x.as_strided({k2p62, 2}, {1, 1}, 0), ValueError, "overflowed");
+  EXPECT_THROW_MSG(x.as_strided({2}, {kMax}, 0), ValueError, "overflowed");
+  // The offset plus the extent: PyTorch 1.13 wraps around here and returns garbage.
+  EXPECT_THROW_MSG(x.as_strided({2}, {1}, kMax), ValueError, "overflowed");
+  EXPECT_THROW_MSG(x.as_strided({2}, {1}, kMax - 1), ValueError, "overflowed");
+  // Inside int64 but past the storage: the bounds error, as before.
+  EXPECT_THROW_MSG(x.as_strided({2}, {1}, 3), ValueError, "out of bounds for storage of size 16");
+  EXPECT_TRUE(matches(x.as_strided({2}, {3}, 0), {2}, kFloat32, {10, 13}));
+}
+
+TEST(ViewOverflow, EmptyAsStridedViewWithAHugeOffset) {
+  // PyTorch accepts any offset for an empty view (2^62 float32 elements are 2^64 bytes).
+  Tensor x = four();
+  Tensor e = x.as_strided({0}, {1}, k2p62);
+  EXPECT_EQ(e.storage_offset(), k2p62);
+  EXPECT_EQ(e.numel(), 0);
+  // An empty tensor addresses nothing: its data pointer is the storage's, not base + 2^64.
+  EXPECT_EQ(e.data_ptr(), x.data_ptr());
+  EXPECT_TRUE(matches(e.sum(), {}, kFloat32, {0}));
+  EXPECT_TRUE(matches(e + 1, {0}, kFloat32, {}));
+  EXPECT_TRUE(matches(e.clone(), {0}, kFloat32, {}));
+  EXPECT_TRUE(matches(e.view({0, 5}), {0, 5}, kFloat32, {}));
+  // Used as an out= argument it is resized into fresh storage, not at base + 2^64.
+  Tensor out = x.as_strided({0}, {1}, k2p62);
+  ember::add_out(out, make1d({1, 2}), make1d({3, 4}));
+  EXPECT_TRUE(matches(out, {2}, kFloat32, {4, 6}));
+  EXPECT_EQ(out.storage_offset(), 0);
+  EXPECT_TRUE(matches(x, {4}, kFloat32, {10, 11, 12, 13}));
+  // The element index itself must fit in int64.
+  EXPECT_THROW_MSG(x.as_strided({0}, {1}, kMax), ValueError, "overflowed");
+  // Huge strides on an empty view, then index arithmetic on it.
+  Tensor f = four().as_strided({0, 3}, {1, int64_t{1} << 59}, 0);
+  EXPECT_EQ(f.select(1, 2).storage_offset(), int64_t{1} << 60);
+  EXPECT_EQ(f.slice(1, 1, 3, 1).storage_offset(), int64_t{1} << 59);
+  EXPECT_EQ(f.unsqueeze(1).sizes().vec(), (std::vector<int64_t>{0, 1, 3}));
+  // A step whose stride * step does not fit picks one element; that dim's stride is kept.
+  Tensor g = f.slice(1, 0, 3, 32);
+  EXPECT_EQ(g.sizes().vec(), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(g.strides().vec(), (std::vector<int64_t>{1, int64_t{1} << 59}));
+}
+
+TEST(ViewOverflow, SliceWithAHugeStepTakesOneElement) {
+  Tensor x = four();
+  Tensor a = x.slice(0, std::nullopt, std::nullopt, k2p62);
+  EXPECT_TRUE(matches(a, {1}, kFloat32, {10}));
+  Tensor b = x.slice(0, 1, std::nullopt, kMax);
+  EXPECT_TRUE(matches(b, {1}, kFloat32, {11}));
+  EXPECT_EQ(b.storage_offset(), 1);
+  EXPECT_TRUE(matches(x.slice(0, INT64_MIN, kMax, 1), {4}, kFloat32, {10, 11, 12, 13}));
+  EXPECT_TRUE(matches(x.slice(0, k2p62, std::nullopt, 1), {0}, kFloat32, {}));
+  EXPECT_TRUE(matches(x.slice(0, -kMax, -2, 3), {1}, kFloat32, {10}));
+}
+
+TEST(ViewOverflow, NarrowWithAHugeLengthIsAnIndexError) {
+  Tensor x = four();
+  EXPECT_THROW_MSG(x.narrow(0, 1, kMax), IndexError, "start (1) + length (9223372036854775807) exceeds dimension size (4).");
+  EXPECT_THROW_MSG(x.narrow(0, -1, kMax), IndexError, "start (3) + length (9223372036854775807) exceeds dimension size (4).");
+  EXPECT_THROW_MSG(x.narrow(0, kMax, 1), IndexError, "exceeds dimension size (4)");
+  EXPECT_TRUE(matches(x.narrow(0, 4, 0), {0}, kFloat32, {}));
+  EXPECT_TRUE(matches(x.narrow(0, 1, 3), {3}, kFloat32, {11, 12, 13}));
+}
+
+TEST(ViewOverflow, ChunkAndSplitWithHugeCounts) {
+  Tensor x = four();
+  // ceil(4 / INT64_MAX) = 1: four chunks of one (PyTorch 1.13 overflows and raises instead).
+  auto c = x.chunk(kMax, 0);
+  ASSERT_EQ(c.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_TRUE(matches(c[i], {1}, kFloat32, {10.0 + static_cast<double>(i)}));
+  auto s = x.split(kMax, 0);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_TRUE(matches(s[0], {4}, kFloat32, {10, 11, 12, 13}));
+  EXPECT_THROW_MSG(x.split_with_sizes({kMax, kMax, 2}, 0), ValueError, "expects split_sizes to sum exactly to 4");
+}
+
+TEST(ViewOverflow, ChunkOfAnEmptyDimensionDoesNotHang) {
+  Tensor e = ember::empty({0, 3});
+  // PyTorch returns `chunks` empty views.
+  auto c = e.chunk(7, 0);
+  ASSERT_EQ(c.size(), 7u);
+  for (const auto& t : c) EXPECT_EQ(t.sizes().vec(), (std::vector<int64_t>{0, 3}));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW_MSG(e.chunk(int64_t{1} << 40, 0), ValueError,
+                   "chunking an empty dimension into 1099511627776 chunks would create that many empty views");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(ViewOverflow, ShapesWhoseElementCountOverflows) {
+  Tensor one = make1d({5});
+  EXPECT_THROW_MSG(one.expand({k2p62, 4}), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(one.expand({kMax, kMax}), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(four().view({k2p62, k2p62, 0}), ValueError, "is invalid for input of size 4");
+  EXPECT_THROW_MSG(four().reshape({kMax, 2, 2}), ValueError, "is invalid for input of size 4");
+  Tensor e = ember::empty({0});
+  EXPECT_TRUE(matches(e.view({k2p62, 0}), {k2p62, 0}, kFloat32, {}));
+  EXPECT_THROW_MSG(e.view({k2p62, k2p62, 0}), ValueError, "");  // its strides do not fit in int64
+}
+
+}  // namespace
+}  // namespace ember_test
