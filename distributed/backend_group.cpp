@@ -87,6 +87,8 @@ std::shared_ptr<Work> BackendGroup::start(ember_collective_desc desc, std::vecto
   state->device = device;
   state->host_device = is_host_device(device);
   state->explainer = spec_.explainer;
+  state->deadline = std::chrono::steady_clock::now() +
+                    (timeout.count() < 0 ? spec_.timeout : timeout);
   desc.struct_size = sizeof desc;
   desc.timeout_ms = timeout.count() < 0 ? spec_.timeout.count() : timeout.count();
   desc.stream = state->host_device ? nullptr : reinterpret_cast<ember_stream>(ember::detail::current_stream_handle(device));

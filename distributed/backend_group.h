@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <exception>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,6 +60,7 @@ struct WorkState {
   OpInfo op;
   std::string description;
   std::shared_ptr<FailureExplainer> explainer;
+  std::chrono::steady_clock::time_point deadline;  // the operation's, from its start
 
   std::mutex mutex;
   bool finished = false;        // the backend said so

@@ -82,7 +82,14 @@ bool Work::wait(Milliseconds timeout) {
     }
   }
   ember_stream stream = s.host_device ? nullptr : reinterpret_cast<ember_stream>(ember::detail::current_stream_handle(s.device));
-  ember_status* st = s.desc->work_wait(s.desc->ctx, s.handle, timeout.count() < 0 ? -1 : timeout.count(), stream);
+  // Waiting "until the operation's deadline" still has a bound: a backend must end every work by
+  // its deadline, and one that does not is reported 2 s later instead of hanging the caller.
+  if (timeout.count() < 0) {
+    constexpr Milliseconds kBackendGrace{2000};
+    auto left = std::chrono::duration_cast<Milliseconds>(s.deadline - std::chrono::steady_clock::now());
+    timeout = std::max(left, Milliseconds(0)) + kBackendGrace;
+  }
+  ember_status* st = s.desc->work_wait(s.desc->ctx, s.handle, timeout.count(), stream);
   if (!st) {
     if (s.host_device) {
       std::lock_guard<std::mutex> lock(s.mutex);

@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace dist_test {
@@ -33,8 +34,15 @@ inline Run run_command(const std::string& command, int limit_seconds = 120) {
   return r;
 }
 
-inline std::string launcher() { return EMBER_CLI_PATH; }
-inline std::string worker() { return EMBER_DIST_WORKER_PATH; }
+// The build's programs; $EMBER_TEST_CLI, $EMBER_TEST_WORKER and $EMBER_TEST_PLUGINS override them
+// where the binaries were moved (the device machine's unpacked archive).
+inline std::string from_env(const char* name, const char* built) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : built;
+}
+inline std::string launcher() { return from_env("EMBER_TEST_CLI", EMBER_CLI_PATH); }
+inline std::string worker() { return from_env("EMBER_TEST_WORKER", EMBER_DIST_WORKER_PATH); }
+inline std::string plugin_dir() { return from_env("EMBER_TEST_PLUGINS", EMBER_PLUGIN_DIR); }
 
 // `ember launch --nproc N worker SCENARIO ARGS` with environment assignments in front.
 inline Run launch(int nproc, const std::string& scenario, const std::string& env = "", int limit_seconds = 120,

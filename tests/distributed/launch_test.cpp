@@ -53,3 +53,16 @@ TEST(Launch, UsageErrorsAndMissingPrograms) {
 }
 
 }  // namespace
+
+namespace {
+
+// `ember demo`'s distributed part: two ranks train with DDP over gloo and end with rank 0's
+// parameters exactly.
+TEST(Launch, TheDemosTwoRankTrainingEndsWithRanksThatAgree) {
+  auto r = dist_test::run_command("env EMBER_DEMO_EPOCHS=1 " + dist_test::launcher() + " launch --nproc 2 " +
+                                  dist_test::launcher() + " demo-ddp-rank", 180);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(dist_test::count(r.output, "(the ranks agree)"), 2) << r.output;
+}
+
+}  // namespace

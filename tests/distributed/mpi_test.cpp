@@ -13,7 +13,7 @@ namespace {
 using dist_test::count;
 
 bool mpi_available(std::string* why) {
-  if (access((std::string(EMBER_PLUGIN_DIR) + "/libember_mpi.so").c_str(), R_OK) != 0) {
+  if (access((dist_test::plugin_dir() + "/libember_mpi.so").c_str(), R_OK) != 0) {
     *why = "the mpi comm plugin was not built (libopenmpi-dev missing at configure)";
     return false;
   }

@@ -15,7 +15,7 @@ namespace {
 
 using dist_test::count;
 
-bool nccl_built() { return access((std::string(EMBER_PLUGIN_DIR) + "/libember_nccl.so").c_str(), R_OK) == 0; }
+bool nccl_built() { return access((dist_test::plugin_dir() + "/libember_nccl.so").c_str(), R_OK) == 0; }
 
 TEST(NcclPlugin, RegistersTheNcclBackendForCudaTensors) {
   if (!nccl_built()) GTEST_SKIP() << "the nccl comm plugin was not built (no CUDA toolkit with NCCL at configure)";

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <ostream>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ember {
+class Tensor;
 namespace cli {
 
 void print_usage(std::ostream& os);
@@ -17,6 +20,12 @@ int run_demo();
 int run_launch(const std::vector<std::string>& args);
 // Part of the demo: trains a small CNN on synthetic shapes (demo_training.cpp).
 void show_training();                          // tools/ember/demo.cpp
+// The demo's data set: n noisy 16x16 shapes of 4 classes ([n, 1, 16, 16] float, [n] labels).
+std::pair<Tensor, Tensor> make_demo_shapes(int n, uint32_t seed);
+// Part of the demo: 2-rank DDP training over gloo, started through `ember launch` (demo_ddp.cpp).
+void show_ddp_training();
+// One rank of that training (`ember demo-ddp-rank`, started by show_ddp_training).
+int run_ddp_demo_rank();
 
 }  // namespace cli
 }  // namespace ember

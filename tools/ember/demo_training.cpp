@@ -24,8 +24,9 @@ constexpr int kSide = 16;
 constexpr int kClasses = 4;
 const char* kClassNames[kClasses] = {"square", "disc", "cross", "ring"};
 
-// Draws n images with labels cycling through the classes.
-std::pair<Tensor, Tensor> make_shapes(int n, uint32_t seed) {
+}  // namespace
+
+std::pair<Tensor, Tensor> make_demo_shapes(int n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> size_dist(3, 6);
   std::normal_distribution<double> noise(0.0, 0.4);
@@ -55,6 +56,8 @@ std::pair<Tensor, Tensor> make_shapes(int n, uint32_t seed) {
   return {images, targets};
 }
 
+namespace {
+
 // A shuffled order of 0..n-1 for one epoch.
 Tensor shuffled_indices(int64_t n, std::mt19937& rng) {
   std::vector<double> order(static_cast<size_t>(n));
@@ -79,8 +82,8 @@ void show_training() {
   std::cout << "4. Training a small CNN on procedurally drawn, noisy shapes (" << kClassNames[0] << ", "
             << kClassNames[1] << ", " << kClassNames[2] << ", " << kClassNames[3] << ")\n";
   manual_seed(7);
-  auto [train_x, train_y] = make_shapes(4000, 1);
-  auto [test_x, test_y] = make_shapes(800, 2);
+  auto [train_x, train_y] = make_demo_shapes(4000, 1);
+  auto [test_x, test_y] = make_demo_shapes(800, 2);
   nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1).bias(false)), nn::BatchNorm2d(8), nn::ReLU(),
                        nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(8, 16, 3).padding(1).bias(false)),
                        nn::BatchNorm2d(16), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(16 * 4 * 4, kClasses));

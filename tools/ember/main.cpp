@@ -77,6 +77,7 @@ int run(const std::vector<std::string>& args) {
     if (args.size() > 1) return usage_error("demo takes no options");
     return ember::cli::run_demo();
   }
+  if (command == "demo-ddp-rank") return ember::cli::run_ddp_demo_rank();  // started by `ember demo`
   if (command == "launch") {
     try {
       return ember::cli::run_launch(std::vector<std::string>(args.begin() + 1, args.end()));

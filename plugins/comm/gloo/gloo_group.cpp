@@ -4,6 +4,7 @@
 #include <gloo/common/error.h>
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/prefix_store.h>
+#include <gloo/transport/tcp/pair.h>
 #include <gloo/transport/unbound_buffer.h>
 #include <gloo/types.h>
 
@@ -67,12 +68,15 @@ class P2PWork : public ember::sdk::Work {
 
 }  // namespace
 
-void GlooGroup::State::close_connections() {
+void GlooGroup::State::close_connections(const std::string& reason) {
   if (!context) return;
   for (int r = 0; r < context->size; ++r) {
     if (r == context->rank) continue;
     try {
       auto& pair = context->getPair(r);
+      // Closing alone does not wake an operation waiting to receive on the pair; the exception
+      // does, so waiters fail now instead of at their deadline.
+      if (auto* tcp = dynamic_cast<gloo::transport::tcp::Pair*>(pair.get())) tcp->signalExceptionExternal(reason);
       if (pair) pair->close();
     } catch (...) {
       // Closing is best effort: a pair that fails to close is already broken.
@@ -111,7 +115,7 @@ void GlooGroup::on_abort(const std::string& reason) {
     std::lock_guard<std::mutex> lock(state_->mutex);
     if (state_->failure.empty()) state_->failure = "the group was aborted: " + reason;
   }
-  state_->close_connections();
+  state_->close_connections("the group was aborted: " + reason);
 }
 
 std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& desc) {
@@ -143,7 +147,7 @@ std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& 
       // A broken connection is closed everywhere so that peers fail fast. A timeout is not: the
       // peers reach their own deadlines about now, and each must still be able to report what
       // it was doing (the host compares the ranks' operations after a timeout).
-      if (err.code() != EMBER_ERROR_TIMEOUT) state->close_connections();
+      if (err.code() != EMBER_ERROR_TIMEOUT) state->close_connections(err.message());
       work->finish_error(err.code(), err.message());
     } catch (const Error& e) {
       work->finish_error(e.code(), e.message());
@@ -154,7 +158,7 @@ std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& 
         std::lock_guard<std::mutex> lock(state->mutex);
         if (state->failure.empty()) state->failure = message;
       }
-      state->close_connections();
+      state->close_connections(message);
       work->finish_error(EMBER_ERROR_RUNTIME, message);
     }
   });

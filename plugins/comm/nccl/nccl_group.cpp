@@ -1,6 +1,7 @@
 // NcclGroup and NcclWork (see nccl_group.h); the watchdog is in nccl_watchdog.cpp.
 #include "nccl_group.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -30,10 +31,7 @@ ncclResult_t settle(ncclComm_t comm, Clock::time_point deadline) {
 
 }  // namespace
 
-NcclWork::~NcclWork() {
-  DeviceGuard guard(device_);
-  cudaEventDestroy(end_);
-}
+NcclWork::~NcclWork() { cudaEventDestroy(end_); }  // needs no current device; must not throw
 
 void NcclWork::wait(int64_t timeout_ms, ember_stream stream) {
   if (stream == nullptr) {  // a blocking wait (no stream to order)
@@ -67,24 +65,30 @@ NcclGroup::~NcclGroup() {
   cv_.notify_all();
   watchdog_.join();
   std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& p : pending_) p.work->finish_error(EMBER_ERROR_DISTRIBUTED, "the group was destroyed");
+  pending_.clear();
+  int previous = 0;
+  cudaGetDevice(&previous);
   for (auto& [device, c] : comms_) {
-    DeviceGuard guard(device);
+    cudaSetDevice(device);  // errors ignored: a destructor must not throw
     if (c->comm) {
-      // Give queued operations the group's timeout to finish, then abort rather than hang.
-      const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms());
+      // Give queued operations a bounded time to finish, then abort rather than hang.
+      const auto deadline = Clock::now() + std::min(std::chrono::milliseconds(timeout_ms()), std::chrono::milliseconds(30000));
       while (cudaStreamQuery(c->stream) == cudaErrorNotReady && Clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::microseconds(100));
-      if (cudaStreamQuery(c->stream) == cudaSuccess && ncclCommFinalize(c->comm) != ncclInternalError &&
-          settle(c->comm, deadline) == ncclSuccess)
-        ncclCommDestroy(c->comm);
-      else
-        ncclCommAbort(c->comm);
+      bool clean = cudaStreamQuery(c->stream) == cudaSuccess;
+      if (clean) {
+        const ncclResult_t r = ncclCommFinalize(c->comm);
+        clean = (r == ncclSuccess || r == ncclInProgress) && settle(c->comm, deadline) == ncclSuccess;
+      }
+      if (clean) ncclCommDestroy(c->comm);
+      else ncclCommAbort(c->comm);
     }
-    for (auto& p : pending_) p.work->finish_error(EMBER_ERROR_DISTRIBUTED, "the group was destroyed");
     cudaFree(c->scratch);
     cudaEventDestroy(c->ready);
     cudaStreamDestroy(c->stream);
   }
+  cudaSetDevice(previous);
 }
 
 NcclGroup::Comm& NcclGroup::comm_for(int device, int64_t timeout_ms) {

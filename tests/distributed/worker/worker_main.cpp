@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
     std::cerr << "usage: ember_dist_worker SCENARIO [ARGS...]\n";
     return 2;
   }
+  // Unbuffered: a rank stopped by the launcher still shows everything it printed.
+  std::cout.setf(std::ios::unitbuf);
   auto& all = dist_worker::scenarios();
   auto it = all.find(argv[1]);
   if (it == all.end()) {
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
   }
   try {
     it->second(std::vector<std::string>(argv + 2, argv + argc));
+    std::cout << "scenario " << argv[1] << " done; leaving the group\n";
     if (ember::distributed::is_initialized()) ember::distributed::destroy_process_group();
     std::cout << "scenario " << argv[1] << " passed\n";
     return 0;
