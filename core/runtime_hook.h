@@ -17,5 +17,11 @@ namespace detail {
 
 EMBER_API void ensure_runtime_initialized();
 
+// Registers the built-in operators (ops.yaml's schemas, composite and structured kernels, the
+// autograd kernels) once; the dispatcher's first lookup calls it, and so does start-up. Defined
+// in registry/ (which sits above ops/ and autograd/), so the dispatcher knows none of them.
+// Thread-safe; a call made while the registration runs on the same thread returns at once.
+EMBER_API void ensure_operators_registered();
+
 }  // namespace detail
 }  // namespace ember

@@ -142,6 +142,7 @@ KernelFunction make_kernel(Ret (*fn)(void*, DispatchKeySet, Args...), void* ctx,
   k.ctx = ctx;
   k.boxed = &W::call;
   k.boxed_ctx = new typename W::Ctx{fn, ctx};
+  k.signature = CppSignature::of<Ret(Args...)>();
   k.provider = provider;
   return k;
 }
@@ -174,7 +175,10 @@ template <typename Sig> class TypedOperatorHandle;
 template <typename Ret, typename... Args>
 class TypedOperatorHandle<Ret(Args...)> {
  public:
-  explicit TypedOperatorHandle(OperatorHandle op) : op_(op) {}
+  // Checks Ret(Args...) against the operator's kernels (a TypeError naming both on a mismatch).
+  explicit TypedOperatorHandle(OperatorHandle op) : op_(op) {
+    op_.entry()->check_cpp_signature(CppSignature::of<Ret(Args...)>(), "looked up as a typed operator");
+  }
   Ret call(Args... args) const {
     DispatchKeySet ks = op_.entry()->dispatch_key_set(detail::key_set_of_all(args...));
     return call_op<Ret, Args...>(*op_.entry(), ks, args...);

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "core/device_runtime.h"
-#include "generated/op_info.h"
 #include "core/runtime_hook.h"
 
 namespace ember {
@@ -78,7 +77,6 @@ static bool same_target(const DispatchTarget& a, const DispatchTarget& b) {
 
 OperatorEntry::OperatorEntry(FunctionSchema schema) : schema_(std::move(schema)), full_name_(schema_.full_name()) {
   for (int i = 0; i < kNumDispatchSlots; ++i) table_[i].store(missing_kernel());
-  for (int i = 0; i < kMaxDeviceTypes; ++i) backend_kernels_[i].store(nullptr);
   const auto& args = schema_.arguments();
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type.base == BaseType::Tensor) tensor_arg_indices_.push_back(static_cast<int>(i));
@@ -143,20 +141,30 @@ void OperatorEntry::redispatch_boxed(DispatchKeySet ks, Stack* stack) const {
 }
 
 std::vector<std::string> OperatorEntry::devices_with_kernels() const {
-  if (structured_delegate_) return structured_delegate_->devices_with_kernels();
   std::vector<std::string> out;
   int n = device_type_count();
-  for (int id = 0; id < n; ++id) {
-    bool has;
-    if (structured_) {
-      // The device's own kernel, or its backend fallback (the CPU fallback) runs it.
-      has = backend_kernels_[id].load() != nullptr || Dispatcher::singleton().backend_fallback(id) != nullptr;
-    } else {
-      has = !is_missing(table_[id].load());
-    }
-    if (has) out.push_back(device_type_name(static_cast<DeviceTypeId>(id)));
-  }
+  for (int id = 0; id < n; ++id)
+    if (!is_missing(table_[id].load())) out.push_back(device_type_name(static_cast<DeviceTypeId>(id)));
   return out;
+}
+
+void OperatorEntry::check_cpp_signature(const CppSignature& sig, const char* what) {
+  std::lock_guard<std::mutex> lock(Dispatcher::singleton().registration_mutex());
+  check_cpp_signature_locked(sig, what);
+}
+
+void OperatorEntry::check_cpp_signature_locked(const CppSignature& sig, const char* what) {
+  if (!cpp_signature_) {
+    cpp_signature_ = sig;
+    return;
+  }
+  EMBER_CHECK(*cpp_signature_ == sig, TypeError, "[", full_name_, "] ", what, " with C++ signature ", sig.name(),
+              ", but the operator's kernels have signature ", cpp_signature_->name());
+}
+
+std::optional<CppSignature> OperatorEntry::cpp_signature() const {
+  std::lock_guard<std::mutex> lock(Dispatcher::singleton().registration_mutex());
+  return cpp_signature_;
 }
 
 void OperatorEntry::throw_missing_kernel(DispatchKeySet ks) const {
@@ -169,16 +177,10 @@ void OperatorEntry::throw_missing_kernel(DispatchKeySet ks) const {
 
 std::string OperatorEntry::dump_table() const {
   std::ostringstream os;
-  os << full_name_ << (structured_ ? " (structured)" : "") << "\n";
+  os << full_name_ << "\n";
   int n = device_type_count();
-  for (int id = 0; id < n; ++id) {
-    os << "  " << device_type_name(static_cast<DeviceTypeId>(id)) << ": " << table_[id].load()->provider;
-    if (structured_) {
-      const KernelFunction* bk = backend_kernels_[id].load();
-      os << " -> backend kernel: " << (bk ? bk->provider : "none");
-    }
-    os << "\n";
-  }
+  for (int id = 0; id < n; ++id)
+    os << "  " << device_type_name(static_cast<DeviceTypeId>(id)) << ": " << table_[id].load()->provider << "\n";
   os << "  Autograd: " << table_[slot_of_functionality(FunctionalityKey::Autograd)].load()->provider << "\n";
   return os.str();
 }
@@ -192,17 +194,11 @@ void OperatorEntry::recompute_slot(int slot) {
   };
   const KernelFunction* k = nullptr;
   if (slot < kMaxDeviceTypes) {
-    if (!structured_)
-      k = latest([&](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Backend && t.backend == slot; });
+    k = latest([&](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Backend && t.backend == slot; });
     if (!k) k = latest([](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::CompositeExplicit; });
     if (!k) k = latest([](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Composite; });
     if (!k) k = d.backend_fallbacks_[slot].load();
     table_[slot].store(k ? k : missing_kernel(), std::memory_order_release);
-    if (structured_) {
-      const KernelFunction* bk =
-          latest([&](const DispatchTarget& t) { return t.kind == DispatchTarget::Kind::Backend && t.backend == slot; });
-      backend_kernels_[slot].store(bk, std::memory_order_release);
-    }
     return;
   }
   int bit = kFirstFunctionalityBit + (slot - kMaxDeviceTypes);
@@ -262,38 +258,8 @@ OperatorHandle Dispatcher::define(const std::string& schema_text, const std::str
   return OperatorHandle(e);
 }
 
-// Links each functional/in-place form to the structured op it delegates to (from ops.yaml).
-void Dispatcher::link_structured_delegates() const {
-  for (size_t i = 0; i < num_op_infos(); ++i) {
-    const OpInfo& info = op_infos()[i];
-    if (info.structured_delegate == nullptr || info.structured_delegate[0] == '\0') continue;
-    auto self = find(info.name);
-    auto target = find(info.structured_delegate);
-    if (self && target) self->entry()->set_structured_delegate(target->entry());
-  }
-}
-
-void Dispatcher::ensure_builtins() const {
-  if (builtins_ready_.load(std::memory_order_acquire)) return;
-  static std::mutex once_mutex;
-  static thread_local bool in_progress = false;
-  if (in_progress) return;  // a lookup made while the builtins are being registered
-  std::lock_guard<std::mutex> lock(once_mutex);
-  if (builtins_ready_.load()) return;
-  in_progress = true;
-  try {
-    register_builtin_ops();
-    link_structured_delegates();
-  } catch (...) {
-    in_progress = false;
-    throw;
-  }
-  in_progress = false;
-  builtins_ready_.store(true, std::memory_order_release);
-}
-
 std::optional<OperatorHandle> Dispatcher::find(const std::string& raw) const {
-  ensure_builtins();
+  detail::ensure_operators_registered();
   std::string name = canonical_name(raw);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
@@ -309,7 +275,7 @@ OperatorHandle Dispatcher::find_or_throw(const std::string& name) const {
 }
 
 std::vector<OperatorHandle> Dispatcher::all_operators() const {
-  ensure_builtins();
+  detail::ensure_operators_registered();
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<OperatorHandle> out;
   for (const auto& p : by_name_) out.emplace_back(p.second);
@@ -320,6 +286,8 @@ void Dispatcher::register_kernel(const OperatorHandle& op, DispatchTarget target
                                  bool allow_override) {
   std::lock_guard<std::mutex> lock(mutex_);
   OperatorEntry* e = op.entry();
+  if (kernel.unboxed != nullptr && kernel.signature)
+    e->check_cpp_signature_locked(*kernel.signature, ("a kernel for " + target.str() + " was registered").c_str());
   for (const auto& r : e->registrations_) {
     if (same_target(r.first, target) && !allow_override && std::string(r.second->provider) != kernel.provider) {
       EMBER_FAIL(ValueError, "[dispatcher] a kernel for ", e->name(), " on ", target.str(), " is already registered by '",

@@ -78,22 +78,18 @@ class EMBER_API OperatorEntry {
 
   [[noreturn]] void throw_missing_kernel(DispatchKeySet ks) const;
 
-  // Backend kernels of structured ops (ops.yaml `structured:`). Plugins register them here, not
-  // in the dispatch table: only the core's structured wrapper calls them, after validation.
-  bool is_structured() const { return structured_; }
-  void set_structured(bool v) { structured_ = v; }
-  // The structured op whose backend kernels this functional/in-place form runs (ops.yaml
-  // structured_delegate), so that listings report the devices that really have kernels.
-  void set_structured_delegate(const OperatorEntry* kernel_op) { structured_delegate_ = kernel_op; }
-  // The backend kernel for a device type, or the backend fallback; null when neither exists.
-  const KernelFunction* backend_kernel(DeviceTypeId id) const {
-    return backend_kernels_[id].load(std::memory_order_acquire);
-  }
+  // The C++ signature of the op's unboxed kernels (Ret(Args...)), fixed by the first typed
+  // registration or typed lookup; every later one must match (a TypeError naming both
+  // otherwise), so a typed call never reinterprets a kernel with other parameter types.
+  // Takes the registration lock.
+  void check_cpp_signature(const CppSignature& sig, const char* what);
+  std::optional<CppSignature> cpp_signature() const;
 
  private:
   friend class Dispatcher;
   static int default_backend_slot();
   void recompute_slot(int slot);  // REQUIRES: Dispatcher registration mutex held
+  void check_cpp_signature_locked(const CppSignature& sig, const char* what);  // REQUIRES: mutex held
   void recompute_all();
 
   FunctionSchema schema_;
@@ -102,9 +98,7 @@ class EMBER_API OperatorEntry {
   std::vector<int> tensor_arg_indices_;  // tensor, optional tensor and tensor list arguments
   int device_arg_index_ = -1;            // a Device? argument, for factories
   std::atomic<const KernelFunction*> table_[kNumDispatchSlots];
-  std::atomic<const KernelFunction*> backend_kernels_[kMaxDeviceTypes];  // structured ops only
-  bool structured_ = false;
-  const OperatorEntry* structured_delegate_ = nullptr;
+  std::optional<CppSignature> cpp_signature_;  // guarded by the dispatcher mutex
   std::atomic<uint64_t> fallthrough_mask_{0};  // functionality bits whose slot is fallthrough
   // Registrations per target (newest wins); guarded by the dispatcher mutex.
   std::vector<std::pair<DispatchTarget, const KernelFunction*>> registrations_;
@@ -134,13 +128,15 @@ class EMBER_API Dispatcher {
   // with the same name and overload exists with a different schema (the same schema is a no-op).
   OperatorHandle define(const std::string& schema, const std::string& default_namespace = "aten");
   // Finds "aten::add.Tensor", "add.Tensor" (aten assumed) or "myops::f" (empty overload).
+  // The first lookup registers the built-in operators (core/runtime_hook.h): the dispatcher
+  // itself knows none.
   std::optional<OperatorHandle> find(const std::string& name) const;
   OperatorHandle find_or_throw(const std::string& name) const;
   std::vector<OperatorHandle> all_operators() const;
 
-  // Registers a kernel. For a structured op, a Backend target goes to the op's backend-kernel
-  // table (see OperatorEntry::backend_kernel). Throws ValueError if target already has a kernel
-  // from another provider (two plugins claiming one kernel) unless allow_override.
+  // Registers a kernel. Throws ValueError if target already has a kernel from another provider
+  // (two plugins claiming one kernel) unless allow_override, and TypeError if a typed kernel's
+  // C++ signature differs from the op's (check_cpp_signature).
   void register_kernel(const OperatorHandle& op, DispatchTarget target, const KernelFunction& kernel,
                        bool allow_override = false);
   // A boxed kernel used for every op that lacks its own kernel at target (backend or key).
@@ -157,10 +153,6 @@ class EMBER_API Dispatcher {
 
  private:
   Dispatcher() = default;
-  // Defines ops.yaml's operators on first lookup (generated register_builtin_ops()).
-  void ensure_builtins() const;
-  void link_structured_delegates() const;
-  mutable std::atomic<bool> builtins_ready_{false};
   friend class OperatorEntry;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<OperatorEntry>> operators_;
@@ -171,9 +163,6 @@ class EMBER_API Dispatcher {
   // lock-free may still be running it) and owned here, so they are not leaked either.
   std::vector<std::unique_ptr<const KernelFunction>> replaced_fallbacks_;
 };
-
-// Generated from ops.yaml (build/gen/generated/register_ops.cpp).
-void register_builtin_ops();
 
 // Thread-local dispatch modes. The guards restore the previous state when they go out of scope.
 struct LocalDispatchKeySet {

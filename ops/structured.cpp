@@ -4,7 +4,7 @@
 #include "core/device_runtime.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
-#include "registry/kernel_adapter.h"
+#include "ops/backend/kernel_call.h"
 
 namespace ember {
 namespace structured {
@@ -59,23 +59,6 @@ struct PreparedTensor {
   bool defined() const { return source != nullptr; }
 };
 
-void set_view(ember_tensor_view& v, const Tensor& t, const PreparedTensor* prep) {
-  TensorImpl* impl = t.impl();
-  v.data = impl->data();
-  if (prep && prep->geometry) {
-    v.sizes = prep->geometry->sizes.data();
-    v.strides = prep->geometry->strides.data();
-    v.ndim = static_cast<int32_t>(prep->geometry->sizes.size());
-  } else {
-    v.sizes = impl->sizes().data();
-    v.strides = impl->strides().data();
-    v.ndim = static_cast<int32_t>(impl->dim());
-  }
-  v.dtype = static_cast<int32_t>(impl->dtype());
-  v.device_type = impl->device().type();
-  v.device_index = impl->device().index();
-}
-
 void broadcast_geometry(PreparedTensor& p, IntArrayRef target) {
   const Tensor& t = p.tensor();
   if (t.sizes() == target) return;
@@ -127,18 +110,12 @@ IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
   return IValue();
 }
 
-void scalar_value(ember_value& v, const Scalar& s) {
-  switch (s.tag()) {
-    case Scalar::Tag::Double: v.tag = EMBER_VALUE_DOUBLE; v.u.d = s.to_double(); break;
-    case Scalar::Tag::Int: v.tag = EMBER_VALUE_INT; v.u.i = s.to_long(); break;
-    case Scalar::Tag::Bool: v.tag = EMBER_VALUE_BOOL; v.u.b = s.to_bool(); break;
-  }
-}
 
 }  // namespace
 
-void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const Arg* args, int num_args, Tensor* outs,
+void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* args, int num_args, Tensor* outs,
          int num_outs) {
+  const OperatorEntry& kernel_op = backend.op();
   EMBER_INTERNAL_ASSERT(num_args <= kMaxArgs && num_outs <= MetaResult::kMaxOutputs,
                         "structured call with too many arguments");
   // 1. Outputs.
@@ -154,16 +131,15 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
     }
   }
 
-  // 2. The kernel: the device's own, else its backend fallback (e.g. run on CPU).
+  // 2. The kernel, resolved at registration: the device's own, or its fallback (e.g. the CPU).
   DeviceTypeId dev = device.type();
-  const KernelFunction* k = kernel_op.backend_kernel(dev);
-  if (k == nullptr) {
-    const KernelFunction* fallback = Dispatcher::singleton().backend_fallback(dev);
-    if (fallback == nullptr) kernel_op.throw_missing_kernel(DispatchKeySet::backend(dev));
+  const BackendKernel* k = backend.kernel(dev);
+  if (k == nullptr) backend.throw_missing_kernel(dev);
+  if (k->fn == nullptr) {
+    // A boxed kernel (the CPU fallback) gets the caller's arguments on a stack.
     Stack stack;
     for (int i = 0; i < num_args; ++i) stack.push_back(arg_to_ivalue(args[i], outs, nullptr));
-    fallback->boxed(fallback->boxed_ctx, OperatorHandle(const_cast<OperatorEntry*>(&kernel_op)),
-                    DispatchKeySet::backend(dev), &stack);
+    call_backend_boxed(*k, kernel_op, &stack);
     if (form != Form::Functional)
       for (int i = 0; i < num_outs; ++i) outs[i].impl()->bump_version();
     return;
@@ -191,7 +167,6 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
   } destroy_prepared{prepared, &prepared_count};
   int8_t slot_of_arg[kMaxArgs];
   std::vector<Tensor> cast_list;  // at most one Tensor[] argument per op (cat)
-  std::vector<ember_tensor_view> list_views;
   ScalarType kernel_dtype = m.compute_dtype;
   int tensor_index = 0;
   for (int i = 0; i < num_args; ++i) {
@@ -229,164 +204,101 @@ void run(const OperatorEntry& kernel_op, const MetaResult& m, Form form, const A
   }
   if (kernel_dtype == ScalarType::Undefined && num_outs > 0) kernel_dtype = kernel_outs[0].scalar_type();
 
-  // 5. Call.
-  if (k->c_kernel) {
-    EMBER_CHECK((k->c_dtypes >> static_cast<int>(kernel_dtype)) & 1u, NotImplementedError, "[", kernel_op.name(),
-                "] the ", k->provider, " kernel for ", device_type_name(dev), " does not support dtype ", kernel_dtype);
-    ember_value values[kMaxArgs];
-    // bool[N] arguments reach plugins as int lists of 0/1 (N is 2 to 4 in every schema).
-    constexpr int kMaxBoolListElements = 16;
-    int64_t bool_list_ints[kMaxBoolListElements];
-    int bool_list_used = 0;
-    for (int i = 0; i < num_args; ++i) {
-      const Arg& a = args[i];
-      ember_value& v = values[i];
-      v.reserved = 0;
-      switch (a.kind) {
-        case Arg::Kind::Output:
-          v.tag = EMBER_VALUE_TENSOR;
-          set_view(v.u.tensor, kernel_outs[a.index], nullptr);
-          break;
-        case Arg::Kind::Tensor:
-        case Arg::Kind::OptionalTensor:
-          if (slot_of_arg[i] >= 0) {
-            const PreparedTensor& p = prepared[slot_of_arg[i]];
-            v.tag = EMBER_VALUE_TENSOR;
-            set_view(v.u.tensor, p.tensor(), &p);
+  // 5. Call, through the one marshaller (ops/backend/kernel_call.h).
+  KernelCall call(kernel_op, *k, device);
+  for (int i = 0; i < num_args; ++i) {
+    const Arg& a = args[i];
+    switch (a.kind) {
+      case Arg::Kind::Output: call.add_tensor(kernel_outs[a.index], /*written=*/true); break;
+      case Arg::Kind::Tensor:
+      case Arg::Kind::OptionalTensor:
+        if (slot_of_arg[i] >= 0) {
+          const PreparedTensor& p = prepared[slot_of_arg[i]];
+          if (p.geometry) {
+            call.add_tensor(p.tensor(), false, p.geometry->sizes.data(), p.geometry->strides.data(),
+                            static_cast<int32_t>(p.geometry->sizes.size()));
           } else {
-            v.tag = EMBER_VALUE_NONE;
+            call.add_tensor(p.tensor(), false);
           }
-          break;
-        case Arg::Kind::TensorList: {
-          list_views.resize(cast_list.size());
-          for (size_t j = 0; j < cast_list.size(); ++j) set_view(list_views[j], cast_list[j], nullptr);
-          v.tag = EMBER_VALUE_TENSOR_LIST;
-          v.u.tensor_list.data = list_views.data();
-          v.u.tensor_list.size = static_cast<int64_t>(list_views.size());
-          break;
+        } else {
+          call.add_none();
         }
-        case Arg::Kind::Scalar: scalar_value(v, *static_cast<const Scalar*>(a.ptr)); break;
-        case Arg::Kind::OptionalScalar: {
-          const auto& o = *static_cast<const std::optional<Scalar>*>(a.ptr);
-          if (o) scalar_value(v, *o); else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::Int: v.tag = EMBER_VALUE_INT; v.u.i = *static_cast<const int64_t*>(a.ptr); break;
-        case Arg::Kind::ScalarTypeArg:
-          v.tag = EMBER_VALUE_INT; v.u.i = static_cast<int64_t>(*static_cast<const ScalarType*>(a.ptr)); break;
-        case Arg::Kind::OptionalInt: {
-          const auto& o = *static_cast<const std::optional<int64_t>*>(a.ptr);
-          if (o) { v.tag = EMBER_VALUE_INT; v.u.i = *o; } else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::OptionalScalarType: {
-          const auto& o = *static_cast<const std::optional<ScalarType>*>(a.ptr);
-          if (o) { v.tag = EMBER_VALUE_INT; v.u.i = static_cast<int64_t>(*o); } else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::Double: v.tag = EMBER_VALUE_DOUBLE; v.u.d = *static_cast<const double*>(a.ptr); break;
-        case Arg::Kind::OptionalDouble: {
-          const auto& o = *static_cast<const std::optional<double>*>(a.ptr);
-          if (o) { v.tag = EMBER_VALUE_DOUBLE; v.u.d = *o; } else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::Bool: v.tag = EMBER_VALUE_BOOL; v.u.b = *static_cast<const bool*>(a.ptr); break;
-        case Arg::Kind::OptionalBool: {
-          const auto& o = *static_cast<const std::optional<bool>*>(a.ptr);
-          if (o) { v.tag = EMBER_VALUE_BOOL; v.u.b = *o; } else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::Str: v.tag = EMBER_VALUE_STRING; v.u.str = static_cast<const std::string*>(a.ptr)->c_str(); break;
-        case Arg::Kind::OptionalStr: {
-          const auto& o = *static_cast<const std::optional<std::string>*>(a.ptr);
-          if (o) { v.tag = EMBER_VALUE_STRING; v.u.str = o->c_str(); } else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::IntList: {
-          const IntArrayRef& l = *static_cast<const IntArrayRef*>(a.ptr);
-          v.tag = EMBER_VALUE_INT_LIST; v.u.int_list.data = l.data(); v.u.int_list.size = static_cast<int64_t>(l.size());
-          break;
-        }
-        case Arg::Kind::OptionalIntList: {
-          const auto& o = *static_cast<const std::optional<IntArrayRef>*>(a.ptr);
-          if (o) {
-            v.tag = EMBER_VALUE_INT_LIST; v.u.int_list.data = o->data(); v.u.int_list.size = static_cast<int64_t>(o->size());
-          } else {
-            v.tag = EMBER_VALUE_NONE;
-          }
-          break;
-        }
-        case Arg::Kind::DoubleList: {
-          const ArrayRef<double>& l = *static_cast<const ArrayRef<double>*>(a.ptr);
-          v.tag = EMBER_VALUE_DOUBLE_LIST; v.u.double_list.data = l.data(); v.u.double_list.size = static_cast<int64_t>(l.size());
-          break;
-        }
-        case Arg::Kind::Generator:
-        case Arg::Kind::OptionalGenerator: {
-          Generator g = default_generator();
-          if (a.kind == Arg::Kind::Generator) g = *static_cast<const Generator*>(a.ptr);
-          else if (const auto& o = *static_cast<const std::optional<Generator>*>(a.ptr)) g = *o;
-          uint64_t n = num_outs > 0 ? static_cast<uint64_t>(kernel_outs[0].numel()) : 1;
-          v.tag = EMBER_VALUE_GENERATOR;
-          v.u.generator.seed = g.seed();
-          v.u.generator.offset = g.reserve(4 * (n ? n : 1));
-          break;
-        }
-        case Arg::Kind::Device:
-        case Arg::Kind::OptionalDevice: {
-          const Device* d = a.kind == Arg::Kind::Device ? static_cast<const Device*>(a.ptr) : nullptr;
-          if (!d) {
-            const auto& o = *static_cast<const std::optional<Device>*>(a.ptr);
-            if (o) d = &*o;
-          }
-          if (d) { v.tag = EMBER_VALUE_DEVICE; v.u.device.type = d->type(); v.u.device.index = d->index(); }
-          else v.tag = EMBER_VALUE_NONE;
-          break;
-        }
-        case Arg::Kind::BoolList: {
-          const auto& l = *static_cast<const std::vector<bool>*>(a.ptr);
-          EMBER_INTERNAL_ASSERT(bool_list_used + static_cast<int>(l.size()) <= kMaxBoolListElements,
-                                "bool[] arguments too long for a plugin call");
-          int64_t* ints = bool_list_ints + bool_list_used;
-          for (size_t j = 0; j < l.size(); ++j) ints[j] = l[j] ? 1 : 0;
-          bool_list_used += static_cast<int>(l.size());
-          v.tag = EMBER_VALUE_INT_LIST;
-          v.u.int_list.data = ints;
-          v.u.int_list.size = static_cast<int64_t>(l.size());
-          break;
-        }
-        case Arg::Kind::None: v.tag = EMBER_VALUE_NONE; break;
+        break;
+      case Arg::Kind::TensorList: {
+        std::vector<const Tensor*> list;
+        list.reserve(cast_list.size());
+        for (const Tensor& t : cast_list) list.push_back(&t);
+        call.add_tensor_list(list);
+        break;
       }
-    }
-    struct Outputs {
-      const Arg* args;
-      Tensor* kernel_outs;
-    } outputs{args, kernel_outs};
-    auto output_of_arg = [](void* owner, int32_t i) -> const Tensor* {
-      auto* o = static_cast<Outputs*>(owner);
-      return o->args[i].kind == Arg::Kind::Output ? &o->kernel_outs[o->args[i].index] : nullptr;
-    };
-    HostCall call(device, values, num_args, output_of_arg, &outputs);
-    call_plugin_c_kernel(*k, call, values, num_args, kernel_op.schema(), dev);
-  } else {
-    // A C++ or boxed kernel (registered through ember::Library): hand it broadcast views.
-    Stack stack;
-    stack.reserve(static_cast<size_t>(num_args));
-    for (int i = 0; i < num_args; ++i) {
-      const Arg& a = args[i];
-      if (a.kind == Arg::Kind::Output) {
-        stack.emplace_back(kernel_outs[a.index]);
-      } else if ((a.kind == Arg::Kind::Tensor || a.kind == Arg::Kind::OptionalTensor) && slot_of_arg[i] >= 0) {
-        const PreparedTensor& p = prepared[slot_of_arg[i]];
-        stack.emplace_back(p.geometry ? p.tensor().expand(p.geometry->sizes) : p.tensor());
-      } else if (a.kind == Arg::Kind::TensorList) {
-        stack.emplace_back(cast_list);
-      } else {
-        stack.push_back(arg_to_ivalue(a, kernel_outs, nullptr));
+      case Arg::Kind::Scalar: call.add_scalar(*static_cast<const Scalar*>(a.ptr)); break;
+      case Arg::Kind::OptionalScalar: {
+        const auto& o = *static_cast<const std::optional<Scalar>*>(a.ptr);
+        if (o) call.add_scalar(*o); else call.add_none();
+        break;
       }
+      case Arg::Kind::Int: call.add_int(*static_cast<const int64_t*>(a.ptr)); break;
+      case Arg::Kind::ScalarTypeArg: call.add_int(static_cast<int64_t>(*static_cast<const ScalarType*>(a.ptr))); break;
+      case Arg::Kind::OptionalInt: {
+        const auto& o = *static_cast<const std::optional<int64_t>*>(a.ptr);
+        if (o) call.add_int(*o); else call.add_none();
+        break;
+      }
+      case Arg::Kind::OptionalScalarType: {
+        const auto& o = *static_cast<const std::optional<ScalarType>*>(a.ptr);
+        if (o) call.add_int(static_cast<int64_t>(*o)); else call.add_none();
+        break;
+      }
+      case Arg::Kind::Double: call.add_double(*static_cast<const double*>(a.ptr)); break;
+      case Arg::Kind::OptionalDouble: {
+        const auto& o = *static_cast<const std::optional<double>*>(a.ptr);
+        if (o) call.add_double(*o); else call.add_none();
+        break;
+      }
+      case Arg::Kind::Bool: call.add_bool(*static_cast<const bool*>(a.ptr)); break;
+      case Arg::Kind::OptionalBool: {
+        const auto& o = *static_cast<const std::optional<bool>*>(a.ptr);
+        if (o) call.add_bool(*o); else call.add_none();
+        break;
+      }
+      case Arg::Kind::Str: call.add_string(static_cast<const std::string*>(a.ptr)->c_str()); break;
+      case Arg::Kind::OptionalStr: {
+        const auto& o = *static_cast<const std::optional<std::string>*>(a.ptr);
+        if (o) call.add_string(o->c_str()); else call.add_none();
+        break;
+      }
+      case Arg::Kind::IntList: {
+        const IntArrayRef& l = *static_cast<const IntArrayRef*>(a.ptr);
+        call.add_int_list(l.data(), l.size());
+        break;
+      }
+      case Arg::Kind::OptionalIntList: {
+        const auto& o = *static_cast<const std::optional<IntArrayRef>*>(a.ptr);
+        if (o) call.add_int_list(o->data(), o->size()); else call.add_none();
+        break;
+      }
+      case Arg::Kind::DoubleList: {
+        const ArrayRef<double>& l = *static_cast<const ArrayRef<double>*>(a.ptr);
+        call.add_double_list(l.data(), l.size());
+        break;
+      }
+      case Arg::Kind::Generator: call.add_generator(*static_cast<const Generator*>(a.ptr)); break;
+      case Arg::Kind::OptionalGenerator: {
+        const auto& o = *static_cast<const std::optional<Generator>*>(a.ptr);
+        call.add_generator(o ? *o : default_generator());
+        break;
+      }
+      case Arg::Kind::Device: call.add_device(*static_cast<const Device*>(a.ptr)); break;
+      case Arg::Kind::OptionalDevice: {
+        const auto& o = *static_cast<const std::optional<Device>*>(a.ptr);
+        if (o) call.add_device(*o); else call.add_none();
+        break;
+      }
+      case Arg::Kind::BoolList: call.add_bool_list(*static_cast<const std::vector<bool>*>(a.ptr)); break;
+      case Arg::Kind::None: call.add_none(); break;
     }
-    k->boxed(k->boxed_ctx, OperatorHandle(const_cast<OperatorEntry*>(&kernel_op)), DispatchKeySet::backend(dev), &stack);
   }
+  call.run(kernel_dtype);
 
   // 6. Copy back temporaries; in-place and out= outputs changed.
   for (int i = 0; i < num_outs; ++i) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dispatcher/dispatcher.h"
+#include "ops/backend/backend_kernel.h"
 
 namespace ember {
 namespace structured {
@@ -87,13 +88,14 @@ inline Arg arg(const Device& v) { return Arg{Arg::Kind::Device, 0, &v}; }
 inline Arg arg(const std::optional<Device>& v) { return Arg{Arg::Kind::OptionalDevice, 0, &v}; }
 inline Arg arg(const std::vector<bool>& v) { return Arg{Arg::Kind::BoolList, 0, &v}; }
 
-// Runs the backend kernel of `kernel_op` (the op plugins register, e.g. aten::add.out) for the
+// Runs the backend kernel of `kernel_op` (the op plugins register, e.g. aten::add.out; its
+// BackendOp holds the kernel per device, resolved at registration) for the
 // call that meta described. args are the kernel's arguments in its schema order, with Output(i)
 // where output i goes. outs: for Functional, empty handles that run() allocates; for Inplace
 // and Out, the caller's tensors (checked against meta; out= tensors are resized when their
 // shape differs). Throws the errors users see: shape/dtype mismatches, missing kernels,
 // unsupported dtypes, and plugin failures.
-EMBER_API void run(const OperatorEntry& kernel_op, const MetaResult& meta, Form form, const Arg* args,
+EMBER_API void run(const BackendOp& kernel_op, const MetaResult& meta, Form form, const Arg* args,
                    int num_args, Tensor* outs, int num_outs);
 
 }  // namespace structured

@@ -8,9 +8,10 @@
 #include <vector>
 
 #include "core/device_runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "core/error.h"
 #include "dispatcher/dispatcher.h"
+#include "ops/backend/kernel_call.h"
 #include "registry/kernel_adapter.h"
 #include "registry/process_log.h"
 
@@ -91,12 +92,12 @@ void announce_once(const FunctionSchema& schema, DeviceTypeId device) {
 }
 
 void run_on_cpu(const OperatorHandle& op, DeviceTypeId cpu, Stack* stack) {
-  if (op.entry()->is_structured()) {
+  if (const structured::BackendOp* table = structured::find_backend_op(*op.entry())) {
     // Structured ops keep backend kernels outside the dispatch table; call cpu's directly.
-    const KernelFunction* k = op.entry()->backend_kernel(cpu);
-    EMBER_CHECK(k != nullptr && k->boxed != nullptr, NotImplementedError, "[", op.schema().full_name(),
+    const BackendKernel* k = table->kernel(cpu);
+    EMBER_CHECK(k != nullptr && k->fn != nullptr, NotImplementedError, "[", op.schema().full_name(),
                 "] the cpu fallback found no cpu kernel for ", op.schema().full_name());
-    k->boxed(k->boxed_ctx, op, DispatchKeySet::backend(cpu), stack);
+    structured::call_backend_boxed(*k, *op.entry(), stack);
     return;
   }
   op.redispatch_boxed(DispatchKeySet::backend(cpu), stack);
@@ -178,6 +179,13 @@ void install_cpu_fallback(DeviceTypeId device, const std::string& requested_by) 
   k.boxed_ctx = reinterpret_cast<void*>(static_cast<intptr_t>(device));
   k.provider = intern_string("cpu fallback (requested by " + requested_by + ")");
   Dispatcher::singleton().register_fallback(DispatchTarget::device(device), k);
+  // Structured ops call their backend kernels directly: the fallback joins their tables too,
+  // resolved now so that calls do no lookup.
+  auto* fallback = new BackendKernel();  // lives for the process, as the tables pointing at it
+  fallback->boxed = Dispatcher::singleton().backend_fallback(device);
+  fallback->provider = k.provider;
+  fallback->device = device;
+  for (structured::BackendOp* table : structured::backend_ops()) table->set_fallback(device, fallback);
   r.installed.insert(device);
   log_message(LogLevel::Debug, "ember",
               "cpu fallback enabled for device '" + device_type_name(device) + "' by " + requested_by);

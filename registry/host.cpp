@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "registry/process_log.h"
 #include "registry/registrar.h"
 #include "registry/version.h"

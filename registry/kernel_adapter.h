@@ -1,28 +1,18 @@
-// The adapter between the dispatcher's boxed calling convention and a plugin's C kernel.
+// Plugin kernels as the core holds them: the registrar turns each ember_kernel_desc into a
+// BackendKernel (ops/backend/backend_kernel.h) and installs it where calls find it: the table
+// of a structured kernel op (add.out, ...), or the dispatch table through a boxed entry for an
+// operator the plugin defined itself. Calls go through the one marshaller in
+// ops/backend/kernel_call.h.
 //
-// A plugin kernel (ember_kernel_fn) takes its operator's arguments as ember_values in schema
-// order. The boxed entry built here converts the IValue stack to that array (tensors become
-// borrowed ember_tensor_views), checks every tensor's dtype against the kernel's dtype mask,
-// calls the plugin behind a catch-all, turns a returned status into the matching ember::Error,
-// and pushes the results. Plugin kernels only write into their mutable arguments (out= and
-// in-place forms), so the results are those arguments; the registrar rejects kernels for
-// operators that return anything else (plugin_kernel_schema_problem).
-//
-// Conventions beyond plugin_abi.h: bool[] arguments arrive as EMBER_VALUE_INT_LIST of 0/1; an
-// undefined element of a Tensor?[] arrives as a view with data NULL and ndim -1; a Generator?
-// that is None uses the default generator. The generator range reserved per call is 4 values per
-// element of the written tensors, as in the structured-kernel runtime.
-//
-// Thread-safety: the entry keeps all per-call state on the stack; the context is immutable.
+// Thread-safety: install_plugin_kernel runs under the loader's serialization; what it installs
+// lives for the process (kernels are never removed).
 #pragma once
 
-#include <functional>
 #include <string>
 
 #include <ember/plugin_abi.h>
 
 #include "dispatcher/dispatcher.h"
-#include "registry/call_context.h"
 
 namespace ember {
 
@@ -35,28 +25,15 @@ struct PluginKernelInfo {
   uint32_t dtypes = 0;           // EMBER_DTYPE_BIT mask
 };
 
-// The table entry for a plugin kernel: c_kernel/c_ctx/c_dtypes/provider and the boxed adapter.
-// The info is copied into a context that lives for the process (kernels are never removed).
-KernelFunction make_plugin_kernel(const PluginKernelInfo& info);
+// Installs a plugin's kernel for op on info.device. Throws ValueError when another provider
+// already has that kernel.
+void install_plugin_kernel(const OperatorHandle& op, const PluginKernelInfo& info);
 
 // Why a plugin cannot implement this operator through the C ABI ("" when it can): every return
 // must alias an argument the operator writes (Tensor(a!)).
 std::string plugin_kernel_schema_problem(const FunctionSchema& schema);
 
-// Calls a plugin's C kernel behind a catch-all: a C++ exception escaping the plugin (a plugin
-// bug) becomes a PluginError, a returned status the matching ember::Error (throw_if_error).
-// context starts the messages: "[aten::add.out] the cpu kernel for sim". For callers that build
-// the ember_value array themselves (the structured-kernel runtime).
-void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
-                          const std::string& context);
-// The same, building the context ("[op] the <provider> kernel for <device>") only when something
-// went wrong: the structured-kernel fast path pays nothing for the message.
-void call_plugin_c_kernel(const KernelFunction& kernel, HostCall& call, const ember_value* args, int32_t num_args,
-                          const FunctionSchema& schema, DeviceTypeId device);
-// That context: "[<op full name>] the <provider> kernel for <device type>".
-std::string plugin_kernel_context(const FunctionSchema& schema, const char* provider, const char* device_name);
-
-// Returns a copy of s that lives for the process (for the const char* fields of KernelFunction).
+// Returns a copy of s that lives for the process (for const char* fields of kernel records).
 const char* intern_string(const std::string& s);
 
 }  // namespace ember

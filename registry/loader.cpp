@@ -15,7 +15,7 @@
 #include <type_traits>
 
 #include "core/device_runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "registry/elf_check.h"
 #include "registry/host.h"
 #include "registry/process_log.h"

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "core/error.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 namespace {

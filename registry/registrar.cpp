@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "core/device_runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "core/error.h"
 #include "registry/backend_registry.h"
 #include "registry/cpu_fallback.h"
@@ -307,7 +307,7 @@ PluginRegistrar::Summary PluginRegistrar::commit() {
       info.ctx = k.ctx;
       info.dtypes = k.dtypes;
       try {
-        dispatcher.register_kernel(op, DispatchTarget::device(k.device), make_plugin_kernel(info));
+        install_plugin_kernel(op, info);
       } catch (const ValueError& e) {
         EMBER_FAIL(PluginError, "[plugin '", plugin_, "'] the kernel of ", k.op_full_name, " for device '", k.device_name,
                    "' is already registered by another provider: ", e.what());

@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "core/device_runtime.h"
-#include "registry/status.h"
+#include "core/runtime_hook.h"
+#include "ops/backend/status.h"
 #include "core/error.h"
 #include "registry/cpu_fallback.h"
 #include "registry/host.h"
@@ -116,6 +117,7 @@ void apply_default_device(const RuntimeConfig& config) {
 
 void start_up(const std::function<RuntimeConfig()>& read_config) {
   Runtime& r = runtime();
+  detail::ensure_operators_registered();  // plugins register kernels for these
   RuntimeConfig config = read_config();
   int threads = resolve_threads(config.threads);
   {

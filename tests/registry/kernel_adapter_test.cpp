@@ -9,7 +9,7 @@
 #include "core/device_runtime.h"
 #include "core/error.h"
 #include "registry/runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 #include "tests/registry/test_plugins.h"
 
 namespace ember {

@@ -284,7 +284,20 @@ std::string emit_autograd_kernels_cpp(const ApiPlan& api, const AutogradPlan& ag
     o << "  d.register_kernel(ops[" << op.index << "], target, ::ember::detail::make_kernel(&" << kernel_name(op)
       << ", nullptr, \"ember\"));  // " << op.schema.name_with_overload() << "\n";
   }
-  o << "}\n\n}  // namespace generated\n}  // namespace autograd\n}  // namespace ember\n";
+  o << "}\n\n}  // namespace generated\n";
+  if (shard == 0) {
+    o << "\nvoid register_autograd_fallback(Dispatcher& d);  // autograd/autograd_fallback.cpp\n";
+    o << "namespace generated {\n";
+    for (int k = 1; k < kNumAutogradShards; ++k)
+      o << "void register_autograd_kernels_" << k << "(Dispatcher& d, const OperatorHandle* ops);\n";
+    o << "}  // namespace generated\n";
+    o << "\n// Every generated Autograd kernel, then the boxed fallback for every other op that is not\n"
+         "// Composite. Called at start-up (registry/) after register_builtin_ops().\n";
+    o << "void register_autograd_kernels(Dispatcher& d, const OperatorHandle* ops) {\n";
+    for (int k = 0; k < kNumAutogradShards; ++k) o << "  generated::register_autograd_kernels_" << k << "(d, ops);\n";
+    o << "  register_autograd_fallback(d);\n}\n";
+  }
+  o << "}  // namespace autograd\n}  // namespace ember\n";
   return o.str();
 }
 

@@ -23,25 +23,21 @@ std::string join_words(const std::vector<std::string>& words, const char* sep) {
 std::string emit_register_ops_cpp(const ApiPlan& plan) {
   std::ostringstream o;
   o << banner(
-      "register_builtin_ops(): defines every ops.yaml schema with the dispatcher, marks structured\n"
-      "backend ops (their plugin kernels go to OperatorEntry::backend_kernel), registers the\n"
-      "Composite / CompositeExplicit kernels of ember::native through trampolines with the\n"
-      "unboxed kernel convention, and the structured wrappers (generated/structured_kernels.cpp).\n"
-      "Backend ops get no kernel from the core: plugins provide them. Called once, at start-up.");
+      "register_builtin_ops(): defines every ops.yaml schema with the dispatcher (with its tags),\n"
+      "registers the Composite / CompositeExplicit kernels of ember::native through trampolines\n"
+      "with the unboxed kernel convention, and the structured wrappers\n"
+      "(generated/structured_kernels.cpp), which create each structured op's table of backend\n"
+      "kernels (ops/backend/backend_kernel.h). Backend ops get no kernel from the core: plugins\n"
+      "provide them. Called once, at start-up (core/runtime_hook.h: ensure_operators_registered).");
   o << "#include <cstddef>\n#include <vector>\n\n";
   o << "#include \"dispatcher/boxing.h\"\n";
   o << "#include \"generated/native_functions.h\"\n";
+  o << "#include \"ops/builtin_ops.h\"\n";
   o << "\nnamespace ember {\n";
   o << "\nnamespace detail {\n";
   o << "// generated/structured_kernels.cpp\n";
   o << "void register_structured_wrappers(Dispatcher& d, const OperatorHandle* ops);\n";
   o << "}  // namespace detail\n";
-  o << "namespace autograd {\n";
-  o << "void register_autograd_fallback(Dispatcher& d);  // autograd/autograd_fallback.cpp\n";
-  o << "namespace generated {\n";
-  for (int shard = 0; shard < kNumAutogradShards; ++shard)
-    o << "void register_autograd_kernels_" << shard << "(Dispatcher& d, const OperatorHandle* ops);\n";
-  o << "}  // namespace generated\n}  // namespace autograd\n";
 
   o << "\n// Trampolines: the unboxed kernel convention (ctx, key set, arguments) over ember::native.\n";
   for (const OpApi& api : plan.ops) {
@@ -62,16 +58,18 @@ std::string emit_register_ops_cpp(const ApiPlan& plan) {
   o << "};\n";
   o << "static constexpr size_t kNumOps = " << plan.ops.size() << ";\n";
 
-  o << "\nvoid register_builtin_ops() {\n";
+  o << "\nstd::vector<OperatorHandle> register_builtin_ops() {\n";
   o << "  Dispatcher& d = Dispatcher::singleton();\n";
   o << "  std::vector<OperatorHandle> ops;\n";
   o << "  ops.reserve(kNumOps);\n";
   o << "  for (size_t i = 0; i < kNumOps; ++i) ops.push_back(d.define(kSchemas[i]));\n";
-  o << "\n  // Structured backend ops: plugins' kernels for them are only called by the wrappers.\n";
-  for (const OpApi& api : plan.ops)
-    if (api.op->is_structured_backend())
-      o << "  ops[" << api.op->index << "].entry()->set_structured(true);  // "
-        << api.op->schema.name_with_overload() << "\n";
+  o << "\n  // Tags (ops.yaml `tags:`).\n";
+  for (const OpApi& api : plan.ops) {
+    if (api.op->tags.empty()) continue;
+    o << "  ops[" << api.op->index << "].entry()->set_tags({";
+    for (size_t i = 0; i < api.op->tags.size(); ++i) o << (i ? ", " : "") << cpp_string_literal(api.op->tags[i]);
+    o << "});\n";
+  }
   o << "\n  // Composite kernels (ember::native).\n";
   for (const OpApi& api : plan.ops) {
     const OpDef& op = *api.op;
@@ -82,11 +80,7 @@ std::string emit_register_ops_cpp(const ApiPlan& plan) {
       << op.schema.name_with_overload() << "\n";
   }
   o << "\n  detail::register_structured_wrappers(d, ops.data());\n";
-  o << "\n  // Autograd: generated kernels (generated/autograd_kernels_N.cpp), and the boxed fallback for\n"
-       "  // every other op that is not Composite (autograd/autograd_fallback.cpp).\n";
-  for (int shard = 0; shard < kNumAutogradShards; ++shard)
-    o << "  autograd::generated::register_autograd_kernels_" << shard << "(d, ops.data());\n";
-  o << "  autograd::register_autograd_fallback(d);\n";
+  o << "  return ops;\n";
   o << "}\n\n}  // namespace ember\n";
   return o.str();
 }

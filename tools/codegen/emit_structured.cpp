@@ -6,7 +6,8 @@
 // then structured::run on X's backend kernel with X's arguments in X's schema order and
 // structured::output(i) where X's outputs go. The wrapper's form follows W: Out (an out= op),
 // Inplace (W writes its self), or Functional (fresh outputs that run() allocates). The kernel
-// context of every wrapper is X's OperatorEntry, so wrappers need no name lookups.
+// context of every wrapper is X's table of backend kernels (structured::BackendOp), so wrappers
+// need no name lookups.
 #include <algorithm>
 #include <sstream>
 
@@ -42,7 +43,7 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
   if (&w != &x) o << "// structured_delegate: " << xs.name_with_overload() << "\n";
   o << "static " << w_api.kernel_return << " " << wrapper_name(w) << "(void* ctx, DispatchKeySet"
     << (w_api.kernel_params.empty() ? "" : ", ") << w_api.kernel_param_list() << ") {\n";
-  o << "  const OperatorEntry& kernel_op = *static_cast<const OperatorEntry*>(ctx);\n";
+  o << "  const structured::BackendOp& kernel_op = *static_cast<const structured::BackendOp*>(ctx);\n";
 
   std::vector<std::string> meta_args, kernel_args;
   size_t next_output = 0;
@@ -97,7 +98,8 @@ std::string emit_structured_kernels_cpp(const ApiPlan& plan) {
       "function (ops/meta.h) and runs the plugin's backend kernel via structured::run.\n"
       "register_builtin_ops() (generated/register_ops.cpp) registers them as CompositeExplicit\n"
       "kernels through register_structured_wrappers(), the op itself included: the public add.out\n"
-      "goes through its wrapper too. Each wrapper's kernel context is the backend op's entry.");
+      "goes through its wrapper too. Each wrapper's kernel context is the backend op's table of\n"
+      "backend kernels (ops/backend/backend_kernel.h), created here.");
   o << "#include \"dispatcher/boxing.h\"\n";
   o << "#include \"ops/meta.h\"\n";
   o << "#include \"ops/structured.h\"\n";
@@ -124,9 +126,12 @@ std::string emit_structured_kernels_cpp(const ApiPlan& plan) {
   o << "void register_structured_wrappers(Dispatcher& d, const OperatorHandle* ops) {\n";
   if (wrappers.empty()) o << "  (void)d;\n  (void)ops;\n";
   for (const auto& [w, x] : wrappers) {
+    std::string table = "&structured::backend_op(*ops[" + std::to_string(x->op->index) + "].entry())";
     o << "  d.register_kernel(ops[" << w->op->index << "], DispatchTarget::composite_explicit(),\n"
-      << "                    detail::make_kernel(&" << wrapper_name(*w->op) << ", ops[" << x->op->index
-      << "].entry(), \"ember\"));  // " << w->op->schema.name_with_overload() << "\n";
+      << "                    detail::make_kernel(&" << wrapper_name(*w->op) << ", " << table
+      << ", \"ember\"));  // " << w->op->schema.name_with_overload() << "\n";
+    if (w != x)
+      o << "  structured::set_delegate(*ops[" << w->op->index << "].entry(), " << table.substr(1) << ");\n";
   }
   o << "}\n\n}  // namespace detail\n}  // namespace ember\n";
   return o.str();

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "ops/backend/kernel_call.h"
 #include "core/generator.h"
 #include "tools/conformance/host_values.h"
 #include "tools/conformance/op_samples.h"
@@ -178,10 +179,17 @@ std::vector<PluginKernel> find_plugin_kernels(const std::string& provider, Devic
   std::vector<PluginKernel> kernels;
   for (const OperatorHandle& op : Dispatcher::singleton().all_operators()) {
     const OperatorEntry* entry = op.entry();
-    const KernelFunction* k =
-        entry->is_structured() ? entry->backend_kernel(device) : &entry->lookup(DispatchKeySet::backend(device));
-    if (k == nullptr || !k->valid() || k->provider == nullptr || provider != k->provider) continue;
-    kernels.push_back(PluginKernel{op, op_name(op.schema()), device, k->c_kernel ? k->c_dtypes : EMBER_DTYPES_ALL});
+    // A structured op's kernels live in its backend table; a plugin-defined op's in the dispatch
+    // table, behind the boxed entry whose context is the plugin's BackendKernel.
+    const BackendKernel* backend = nullptr;
+    if (const structured::BackendOp* table = structured::find_backend_op(*entry)) {
+      backend = table->own_kernel(device);
+    } else {
+      const KernelFunction& k = entry->lookup(DispatchKeySet::backend(device));
+      if (k.boxed == &structured::backend_kernel_boxed_entry) backend = static_cast<const BackendKernel*>(k.boxed_ctx);
+    }
+    if (backend == nullptr || backend->provider == nullptr || provider != backend->provider) continue;
+    kernels.push_back(PluginKernel{op, op_name(op.schema()), device, backend->dtypes});
   }
   std::sort(kernels.begin(), kernels.end(), [](const PluginKernel& a, const PluginKernel& b) { return a.name < b.name; });
   return kernels;

@@ -1,7 +1,7 @@
 // Tier 3 of the conformance suite: every kernel a plugin registered, run on sample inputs
 // (op_samples.h) on the plugin's device and compared with a reference.
 //
-// Kernels are found through the dispatcher: for structured ops, OperatorEntry::backend_kernel of
+// Kernels are found through the dispatcher: for structured ops, the op's table of backend kernels (ops/backend) for
 // the device type; for other ops, the dispatch-table slot of the device type; a kernel counts
 // when its provider is the plugin. Each dtype in the kernel's dtype mask is tested.
 //

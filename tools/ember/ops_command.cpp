@@ -8,6 +8,7 @@
 #include "core/device.h"
 #include "dispatcher/dispatcher.h"
 #include "generated/op_info.h"
+#include "ops/backend/backend_kernel.h"
 #include "registry/runtime.h"
 #include "tools/ember/commands.h"
 
@@ -33,7 +34,7 @@ int run_ops(const std::string& device) {
   };
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
   for (const OperatorHandle& op : Dispatcher::singleton().all_operators()) {
-    std::vector<std::string> devices = op.entry()->devices_with_kernels();
+    std::vector<std::string> devices = structured::devices_running(*op.entry());
     if (!device.empty() && std::find(devices.begin(), devices.end(), device) == devices.end()) continue;
     if (is_composite(op.name())) devices.push_back("(composite: wherever its parts run)");
     rows.emplace_back(op.name(), std::move(devices));

@@ -7,7 +7,7 @@
 #include <new>
 #include <string>
 
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 #include "core/error.h"
 

@@ -1,11 +1,11 @@
 // HostCall's callbacks (see call_context.h). They run inside plugin code: nothing may throw.
-#include "registry/call_context.h"
+#include "ops/backend/call_context.h"
 
 #include <string>
 
 #include "ops/tensor_factory.h"
 #include "registry/process_log.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 
