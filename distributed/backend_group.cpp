@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "core/stream.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 namespace distributed {

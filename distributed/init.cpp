@@ -15,7 +15,7 @@
 #include "distributed/tcp_store_server.h"
 #include "distributed/world.h"
 #include "registry/runtime.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 namespace distributed {

@@ -6,7 +6,7 @@
 #include <new>
 
 #include "core/error.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 namespace distributed {

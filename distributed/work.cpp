@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "core/stream.h"
 #include "distributed/backend_group.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ember {
 namespace distributed {

@@ -88,6 +88,14 @@ std::exception_ptr GroupFailureExplainer::explain(const OpInfo& op, int32_t code
       return std::make_exception_ptr(TimeoutError("[" + op.name + "] " + op.describe() + " timed out on rank " +
                                                   std::to_string(me) + ": " + peers + " [backend: " + message + "]"));
   }
+  // A peer closed its connections without dying (it failed first, reported, and left): what it
+  // reported tells whether the ranks disagreed.
+  if (code == EMBER_ERROR_DISTRIBUTED && op.collective && store_) {
+    std::string peers = compare_with_peers(op);
+    if (peers.rfind("ranks called different", 0) == 0)
+      return std::make_exception_ptr(DistributedError("[" + op.name + "] " + op.describe() + " failed on rank " +
+                                                      std::to_string(me) + ": " + peers + " [backend: " + message + "]"));
+  }
   return nullptr;
 }
 

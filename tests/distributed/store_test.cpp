@@ -21,7 +21,7 @@
 #include "distributed/store_adapter.h"
 #include "distributed/tcp_store.h"
 #include "distributed/tcp_store_server.h"
-#include "registry/status.h"
+#include "ops/backend/status.h"
 
 namespace ed = ember::distributed;
 using ed::Milliseconds;

@@ -4,7 +4,6 @@
 #include <gloo/common/error.h>
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/prefix_store.h>
-#include <gloo/transport/tcp/pair.h>
 #include <gloo/transport/unbound_buffer.h>
 #include <gloo/types.h>
 
@@ -68,15 +67,15 @@ class P2PWork : public ember::sdk::Work {
 
 }  // namespace
 
-void GlooGroup::State::close_connections(const std::string& reason) {
+void GlooGroup::State::close_connections() {
   if (!context) return;
   for (int r = 0; r < context->size; ++r) {
     if (r == context->rank) continue;
     try {
       auto& pair = context->getPair(r);
-      // Closing alone does not wake an operation waiting to receive on the pair; the exception
-      // does, so waiters fail now instead of at their deadline.
-      if (auto* tcp = dynamic_cast<gloo::transport::tcp::Pair*>(pair.get())) tcp->signalExceptionExternal(reason);
+      // Peers see the closed connection at once. An operation here that waits to receive from a
+      // dead peer is not woken by the close (Debian's gloo does not export the tcp pair's
+      // signalExceptionExternal); it fails at its deadline.
       if (pair) pair->close();
     } catch (...) {
       // Closing is best effort: a pair that fails to close is already broken.
@@ -115,7 +114,7 @@ void GlooGroup::on_abort(const std::string& reason) {
     std::lock_guard<std::mutex> lock(state_->mutex);
     if (state_->failure.empty()) state_->failure = "the group was aborted: " + reason;
   }
-  state_->close_connections("the group was aborted: " + reason);
+  state_->close_connections();
 }
 
 std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& desc) {
@@ -147,7 +146,7 @@ std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& 
       // A broken connection is closed everywhere so that peers fail fast. A timeout is not: the
       // peers reach their own deadlines about now, and each must still be able to report what
       // it was doing (the host compares the ranks' operations after a timeout).
-      if (err.code() != EMBER_ERROR_TIMEOUT) state->close_connections(err.message());
+      if (err.code() != EMBER_ERROR_TIMEOUT) state->close_connections();
       work->finish_error(err.code(), err.message());
     } catch (const Error& e) {
       work->finish_error(e.code(), e.message());
@@ -158,7 +157,7 @@ std::shared_ptr<ember::sdk::Work> GlooGroup::start(const ember_collective_desc& 
         std::lock_guard<std::mutex> lock(state->mutex);
         if (state->failure.empty()) state->failure = message;
       }
-      state->close_connections(message);
+      state->close_connections();
       work->finish_error(EMBER_ERROR_RUNTIME, message);
     }
   });

@@ -34,8 +34,8 @@ class GlooGroup : public ember::sdk::ProcessGroup {
     std::shared_ptr<gloo::Context> context;
     std::mutex mutex;
     std::string failure;  // set by the first failed operation: the group is unusable after it
-    // Wakes operations waiting on each connection with reason, then closes it.
-    void close_connections(const std::string& reason);
+    // Closes every connection (peers then fail fast).
+    void close_connections();
   };
 
  protected:
