@@ -191,11 +191,13 @@ class Work {
   std::vector<std::pair<ember_work_callback, void*>> callbacks_;
 };
 
-// Worker threads running tasks in FIFO order; idle workers sleep on a condition variable.
+// Worker threads running tasks in FIFO order; idle workers sleep on a condition variable. The
+// queue's state is shared with the workers, so a worker detached by stop(true) may outlive the
+// WorkQueue object: it finishes its task and leaves without touching freed memory.
 class WorkQueue {
  public:
-  explicit WorkQueue(int threads) {
-    for (int i = 0; i < (threads > 0 ? threads : 1); ++i) workers_.emplace_back([this] { run(); });
+  explicit WorkQueue(int threads) : shared_(std::make_shared<Shared>()) {
+    for (int i = 0; i < (threads > 0 ? threads : 1); ++i) workers_.emplace_back([s = shared_] { run(*s); });
   }
   ~WorkQueue() { stop(); }
   WorkQueue(const WorkQueue&) = delete;
@@ -203,21 +205,22 @@ class WorkQueue {
 
   void push(std::function<void()> task) {
     {
-      std::lock_guard<std::mutex> lock(m_);
-      tasks_.push_back(std::move(task));
+      std::lock_guard<std::mutex> lock(shared_->m);
+      shared_->tasks.push_back(std::move(task));
     }
-    cv_.notify_one();
+    shared_->cv.notify_one();
   }
 
   // Lets queued tasks finish, then joins. With detach, workers still inside a task are left to
-  // finish it on their own (used after an abort, when a task may block until its deadline).
+  // finish it and the tasks still queued on their own (used after an abort, when a task may
+  // block until its deadline).
   void stop(bool detach = false) {
     {
-      std::lock_guard<std::mutex> lock(m_);
-      if (stopping_) return;
-      stopping_ = true;
+      std::lock_guard<std::mutex> lock(shared_->m);
+      if (shared_->stopping) return;
+      shared_->stopping = true;
     }
-    cv_.notify_all();
+    shared_->cv.notify_all();
     for (auto& t : workers_) {
       if (!t.joinable()) continue;
       if (detach) t.detach();
@@ -226,24 +229,28 @@ class WorkQueue {
   }
 
  private:
-  void run() {
+  struct Shared {
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> tasks;
+    bool stopping = false;
+  };
+
+  static void run(Shared& s) {
     for (;;) {
       std::function<void()> task;
       {
-        std::unique_lock<std::mutex> lock(m_);
-        cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
+        std::unique_lock<std::mutex> lock(s.m);
+        s.cv.wait(lock, [&] { return s.stopping || !s.tasks.empty(); });
+        if (s.tasks.empty()) return;
+        task = std::move(s.tasks.front());
+        s.tasks.pop_front();
       }
       task();
     }
   }
 
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
+  std::shared_ptr<Shared> shared_;
   std::vector<std::thread> workers_;
 };
 
