@@ -31,6 +31,14 @@ void World::record_death(int rank, const std::string& reason) {
     groups = groups_;
   }
   death_cv_.notify_all();
+  // No group can be destroyed while aborting_mutex_ is held (remove_group takes it), so the
+  // groups alive now stay alive through their abort. death_mutex_ is not held: an abort may
+  // complete works whose callbacks ask death().
+  std::lock_guard<std::mutex> aborting(aborting_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(death_mutex_);
+    groups = groups_;
+  }
   for (ProcessGroup* g : groups) g->abort(reason);
 }
 
@@ -54,6 +62,7 @@ void World::add_group(ProcessGroup* group) {
 }
 
 void World::remove_group(ProcessGroup* group) {
+  std::lock_guard<std::mutex> aborting(aborting_mutex_);
   std::lock_guard<std::mutex> lock(death_mutex_);
   groups_.erase(group);
 }

@@ -50,6 +50,9 @@ class World {
 
  private:
   std::mutex death_mutex_;
+  // Held while record_death aborts the groups, and by remove_group: a group being destroyed
+  // waits until an abort that may be running on it has returned.
+  std::mutex aborting_mutex_;
   std::condition_variable death_cv_;
   bool dead_ = false;
   int dead_rank_ = -1;
