@@ -8,7 +8,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/tensor_factory.h"
 

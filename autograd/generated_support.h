@@ -12,7 +12,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/saved_variable.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "dispatcher/boxing.h"
 #include "generated/functions.h"
 #include "generated/redispatch.h"

@@ -6,7 +6,7 @@
 
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

@@ -10,7 +10,7 @@
 
 #include <cmath>
 
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

@@ -2,7 +2,7 @@
 #include "nn/functional.h"
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
 namespace ember {

@@ -29,6 +29,8 @@ plugins:
     required: true
   - name: sim          # the example plugin: loaded when present, reported by `ember info` when not
     required: false
+  - name: cuda         # NVIDIA GPUs: loaded when built and a GPU is usable; `ember info` says why not
+    required: false
 devices:
   default: cpu
 threads: 0

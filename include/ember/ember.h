@@ -15,7 +15,7 @@
 #include "core/ivalue.h"
 #include "core/scalar.h"
 #include "core/tensor.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
 #include "distributed/distributed.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "autograd/grad_mode.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "ops/creation.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "ops/tensor_factory.h"
-#include "registry/process_log.h"
+#include "core/warning.h"
 #include "ops/backend/status.h"
 
 namespace ember {
@@ -67,7 +67,8 @@ void HostCall::report_callback(const ember_call_context* call, ember_status* sta
   HostCall* self = host_call(call);
   try {
     if (status_code(status) == EMBER_WARNING) {
-      log_message(LogLevel::Warning, "kernel", status_message(status));
+      // A kernel's warning goes to the warning handler, as the core's own warnings do.
+      EMBER_WARN(status_message(status));
       free_status(status);
       self->has_warnings_ = true;
       return;

@@ -3,7 +3,7 @@
 // PyTorch 1.13 writes them, so that values, reductions and edge cases (ignored targets, an empty
 // batch) match. They differentiate through their decomposition; nll_loss_forward has its own
 // derivative (nll_loss_backward).
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"

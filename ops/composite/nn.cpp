@@ -3,7 +3,7 @@
 // wrappers, embedding, dropout, stack.
 #include "generated/functions.h"
 #include "generated/native_functions.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "ops/tensor_factory.h"
 
 namespace ember {

@@ -1,7 +1,7 @@
 // Pointwise composites: Scalar overloads (the number becomes a wrapped 0-d tensor so that it
 // promotes like a Python number), rsub, true division, pow forms, where with scalars, clamps.
 #include "generated/functions.h"
-#include "core/tensor_operators.h"
+#include "ops/tensor_operators.h"
 #include "generated/native_functions.h"
 
 namespace ember {

@@ -11,9 +11,12 @@
 // one under test.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 
 #include "autograd/gradcheck.h"
+#include "core/device_runtime.h"
+#include "core/runtime_hook.h"
 #include "dispatcher/default_value.h"
 #include "generated/op_info.h"
 #include "grad_samples.h"
@@ -59,6 +62,13 @@ std::set<std::string> non_differentiable_args(const OpInfo& info) {
   return out;
 }
 
+// The device the samples run on: cpu, or EMBER_TEST_DEVICE (e.g. cuda, for the CUDA plugin's
+// gradcheck on the device machine).
+Device test_device() {
+  const char* d = std::getenv("EMBER_TEST_DEVICE");
+  return Device(d && *d ? d : "cpu");
+}
+
 // Same values, non-contiguous memory.
 Tensor non_contiguous(const Tensor& t) {
   if (t.dim() >= 2) return t.transpose(0, 1).contiguous().transpose(0, 1);
@@ -81,7 +91,11 @@ PreparedCall prepare(const FunctionSchema& s, const GradSample& sample, bool mak
                      const std::set<std::string>& non_differentiable) {
   NoGradGuard no_grad;
   PreparedCall call;
-  auto fresh = [&](const Tensor& t) { return make_non_contiguous ? non_contiguous(t) : t.clone(); };
+  const Device device = test_device();
+  auto fresh = [&](const Tensor& t) {
+    const Tensor on = t.to(device);
+    return make_non_contiguous ? non_contiguous(on) : on.clone();
+  };
   for (size_t i = 0; i < s.arguments().size(); ++i) {
     const Argument& a = s.arguments()[i];
     auto it = sample.args.find(a.name);
@@ -147,6 +161,12 @@ std::vector<Tensor> run(const OpUnderTest& o, const PreparedCall& call, const st
 class GradcheckAllOps : public ::testing::TestWithParam<std::string> {};
 
 void check_op(const std::string& name, bool second_order) {
+  if (const char* d = std::getenv("EMBER_TEST_DEVICE"); d && *d) {
+    detail::ensure_runtime_initialized();
+    const DeviceTypeId t = find_device_type(d);
+    if (t == kInvalidDeviceType || device_type_info(t).device_count == 0)
+      GTEST_SKIP() << "EMBER_TEST_DEVICE=" << d << " is not available here";
+  }
   const OpInfo& info = info_of(name);
   std::string short_name = name.substr(name.find("::") + 2);
   std::vector<GradSample> samples = grad_samples::samples_for(short_name);

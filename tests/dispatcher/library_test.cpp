@@ -208,3 +208,40 @@ TEST(TypedOperatorHandle, CallsAndRedispatches) {
 
 }  // namespace
 }  // namespace ember_test
+
+namespace ember_test {
+namespace {
+
+// A typed handle records the C++ signature it was registered with (as c10's CppSignature): a
+// lookup or a registration with other parameter types is a TypeError, never a reinterpreted call.
+TEST(Library, TypedLookupWithAnotherSignatureIsATypeError) {
+  define_scale();
+  try {
+    auto wrong = ember::op<Tensor(const Tensor&, int64_t)>("libtest::scale");
+    (void)wrong;
+    FAIL() << "expected TypeError";
+  } catch (const TypeError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("libtest::scale"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("double"), std::string::npos) << msg;  // the registered signature
+    EXPECT_NE(msg.find("long"), std::string::npos) << msg;    // the one asked for
+  }
+  // The right signature still works afterwards.
+  auto scale = ember::op<Tensor(const Tensor&, double)>("libtest::scale");
+  EXPECT_TRUE(matches(scale.call(make1d({1, 2}), 2.0), {2}, kFloat32, {2, 4}));
+}
+
+TEST(Library, KernelWithAnotherSignatureIsRefused) {
+  define_scale();
+  Library lib("libtest");
+  EXPECT_THROW(lib.impl("scale", "Composite", [](const Tensor& x, int64_t) { return x; }), TypeError);
+}
+
+TEST(Library, BuiltinOpLookedUpWithAWrongSignatureIsATypeError) {
+  EXPECT_THROW((ember::op<Tensor(const Tensor&, const Tensor&)>("aten::add.Tensor")), TypeError);
+  auto add = ember::op<Tensor(const Tensor&, const Tensor&, const Scalar&)>("aten::add.Tensor");
+  EXPECT_TRUE(matches(add.call(make1d({1, 2}), make1d({3, 4}), Scalar(2)), {2}, kFloat32, {7, 10}));
+}
+
+}  // namespace
+}  // namespace ember_test

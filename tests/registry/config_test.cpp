@@ -157,11 +157,13 @@ TEST(Config, YamlSyntaxErrorsHaveTheirLine) {
 TEST(Config, EmbeddedDefault) {
   RuntimeConfig c = embedded_default_config();
   EXPECT_EQ(c.source, "<embedded>");
-  ASSERT_EQ(c.plugins.size(), 2u);
+  ASSERT_EQ(c.plugins.size(), 3u);
   EXPECT_EQ(c.plugins[0].name, "cpu");
   EXPECT_TRUE(c.plugins[0].required);
   EXPECT_EQ(c.plugins[1].name, "sim");
   EXPECT_FALSE(c.plugins[1].required);
+  EXPECT_EQ(c.plugins[2].name, "cuda");
+  EXPECT_FALSE(c.plugins[2].required);
   EXPECT_EQ(c.default_device, "cpu");
   EXPECT_EQ(c.threads, 0);
   EXPECT_EQ(c.collectives.size(), 2u);

@@ -15,7 +15,7 @@ function(ember_add_registry_test_plugin name source)
 endfunction()
 
 foreach(plugin no_entry abi_major_99 refuses_host truncated_table init_fails init_throws unknown_op
-               misbehaving_kernels fake_cpu fallback_device)
+               misbehaving_kernels fake_cpu fallback_device call_context_kernels)
   ember_add_registry_test_plugin(${plugin} ${plugin}.cpp)
 endforeach()
 # A 1.x plugin: one that returns its old table, one that refuses the 2.0 host as the 1.0 SDK did.

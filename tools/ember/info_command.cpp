@@ -10,6 +10,7 @@
 
 #include <ember/plugin_abi.h>
 
+#include "core/device_runtime.h"
 #include "registry/process_log.h"
 #include "registry/runtime.h"
 #include "tools/ember/commands.h"
@@ -46,6 +47,27 @@ void print_plugin(const PluginReport& p, int name_width) {
   }
 }
 
+// One line per device of an accelerator: name, memory, capability, multiprocessors.
+void print_device_properties(const std::string& type, int count) {
+  const DeviceTypeId id = find_device_type(type);
+  if (id == kInvalidDeviceType || is_host_device(Device(id, 0))) return;
+  for (int i = 0; i < count; ++i) {
+    DeviceProperties p;
+    try {
+      p = device_runtime(Device(id, static_cast<int16_t>(i))).properties(i);
+    } catch (const std::exception& e) {
+      std::cout << "      " << type << ":" << i << "  (properties unavailable: " << e.what() << ")\n";
+      continue;
+    }
+    if (p.name.empty()) continue;
+    std::cout << "      " << type << ":" << i << "  " << p.name;
+    if (p.total_memory) std::cout << ", " << std::fixed << std::setprecision(1) << p.total_memory / 1073741824.0 << " GiB";
+    if (!p.capability.empty()) std::cout << ", capability " << p.capability;
+    if (p.multiprocessor_count) std::cout << ", " << p.multiprocessor_count << " multiprocessors";
+    std::cout << "\n";
+  }
+}
+
 void print_report(const RuntimeReport& r) {
   std::cout << "ember " << version() << " (plugin ABI " << EMBER_ABI_MAJOR << "." << EMBER_ABI_MINOR << ")\n";
   std::cout << "config: " << (r.config_source.empty() ? "(not read)" : r.config_source) << "\n";
@@ -65,6 +87,7 @@ void print_report(const RuntimeReport& r) {
   for (const auto& d : r.device_types) {
     std::cout << "  " << std::left << std::setw(name_width) << d.name << d.device_count << " device(s), plugin " << d.plugin
               << ", fallback " << d.fallback << (d.host_accessible ? ", host-accessible" : "") << "\n";
+    print_device_properties(d.name, d.device_count);
   }
 
   std::vector<std::string> collectives;

@@ -1,0 +1,198 @@
+// batch_norm.cuh: native_batch_norm forward and backward over a dense [N, C, S] view, as the CPU
+// plugin computes them. Per-channel statistics and sums run in double over (channel, chunk)
+// partials merged in a fixed order (the chunking depends only on the shape); parameters and
+// statistics are double arrays the host prepared (any dtype converts to them and back).
+//
+// Defines: T_IN (data storage), C_T (its compute type: the normalization runs in it, as the CPU's
+// norm_acc_t).
+//
+// Kernels:
+//   bn_stats        grid (C, chunks): Welford partial (count, mean, m2) per (channel, chunk)
+//   bn_finish_stats grid C: merges the partials -> mean, invstd; scale / shift coefficients
+//   bn_bwd_sums     grid (C, chunks): sum(g) and sum((x - mean) * g) partials
+//   bn_finish_bwd   grid C: -> grad_weight, grad_bias, and the grad_input coefficients
+//   bn_apply        out = a * k1[c] + b * k2[c] + k3[c] (b optional), a block per (plane, chunk)
+
+struct bn_params {
+  const char* a;        // x (forward) or g (backward)
+  const char* b;        // x (backward) or null
+  char* out;
+  i64 n, c, s;
+  i64 chunk_len, n_chunks;
+  double* partial;      // 3 doubles per (channel, chunk)
+  double* mean;         // [C]
+  double* invstd;       // [C]
+  const double* var;    // [C] running variance (eval forward / backward), or null
+  const double* weight; // [C] or null
+  const double* bias;   // [C] or null
+  double* k1;
+  double* k2;
+  double* k3;
+  double* grad_weight;  // [C] or null
+  double* grad_bias;    // [C] or null
+  double eps;
+  int training;
+  int pad;
+};
+
+__device__ __forceinline__ i64 bn_offset(const bn_params& p, i64 ch, i64 j) {
+  const i64 nn = j / p.s;
+  return (nn * p.c + ch) * p.s + (j - nn * p.s);
+}
+
+struct bn_w { double n, mean, m2; };
+__device__ __forceinline__ bn_w bn_merge(bn_w a, bn_w b) {
+  if (b.n == 0) return a;
+  if (a.n == 0) return b;
+  const double n = a.n + b.n, d = b.mean - a.mean;
+  bn_w r;
+  r.mean = a.mean + d * b.n / n;
+  r.m2 = a.m2 + b.m2 + d * d * a.n * b.n / n;
+  r.n = n;
+  return r;
+}
+
+extern "C" __global__ void __launch_bounds__(256) bn_stats(const bn_params p) {
+  __shared__ double sn[256], sm[256], sq[256];
+  const i64 ch = blockIdx.x, chunk = blockIdx.y;
+  const i64 total = p.n * p.s;
+  const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
+  bn_w w;
+  w.n = 0;
+  w.mean = 0;
+  w.m2 = 0;
+  for (i64 j = start + threadIdx.x; j < end; j += blockDim.x) {
+    const double v = (double)e_to_c(((const T_IN*)p.a)[bn_offset(p, ch, j)]);
+    w.n += 1;
+    const double d = v - w.mean;
+    w.mean += d / w.n;
+    w.m2 += d * (v - w.mean);
+  }
+  sn[threadIdx.x] = w.n;
+  sm[threadIdx.x] = w.mean;
+  sq[threadIdx.x] = w.m2;
+  __syncthreads();
+  for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) {
+      bn_w a, b;
+      a.n = sn[threadIdx.x]; a.mean = sm[threadIdx.x]; a.m2 = sq[threadIdx.x];
+      b.n = sn[threadIdx.x + s]; b.mean = sm[threadIdx.x + s]; b.m2 = sq[threadIdx.x + s];
+      a = bn_merge(a, b);
+      sn[threadIdx.x] = a.n; sm[threadIdx.x] = a.mean; sq[threadIdx.x] = a.m2;
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    double* out = p.partial + (ch * p.n_chunks + chunk) * 3;
+    out[0] = sn[0];
+    out[1] = sm[0];
+    out[2] = sq[0];
+  }
+}
+
+// A thread per channel. Training: merges the chunks in order; eval: the running statistics.
+extern "C" __global__ void __launch_bounds__(256) bn_finish_stats(const bn_params p) {
+  const i64 ch = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+  if (ch >= p.c) return;
+  double mean, invstd;
+  if (p.training) {
+    bn_w w;
+    w.n = 0; w.mean = 0; w.m2 = 0;
+    for (i64 k = 0; k < p.n_chunks; ++k) {
+      const double* q = p.partial + (ch * p.n_chunks + k) * 3;
+      bn_w b;
+      b.n = q[0]; b.mean = q[1]; b.m2 = q[2];
+      w = bn_merge(w, b);
+    }
+    mean = w.mean;
+    const double var = w.n > 0 ? w.m2 / w.n : 0.0;
+    invstd = 1.0 / sqrt(var + p.eps);
+    p.mean[ch] = mean;
+    p.invstd[ch] = invstd;
+  } else {
+    mean = p.mean[ch];
+    invstd = 1.0 / sqrt(p.var[ch] + p.eps);
+  }
+  const double scale = invstd * (p.weight ? p.weight[ch] : 1.0);
+  p.k1[ch] = scale;
+  p.k2[ch] = 0.0;
+  p.k3[ch] = (p.bias ? p.bias[ch] : 0.0) - mean * scale;
+}
+
+// Backward sums: a = g, b = x; partial[0] = sum(g), [1] = sum((x - mean) * g).
+extern "C" __global__ void __launch_bounds__(256) bn_bwd_sums(const bn_params p) {
+  __shared__ double s0[256], s1[256];
+  const i64 ch = blockIdx.x, chunk = blockIdx.y;
+  const i64 total = p.n * p.s;
+  const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
+  const double mean = p.mean[ch];
+  double sum = 0, dot = 0;
+  for (i64 j = start + threadIdx.x; j < end; j += blockDim.x) {
+    const i64 off = bn_offset(p, ch, j);
+    const double g = (double)e_to_c(((const T_IN*)p.a)[off]);
+    sum += g;
+    dot += ((double)e_to_c(((const T_IN*)p.b)[off]) - mean) * g;
+  }
+  s0[threadIdx.x] = sum;
+  s1[threadIdx.x] = dot;
+  __syncthreads();
+  for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) {
+      s0[threadIdx.x] += s0[threadIdx.x + s];
+      s1[threadIdx.x] += s1[threadIdx.x + s];
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    double* out = p.partial + (ch * p.n_chunks + chunk) * 3;
+    out[0] = s0[0];
+    out[1] = s1[0];
+    out[2] = 0;
+  }
+}
+
+// A thread per channel: grad_weight = dot * invstd, grad_bias = sum, and gi's coefficients
+// (train: gi = g * scale - x * k * scale + (mean * k - sum / count) * scale, k = dot * invstd^2 / count;
+// eval: gi = g * scale). invstd is the saved one (train) or from the running variance (eval).
+extern "C" __global__ void __launch_bounds__(256) bn_finish_bwd(const bn_params p) {
+  const i64 ch = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+  if (ch >= p.c) return;
+  double sum = 0, dot = 0;
+  for (i64 k = 0; k < p.n_chunks; ++k) {
+    const double* q = p.partial + (ch * p.n_chunks + k) * 3;
+    sum += q[0];
+    dot += q[1];
+  }
+  const double invstd = p.training ? p.invstd[ch] : 1.0 / sqrt(p.var[ch] + p.eps);
+  if (p.grad_weight) p.grad_weight[ch] = dot * invstd;
+  if (p.grad_bias) p.grad_bias[ch] = sum;
+  const double scale = invstd * (p.weight ? p.weight[ch] : 1.0);
+  const double count = (double)(p.n * p.s);
+  if (p.training) {
+    const double k = dot * invstd * invstd / count;
+    p.k1[ch] = scale;
+    p.k2[ch] = -k * scale;
+    p.k3[ch] = (p.mean[ch] * k - sum / count) * scale;
+  } else {
+    p.k1[ch] = scale;
+    p.k2[ch] = 0;
+    p.k3[ch] = 0;
+  }
+}
+
+// out = a * k1[c] + (b ? b * k2[c] : 0) + k3[c], in C_T. grid (N * C planes, ceil(S / 1024)): the
+// channel is found once per block.
+extern "C" __global__ void __launch_bounds__(256) bn_apply(const bn_params p) {
+  const i64 plane = blockIdx.x;
+  const i64 ch = plane % p.c;
+  const C_T k1 = (C_T)p.k1[ch], k2 = (C_T)p.k2[ch], k3 = (C_T)p.k3[ch];
+  const i64 base = plane * p.s;
+#pragma unroll
+  for (int u = 0; u < 4; ++u) {
+    const i64 j = (i64)blockIdx.y * (blockDim.x * 4) + u * blockDim.x + threadIdx.x;
+    if (j >= p.s) return;
+    C_T v = e_to_c(((const T_IN*)p.a)[base + j]) * k1 + k3;
+    if (p.b) v += e_to_c(((const T_IN*)p.b)[base + j]) * k2;
+    ((T_IN*)p.out)[base + j] = e_store_c<T_IN>(v);
+  }
+}

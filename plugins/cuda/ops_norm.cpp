@@ -1,0 +1,327 @@
+// native_batch_norm and native_layer_norm, forward and backward (kernels/batch_norm.cuh,
+// kernels/layer_norm.cuh), with the CPU plugin's formulas:
+//   batch norm over [N, C, *]: training uses the batch mean and biased variance and saves mean and
+//   invstd = 1 / sqrt(var + eps); eval uses the running statistics (the core, not the kernel,
+//   updates running statistics); backward as PyTorch's CPU kernel (see batch_norm.cuh).
+//   layer norm over the trailing normalized_shape: mean / rstd per row; grad_weight and grad_bias
+//   are column sums taken with the reduction engine.
+// Per-channel parameters and statistics travel as double arrays (dense.h), so any dtype works.
+//
+// Stateless kernels; thread-safe.
+#include <ember/sdk/ops.h>
+
+#include "cuda_plugin.h"
+#include "dense.h"
+#include "kernel_families.h"
+#include "kernel_sources.h"
+#include "launcher.h"
+#include "reduce.h"
+
+namespace ember_cuda {
+namespace {
+
+namespace ops = ember::sdk::ops;
+using ember::sdk::kFloatingDTypes;
+
+struct BnParams {  // kernels/batch_norm.cuh bn_params
+  const void* a;
+  const void* b;
+  void* out;
+  int64_t n, c, s;
+  int64_t chunk_len, n_chunks;
+  double* partial;
+  double* mean;
+  double* invstd;
+  const double* var;
+  const double* weight;
+  const double* bias;
+  double* k1;
+  double* k2;
+  double* k3;
+  double* grad_weight;
+  double* grad_bias;
+  double eps;
+  int32_t training;
+  int32_t pad;
+};
+
+const Program& bn_program(int device, int32_t dtype) {
+  static const uint32_t family = family_id("batch_norm");
+  ProgramKey key;
+  key.family = family;
+  key.a = static_cast<uint32_t>(dtype);
+  key.arch = device_arch(device);
+  return get_program(key, "batch_norm", {"bn_stats", "bn_finish_stats", "bn_bwd_sums", "bn_finish_bwd", "bn_apply"},
+                     [&] { return typed_family_source(sources::batch_norm, dtype, dtype); });
+}
+
+// Chunks per channel: enough blocks for few channels; fixed by the shape.
+void set_chunks(BnParams& p) {
+  const int64_t m = p.n * p.s;
+  int64_t chunks = std::max<int64_t>(1, std::min<int64_t>((512 + p.c - 1) / p.c, m / 4096));
+  int64_t len = (m + chunks - 1) / chunks;
+  len = std::max<int64_t>(256, (len + 255) / 256 * 256);
+  p.chunk_len = len;
+  p.n_chunks = std::max<int64_t>(1, (m + len - 1) / len);
+}
+
+int64_t spatial_of(const TensorView& t) {
+  int64_t s = 1;
+  for (int32_t d = 2; d < t.ndim(); ++d) s *= t.size(d);
+  return s;
+}
+
+void batch_norm(KernelArgs& a) {
+  using Op = ops::native_batch_norm_out;
+  TensorView input = a.tensor(Op::input), out = a.tensor(Op::out);
+  const std::optional<TensorView> weight = a.optional_tensor(Op::weight), bias = a.optional_tensor(Op::bias),
+                                  running_mean = a.optional_tensor(Op::running_mean),
+                                  running_var = a.optional_tensor(Op::running_var);
+  const bool training = a.bool_(Op::training);
+  EMBER_SDK_CHECK(input.ndim() >= 2, EMBER_ERROR_VALUE, "expected input with at least 2 dims, got ", input.ndim());
+  EMBER_SDK_CHECK(training || (running_mean && running_var), EMBER_ERROR_VALUE,
+                  "running_mean and running_var must be defined in evaluation mode");
+  if (input.numel() == 0) return;
+  BnParams p{};
+  p.n = input.size(0);
+  p.c = input.size(1);
+  p.s = spatial_of(input);
+  p.eps = a.double_(Op::eps);
+  p.training = training ? 1 : 0;
+  p.weight = weight ? to_double_array(a, *weight) : nullptr;
+  p.bias = bias ? to_double_array(a, *bias) : nullptr;
+  const size_t cbytes = static_cast<size_t>(p.c) * sizeof(double);
+  double* coeffs = static_cast<double*>(a.scratch(5 * cbytes));
+  p.k1 = coeffs;
+  p.k2 = coeffs + p.c;
+  p.k3 = coeffs + 2 * p.c;
+  if (training) {
+    p.mean = coeffs + 3 * p.c;
+    p.invstd = coeffs + 4 * p.c;
+  } else {
+    p.mean = to_double_array(a, *running_mean);
+    p.var = to_double_array(a, *running_var);
+  }
+  set_chunks(p);
+  if (training) p.partial = static_cast<double*>(a.scratch(static_cast<size_t>(p.c * p.n_chunks) * 3 * sizeof(double)));
+  p.a = dense_input(a, input);
+  DenseOutput y(a, out);
+  p.out = y.data();
+  const int device = a.device_index();
+  cudaStream_t stream = to_cuda(a.stream());
+  const Program& prog = bn_program(device, input.dtype());
+  void* args[] = {&p};
+  if (training)
+    launch(prog.kernel(0), dim3(static_cast<unsigned>(p.c), static_cast<unsigned>(p.n_chunks)), dim3(256), 0, stream,
+           args, device, "native_batch_norm");
+  launch(prog.kernel(1), dim3(blocks_for(p.c, 256)), dim3(256), 0, stream, args, device, "native_batch_norm");
+  launch(prog.kernel(4), dim3(static_cast<unsigned>(p.n * p.c), blocks_for(p.s, 1024)), dim3(256), 0, stream, args,
+         device, "native_batch_norm");
+  y.commit();
+  if (training) {
+    from_double_array(a, p.mean, a.tensor(Op::save_mean));
+    from_double_array(a, p.invstd, a.tensor(Op::save_invstd));
+  }
+}
+
+void batch_norm_backward(KernelArgs& a) {
+  using Op = ops::native_batch_norm_backward_out;
+  TensorView grad = a.tensor(Op::grad_out), input = a.tensor(Op::input);
+  const std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const bool train = a.bool_(Op::train);
+  const ember::sdk::IntList mask = a.int_list(Op::output_mask);
+  EMBER_SDK_CHECK(mask.size() == 3, EMBER_ERROR_VALUE, "output_mask must have 3 elements, got ", mask.size());
+  const bool want[3] = {mask[0] != 0, mask[1] != 0, mask[2] != 0};
+  EMBER_SDK_CHECK(input.ndim() >= 2, EMBER_ERROR_VALUE, "expected input with at least 2 dims, got ", input.ndim());
+  BnParams p{};
+  p.n = input.size(0);
+  p.c = input.size(1);
+  p.s = spatial_of(input);
+  p.eps = a.double_(Op::eps);
+  p.training = train ? 1 : 0;
+  if (p.c == 0) return;
+  if (train) {
+    const std::optional<TensorView> sm = a.optional_tensor(Op::save_mean), si = a.optional_tensor(Op::save_invstd);
+    EMBER_SDK_CHECK(sm && si, EMBER_ERROR_VALUE, "save_mean and save_invstd must be defined when train is true");
+    p.mean = to_double_array(a, *sm);
+    p.invstd = to_double_array(a, *si);
+  } else {
+    const std::optional<TensorView> rm = a.optional_tensor(Op::running_mean), rv = a.optional_tensor(Op::running_var);
+    EMBER_SDK_CHECK(rm && rv, EMBER_ERROR_VALUE, "running_mean and running_var must be defined when train is false");
+    p.mean = to_double_array(a, *rm);
+    p.var = to_double_array(a, *rv);
+  }
+  p.weight = weight ? to_double_array(a, *weight) : nullptr;
+  const size_t cbytes = static_cast<size_t>(p.c) * sizeof(double);
+  double* work = static_cast<double*>(a.scratch(5 * cbytes));
+  p.k1 = work;
+  p.k2 = work + p.c;
+  p.k3 = work + 2 * p.c;
+  p.grad_weight = want[1] ? work + 3 * p.c : nullptr;
+  p.grad_bias = want[2] ? work + 4 * p.c : nullptr;
+  const bool need_sums = want[1] || want[2] || (want[0] && train);
+  set_chunks(p);
+  if (!need_sums || p.n * p.s == 0) p.n_chunks = 0;
+  if (p.n_chunks > 0) p.partial = static_cast<double*>(a.scratch(static_cast<size_t>(p.c * p.n_chunks) * 3 * sizeof(double)));
+  p.a = dense_input(a, grad);
+  p.b = dense_input(a, input);
+  const int device = a.device_index();
+  cudaStream_t stream = to_cuda(a.stream());
+  const Program& prog = bn_program(device, input.dtype());
+  void* args[] = {&p};
+  const char* name = "native_batch_norm_backward";
+  if (p.n_chunks > 0)
+    launch(prog.kernel(2), dim3(static_cast<unsigned>(p.c), static_cast<unsigned>(p.n_chunks)), dim3(256), 0, stream,
+           args, device, name);
+  launch(prog.kernel(3), dim3(blocks_for(p.c, 256)), dim3(256), 0, stream, args, device, name);
+  if (want[0] && input.numel() > 0) {
+    DenseOutput gi(a, a.tensor(Op::out0));
+    p.out = gi.data();
+    launch(prog.kernel(4), dim3(static_cast<unsigned>(p.n * p.c), blocks_for(p.s, 1024)), dim3(256), 0, stream, args,
+           device, name);
+    gi.commit();
+  }
+  if (want[1]) from_double_array(a, p.grad_weight, a.tensor(Op::out1));
+  if (want[2]) from_double_array(a, p.grad_bias, a.tensor(Op::out2));
+}
+
+// ---- layer norm ----
+struct LnParams {  // kernels/layer_norm.cuh ln_params
+  const void* x;
+  const void* grad;
+  const void* weight;
+  const void* bias;
+  void* y;
+  double* mean;
+  double* rstd;
+  int64_t m, n;
+  double eps;
+};
+
+const Program& ln_program(int device, int32_t dtype) {
+  static const uint32_t family = family_id("layer_norm");
+  ProgramKey key;
+  key.family = family;
+  key.a = static_cast<uint32_t>(dtype);
+  key.arch = device_arch(device);
+  return get_program(key, "layer_norm", {"ln_forward", "ln_backward_input", "ln_xhat_grad"},
+                     [&] { return typed_family_source(sources::layer_norm, dtype, dtype); });
+}
+
+void rows_cols(const TensorView& input, int64_t normalized_dims, int64_t* m, int64_t* n) {
+  const int64_t axis = input.ndim() - normalized_dims;
+  EMBER_SDK_CHECK(axis >= 0, EMBER_ERROR_VALUE, "normalized_shape has more dims than the input");
+  *m = 1;
+  *n = 1;
+  for (int64_t d = 0; d < input.ndim(); ++d) (d < axis ? *m : *n) *= input.size(d);
+}
+
+void layer_norm(KernelArgs& a) {
+  using Op = ops::native_layer_norm_out;
+  TensorView input = a.tensor(Op::input);
+  const std::optional<TensorView> weight = a.optional_tensor(Op::weight), bias = a.optional_tensor(Op::bias);
+  LnParams p{};
+  rows_cols(input, a.int_list(Op::normalized_shape).size(), &p.m, &p.n);
+  if (p.m == 0) return;
+  p.eps = a.double_(Op::eps);
+  p.x = dense_input(a, input);
+  p.weight = weight ? dense_input(a, *weight) : nullptr;
+  p.bias = bias ? dense_input(a, *bias) : nullptr;
+  p.mean = static_cast<double*>(a.scratch(static_cast<size_t>(p.m) * 2 * sizeof(double)));
+  p.rstd = p.mean + p.m;
+  DenseOutput y(a, a.tensor(Op::out0));
+  p.y = y.data();
+  const int device = a.device_index();
+  void* args[] = {&p};
+  launch(ln_program(device, input.dtype()).kernel(0), dim3(static_cast<unsigned>(p.m)), dim3(256), 0,
+         to_cuda(a.stream()), args, device, "native_layer_norm");
+  y.commit();
+  from_double_array(a, p.mean, a.tensor(Op::out1));
+  from_double_array(a, p.rstd, a.tensor(Op::out2));
+}
+
+// A [m, n] (or [n]) dense view for the reduction engine.
+struct View2 {
+  ember_tensor_view v{};
+  int64_t sizes[2];
+  int64_t strides[2];
+  View2(void* data, int32_t dtype, int device_type, int device, int64_t m, int64_t n, bool two_d) {
+    sizes[0] = two_d ? m : n;
+    sizes[1] = n;
+    strides[0] = two_d ? n : 1;
+    strides[1] = 1;
+    v.data = data;
+    v.sizes = sizes;
+    v.strides = strides;
+    v.ndim = two_d ? 2 : 1;
+    v.dtype = dtype;
+    v.device_type = device_type;
+    v.device_index = device;
+  }
+  TensorView view() const { return TensorView(v); }
+};
+
+void layer_norm_backward(KernelArgs& a) {
+  using Op = ops::native_layer_norm_backward_out;
+  TensorView grad = a.tensor(Op::grad_out), input = a.tensor(Op::input);
+  const std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const ember::sdk::IntList mask = a.int_list(Op::output_mask);
+  EMBER_SDK_CHECK(mask.size() == 3, EMBER_ERROR_VALUE, "output_mask must have 3 elements, got ", mask.size());
+  LnParams p{};
+  rows_cols(input, a.int_list(Op::normalized_shape).size(), &p.m, &p.n);
+  const int32_t dt = input.dtype();
+  p.x = dense_input(a, input);
+  p.grad = dense_input(a, grad);
+  p.weight = weight ? dense_input(a, *weight) : nullptr;
+  const int device = a.device_index();
+  cudaStream_t stream = to_cuda(a.stream());
+  if (p.m > 0 && p.n > 0) {
+    p.mean = to_double_array(a, a.tensor(Op::mean));
+    p.rstd = to_double_array(a, a.tensor(Op::rstd));
+  }
+  const Program* prog = p.m > 0 ? &ln_program(device, dt) : nullptr;
+  void* args[] = {&p};
+  if (mask[0] != 0 && p.m > 0) {
+    DenseOutput gi(a, a.tensor(Op::out0));
+    p.y = gi.data();
+    launch(prog->kernel(1), dim3(static_cast<unsigned>(p.m)), dim3(256), 0, stream, args, device,
+           "native_layer_norm_backward");
+    gi.commit();
+  }
+  const int32_t dev_type = grad.device_type();
+  if (mask[1] != 0) {
+    // grad * xhat in the compute type (float, double for float64), summed over rows in it, then
+    // converted: the column sums of float16 / bfloat16 products keep float's precision.
+    const int32_t ct = dt == EMBER_DTYPE_FLOAT64 ? EMBER_DTYPE_FLOAT64 : EMBER_DTYPE_FLOAT32;
+    const size_t ct_size = ct == EMBER_DTYPE_FLOAT64 ? sizeof(double) : sizeof(float);
+    TensorView gw_out = a.tensor(Op::out1);
+    void* xg = a.scratch(static_cast<size_t>(std::max<int64_t>(p.m * p.n, 1)) * ct_size);
+    if (p.m * p.n > 0) {
+      p.y = xg;
+      launch(prog->kernel(2), dim3(blocks_for(p.m * p.n, 256)), dim3(256), 0, stream, args, device,
+             "native_layer_norm_backward");
+    }
+    void* sums = a.scratch(static_cast<size_t>(std::max<int64_t>(p.n, 1)) * ct_size);
+    View2 src(xg, ct, dev_type, device, p.m, p.n, true), dst(sums, ct, dev_type, device, 0, p.n, false);
+    run_reduce(a, ReduceKind::Sum, src.view(), 1ull, dst.view());
+    from_array(a, sums, ct, gw_out);
+  }
+  if (mask[2] != 0) {
+    DenseOutput gb(a, a.tensor(Op::out2));
+    View2 src(const_cast<void*>(p.grad), dt, dev_type, device, p.m, p.n, true),
+        dst(gb.data(), dt, dev_type, device, 0, p.n, false);
+    run_reduce(a, ReduceKind::Sum, src.view(), 1ull, dst.view());
+    gb.commit();
+  }
+}
+
+}  // namespace
+
+void register_norm_kernels(Registrar& reg) {
+  reg.kernel<ops::native_batch_norm_out>(kDevice, kFloatingDTypes, batch_norm);
+  reg.kernel<ops::native_batch_norm_backward_out>(kDevice, kFloatingDTypes, batch_norm_backward);
+  reg.kernel<ops::native_layer_norm_out>(kDevice, kFloatingDTypes, layer_norm);
+  reg.kernel<ops::native_layer_norm_backward_out>(kDevice, kFloatingDTypes, layer_norm_backward);
+}
+
+}  // namespace ember_cuda

@@ -1,0 +1,209 @@
+// Kernels on cuda against the CPU plugin (the conformance suite checks every kernel on every dtype;
+// these are the cases the issue names): the elementwise engine's paths (dense vectorized, 32- and
+// 64-bit strided, broadcast scalars), reductions that do not depend on the launch, random numbers
+// identical to the CPU's for a seed, matmul with TF32 off and on, convolution / batch norm /
+// pooling / softmax / losses, and the errors: a device-side index out of range is an IndexError
+// (not a hang), raised at the op with launch blocking; integer division by zero; a CUDA error
+// names the op and the device.
+#include <cmath>
+
+#include "cuda_test_support.h"
+
+namespace ember_test {
+namespace {
+
+using namespace ember;
+
+::testing::AssertionResult same_as_cpu(const Tensor& on_gpu, const Tensor& on_cpu, Tol tol) {
+  if (on_gpu.sizes() != on_cpu.sizes()) return ::testing::AssertionFailure() << "shapes differ";
+  if (on_gpu.scalar_type() != on_cpu.scalar_type()) return ::testing::AssertionFailure() << "dtypes differ";
+  return all_close(host_values(on_gpu), values(on_cpu.contiguous()), tol);
+}
+
+Tensor random_tensor(IntArrayRef sizes, ScalarType dtype, uint64_t seed, double lo = -3, double hi = 3) {
+  return make(pseudo_random(numel_of(sizes), lo, hi, seed), sizes, kFloat64).to(dtype);
+}
+
+TEST_F(CudaTest, ElementwiseMatchesTheCpuOnEveryPath) {
+  for (ScalarType dt : {kFloat32, kFloat16, kBFloat16, kFloat64, kInt32, kInt64, kUInt8}) {
+    SCOPED_TRACE(dtype_str(dt));
+    const bool fl = is_floating_point(dt);
+    Tensor a = random_tensor({64, 130}, dt, 1, fl ? -3 : 0, fl ? 3 : 50);
+    Tensor b = random_tensor({64, 130}, dt, 2, fl ? 0.5 : 1, fl ? 3 : 20);
+    Tensor ga = a.to(gpu()), gb = b.to(gpu());
+    Tol tol = tol_for(dt);
+    EXPECT_TRUE(same_as_cpu(ga + gb * 2, a + b * 2, tol));                                 // dense, vectorized
+    EXPECT_TRUE(same_as_cpu(ga.transpose(0, 1) * gb.transpose(0, 1), a.transpose(0, 1) * b.transpose(0, 1), tol));
+    EXPECT_TRUE(same_as_cpu(ga.narrow(1, 1, 127) - gb.narrow(1, 3, 127), a.narrow(1, 1, 127) - b.narrow(1, 3, 127), tol));
+    EXPECT_TRUE(same_as_cpu(ga + gb.select(0, 5), a + b.select(0, 5), tol));               // broadcast
+    EXPECT_TRUE(same_as_cpu(ga * 3, a * 3, tol));                                           // scalar
+    EXPECT_TRUE(same_as_cpu(maximum(ga, gb), maximum(a, b), tol));
+    EXPECT_TRUE(same_as_cpu(ga.lt(gb), a.lt(b), tol));
+    EXPECT_TRUE(same_as_cpu(ga.to(kFloat64), a.to(kFloat64), tol_for(kFloat64)));
+    if (fl) {
+      EXPECT_TRUE(same_as_cpu(ga.exp(), a.exp(), Tol{tol.rtol * 4, tol.atol}));
+      EXPECT_TRUE(same_as_cpu(ga.tanh(), a.tanh(), Tol{tol.rtol * 4, tol.atol * 4}));
+      EXPECT_TRUE(same_as_cpu(nn::functional::gelu(ga), nn::functional::gelu(a), Tol{tol.rtol * 4, tol.atol * 4}));
+      EXPECT_TRUE(same_as_cpu(ga / gb, a / b, Tol{tol.rtol * 2, tol.atol}));
+    } else {
+      EXPECT_TRUE(same_as_cpu(ga.div(gb, "floor"), a.div(b, "floor"), tol));
+    }
+  }
+}
+
+TEST_F(CudaTest, LargeAndStridedTensorsUseTheOtherKernelKinds) {
+  // More than 2^31 elements takes the 64-bit kernels: 2^31 + 64 bytes of uint8.
+  const int64_t n = (int64_t(1) << 31) + 64;
+  Tensor big = ones({n}, TensorOptions(kUInt8).device(gpu()));
+  big.add_(2);
+  Tensor tail = big.narrow(0, n - 8, 8).to(host());
+  EXPECT_TRUE(all_equal(tail, std::vector<double>(8, 3)));
+  EXPECT_EQ(big.narrow(0, 0, 4).sum().item<int64_t>(), 12);
+}
+
+TEST_F(CudaTest, ReductionsMatchAFloat64ReferenceAndRepeatBitForBit) {
+  Tensor x = random_tensor({3, 1 << 20}, kFloat32, 3);
+  Tensor gx = x.to(gpu());
+  const double ref = x.to(kFloat64).sum().item<double>();
+  Tensor s1 = gx.sum(), s2 = gx.sum();
+  EXPECT_NEAR(s1.item<double>(), ref, 1e-6 * std::fabs(ref) + 1e-3);
+  EXPECT_EQ(s1.item<float>(), s2.item<float>());
+  EXPECT_TRUE(same_as_cpu(gx.sum({1}), x.sum({1}), Tol{1e-6, 1e-3}));
+  EXPECT_TRUE(same_as_cpu(gx.sum({0}), x.sum({0}), Tol{1e-6, 1e-5}));
+  EXPECT_TRUE(same_as_cpu(gx.amax({1}), x.amax({1}), Tol{0, 0}));
+  EXPECT_TRUE(same_as_cpu(std::get<1>(gx.max(1)), std::get<1>(x.max(1)), Tol{0, 0}));
+  EXPECT_TRUE(same_as_cpu(gx.argmin(), x.argmin(), Tol{0, 0}));
+  EXPECT_TRUE(same_as_cpu(gx.var({1}), x.var({1}), Tol{1e-5, 1e-6}));
+  EXPECT_TRUE(same_as_cpu(gx.transpose(0, 1).mean({0}), x.transpose(0, 1).mean({0}), Tol{1e-6, 1e-6}));
+  Tensor i = random_tensor({1000, 7}, kInt32, 4, -1000, 1000);
+  EXPECT_TRUE(same_as_cpu(i.to(gpu()).sum({0}), i.sum({0}), Tol{0, 0}));
+}
+
+TEST_F(CudaTest, RandomNumbersAreTheCpusForTheSameSeed) {
+  auto both = [](const std::function<Tensor(Device)>& make_on) {
+    manual_seed(1234);
+    Tensor c = make_on(Device("cpu"));
+    manual_seed(1234);
+    Tensor g = make_on(Device(find_device_type("cuda"), 0));
+    return std::make_pair(c, g.to(Device("cpu")));
+  };
+  auto [uc, ug] = both([](Device d) { return rand({1000, 33}, TensorOptions(d)); });
+  EXPECT_TRUE(all_close(values(ug), values(uc), Tol{0, 0}));  // bit-identical
+  auto [hc, hg] = both([](Device d) { return rand({777}, TensorOptions(kFloat16).device(d)); });
+  EXPECT_TRUE(all_close(values(hg), values(hc), Tol{0, 0}));
+  auto [ic, ig] = both([](Device d) { return randint(-5, 1000, {4096}, TensorOptions(kInt64).device(d)); });
+  EXPECT_TRUE(all_close(values(ig), values(ic), Tol{0, 0}));
+  auto [bc, bg] = both([](Device d) { return empty({5000}, TensorOptions(d)).bernoulli_(0.3); });
+  EXPECT_TRUE(all_close(values(bg), values(bc), Tol{0, 0}));
+  auto [nc, ng] = both([](Device d) { return randn({2048}, TensorOptions(kFloat64).device(d)); });
+  EXPECT_TRUE(all_close(values(ng), values(nc), Tol{1e-15, 1e-15}));  // log / cos may differ in the last bit
+  auto [fc, fg] = both([](Device d) { return randn({2048}, TensorOptions(d)); });
+  EXPECT_TRUE(all_close(values(fg), values(fc), Tol{0, 0}));
+}
+
+TEST_F(CudaTest, MatmulIsFloat32ExactByDefaultAndTf32WhenAllowed) {
+  Tensor a = random_tensor({256, 512}, kFloat32, 5), b = random_tensor({512, 128}, kFloat32, 6);
+  Tensor ref = a.to(kFloat64).matmul(b.to(kFloat64));
+  auto rel_error = [&](const Tensor& got) {
+    return ((got.to(host()).to(kFloat64) - ref).abs().max() / ref.abs().max()).item<double>();
+  };
+  Tensor ga = a.to(gpu()), gb = b.to(gpu());
+  const double fp32 = rel_error(ga.matmul(gb));
+  EXPECT_LT(fp32, 1e-5);
+  cuda::set_allow_tf32(true);
+  const double tf32 = rel_error(ga.matmul(gb));
+  cuda::set_allow_tf32(false);
+  EXPECT_GT(tf32, 1e-5) << "TF32 should lose precision";
+  EXPECT_LT(tf32, 5e-3);
+  EXPECT_LT(rel_error(ga.matmul(gb)), 1e-5);
+  // bfloat16 and transposed operands without copies, bmm and addmm.
+  EXPECT_LT(rel_error(ga.to(kBFloat16).matmul(gb.to(kBFloat16)).to(kFloat32)), 2e-2);
+  EXPECT_LT(rel_error(ga.t().contiguous().t().matmul(gb)), 1e-5);
+  Tensor x = random_tensor({4, 16, 32}, kFloat64, 7), y = random_tensor({4, 32, 8}, kFloat64, 8);
+  EXPECT_TRUE(close_scaled(host_values(x.to(gpu()).bmm(y.to(gpu()))), values(x.bmm(y)), 1e-13));
+  Tensor bias = random_tensor({128}, kFloat32, 9);
+  Tensor addmm_ref = (bias.to(kFloat64) * 0.5 + ref * 2.0);
+  const double addmm_err = ((addmm(bias.to(gpu()), ga, gb, 0.5, 2.0).to(host()).to(kFloat64) - addmm_ref).abs().max() /
+                            addmm_ref.abs().max()).item<double>();
+  EXPECT_LT(addmm_err, 1e-5);
+}
+
+TEST_F(CudaTest, NnKernelsMatchTheCpu) {
+  namespace F = nn::functional;
+  Tensor x = random_tensor({4, 3, 17, 19}, kFloat32, 10), w = random_tensor({6, 3, 3, 3}, kFloat32, 11);
+  Tensor gx = x.to(gpu()), gw = w.to(gpu());
+  EXPECT_TRUE(close_scaled(host_values(F::conv2d(gx, gw, F::Conv2dFuncOptions().stride(2).padding(1))),
+                           values(F::conv2d(x, w, F::Conv2dFuncOptions().stride(2).padding(1))), 1e-5));
+  EXPECT_TRUE(same_as_cpu(F::max_pool2d(gx, F::MaxPool2dFuncOptions(3).stride(2).padding(1)),
+                          F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2).padding(1)), Tol{0, 0}));
+  EXPECT_TRUE(same_as_cpu(F::avg_pool2d(gx, F::AvgPool2dFuncOptions(2)), F::avg_pool2d(x, F::AvgPool2dFuncOptions(2)),
+                          Tol{1e-6, 1e-6}));
+  EXPECT_TRUE(same_as_cpu(F::adaptive_avg_pool2d(gx, F::AdaptiveAvgPool2dFuncOptions({1, 1})),
+                          F::adaptive_avg_pool2d(x, F::AdaptiveAvgPool2dFuncOptions({1, 1})), Tol{1e-6, 1e-6}));
+  EXPECT_TRUE(same_as_cpu(F::batch_norm(gx, Tensor(), Tensor(), F::BatchNormFuncOptions().training(true)),
+                          F::batch_norm(x, Tensor(), Tensor(), F::BatchNormFuncOptions().training(true)), Tol{1e-5, 1e-5}));
+  Tensor logits = random_tensor({64, 1000}, kFloat32, 12);
+  EXPECT_TRUE(same_as_cpu(logits.to(gpu()).softmax(1), logits.softmax(1), Tol{1e-5, 1e-7}));
+  EXPECT_TRUE(same_as_cpu(logits.to(gpu()).log_softmax(0), logits.log_softmax(0), Tol{1e-5, 1e-5}));
+  std::vector<double> t(64);
+  for (int i = 0; i < 64; ++i) t[static_cast<size_t>(i)] = (i * 37) % 1000;
+  Tensor target = make1d(t, kInt64);
+  EXPECT_TRUE(same_as_cpu(F::cross_entropy(logits.to(gpu()), target.to(gpu())), F::cross_entropy(logits, target),
+                          Tol{1e-5, 1e-5}));
+  EXPECT_TRUE(same_as_cpu(F::layer_norm(logits.to(gpu()), F::LayerNormFuncOptions({1000})),
+                          F::layer_norm(logits, F::LayerNormFuncOptions({1000})), Tol{1e-5, 1e-5}));
+}
+
+TEST_F(CudaTest, AnIndexOutOfRangeIsAnIndexErrorNotAHang) {
+  Tensor x = ones({5, 3}, TensorOptions(gpu()));
+  Tensor bad = make1d({0, 7, 1}, kInt64).to(gpu());
+  try {
+    Tensor y = index_select(x, 0, bad);
+    cuda::synchronize();
+    FAIL() << "no error";
+  } catch (const IndexError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("index_select"), std::string::npos) << m;
+    EXPECT_NE(m.find("index 7 is out of bounds for dimension 0 with size 5"), std::string::npos) << m;
+    EXPECT_NE(m.find("cuda:0"), std::string::npos) << m;
+  }
+  // The device keeps working afterwards.
+  EXPECT_EQ(x.sum().item<float>(), 15.0f);
+  // With launch blocking the op itself raises.
+  cuda::set_launch_blocking(true);
+  EXPECT_THROW(gather(x, 0, make({9, 0, 0}, {1, 3}, kInt64).to(gpu())), IndexError);
+  cuda::set_launch_blocking(false);
+  EXPECT_EQ(x.sum().item<float>(), 15.0f);
+}
+
+TEST_F(CudaTest, MaxPoolBackwardTakesAnyIndexOfThePlaneAsTheCpu) {
+  // Indices from the forward (inside their windows), then arbitrary ones of the plane (the CPU
+  // plugin scatters to them; the GPU's gather alone would miss them), then one outside the plane.
+  Tensor x = random_tensor({2, 3, 6, 6}, kFloat32, 30), g = random_tensor({2, 3, 3, 3}, kFloat32, 31);
+  auto [out, idx] = max_pool2d_with_indices(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, false);
+  auto backward = [&](const Tensor& go, const Tensor& in, const Tensor& ix) {
+    return max_pool2d_with_indices_backward(go, in, {2, 2}, {2, 2}, {0, 0}, {1, 1}, false, ix);
+  };
+  EXPECT_TRUE(same_as_cpu(backward(g.to(gpu()), x.to(gpu()), idx.to(gpu())), backward(g, x, idx), Tol{0, 0}));
+  Tensor any = randint(0, 36, {2, 3, 3, 3}, TensorOptions(kInt64));
+  EXPECT_TRUE(same_as_cpu(backward(g.to(gpu()), x.to(gpu()), any.to(gpu())), backward(g, x, any), Tol{1e-6, 1e-6}));
+  std::vector<double> bad_values = values(any);
+  bad_values[5] = 36;
+  Tensor bad = make(bad_values, {2, 3, 3, 3}, kInt64);
+  EXPECT_THROW(backward(g.to(gpu()), x.to(gpu()), bad.to(gpu())).to(host()), IndexError);
+  EXPECT_EQ(x.to(gpu()).sum().to(host()).numel(), 1);  // the device keeps working
+}
+
+TEST_F(CudaTest, IntegerDivisionByZeroIsAnError) {
+  Tensor a = make1d({4, 5}, kInt64).to(gpu()), b = make1d({2, 0}, kInt64).to(gpu());
+  EXPECT_THROW(a.div(b, "floor").to(host()), ValueError);
+  EXPECT_TRUE(all_equal(a.div(make1d({2, 5}, kInt64).to(gpu()), "floor").to(host()), {2, 1}));
+}
+
+TEST_F(CudaTest, AnUnknownBackendFlagIsAValueError) {
+  EXPECT_THROW(call_boxed("cuda::_set_backend_flag", {IValue(gpu()), IValue(std::string("no_such")), IValue(true)}),
+               ValueError);
+}
+
+}  // namespace
+}  // namespace ember_test
