@@ -87,11 +87,11 @@ TEST_P(StoreSemantics, SetGetAddCompareSetDeleteCheck) {
 
 TEST_P(StoreSemantics, GetWaitsForAnotherThreadsSet) {
   auto store = make_store(GetParam());
+  auto start = std::chrono::steady_clock::now();  // before the writer starts its 100 ms sleep
   std::thread writer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     store->set("late", "here");
   });
-  auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(store->get_string("late"), "here");
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(90));
   writer.join();
