@@ -54,9 +54,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The demo needs only the CLI and the two plugins it loads; `make test` builds everything.
+# The demo needs only the CLI, the two plugins it loads and the gloo comm plugin (its 2-rank DDP part,
+# built where libgloo-dev is installed); `make test` builds everything.
 demo: configure
-	@cmake --build $(BUILD) -j $(JOBS) --target ember_cli ember_cpu ember_sim
+	@cmake --build $(BUILD) -j $(JOBS) --target ember_cli ember_cpu ember_sim $(shell grep -qs "ember_gloo:" $(BUILD)/build.ninja && echo ember_gloo)
 	@$(BUILD)/bin/ember demo
 
 test: build

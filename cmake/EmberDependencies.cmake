@@ -37,3 +37,22 @@ function(ember_require_package name)
     endif()
   endforeach()
 endfunction()
+
+# ember_optional_package(<Name> DEBIAN <pkg...> FOR <what> [ARGS <find_package args>])
+#
+# find_package for a dependency that only one optional part needs (a comm plugin). Sets
+# <Name>_FOUND in the caller; when it is missing, configure goes on and says what is not built
+# and which Debian packages would build it. scripts/install-deps.sh installs them.
+function(ember_optional_package name)
+  cmake_parse_arguments(ARG "" "FOR" "DEBIAN;ARGS" ${ARGN})
+  find_package(${name} ${ARG_ARGS} QUIET)
+  if(NOT ${name}_FOUND)
+    string(REPLACE ";" " " pkgs "${ARG_DEBIAN}")
+    message(STATUS "ember: ${name} not found: ${ARG_FOR} is not built (apt-get install ${pkgs})")
+  endif()
+  foreach(var ${name}_FOUND ${name}_VERSION ${name}_INCLUDE_DIRS ${name}_LIBRARIES)
+    if(DEFINED ${var})
+      set(${var} "${${var}}" PARENT_SCOPE)
+    endif()
+  endforeach()
+endfunction()

@@ -64,12 +64,13 @@ class ConfigParser {
 
     for (const auto& [key, value] : checked_map(root, "the top level",
                                                 {"plugins", "search_paths", "devices", "threads", "collectives",
-                                                 "passes"})) {
+                                                 "distributed", "passes"})) {
       if (key == "plugins") parse_plugins(value, config);
       else if (key == "search_paths") config.search_paths = string_list(value, "search_paths", true);
       else if (key == "devices") parse_devices(value, config);
       else if (key == "threads") config.threads = parse_threads(value);
       else if (key == "collectives") parse_collectives(value, config);
+      else if (key == "distributed") parse_distributed(value, config);
       else if (key == "passes") config.passes = string_list(value, "passes", false);
     }
     return config;
@@ -238,6 +239,7 @@ class ConfigParser {
     return static_cast<int>(threads);
   }
 
+  // Each entry is `<device type>: <backend>` or `<device type>: {backend: <name>, options: {...}}`.
   void parse_collectives(const YAML::Node& n, RuntimeConfig& config) const {
     if (n.IsNull()) return;
     if (!n.IsMap()) fail(n, "collectives must be a map of device type: backend, got ", kind_of(n));
@@ -245,9 +247,40 @@ class ConfigParser {
     for (auto it = n.begin(); it != n.end(); ++it) {
       std::string device = scalar(it->first, "a device type name");
       if (!seen.insert(device).second) fail(it->first, "duplicate key '", device, "' in collectives");
-      std::string backend = scalar(it->second, "the collective backend of '" + device + "'");
-      if (backend.empty()) fail(it->second, "empty collective backend for device type '", device, "'");
+      YAML::Node value = it->second;
+      std::string backend;
+      if (value.IsMap()) {
+        std::vector<PluginOption> options;
+        for (const auto& [key, v] : checked_map(value, "collectives entry '" + device + "'", {"backend", "options"})) {
+          if (key == "backend") backend = scalar(v, "the collective backend of '" + device + "'");
+          else options = parse_options(v);
+        }
+        if (backend.empty()) fail(value, "collectives entry '", device, "' needs a backend");
+        config.collective_options.emplace_back(device, std::move(options));
+      } else {
+        backend = scalar(value, "the collective backend of '" + device + "'");
+      }
+      if (backend.empty()) fail(value, "empty collective backend for device type '", device, "'");
       config.collectives.emplace_back(device, backend);
+    }
+  }
+
+  void parse_distributed(const YAML::Node& n, RuntimeConfig& config) const {
+    if (n.IsNull()) return;
+    if (!n.IsMap()) fail(n, "distributed must be a map (timeout, debug), got ", kind_of(n));
+    for (const auto& [key, v] : checked_map(n, "distributed", {"timeout", "debug"})) {
+      if (key == "timeout") {
+        double seconds = 0;
+        if (!v.IsScalar() || !YAML::convert<double>::decode(v, seconds) || !(seconds > 0) || seconds > 1e9)
+          fail(v, "distributed.timeout must be a positive number of seconds, got ", kind_of(v));
+        config.distributed.timeout_seconds = seconds;
+      } else {
+        std::string level = scalar(v, "distributed.debug");
+        for (auto& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (level != "off" && level != "info" && level != "detail")
+          fail(v, "distributed.debug must be off, info or detail, got '", level, "'");
+        config.distributed.debug = level;
+      }
     }
   }
 

@@ -37,6 +37,12 @@ struct DeviceConfig {
   int line = 0;
 };
 
+// The `distributed:` settings (docs/CONFIG.md, docs/DISTRIBUTED.md).
+struct DistributedConfig {
+  double timeout_seconds = 1800;  // deadline of every rendezvous and collective (PyTorch's 30 min)
+  std::string debug = "off";      // off | info | detail (detail: check every collective across ranks)
+};
+
 struct RuntimeConfig {
   std::string source;                       // the file path, "<embedded>" or "<string>"
   std::vector<PluginConfig> plugins;        // load order
@@ -45,6 +51,9 @@ struct RuntimeConfig {
   std::vector<DeviceConfig> devices;        // per device type options, in file order
   int threads = 0;                          // intra-op threads; 0 = hardware concurrency
   std::vector<std::pair<std::string, std::string>> collectives;  // device type -> backend
+  // device type -> the backend's `options:` (only for entries written in the long form)
+  std::vector<std::pair<std::string, std::vector<PluginOption>>> collective_options;
+  DistributedConfig distributed;
   std::vector<std::string> passes;          // pass names, in order
 
   const DeviceConfig* device(const std::string& type) const;  // null when not configured

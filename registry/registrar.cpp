@@ -254,7 +254,10 @@ std::string PluginRegistrar::add_process_group_backend(const ember_process_group
   if (find_process_group_backend(desc->name))
     return fail(std::string("register_process_group_backend: '") + desc->name + "' is already registered by plugin '" +
                 find_process_group_backend(desc->name)->plugin + "'");
-  process_group_backends_.push_back(*desc);
+  // Copy only the fields the plugin's table has: a table from an older SDK is shorter.
+  ember_process_group_backend_desc copy{};
+  std::memcpy(&copy, desc, std::min(desc->struct_size, sizeof copy));
+  process_group_backends_.push_back(copy);
   return "";
 }
 

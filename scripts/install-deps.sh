@@ -9,6 +9,8 @@ packages=(
   libdnnl-dev ocl-icd-opencl-dev opencl-c-headers   # dnnl's CMake config requires OpenCL
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread python3-torch
+  libgloo-dev                                       # the gloo comm plugin
+  libopenmpi-dev openmpi-bin                        # the mpi comm plugin and mpirun
   # clang 14 for `make test CXX=clang++`, the sanitizer builds and libFuzzer (docs/RELIABILITY.md):
   # the compiler, its sanitizer/fuzzer runtimes, OpenMP, and llvm-symbolizer for stack traces
   clang clang-14 libclang-rt-14-dev libomp-14-dev llvm llvm-14

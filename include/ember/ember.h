@@ -1,5 +1,6 @@
 // The umbrella header of ember's C++ API: tensors, operators, the dispatcher's registration API,
-// start-up and configuration, and the C++ frontend (ember::nn, ember::optim).
+// start-up and configuration, the C++ frontend (ember::nn, ember::optim) and distributed training
+// (ember::distributed, ember::nn::parallel::DistributedDataParallel).
 // `#include <ember/ember.h>` and link ember::ember.
 #pragma once
 
@@ -18,8 +19,10 @@
 #include "data/data.h"
 #include "dispatcher/dispatcher.h"
 #include "dispatcher/library.h"
+#include "distributed/distributed.h"
 #include "generated/functions.h"
 #include "nn/nn.h"
+#include "nn/parallel/distributed.h"
 #include "ops/creation.h"
 #include "ops/indexing.h"
 #include "ops/tensor_operators.h"

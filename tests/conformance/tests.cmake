@@ -4,6 +4,7 @@
 #
 #   conformance.cpu                   the CPU plugin conforms (kernels against float64 references)
 #   conformance.sim                   the example sim plugin conforms (kernels against the CPU)
+#   conformance.gloo / .mpi / .nccl   the comm plugins: collectives on 2 and 3 ranks (tier 4)
 #   conformance.sim_wrong_add_fails   a sim built with add.out computing self - other: the suite
 #                                     must exit non-zero and report add.out as FAIL
 # Each run also writes JUnit XML next to the tests (conformance_<plugin>.xml).
@@ -28,3 +29,13 @@ if(TARGET ember_sim)
                    -P ${CMAKE_CURRENT_LIST_DIR}/expect_wrong_add_rejected.cmake)
   set_tests_properties(conformance.sim_wrong_add_fails PROPERTIES TIMEOUT 120)
 endif()
+
+# Comm plugins: tier 4 runs every collective on every dtype with 2 and 3 ranks (child processes;
+# mpirun for mpi); nccl is reported as skipped without its device.
+foreach(comm gloo mpi nccl)
+  if(TARGET ember_${comm})
+    add_test(NAME conformance.${comm}
+             COMMAND ember_conformance --plugin $<TARGET_FILE:ember_${comm}> --junit ${CMAKE_CURRENT_BINARY_DIR}/conformance_${comm}.xml)
+    set_tests_properties(conformance.${comm} PROPERTIES TIMEOUT 300)
+  endif()
+endforeach()

@@ -3,7 +3,8 @@
 //   ember-conformance --plugin path/to/libember_x.so [--device NAME] [--op NAME]...
 //                     [--option KEY=VALUE]... [--junit FILE] [--verbose]
 //
-// Tier 1 (abi_checks.h), tier 2 (device_checks.h) and tier 3 (kernel_checks.h) run in order; a
+// Tier 1 (abi_checks.h), tier 2 (device_checks.h), tier 3 (kernel_checks.h) and, for comm
+// plugins, tier 4 (collective_checks.h: ranks started as child processes) run in order; a
 // tier that cannot start (the plugin did not load) is reported as skipped. The exit code is 0
 // only when nothing failed: 1 when a check failed, 2 for a usage error.
 //
@@ -12,6 +13,7 @@
 // Single-threaded driver.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -20,6 +22,7 @@
 #include "registry/config.h"
 #include "registry/runtime.h"
 #include "tools/conformance/abi_checks.h"
+#include "tools/conformance/collective_checks.h"
 #include "tools/conformance/device_checks.h"
 #include "tools/conformance/kernel_checks.h"
 #include "tools/conformance/report.h"
@@ -43,7 +46,8 @@ const char* kUsage =
     "Checks a plugin library against ember's plugin ABI: the entry point and version checks,\n"
     "its device types (allocation, copies), and every kernel it registers, compared with the\n"
     "CPU plugin on generated inputs (broadcasting, strided views, 0-d and empty tensors, every\n"
-    "dtype the kernel claims).\n"
+    "dtype the kernel claims). For a comm plugin (a process-group backend): every collective on\n"
+    "every dtype with 2 and 3 ranks, started as processes (under mpirun for MPI-style backends).\n"
     "\n"
     "options:\n"
     "  --plugin PATH         the plugin library (libember_<name>.so)\n"
@@ -189,6 +193,11 @@ void run_tiers(const Arguments& args, Report* report) {
     if (show_progress) std::cerr << "\33[2K" << std::flush;
   }
   if (kernels.empty()) report->checks.push_back(tier_skipped("kernels", "kernels", "the plugin registers no (selected) kernel"));
+
+  std::vector<CheckResult> collectives = check_collectives(args.plugin, loaded.name);
+  if (collectives.empty())
+    report->checks.push_back(tier_skipped("collectives", "collectives", "the plugin registers no process-group backend"));
+  for (CheckResult& c : collectives) report->checks.push_back(std::move(c));
 }
 
 }  // namespace
@@ -200,6 +209,9 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  // Hidden mode: one rank of tier 4 (--collective-rank RANK WORLD PORT BACKEND PLUGIN).
+  if (argc == 7 && std::string(argv[1]) == "--collective-rank")
+    return run_collective_rank(argv[6], argv[5], std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]));
   if (!parse(argc, argv, &args, &error)) return usage_error(error);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(args.plugin, ec)) return usage_error("no plugin library at '" + args.plugin + "'");

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <ostream>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/tensor.h"
 
 namespace ember {
+class Tensor;
 namespace cli {
 
 void print_usage(std::ostream& os);
@@ -21,6 +25,14 @@ int run_program(const std::string& path, const std::string& fn);
 void show_training();                          // tools/ember/demo.cpp
 // Part of the demo: myfun as a script function, its graph, code and trace (demo_script.cpp).
 void show_script(const Tensor& x);
+// `ember launch ...` (launch_command.cpp): args are everything after "launch".
+int run_launch(const std::vector<std::string>& args);
+// The demo's data set: n noisy 16x16 shapes of 4 classes ([n, 1, 16, 16] float, [n] labels).
+std::pair<Tensor, Tensor> make_demo_shapes(int n, uint32_t seed);
+// Part of the demo: 2-rank DDP training over gloo, started through `ember launch` (demo_ddp.cpp).
+void show_ddp_training();
+// One rank of that training (`ember demo-ddp-rank`, started by show_ddp_training).
+int run_ddp_demo_rank();
 
 }  // namespace cli
 }  // namespace ember

@@ -105,6 +105,7 @@ int run_demo() {
   show_custom_op(x, have_sim);
   show_training();
   show_script(x);
+  show_ddp_training();
 
   std::cout << "More: `ember info` (what loaded, and why not); examples/ (an application, an out-of-tree\n"
                "device plugin, a custom op); `ember-conformance --plugin <library>` (checks a plugin).\n";

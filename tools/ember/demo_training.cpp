@@ -26,8 +26,9 @@ constexpr int kSide = 16;
 constexpr int kClasses = 4;
 const char* kClassNames[kClasses] = {"square", "disc", "cross", "ring"};
 
-// Draws n images with labels cycling through the classes.
-std::pair<Tensor, Tensor> make_shapes(int n, uint32_t seed) {
+}  // namespace
+
+std::pair<Tensor, Tensor> make_demo_shapes(int n, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> size_dist(3, 6);
   std::normal_distribution<double> noise(0.0, 0.4);
@@ -57,6 +58,8 @@ std::pair<Tensor, Tensor> make_shapes(int n, uint32_t seed) {
   return {images, targets};
 }
 
+namespace {
+
 // A shuffled order of 0..n-1 for one epoch.
 Tensor shuffled_indices(int64_t n, std::mt19937& rng) {
   std::vector<double> order(static_cast<size_t>(n));
@@ -83,8 +86,8 @@ void show_training() {
   manual_seed(7);
   // The first GPU when there is one (the data set is small: it moves there whole).
   const Device device = cuda::is_available() ? Device("cuda:0") : Device("cpu");
-  auto [train_x, train_y] = make_shapes(4000, 1);
-  auto [test_x, test_y] = make_shapes(800, 2);
+  auto [train_x, train_y] = make_demo_shapes(4000, 1);
+  auto [test_x, test_y] = make_demo_shapes(800, 2);
   train_x = train_x.to(device);
   train_y = train_y.to(device);
   test_x = test_x.to(device);

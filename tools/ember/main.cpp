@@ -5,6 +5,7 @@
 //   ember demo               a short demonstration
 //   ember script FILE.py     the graphs (or code) of a script file
 //   ember run FILE.py        runs a script file's main()
+//   ember launch ...         start the ranks of a distributed job
 //
 // Parses arguments and hands over to the commands (commands.h). Never lets an exception escape:
 // errors are printed to stderr with exit code 1; usage errors exit with 2.
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "tools/ember/commands.h"
 
 namespace ember {
@@ -31,6 +33,11 @@ void print_usage(std::ostream& os) {
         "                      every function); --code prints code, --optimized runs the passes first\n"
         "  run FILE.py [--fn NAME]\n"
         "                      compiles the file and calls NAME (default main) with no arguments\n"
+        "  launch --nproc N [--nnodes M --node-rank R] [--master-addr A] [--master-port P] [--grace S]\n"
+        "         PROGRAM [ARGS...]\n"
+        "                      start N ranks of a distributed job (docs/DISTRIBUTED.md): environment set,\n"
+        "                      output prefixed with the rank; when a rank fails the others are stopped and\n"
+        "                      ember exits with that rank's status\n"
         "  --help              this message\n"
         "\n"
         "environment:\n"
@@ -90,6 +97,14 @@ int run(const std::vector<std::string>& args) {
     }
     if (file.empty()) return usage_error(command + " needs a FILE.py");
     return command == "script" ? ember::cli::run_script(file, fn, code, optimized) : ember::cli::run_program(file, fn);
+  }
+  if (command == "demo-ddp-rank") return ember::cli::run_ddp_demo_rank();  // started by `ember demo`
+  if (command == "launch") {
+    try {
+      return ember::cli::run_launch(std::vector<std::string>(args.begin() + 1, args.end()));
+    } catch (const ember::ValueError& e) {
+      return usage_error(e.what());
+    }
   }
   return usage_error("unknown command '" + command + "'");
 }

@@ -321,8 +321,12 @@ typedef struct ember_device_type_desc {
 
 /* ---- collective (process-group) backends ------------------------------------------------- */
 
-/* A rendezvous store supplied by the host (c10d's Store). Blocking calls wait at most timeout_ms
- * (< 0: the store's default) and return EMBER_ERROR_TIMEOUT naming the keys. Thread-safe. */
+/* A rendezvous store supplied by the host (c10d's Store): a key-value map shared by the ranks of
+ * a group. The host has already prefixed the keys per group, so a backend may use any key.
+ * Values are bytes; `add` keeps an integer as decimal text. Blocking calls wait at most
+ * timeout_ms (< 0: the store's default) and then fail with EMBER_ERROR_TIMEOUT naming the keys;
+ * a store that cannot be reached fails with EMBER_ERROR_DISTRIBUTED naming its address.
+ * Every function is thread-safe; a store outlives the groups created with it. */
 typedef struct ember_store {
   size_t struct_size;
   void* ctx;
@@ -332,14 +336,19 @@ typedef struct ember_store {
                        size_t* out_len);
   /* Adds delta to the integer stored at key (0 when absent) and returns the new value. */
   ember_status* (*add)(void* ctx, const char* key, int64_t delta, int64_t* out_value);
+  /* Waits until every key exists. */
   ember_status* (*wait)(void* ctx, const char* const* keys, int32_t num_keys, int64_t timeout_ms);
-  /* Sets key to desired if its value is expected (or it is absent and expected_len is 0);
-   * returns the value now stored. */
+  /* Sets key to desired if its value is expected, or if it is absent and expected_len is 0.
+   * Returns the value stored afterwards (expected itself when the key is absent and expected_len
+   * is not 0, as c10d's compareSet). */
   ember_status* (*compare_set)(void* ctx, const char* key, const uint8_t* expected, size_t expected_len,
                                const uint8_t* desired, size_t desired_len, uint8_t** out_value,
                                size_t* out_len);
+  /* *out_deleted = 1 when the key existed. */
   ember_status* (*delete_key)(void* ctx, const char* key, int32_t* out_deleted);
   void (*free_value)(void* ctx, uint8_t* value);
+  /* *out_all_exist = 1 when every key exists now (never waits). */
+  ember_status* (*check)(void* ctx, const char* const* keys, int32_t num_keys, int32_t* out_all_exist);
 } ember_store;
 
 typedef enum ember_reduce_op {
@@ -347,67 +356,126 @@ typedef enum ember_reduce_op {
   EMBER_REDUCE_PRODUCT = 1,
   EMBER_REDUCE_MIN = 2,
   EMBER_REDUCE_MAX = 3,
-  EMBER_REDUCE_AVG = 4
+  EMBER_REDUCE_AVG = 4       /* the sum divided by the group's size; floating dtypes only */
 } ember_reduce_op;
 
+/* The tensors of each kind. The host validates before start: every tensor is contiguous, on the
+ * group's device type, of one dtype, and the counts and sizes are as written here (all_to_all's
+ * pieces may differ in size between pairs of ranks). "In place" means the result overwrites
+ * inputs[0]. */
 typedef enum ember_collective_kind {
-  EMBER_COLLECTIVE_ALL_REDUCE = 0,     /* inputs[i] reduced in place over ranks (outputs unused) */
-  EMBER_COLLECTIVE_BROADCAST = 1,      /* inputs[i] from rank root, in place */
-  EMBER_COLLECTIVE_REDUCE = 2,         /* inputs[i] reduced into root's inputs[i] */
-  EMBER_COLLECTIVE_ALL_GATHER = 3,     /* inputs[0] of every rank r into outputs[r] */
-  EMBER_COLLECTIVE_GATHER = 4,         /* inputs[0] of rank r into root's outputs[r] */
-  EMBER_COLLECTIVE_SCATTER = 5,        /* root's inputs[r] into rank r's outputs[0] */
+  EMBER_COLLECTIVE_ALL_REDUCE = 0,     /* inputs[0] reduced over ranks, in place */
+  EMBER_COLLECTIVE_BROADCAST = 1,      /* root's inputs[0] into every rank's inputs[0] */
+  EMBER_COLLECTIVE_REDUCE = 2,         /* inputs[0] reduced into root's inputs[0] (others: unspecified) */
+  EMBER_COLLECTIVE_ALL_GATHER = 3,     /* inputs[0] of rank r into every rank's outputs[r] */
+  EMBER_COLLECTIVE_GATHER = 4,         /* inputs[0] of rank r into root's outputs[r] (others: no outputs) */
+  EMBER_COLLECTIVE_SCATTER = 5,        /* root's inputs[r] into rank r's outputs[0] (others: no inputs) */
   EMBER_COLLECTIVE_REDUCE_SCATTER = 6, /* inputs[r] reduced over ranks into rank r's outputs[0] */
   EMBER_COLLECTIVE_ALL_TO_ALL = 7,     /* rank r's inputs[s] into rank s's outputs[r] */
-  EMBER_COLLECTIVE_BARRIER = 8,
-  EMBER_COLLECTIVE_SEND = 9,           /* inputs to rank `peer` */
-  EMBER_COLLECTIVE_RECV = 10           /* outputs from rank `peer` */
+  EMBER_COLLECTIVE_BARRIER = 8,        /* no tensors */
+  EMBER_COLLECTIVE_SEND = 9,           /* inputs[0] to rank `peer`, matched by `tag` */
+  EMBER_COLLECTIVE_RECV = 10           /* outputs[0] from rank `peer`, matched by `tag` */
 } ember_collective_kind;
 
 typedef struct ember_collective_desc {
   size_t struct_size;
   int32_t kind;            /* ember_collective_kind */
-  int32_t reduce_op;       /* ember_reduce_op */
-  int32_t root;            /* broadcast, reduce, gather, scatter */
-  int32_t peer;            /* send, recv */
+  int32_t reduce_op;       /* ember_reduce_op: all_reduce, reduce, reduce_scatter */
+  int32_t root;            /* broadcast, reduce, gather, scatter: a rank of the group */
+  int32_t peer;            /* send, recv: a rank of the group */
   int32_t tag;             /* send, recv */
   int32_t reserved;
-  int64_t timeout_ms;      /* deadline for the work; the group's default when < 0 */
-  uint64_t sequence_number;/* the host's count of collectives issued on this group */
-  ember_stream stream;     /* device tensors: the stream whose queued work produced them */
+  int64_t timeout_ms;      /* deadline for the work, from start (> 0; the host resolved defaults) */
+  uint64_t sequence_number;/* 1, 2, ...: the host's count of collectives started on this group,
+                            * equal on every rank for matching collectives; 0 for send and recv */
+  ember_stream stream;     /* device tensors: the stream whose queued work produced them (the
+                            * caller's current stream); NULL for host tensors */
   const ember_tensor_view* inputs;
   int32_t num_inputs;
+  int32_t reserved2;
   const ember_tensor_view* outputs;
   int32_t num_outputs;
+  int32_t reserved3;
 } ember_collective_desc;
+
+/* How the host asks for a group. Valid during create only; copy what you keep. */
+typedef struct ember_process_group_spec {
+  size_t struct_size;
+  /* The rendezvous store, keys prefixed for this group; it outlives the group. NULL only when
+   * the backend has world_info and the user gave no rendezvous (MPI under mpirun). */
+  const ember_store* store;
+  int32_t rank;                /* this process's rank in the group: 0 .. world_size-1 */
+  int32_t world_size;
+  /* world_size entries: each member's rank in the default group, in group-rank order (for
+   * backends that build sub-communicators from the world's, and for messages). */
+  const int32_t* global_ranks;
+  int32_t device_type;         /* the host's id of the device type the group serves */
+  int32_t reserved;
+  int64_t timeout_ms;          /* the group's deadline for rendezvous and for each operation (> 0) */
+  const char* name;            /* "default", "group 1": for messages */
+  const ember_option_list* options; /* the backend's `options:` from the configuration */
+} ember_process_group_spec;
 
 typedef struct ember_process_group_impl* ember_process_group;
 typedef struct ember_work_impl* ember_work;
 
+/* Called once when a work finishes (successfully or not), from any thread; must not block. */
+typedef void (*ember_work_callback)(void* arg);
+
+/* A collective library. Every function receives the desc's ctx. Groups and works may be used
+ * from many threads at once; operations on one group are started in one order on every rank
+ * (the host serializes start per group), and a backend runs them in that order. */
 typedef struct ember_process_group_backend_desc {
   size_t struct_size;
   const char* name;          /* "gloo", "nccl", "mpi": the name the configuration uses */
   const char* device_types;  /* comma-separated device types whose tensors it handles: "cpu" */
   void* ctx;
-  /* Joins a group of world_size ranks through the store (the host prefixes its keys per group).
-   * Fails with EMBER_ERROR_TIMEOUT when peers do not arrive within timeout_ms. */
-  ember_status* (*create)(void* ctx, const ember_store* store, int32_t rank, int32_t world_size,
-                          int64_t timeout_ms, const ember_option_list* options, ember_process_group* out);
+  /* Joins a group of spec->world_size ranks through spec->store. Fails with EMBER_ERROR_TIMEOUT
+   * when peers do not arrive within spec->timeout_ms, naming the ranks that are missing when
+   * the backend knows them. */
+  ember_status* (*create)(void* ctx, const ember_process_group_spec* spec, ember_process_group* out);
+  /* Frees the group. Outstanding works stay valid until released; after abort, destroy must
+   * not wait for operations stuck on a dead peer. */
   void (*destroy)(void* ctx, ember_process_group group);
-  /* Starts a collective and returns at once with a work handle. Tensors stay valid until the
-   * work completes (the host keeps them alive). Device backends order the operation after the
-   * work queued on desc->stream (with an event) and run it on streams of their own. */
+  /* Starts an operation and returns at once with a work handle (or fails at once, for instance
+   * EMBER_ERROR_TYPE for a dtype it does not support or EMBER_ERROR_NOT_IMPLEMENTED for a kind).
+   * desc and the arrays it points to are valid during the call only; the tensors' memory stays
+   * valid until the work finishes (the host keeps the tensors alive). Device backends
+   * order the operation after the work queued on desc->stream (with an event) and run it on
+   * streams of their own. */
   ember_status* (*start)(void* ctx, ember_process_group group, const ember_collective_desc* desc,
                          ember_work* out);
-  /* Waits for the work: CPU backends block the host; device backends make `stream` wait for the
-   * work and return (as c10d's Work::wait). EMBER_ERROR_TIMEOUT after timeout_ms (< 0: the
-   * work's own deadline); the work's error (naming the failed rank when known) otherwise. */
+  /* Waits for the work: host backends block the caller until it finishes; device backends make
+   * `stream` wait for it and return (as c10d's Work::wait), unless the configuration asked for
+   * blocking waits. Fails with EMBER_ERROR_TIMEOUT when the work is not done within timeout_ms
+   * (< 0: the work's own deadline) and with the work's error otherwise (EMBER_ERROR_DISTRIBUTED
+   * naming the failed peer's rank when known, EMBER_ERROR_TIMEOUT when its deadline passed).
+   * A wait that times out leaves the operation running: its tensors stay in use until the work
+   * finishes, which the backend guarantees by the operation's own deadline or by abort. */
   ember_status* (*work_wait)(void* ctx, ember_work work, int64_t timeout_ms, ember_stream stream);
-  /* *done = 1 when finished (successfully or not); returns the work's error once finished. */
+  /* Never blocks. *done = 1 when finished (successfully or not); once finished, returns a new
+   * status with the work's error (NULL on success). */
   ember_status* (*work_query)(void* ctx, ember_work work, int32_t* done);
+  /* The host no longer uses the handle (it may not have finished); the backend frees it once
+   * the operation is over. Callbacks registered with work_on_complete still run. */
   void (*work_release)(void* ctx, ember_work work);
-  /* Stops the group's outstanding work (after a peer failed); later calls fail. Optional. */
-  void (*abort)(void* ctx, ember_process_group group);
+  /* Stops the group after a peer failed: later operations fail at start with
+   * EMBER_ERROR_DISTRIBUTED and a message containing `reason` (the host's description of the
+   * failure: "rank 2 died: ..."); connections are closed so that outstanding operations here
+   * and on the peers fail as soon as they notice (and at the latest at their deadlines). Must
+   * not block on the network. Optional (NULL: operations fail only at their deadlines). */
+  void (*abort)(void* ctx, ember_process_group group, const char* reason);
+
+  /* ---- optional (NULL or absent from a shorter table) ---- */
+  /* Calls callback(arg) once when the work finishes, i.e. when the backend no longer touches
+   * its tensors: immediately on the calling thread if it has finished, else from the backend's
+   * thread. The host uses it for futures and to free the tensors of works it gave up waiting
+   * for. NULL: the host waits on a thread of its own. */
+  ember_status* (*work_on_complete)(void* ctx, ember_work work, ember_work_callback callback, void* arg);
+  /* Backends whose launcher assigns ranks (MPI under mpirun): this process's rank and the world
+   * size, so that no RANK/WORLD_SIZE environment or store is needed. NULL: the host gets them
+   * from the user or the environment. */
+  ember_status* (*world_info)(void* ctx, int32_t* rank, int32_t* world_size);
 } ember_process_group_backend_desc;
 
 /* ---- fusion backends ---------------------------------------------------------------------- */
