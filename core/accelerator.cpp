@@ -8,6 +8,7 @@
 #include "core/ivalue.h"
 #include "core/runtime_hook.h"
 #include "core/stream.h"
+#include "dispatcher/library.h"
 
 namespace ember {
 namespace {
@@ -34,6 +35,11 @@ Device cuda_device(int index) {
   EMBER_CHECK(index >= 0 && index < count, IndexError, "cuda device index ", index, " is out of range (", count,
               " device(s))");
   return Device(t, static_cast<int16_t>(index));
+}
+
+void set_flag(const char* name, bool value) {
+  Device d = cuda_device(0);
+  call_boxed("cuda::_set_backend_flag", {IValue(d), IValue(std::string(name)), IValue(value)});
 }
 
 }  // namespace
@@ -85,7 +91,10 @@ void synchronize(int device) {
   ember::synchronize(cuda_device(device < 0 ? current_device_index(t) : device));
 }
 
-// set_allow_tf32 and the other backend flags call an operator: ops/accelerator_flags.cpp.
+void set_allow_tf32(bool allow) { set_flag("allow_tf32", allow); }
+void set_cudnn_benchmark(bool enabled) { set_flag("cudnn_benchmark", enabled); }
+void set_cudnn_deterministic(bool enabled) { set_flag("cudnn_deterministic", enabled); }
+void set_launch_blocking(bool enabled) { set_flag("launch_blocking", enabled); }
 
 MemoryStats memory_stats(int device) { return ember::memory_stats(cuda_device(device)); }
 uint64_t memory_allocated(int device) { return memory_stats(device).allocated_bytes; }
