@@ -57,9 +57,13 @@ std::string DispatchTarget::str() const {
   switch (kind) {
     case Kind::Backend: return device_type_name(backend);
     case Kind::Functionality:
-      return functionality == FunctionalityKey::Autograd ? "Autograd"
-             : functionality == FunctionalityKey::Tracer ? "Tracer"
-                                                         : "Profiler";
+      switch (static_cast<int>(functionality)) {
+        case static_cast<int>(FunctionalityKey::Autograd): return "Autograd";
+        case static_cast<int>(FunctionalityKey::Tracer): return "Tracer";
+        case static_cast<int>(FunctionalityKey::Profiler): return "Profiler";
+        case 51: return "Autocast";  // ops/autocast.h (kAutocastFunctionality)
+        default: return "Functionality" + std::to_string(static_cast<int>(functionality));
+      }
     case Kind::Composite: return "Composite";
     case Kind::CompositeExplicit: return "CompositeExplicit";
   }
