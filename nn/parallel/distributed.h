@@ -73,7 +73,7 @@ class EMBER_API DistributedDataParallelImpl : public Module {
   };
   NoSyncGuard no_sync();
 
-  const std::shared_ptr<Module>& module() const { return module_.ptr(); }
+  std::shared_ptr<Module> module() const { return module_.ptr(); }
   distributed::ProcessGroup& process_group() const { return *group_; }
   // Parameter indices (into module()->parameters()) of each bucket, in launch order.
   std::vector<std::vector<size_t>> bucket_indices() const;

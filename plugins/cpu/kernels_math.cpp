@@ -33,7 +33,7 @@ EMBER_CPU_MATH_OP(Expm1, "expm1", std::expm1(x));
 EMBER_CPU_MATH_OP(Log2, "log2", std::log2(x));
 EMBER_CPU_MATH_OP(Log10, "log10", std::log10(x));
 EMBER_CPU_MATH_OP(Exp2, "exp2", std::exp2(x));
-EMBER_CPU_MATH_OP(Erf, "erf", std::erf(x));
+// erf: the vectorized kernel in kernels_unary.cpp
 EMBER_CPU_MATH_OP(Erfc, "erfc", std::erfc(x));
 EMBER_CPU_MATH_OP(Tan, "tan", std::tan(x));
 EMBER_CPU_MATH_OP(Asin, "asin", std::asin(x));
@@ -128,7 +128,7 @@ void register_math_kernels(Registrar& reg) {
   reg.kernel("log2.out", kDevice, kFloatingDTypes, floating_unary<Log2>);
   reg.kernel("log10.out", kDevice, kFloatingDTypes, floating_unary<Log10>);
   reg.kernel("exp2.out", kDevice, kFloatingDTypes, floating_unary<Exp2>);
-  reg.kernel("erf.out", kDevice, kFloatingDTypes, floating_unary<Erf>);
+  // erf.out: kernels_unary.cpp (vectorized)
   reg.kernel("erfc.out", kDevice, kFloatingDTypes, floating_unary<Erfc>);
   reg.kernel("tan.out", kDevice, kFloatingDTypes, floating_unary<Tan>);
   reg.kernel("asin.out", kDevice, kFloatingDTypes, floating_unary<Asin>);

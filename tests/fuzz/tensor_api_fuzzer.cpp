@@ -161,8 +161,8 @@ bool build_argument(Machine& m, const ember::Argument& arg, IValue& out) {
     case BaseType::MemoryFormat: out = IValue(static_cast<int64_t>(in.byte() % 6) - 1); return true;
     case BaseType::Device: out = IValue(ember::Device("cpu")); return true;
     case BaseType::Generator: out = IValue(ember::Generator(in.u64())); return true;
+    default: return false;  // script-only types (Any, NoneType, type variables, ...): not fuzzed
   }
-  return false;
 }
 
 // Calls one operator with fuzzed arguments; its tensor results replace registers.
