@@ -16,7 +16,7 @@ install(TARGETS ember_cpu LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plug
 set_target_properties(ember_cli ember_conformance PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
 install(TARGETS ember_cli ember_conformance RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-foreach(dir core dispatcher registry ops autograd nn data)
+foreach(dir core dispatcher registry ops autograd nn data script distributed)
   install(DIRECTORY ${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/${dir}
     FILES_MATCHING PATTERN "*.h" PATTERN "sdk" EXCLUDE)
 endforeach()

@@ -160,7 +160,10 @@ void initialize(const PluginSpec& spec, const ember_plugin_api* api, PluginRepor
     std::string message = status_message(status);
     int32_t code = status_code(status);
     free_status(status);
-    failed(report, "init failed", {"plugin says: " + message + " (status " + std::to_string(code) + ")"});
+    // EMBER_ERROR_DEVICE from init: the plugin works but this machine has no usable device (no
+    // GPU, no driver). The reason says so; an optional plugin failing this way is not a warning.
+    failed(report, code == EMBER_ERROR_DEVICE ? kNoUsableDevice : "init failed",
+           {"plugin says: " + message + " (status " + std::to_string(code) + ")"});
     return;
   }
   if (!registrar.first_error().empty()) {

@@ -28,6 +28,9 @@
 
 namespace ember {
 
+// The reason of a plugin whose init reported EMBER_ERROR_DEVICE: it has no usable device here.
+inline constexpr const char* kNoUsableDevice = "init failed: no usable device on this machine";
+
 struct PluginSpec {
   std::string name;                      // for messages and for the name lookup
   std::string path;                      // an explicit library file; empty: look the name up

@@ -67,9 +67,10 @@ void record(PluginReport report) {
 }
 
 void note_optional_failure(const PluginReport& report) {
-  // An optional plugin that is simply absent is normal (the embedded default lists `sim`); one
-  // that is present but broken deserves a warning.
-  LogLevel level = report.path.empty() ? LogLevel::Info : LogLevel::Warning;
+  // An optional plugin that is simply absent is normal (the embedded default lists `sim`), and so
+  // is an accelerator plugin on a machine without its device (cuda without a GPU); one that is
+  // present but broken deserves a warning.
+  LogLevel level = report.path.empty() || report.reason == kNoUsableDevice ? LogLevel::Info : LogLevel::Warning;
   log_message(level, "ember", "optional plugin '" + report.name + "' was not loaded: " + report.reason +
                                   "; `ember info` shows the details");
 }
