@@ -155,6 +155,9 @@ void add_stream_checks(std::vector<CheckResult>& checks, DeviceRuntime& rt, cons
     return ms >= 0 && ms < 60000 ? "" : "elapsed time " + std::to_string(ms) + " ms";
   }));
   checks.push_back(run_check(dev + ": memory statistics and properties are readable", [&]() -> std::string {
+    // Frees of earlier checks are ordered on streams: let them retire first, or the count could
+    // drop by their size while the new block is served.
+    rt.synchronize(index);
     MemoryStats before = rt.memory_stats(index);
     DeviceBuffer a(rt, index, kMiB);
     MemoryStats during = rt.memory_stats(index);
