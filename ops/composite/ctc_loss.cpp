@@ -26,7 +26,7 @@ Tensor masked_logsumexp(const Tensor& x) {
   Tensor any = finite.any(-1, true);
   Tensor zero = ember::zeros({}, x.options());
   Tensor safe = ember::where(finite, x, zero);
-  Tensor m = ember::where(finite, safe, ember::full({}, -1e300, x.options())).amax({-1}, true).detach();
+  Tensor m = ember::where(finite, safe, ember::full({}, kNegInf, x.options())).amax({-1}, true).detach();
   m = ember::where(any, m, zero);
   Tensor s = (ember::where(finite, (safe - m).exp(), zero)).sum({-1}, true);
   Tensor lse = m + ember::where(any, s, ember::ones({}, x.options())).log();

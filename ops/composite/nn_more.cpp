@@ -113,7 +113,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> embedding_bag(const Tensor& weight, c
       Tensor members = (offset2bag == b).logical_and(keep).nonzero().reshape({-1});
       if (members.numel() == 0) {
         values.push_back(ember::zeros({dim}, weight.options()));
-        picks.push_back(ember::full({dim}, -1, longs));
+        // An empty bag: zeros, and index 0 as PyTorch's CPU kernel reports (its CUDA kernel says -1).
+        picks.push_back(ember::zeros({dim}, longs));
         continue;
       }
       auto [v, arg] = emb.index_select(0, members).max(0);

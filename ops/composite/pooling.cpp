@@ -220,7 +220,9 @@ std::tuple<Tensor, Tensor> fractional_max_nd(const Tensor& self, size_t dims, In
   for (size_t i = 0; i < dims; ++i) {
     EMBER_CHECK(out[i] + kernel[i] - 1 <= in[i], ValueError, "[", op, "] out(): pool height ", kernel[i],
                 " too large relative to input height ", in[i]);
-    Tensor u = samples.select(2, static_cast<int64_t>(i)).to(kFloat64).reshape({n, c, 1});
+    // PyTorch's 2-d kernel reads the samples as (width, height), the 3-d one as (depth, height, width).
+    const int64_t column = dims == 2 ? static_cast<int64_t>(1 - i) : static_cast<int64_t>(i);
+    Tensor u = samples.select(2, column).to(kFloat64).reshape({n, c, 1});
     Tensor starts;
     if (out[i] == 1) {
       starts = ember::full({n, c, 1}, in[i] - kernel[i], longs);

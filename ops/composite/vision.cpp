@@ -3,6 +3,7 @@
 // image), affine_grid_generator and grid_sampler (2-d: bilinear and nearest, zeros, border and
 // reflection padding, as PyTorch's grid_sampler_2d).
 #include <cmath>
+#include <vector>
 
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
@@ -186,8 +187,9 @@ Tensor reflect(const Tensor& coord, int64_t twice_low, int64_t twice_high) {
   Tensor even = ember::fmod(flips, ember::full({}, 2.0, in.options())) == 0;
   return ember::where(even, extra + min, span - extra + min);
 }
-Tensor source_coordinate(const Tensor& coord, int64_t size, int64_t padding_mode, bool align_corners) {
-  Tensor c = unnormalize(coord, size, align_corners);
+// Applies the padding mode to a pixel coordinate: border clamps it into the image, reflection
+// mirrors it at the borders (then clamps), zeros leaves it (samples outside read 0).
+Tensor pad_coordinate(Tensor c, int64_t size, int64_t padding_mode, bool align_corners) {
   if (padding_mode == 1) {
     c = c.clamp(0, static_cast<double>(size - 1));
   } else if (padding_mode == 2) {
@@ -196,42 +198,106 @@ Tensor source_coordinate(const Tensor& coord, int64_t size, int64_t padding_mode
   }
   return c;
 }
+// The cubic convolution weights of Keys (1981) with A = -0.75, as PyTorch's bicubic.
+Tensor cubic_near(const Tensor& x) {  // |x| <= 1
+  constexpr double A = -0.75;
+  return ((x * (A + 2) - (A + 3)) * x) * x + 1;
+}
+Tensor cubic_far(const Tensor& x) {  // 1 < |x| < 2
+  constexpr double A = -0.75;
+  return ((x * A - 5 * A) * x + 8 * A) * x - 4 * A;
+}
 }  // namespace
 
 Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t interpolation_mode, int64_t padding_mode,
                     bool align_corners) {
-  EMBER_CHECK(input.dim() == 4, NotImplementedError, "[grid_sampler] ember implements 2-d grid sampling (4-d input), got ",
-              input.dim(), "-d input");
-  EMBER_CHECK(grid.dim() == 4 && grid.size(3) == 2 && grid.size(0) == input.size(0), ValueError,
-              "[grid_sampler] grid must be [N, H_out, W_out, 2] with the input's batch size, got ", grid.sizes());
-  EMBER_CHECK(interpolation_mode == 0 || interpolation_mode == 1, NotImplementedError,
-              "[grid_sampler] interpolation modes bilinear (0) and nearest (1) are implemented, got ", interpolation_mode);
+  EMBER_CHECK(input.dim() == 4 || input.dim() == 5, ValueError,
+              "[grid_sampler] input must be 4-d [N, C, H, W] or 5-d [N, C, D, H, W], got ", input.dim(), "-d input");
+  const int64_t dims = input.dim() - 2;  // spatial dimensions: 2 or 3
+  EMBER_CHECK(grid.dim() == input.dim() && grid.size(-1) == dims && grid.size(0) == input.size(0), ValueError,
+              "[grid_sampler] grid must be [N, ", dims == 2 ? "H_out, W_out, 2" : "D_out, H_out, W_out, 3",
+              "] with the input's batch size, got ", grid.sizes());
+  EMBER_CHECK(interpolation_mode >= 0 && interpolation_mode <= 2, ValueError,
+              "[grid_sampler] interpolation_mode must be 0 (bilinear), 1 (nearest) or 2 (bicubic), got ",
+              interpolation_mode);
+  EMBER_CHECK(interpolation_mode != 2 || dims == 2, ValueError,
+              "[grid_sampler] bicubic interpolation only supports 4-d input");
   EMBER_CHECK(padding_mode >= 0 && padding_mode <= 2, ValueError, "[grid_sampler] padding_mode must be 0, 1 or 2, got ",
               padding_mode);
-  const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
-  const int64_t ho = grid.size(1), wo = grid.size(2);
-  Tensor x = source_coordinate(grid.select(3, 0), w, padding_mode, align_corners).reshape({n, ho * wo});
-  Tensor y = source_coordinate(grid.select(3, 1), h, padding_mode, align_corners).reshape({n, ho * wo});
-  Tensor flat = input.reshape({n, c, h * w});
+  const int64_t n = input.size(0), c = input.size(1);
+  // Sizes and strides of the flattened image in coordinate order (x: width, y: height, z: depth).
+  std::vector<int64_t> size, stride;
+  int64_t numel = 1;
+  for (int64_t k = 0; k < dims; ++k) {
+    size.push_back(input.size(input.dim() - 1 - k));
+    stride.push_back(numel);
+    numel *= size.back();
+  }
+  int64_t points = 1;
+  std::vector<int64_t> out_sizes = {n, c};
+  for (int64_t k = 1; k <= dims; ++k) {
+    points *= grid.size(k);
+    out_sizes.push_back(grid.size(k));
+  }
+  std::vector<Tensor> coord;  // unnormalized pixel coordinates, [N, points] each
+  for (int64_t k = 0; k < dims; ++k)
+    coord.push_back(unnormalize(grid.select(-1, k).reshape({n, points}), size[static_cast<size_t>(k)], align_corners));
+  Tensor flat = input.reshape({n, c, numel});
   Tensor zero = ember::zeros({}, input.options());
-  // The value at integer pixel (px, py), 0 outside the image.
-  auto sample = [&](const Tensor& px, const Tensor& py) {
-    Tensor inside = (px >= 0).logical_and(px < w).logical_and(py >= 0).logical_and(py < h);
-    Tensor index = (py.clamp(0, h - 1) * w + px.clamp(0, w - 1)).to(kInt64);
-    Tensor v = flat.gather(2, index.unsqueeze(1).expand({n, c, ho * wo}));
+  // The value at integer pixel p (one coordinate per dimension), 0 outside the image.
+  auto sample = [&](const std::vector<Tensor>& p) {
+    Tensor inside, index;
+    for (size_t k = 0; k < p.size(); ++k) {
+      Tensor in_k = (p[k] >= 0).logical_and(p[k] < size[k]);
+      inside = inside.defined() ? inside.logical_and(in_k) : in_k;
+      Tensor offset = p[k].clamp(0, static_cast<double>(size[k] - 1)) * static_cast<double>(stride[k]);
+      index = index.defined() ? index + offset : offset;
+    }
+    Tensor v = flat.gather(2, index.to(kInt64).unsqueeze(1).expand({n, c, points}));
     return ember::where(inside.unsqueeze(1), v, zero);
   };
+  auto padded = [&](const Tensor& x, size_t k) { return pad_coordinate(x, size[k], padding_mode, align_corners); };
   Tensor out;
-  if (interpolation_mode == 1) {
-    out = sample(x.round(), y.round());
-  } else {
-    Tensor x0 = x.floor(), y0 = y.floor();
-    Tensor x1 = x0 + 1, y1 = y0 + 1;
-    Tensor wx1 = (x - x0).unsqueeze(1), wy1 = (y - y0).unsqueeze(1);
-    Tensor wx0 = 1 - wx1, wy0 = 1 - wy1;
-    out = sample(x0, y0) * wx0 * wy0 + sample(x1, y0) * wx1 * wy0 + sample(x0, y1) * wx0 * wy1 + sample(x1, y1) * wx1 * wy1;
+  if (interpolation_mode == 1) {  // nearest: round half to even, as nearbyint
+    std::vector<Tensor> p;
+    for (size_t k = 0; k < coord.size(); ++k) p.push_back(padded(coord[k], k).round());
+    out = sample(p);
+  } else if (interpolation_mode == 0) {  // bilinear / trilinear: 2^dims corners
+    std::vector<Tensor> lo, frac;
+    for (size_t k = 0; k < coord.size(); ++k) {
+      Tensor x = padded(coord[k], k);
+      lo.push_back(x.floor());
+      frac.push_back((x - lo.back()).unsqueeze(1));
+    }
+    for (int64_t corner = 0; corner < (int64_t{1} << dims); ++corner) {
+      std::vector<Tensor> p;
+      Tensor weight;
+      for (size_t k = 0; k < coord.size(); ++k) {
+        const bool high = (corner >> k) & 1;
+        p.push_back(high ? lo[k] + 1 : lo[k]);
+        Tensor w = high ? frac[k] : 1 - frac[k];
+        weight = weight.defined() ? weight * w : w;
+      }
+      Tensor term = sample(p) * weight;
+      out = out.defined() ? out + term : term;
+    }
+  } else {  // bicubic: 4x4 taps around the point, the padding mode applied to every tap
+    Tensor x0 = coord[0].floor(), y0 = coord[1].floor();
+    Tensor tx = (coord[0] - x0).unsqueeze(1), ty = (coord[1] - y0).unsqueeze(1);
+    const Tensor wx[4] = {cubic_far(tx + 1), cubic_near(tx), cubic_near(1 - tx), cubic_far(2 - tx)};
+    const Tensor wy[4] = {cubic_far(ty + 1), cubic_near(ty), cubic_near(1 - ty), cubic_far(2 - ty)};
+    for (int i = 0; i < 4; ++i) {
+      Tensor row;
+      Tensor py = padded(y0 + (i - 1), 1).trunc();
+      for (int j = 0; j < 4; ++j) {
+        Tensor term = sample({padded(x0 + (j - 1), 0).trunc(), py}) * wx[j];
+        row = row.defined() ? row + term : term;
+      }
+      Tensor term = row * wy[i];
+      out = out.defined() ? out + term : term;
+    }
   }
-  return out.reshape({n, c, ho, wo});
+  return out.reshape(out_sizes);
 }
 
 }  // namespace native

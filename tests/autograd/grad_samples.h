@@ -251,6 +251,15 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
              S("one zero", {{"self", make({1.5, 0, -2, 0.5, 1.2, -0.7}, {2, 3}, ember::kFloat64)}, {"dim", 1}}),
              S("two zeros", {{"self", make({0, 0, -2, 0.5, 1.2, -0.7}, {2, 3}, ember::kFloat64)}, {"dim", 1}})};
        }},
+      {"norm.ScalarOpt_dim",
+       [] {
+         return std::vector<GradSample>{
+             S("p 2 dim 1", {{"self", U({3, 4})}, {"p", Scalar(2.0)}, {"dim", IValue(Shape{1})}}),
+             S("p 1 keepdim", {{"self", NZ({3, 4})}, {"p", Scalar(int64_t(1))}, {"dim", IValue(Shape{0})}, {"keepdim", true}}),
+             S("p 3 two dims", {{"self", NZ({2, 3, 2})}, {"p", Scalar(3.0)}, {"dim", IValue(Shape{0, 2})}}),
+             S("p None is 2", {{"self", U({2, 3})}, {"p", IValue()}, {"dim", IValue(Shape{-1})}}),
+             S("p inf", {{"self", U({3, 4})}, {"p", Scalar(std::numeric_limits<double>::infinity())}, {"dim", IValue(Shape{1})}})};
+       }},
       {"amax",
        [] {
          return std::vector<GradSample>{S("dim 1", {{"self", U({3, 4})}, {"dim", IValue(Shape{1})}}),
