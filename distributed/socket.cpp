@@ -177,7 +177,9 @@ bool recv_all(const Socket& s, void* data, size_t n, Deadline deadline, const st
     if (rv == 0) EMBER_FAIL(TimeoutError, "[", peer, "] no reply by the deadline");
     ssize_t r = ::recv(s.fd(), p + got, n - got, 0);
     if (r < 0 && errno == EINTR) continue;
-    if (r == 0) {
+    // A reset is the peer gone too: a process that exits (or is killed) with unread data in its
+    // socket sends RST instead of FIN, so it must read as the same end of the connection.
+    if (r == 0 || (r < 0 && (errno == ECONNRESET || errno == EPIPE))) {
       if (got == 0) return false;
       EMBER_FAIL(DistributedError, "[", peer, "] the connection closed in the middle of a message");
     }

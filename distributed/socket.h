@@ -48,8 +48,8 @@ EMBER_API Socket listen_on(int port, int* bound_port);
 
 // Sends everything (blocking). Throws DistributedError on failure.
 void send_all(const Socket& s, const void* data, size_t n, const std::string& peer);
-// Receives exactly n bytes by the deadline. Returns false on an orderly end of file before the
-// first byte; throws DistributedError on other failures and TimeoutError at the deadline.
+// Receives exactly n bytes by the deadline. Returns false when the peer has gone (end of file or a
+// reset) before the first byte; throws DistributedError on other failures, TimeoutError at the deadline.
 bool recv_all(const Socket& s, void* data, size_t n, Deadline deadline, const std::string& peer);
 
 }  // namespace distributed
