@@ -88,10 +88,11 @@ Register equivalence("ddp_equivalence", [](const std::vector<std::string>& args)
   auto ready = ddp->gradients_ready_at_launch();
   WORKER_CHECK(ready.size() == ddp->bucket_indices().size() && ready[0] < replica->parameters().size(),
                "the first bucket started only after backward finished");
-  std::cout << "rank " << rank << ": " << steps << " steps equal to one process within 1e-5 (largest difference "
-            << worst << "); gradients ready when each bucket started:";
-  for (size_t r : ready) std::cout << " " << r;
-  std::cout << " of " << replica->parameters().size() << "\n";
+  std::ostringstream ready_list;
+  for (size_t r : ready) ready_list << " " << r;
+  WORKER_SAY("rank " << rank << ": " << steps << " steps equal to one process within 1e-5 (largest difference "
+                     << worst << "); gradients ready when each bucket started:" << ready_list.str() << " of "
+                     << replica->parameters().size());
 });
 
 struct TwoBranchesImpl : nn::Module {
@@ -120,7 +121,7 @@ Register unused_params("ddp_unused", [](const std::vector<std::string>& args) {
       WORKER_CHECK(m.find("Expected to have finished reduction in the prior iteration") != std::string::npos &&
                        m.find("(unused.weight)") != std::string::npos,
                    "message: " << m);
-      std::cout << "rank " << ed::get_rank() << ": unused parameter reported\n";
+      WORKER_SAY("rank " << ed::get_rank() << ": unused parameter reported");
       return;
     }
     if (find) {
@@ -131,7 +132,7 @@ Register unused_params("ddp_unused", [](const std::vector<std::string>& args) {
     }
   }
   WORKER_CHECK(find, "plain DDP should have failed on the unused parameter");
-  std::cout << "rank " << ed::get_rank() << ": find_unused_parameters works\n";
+  WORKER_SAY("rank " << ed::get_rank() << ": find_unused_parameters works");
 });
 
 Register replicas_differ("ddp_replicas_differ", [](const std::vector<std::string>&) {
@@ -144,7 +145,7 @@ Register replicas_differ("ddp_replicas_differ", [](const std::vector<std::string
     std::string m = e.what();
     WORKER_CHECK(m.find("the replicas differ") != std::string::npos && m.find("rank 1") != std::string::npos, m);
     if (rank == 1) WORKER_CHECK(m.find("'0.weight'") != std::string::npos, m);
-    std::cout << "rank " << rank << ": " << m << "\n";
+    WORKER_SAY("rank " << rank << ": " << m);
     return;
   }
   throw std::runtime_error("different replicas were accepted");
@@ -166,7 +167,7 @@ Register buffers_from_rank0("ddp_buffers", [](const std::vector<std::string>&) {
     ddp->forward(ember::ones({2, 1, 2, 2}));
   }
   expect_values(running_mean, [](int64_t) { return 7.0; }, 0, "running_mean after a forward");
-  std::cout << "rank " << rank << ": buffers follow rank 0\n";
+  WORKER_SAY("rank " << rank << ": buffers follow rank 0");
 });
 
 }  // namespace

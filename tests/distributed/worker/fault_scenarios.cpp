@@ -46,7 +46,7 @@ Register kill_in_all_reduce("kill_in_all_reduce", [](const std::vector<std::stri
       WORKER_CHECK(m.find("rank " + std::to_string(victim)) != std::string::npos, "the dead rank is not named: " << m);
       WORKER_CHECK(m.find("all_reduce") != std::string::npos, "the operation is not named: " << m);
       WORKER_CHECK(after <= timeout_seconds() + 2.0, "detected after " << after << " s: " << m);
-      std::cout << "rank " << rank << ": detected after " << after << " s: " << m << "\n";
+      WORKER_SAY("rank " << rank << ": detected after " << after << " s: " << m);
       return;
     }
     WORKER_CHECK(i < 1000, "the victim's death was never noticed");
@@ -62,7 +62,7 @@ Register absent_rank("absent_rank", [](const std::vector<std::string>&) {
   pg.barrier()->wait();
   if (rank == 1) {
     std::this_thread::sleep_for(std::chrono::duration<double>(timeout_seconds() + 3.0));
-    std::cout << "rank 1: stayed away\n";
+    WORKER_SAY("rank 1: stayed away");
     return;
   }
   ember::Tensor t = ember::ones({16});
@@ -74,7 +74,7 @@ Register absent_rank("absent_rank", [](const std::vector<std::string>&) {
     const double after = std::chrono::duration<double>(Clock::now() - start).count();
     WORKER_CHECK(m.find("rank 1 has not reached collective #2") != std::string::npos, m);
     WORKER_CHECK(after <= timeout_seconds() + 2.0, "timed out after " << after << " s: " << m);
-    std::cout << "rank 0: timed out after " << after << " s: " << m << "\n";
+    WORKER_SAY("rank 0: timed out after " << after << " s: " << m);
     return;
   }
   throw std::runtime_error("the all_reduce finished without rank 1");
@@ -100,7 +100,7 @@ Register mismatch("mismatch", [](const std::vector<std::string>& args) {
     WORKER_CHECK(m.find(by_kind ? "broadcast" : "Float[5]") != std::string::npos, m);
     WORKER_CHECK(m.find("all_reduce") != std::string::npos && m.find("Float[4]") != std::string::npos, m);
     WORKER_CHECK(after <= timeout_seconds() + 2.0, "failed after " << after << " s: " << m);
-    std::cout << "rank " << rank << ": failed after " << after << " s: " << m << "\n";
+    WORKER_SAY("rank " << rank << ": failed after " << after << " s: " << m);
     return;
   }
   throw std::runtime_error("mismatched collectives succeeded");
@@ -123,7 +123,7 @@ Register mpi_mismatch("mpi_mismatch", [](const std::vector<std::string>&) {
   if (rank == 1) {
     std::this_thread::sleep_for(std::chrono::duration<double>(timeout_seconds() + 1.0));
     pg.all_reduce(t)->wait();
-    std::cout << "rank 1: joined late\n";
+    WORKER_SAY("rank 1: joined late");
     return;
   }
   auto start = Clock::now();
@@ -134,7 +134,7 @@ Register mpi_mismatch("mpi_mismatch", [](const std::vector<std::string>&) {
     const double after = std::chrono::duration<double>(Clock::now() - start).count();
     WORKER_CHECK(m.find("all_reduce #1") != std::string::npos && m.find("deadline") != std::string::npos, m);
     WORKER_CHECK(after <= timeout_seconds() + 2.0, "timed out after " << after << " s: " << m);
-    std::cout << "rank 0: timed out after " << after << " s: " << m << "\n";
+    WORKER_SAY("rank 0: timed out after " << after << " s: " << m);
     return;
   }
   throw std::runtime_error("the all_reduce finished without rank 1");

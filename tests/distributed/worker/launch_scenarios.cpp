@@ -18,9 +18,9 @@ std::string env(const char* name) {
 }
 
 Register print_env("env", [](const std::vector<std::string>&) {
-  std::cout << "RANK=" << env("RANK") << " WORLD_SIZE=" << env("WORLD_SIZE") << " LOCAL_RANK=" << env("LOCAL_RANK")
-            << " MASTER_ADDR=" << env("MASTER_ADDR") << " MASTER_PORT=" << env("MASTER_PORT")
-            << " EMBER_STORE_SERVER=" << env("EMBER_STORE_SERVER") << std::endl;
+  WORKER_SAY("RANK=" << env("RANK") << " WORLD_SIZE=" << env("WORLD_SIZE") << " LOCAL_RANK=" << env("LOCAL_RANK")
+                     << " MASTER_ADDR=" << env("MASTER_ADDR") << " MASTER_PORT=" << env("MASTER_PORT")
+                     << " EMBER_STORE_SERVER=" << env("EMBER_STORE_SERVER"));
   std::cerr << "a second line without newline";  // on stderr: the launcher ends it at end of file
 });
 

@@ -67,7 +67,7 @@ Register nccl_collectives("nccl_collectives", [](const std::vector<std::string>&
       expect_values(q, [](int64_t i) { return double(i + 1); }, 0, "send/recv");
     }
   }
-  std::cout << "rank " << rank << ": nccl collectives correct on " << gpu.str() << "\n";
+  WORKER_SAY("rank " << rank << ": nccl collectives correct on " << gpu.str());
 });
 
 }  // namespace

@@ -24,6 +24,16 @@ struct Register {
   Register(const std::string& name, Scenario s) { scenarios()[name] = std::move(s); }
 };
 
+// Prints one line to stdout with a single write(2): ranks share the test's pipe, and a line
+// written in pieces interleaves with another rank's (the tests count whole lines).
+void say_line(const std::string& line);
+#define WORKER_SAY(...)                             \
+  do {                                              \
+    std::ostringstream say_;                        \
+    say_ << __VA_ARGS__;                            \
+    ::dist_worker::say_line(say_.str());            \
+  } while (0)
+
 // Throws with the rank and what differed.
 #define WORKER_CHECK(cond, ...)                                                                   \
   do {                                                                                            \

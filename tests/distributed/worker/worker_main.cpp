@@ -1,7 +1,10 @@
 // ember_dist_worker main: ember_dist_worker SCENARIO [ARGS...] (see worker.h).
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "worker.h"
 
@@ -10,6 +13,17 @@ namespace dist_worker {
 std::map<std::string, Scenario>& scenarios() {
   static std::map<std::string, Scenario> s;
   return s;
+}
+
+void say_line(const std::string& line) {
+  const std::string text = line + "\n";
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t w = ::write(1, text.data() + done, text.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    done += static_cast<size_t>(w);
+  }
 }
 
 int my_rank() { return ed::is_initialized() ? ed::get_rank() : -1; }
@@ -68,12 +82,12 @@ int main(int argc, char** argv) {
   }
   try {
     it->second(std::vector<std::string>(argv + 2, argv + argc));
-    std::cout << "scenario " << argv[1] << " done; leaving the group\n";
+    WORKER_SAY("scenario " << argv[1] << " done; leaving the group");
     if (ember::distributed::is_initialized()) ember::distributed::destroy_process_group();
-    std::cout << "scenario " << argv[1] << " passed\n";
+    WORKER_SAY("scenario " << argv[1] << " passed");
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << ("error: " + std::string(e.what()) + "\n");  // one write: ranks share stderr
     return 1;
   }
 }
