@@ -53,6 +53,7 @@ struct DeviceState {
   std::map<const char*, size_t> pinned;    // host_allocate blocks: base -> size
   std::vector<SimStream*> default_streams; // per device, created on first use
   std::set<SimStream*> streams;            // every live stream, default ones included
+  std::vector<SimStream*> retired;         // destroyed streams, kept (sim_streams.h says why)
   std::vector<DeviceStats> stats;
 };
 
@@ -285,10 +286,12 @@ void sim_stream_destroy(void*, int32_t index, ember_stream stream) {
   {
     DeviceState& s = state();
     std::lock_guard<std::mutex> lock(s.mutex);
-    if (s.streams.erase(st) == 0 || st->device_index() != index) {
+    if (s.streams.count(st) == 0 || st->device_index() != index) {
       ember::sdk::log(ember::sdk::LogLevel::Error, concat("stream_destroy: unknown stream on sim:", index, " (ignored)"));
       return;
     }
+    s.streams.erase(st);
+    s.retired.push_back(st);
     // Blocks still alive move to the default stream: their frees are ordered there from now on
     // (after this stream's work, which the destructor below drains).
     SimStream* fallback = default_stream_locked(index);

@@ -8,8 +8,10 @@
 //
 // Ownership: stream objects are never deleted: stream_destroy retires one (drains its queue and
 // stops its worker), and the object stays, because jobs queued elsewhere (stream-ordered frees,
-// event waits) may still ask it how far it got. Default streams live for the process. Threads: every function is thread-safe;
-// workers sleep on a condition variable when idle (no spinning).
+// event waits) may still ask it how far it got; the device state keeps retired streams reachable
+// (so leak checkers see them as owned). Default streams live for the process.
+// Threads: every function is thread-safe; workers sleep on a condition variable when idle (no
+// spinning).
 #pragma once
 
 #include <chrono>
