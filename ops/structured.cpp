@@ -132,6 +132,24 @@ IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
 
 }  // namespace
 
+int64_t normalized_dim(const MetaResult& meta, const char* op) {
+  EMBER_CHECK(meta.dim_normalized && meta.dim.has_value(), InternalError, "[", op,
+              "] the meta function did not normalize the dim argument");
+  return *meta.dim;
+}
+
+std::optional<int64_t> normalized_optional_dim(const MetaResult& meta, const char* op) {
+  EMBER_CHECK(meta.dim_normalized, InternalError, "[", op,
+              "] the meta function did not normalize the dim argument");
+  return meta.dim;
+}
+
+IntArrayRef normalized_dims(const MetaResult& meta, const char* op) {
+  EMBER_CHECK(meta.dim_normalized, InternalError, "[", op,
+              "] the meta function did not normalize the dim argument");
+  return IntArrayRef(meta.dims.data(), meta.dims.size());
+}
+
 void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* args, int num_args, Tensor* outs,
          int num_outs) {
   const OperatorEntry& kernel_op = backend.op();

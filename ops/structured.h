@@ -44,6 +44,21 @@ struct MetaResult {
   // Ops whose outputs' dtype and device only the out= tensor knows (arange.out, eye.out): an
   // Undefined output dtype means "the out tensor's", and this flag takes the device from it.
   bool device_from_outputs = false;
+  // The op's `dim` argument as its kernel receives it (the generated wrapper passes these, never
+  // the caller's value): meta wraps and validates it once, so kernels neither wrap nor re-check.
+  // set_dim for `int dim` / `int? dim` (nullopt for None); set_dims for `int[] dim` / `int[]? dim`
+  // (each reduced dim once, ascending; every dim when the caller gave None or []).
+  std::optional<int64_t> dim;
+  DimVector dims;
+  bool dim_normalized = false;
+  void set_dim(std::optional<int64_t> d) {
+    dim = d;
+    dim_normalized = true;
+  }
+  void set_dims(DimVector d) {
+    dims = std::move(d);
+    dim_normalized = true;
+  }
 };
 
 enum class Form : uint8_t { Functional, Inplace, Out };
@@ -87,6 +102,12 @@ inline Arg arg(const std::optional<Generator>& v) { return Arg{Arg::Kind::Option
 inline Arg arg(const Device& v) { return Arg{Arg::Kind::Device, 0, &v}; }
 inline Arg arg(const std::optional<Device>& v) { return Arg{Arg::Kind::OptionalDevice, 0, &v}; }
 inline Arg arg(const std::vector<bool>& v) { return Arg{Arg::Kind::BoolList, 0, &v}; }
+
+// The normalized `dim` argument for the kernel of `op` (MetaResult::dim / dims); an InternalError
+// when the op's meta function did not normalize it.
+EMBER_API int64_t normalized_dim(const MetaResult& meta, const char* op);
+EMBER_API std::optional<int64_t> normalized_optional_dim(const MetaResult& meta, const char* op);
+EMBER_API IntArrayRef normalized_dims(const MetaResult& meta, const char* op);
 
 // Runs the backend kernel of `kernel_op` (the op plugins register, e.g. aten::add.out; its
 // BackendOp holds the kernel per device, resolved at registration) for the

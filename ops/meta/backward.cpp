@@ -155,12 +155,13 @@ MetaResult batch_norm_backward_op(const Tensor& grad_out, const Tensor& input, c
     EMBER_CHECK(is_floating_point(t->scalar_type()), TypeError, "[", op, "] expected a floating ", p.name, ", got ",
                 t->scalar_type());
   }
-  if (train)
+  if (train) {
     EMBER_CHECK(opt(save_mean) && opt(save_invstd), ValueError, "[", op,
                 "] save_mean and save_invstd must be defined when train is true");
-  else
+  } else {
     EMBER_CHECK(opt(running_mean) && opt(running_var), ValueError, "[", op,
                 "] running_mean and running_var must be defined when train is false");
+  }
   MetaResult m = result_like(
       common_device({&grad_out, &input, opt(weight), opt(running_mean), opt(running_var), opt(save_mean), opt(save_invstd)}, op),
       {0}, input.scalar_type(), op);
@@ -207,8 +208,9 @@ MetaResult softmax_backward_op(const Tensor& grad_output, const Tensor& output, 
     EMBER_FAIL(TypeError, "[", op, "] expected input_dtype ", output.scalar_type(), " (the dtype of grad_output), got ",
                input_dtype);
   }
-  wrap_dim(dim, output.dim(), op);  // throws IndexError when out of range
-  return result_like(common_device({&grad_output, &output}, op), output.sizes(), output.scalar_type(), op);
+  MetaResult m = result_like(common_device({&grad_output, &output}, op), output.sizes(), output.scalar_type(), op);
+  m.set_dim(wrap_dim(dim, output.dim(), op));  // throws IndexError when out of range
+  return m;
 }
 
 MetaResult threshold_backward_op(const Tensor& grad_output, const Tensor& self, const Scalar&) {

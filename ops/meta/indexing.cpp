@@ -41,8 +41,9 @@ MetaResult cat_op(TensorList tensors, int64_t dim) {
   m.compute_dtype = dtype;
   m.cast_inputs = true;
   m.outputs[0].dtype = dtype;
-  if (!ref) {
+  if (!ref) {  // only legacy 1-D empty tensors: nothing is copied along any dim
     m.outputs[0].sizes = DimVector({0});
+    m.set_dim(0);
     return m;
   }
   EMBER_CHECK(ref->dim() > 0, ValueError, "[cat] zero-dimensional tensor cannot be concatenated");
@@ -61,6 +62,7 @@ MetaResult cat_op(TensorList tensors, int64_t dim) {
   }
   out[static_cast<size_t>(d)] = total;
   m.outputs[0].sizes = std::move(out);
+  m.set_dim(d);
   return m;
 }
 
@@ -76,6 +78,7 @@ MetaResult index_select_op(const Tensor& self, int64_t dim, const Tensor& index)
   m.outputs[0].sizes = std::move(out);
   m.outputs[0].dtype = self.scalar_type();
   m.compute_dtype = self.scalar_type();
+  m.set_dim(d);
   return m;
 }
 
@@ -93,6 +96,7 @@ MetaResult gather_op(const Tensor& self, int64_t dim, const Tensor& index, bool)
   m.outputs[0].sizes = DimVector(index.sizes());
   m.outputs[0].dtype = self.scalar_type();
   m.compute_dtype = self.scalar_type();
+  m.set_dim(d);
   return m;
 }
 
@@ -111,6 +115,7 @@ MetaResult scatter_op(const Tensor& self, int64_t dim, const Tensor& index, cons
   }
   MetaResult m = in_place(self, "scatter");
   m.device = common_device({&self, &index, &src}, "scatter");
+  m.set_dim(d);
   return m;
 }
 
@@ -122,6 +127,7 @@ MetaResult scatter_op(const Tensor& self, int64_t dim, const Tensor& index, cons
                 " to be smaller than self ", self.sizes(), " apart from dimension ", d);
   MetaResult m = in_place(self, "scatter");
   m.device = common_device({&self, &index}, "scatter");
+  m.set_dim(d);
   return m;
 }
 

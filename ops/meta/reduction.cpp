@@ -38,7 +38,12 @@ MetaResult reduction(const Tensor& self, const std::optional<IntArrayRef>& dim, 
   MetaResult m;
   m.op_name = op;
   m.device = self.device();
-  m.outputs[0].sizes = reduced_shape(self, reduced_dims(self, dim, op), keepdim);
+  std::vector<bool> mask = reduced_dims(self, dim, op);
+  m.outputs[0].sizes = reduced_shape(self, mask, keepdim);
+  DimVector dims;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) dims.push_back(static_cast<int64_t>(d));
+  m.set_dims(std::move(dims));
   m.outputs[0].dtype = out_dtype;
   m.compute_dtype = compute;
   m.cast_inputs = compute != self.scalar_type();
@@ -71,7 +76,9 @@ MetaResult mean_op(const Tensor& self, const std::optional<IntArrayRef>& dim, bo
 MetaResult prod_op(const Tensor& self, int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
   ScalarType t = dtype ? *dtype : (is_integral(self.scalar_type(), true) ? kInt64 : self.scalar_type());
   int64_t d[1] = {dim};
-  return reduction(self, IntArrayRef(d, 1), keepdim, t, t, "prod");
+  MetaResult m = reduction(self, IntArrayRef(d, 1), keepdim, t, t, "prod");
+  m.set_dim(wrap_dim(dim, self.dim(), "prod"));
+  return m;
 }
 
 MetaResult minmax_op(const Tensor& self, IntArrayRef dim, bool keepdim) {
@@ -86,6 +93,7 @@ MetaResult minmax_dim_op(const Tensor& self, int64_t dim, bool keepdim) {
   m.num_outputs = 2;
   m.outputs[1].sizes = m.outputs[0].sizes;
   m.outputs[1].dtype = kInt64;
+  m.set_dim(wrap_dim(dim, self.dim(), "max"));
   return m;
 }
 
@@ -103,6 +111,7 @@ MetaResult arg_reduce_op(const Tensor& self, std::optional<int64_t> dim, bool ke
     m.outputs[0].dtype = kInt64;
     m.compute_dtype = self.scalar_type();
   }
+  m.set_dim(dim ? std::optional<int64_t>(wrap_dim(*dim, self.dim(), "argmax")) : std::nullopt);
   return m;
 }
 
@@ -124,8 +133,8 @@ MetaResult softmax_op(const Tensor& self, int64_t dim, bool half_to_float) {
   EMBER_CHECK(!half_to_float, NotImplementedError, "[softmax] half_to_float=True is not supported on ember");
   EMBER_CHECK(is_floating_point(self.scalar_type()), TypeError, "[softmax] expected a floating tensor, got ",
               self.scalar_type());
-  wrap_dim(dim, self.dim(), "softmax");
   MetaResult m;
+  m.set_dim(wrap_dim(dim, self.dim(), "softmax"));
   m.op_name = "softmax";
   m.device = self.device();
   m.outputs[0].sizes = DimVector(self.sizes());

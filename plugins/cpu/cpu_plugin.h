@@ -4,10 +4,15 @@
 // Config is written once by init (one thread) before any kernel is registered, then only read.
 #pragma once
 
+#include <ember/sdk/ops.h>
 #include <ember/sdk/plugin.h>
 
 namespace ember_cpu {
 
+// Kernels are registered and read their arguments through the generated op descriptors, as
+// docs/PLUGINS.md teaches vendors: reg.kernel<ops::add_out>(...), a.tensor(ops::add_out::self).
+// A kernel shared by several ops takes the descriptor as a template parameter.
+namespace ops = ember::sdk::ops;
 using ember::sdk::Registrar;
 
 // The device type name every kernel is registered for.

@@ -31,38 +31,38 @@ using ember::sdk::kAllButBool;
 using ember::sdk::KernelArgs;
 using ember::sdk::kFloatingDTypes;
 
-// out (arg out_index) = f(grad, x) over two same-shape operands (args 0 and 1).
-template <uint32_t Mask, typename MakeF>
-void binary_backward(KernelArgs& a, int out_index, const char* name, const MakeF& make_f) {
-  TensorView out = a.tensor(out_index);
+// grad_input = f(grad_output, x) over two same-shape operands; x (argument `x_index`) is the
+// forward's input or output.
+template <typename Op, uint32_t Mask, typename MakeF>
+void binary_backward(KernelArgs& a, int x_index, const char* name, const MakeF& make_f) {
+  TensorView out = a.tensor(Op::grad_input);
   ember::sdk::dispatch<Mask>(out.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     auto f = make_f(tag);
-    pointwise<T, T, T>(out, {a.tensor(0), a.tensor(1)}, [f](T g, T x) { return static_cast<T>(f(C(g), C(x))); });
+    pointwise<T, T, T>(out, {a.tensor(Op::grad_output), a.tensor(x_index)},
+                       [f](T g, T x) { return static_cast<T>(f(C(g), C(x))); });
   });
 }
 
-// threshold_backward.grad_input (grad_output 0, self 1, threshold 2, grad_input 3).
 void threshold_backward(KernelArgs& a) {
-  const ember::sdk::Scalar threshold = a.scalar(2);
-  binary_backward<kAllButBool>(a, 3, "threshold_backward", [&](auto tag) {
+  using Op = ops::threshold_backward_grad_input;
+  const ember::sdk::Scalar threshold = a.scalar(Op::threshold);
+  binary_backward<Op, kAllButBool>(a, Op::self, "threshold_backward", [&](auto tag) {
     using C = typename decltype(tag)::compute;
     const C th = threshold.to<C>();
     return [th](C g, C x) -> C { return x <= th ? C(0) : g; };
   });
 }
 
-// gelu_backward.grad_input (grad_output 0, self 1, approximate 2, grad_input 3).
+// approximate is "none" or "tanh" (meta checked it).
 void gelu_backward(KernelArgs& a) {
-  const std::string_view approximate = a.str(2);
-  const bool use_tanh = approximate == "tanh";
-  EMBER_SDK_CHECK(use_tanh || approximate == "none", EMBER_ERROR_VALUE,
-                  "approximate argument must be either none or tanh, got '", approximate, "'");
-  if (vec_binary(a.tensor(3), a.tensor(0), a.tensor(1), use_tanh ? vec().gelu_tanh_backward : vec().gelu_backward,
-                 kVecMathGrain))
+  using Op = ops::gelu_backward_grad_input;
+  const bool use_tanh = a.str(Op::approximate) == "tanh";
+  if (vec_binary(a.tensor(Op::grad_input), a.tensor(Op::grad_output), a.tensor(Op::self),
+                 use_tanh ? vec().gelu_tanh_backward : vec().gelu_backward, kVecMathGrain))
     return;
-  binary_backward<kFloatingDTypes>(a, 3, "gelu_backward", [use_tanh](auto tag) {
+  binary_backward<Op, kFloatingDTypes>(a, Op::self, "gelu_backward", [use_tanh](auto tag) {
     using C = typename decltype(tag)::compute;
     return [use_tanh](C g, C x) -> C {
       if (use_tanh) {
@@ -84,10 +84,12 @@ void gelu_backward(KernelArgs& a) {
   });
 }
 
-// silu_backward.grad_input (grad_output 0, self 1, grad_input 2).
 void silu_backward(KernelArgs& a) {
-  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().silu_backward, kVecMathGrain)) return;
-  binary_backward<kFloatingDTypes>(a, 2, "silu_backward", [](auto tag) {
+  using Op = ops::silu_backward_grad_input;
+  if (vec_binary(a.tensor(Op::grad_input), a.tensor(Op::grad_output), a.tensor(Op::self), vec().silu_backward,
+                 kVecMathGrain))
+    return;
+  binary_backward<Op, kFloatingDTypes>(a, Op::self, "silu_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C x) -> C {
       const C s = C(1) / (C(1) + std::exp(-x));
@@ -96,19 +98,23 @@ void silu_backward(KernelArgs& a) {
   });
 }
 
-// sigmoid_backward.grad_input (grad_output 0, output 1, grad_input 2).
 void sigmoid_backward(KernelArgs& a) {
-  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().sigmoid_backward, kGrainSize)) return;
-  binary_backward<kFloatingDTypes>(a, 2, "sigmoid_backward", [](auto tag) {
+  using Op = ops::sigmoid_backward_grad_input;
+  if (vec_binary(a.tensor(Op::grad_input), a.tensor(Op::grad_output), a.tensor(Op::output), vec().sigmoid_backward,
+                 kGrainSize))
+    return;
+  binary_backward<Op, kFloatingDTypes>(a, Op::output, "sigmoid_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C y) -> C { return g * (C(1) - y) * y; };
   });
 }
 
-// tanh_backward.grad_input (grad_output 0, output 1, grad_input 2).
 void tanh_backward(KernelArgs& a) {
-  if (vec_binary(a.tensor(2), a.tensor(0), a.tensor(1), vec().tanh_backward, kGrainSize)) return;
-  binary_backward<kFloatingDTypes>(a, 2, "tanh_backward", [](auto tag) {
+  using Op = ops::tanh_backward_grad_input;
+  if (vec_binary(a.tensor(Op::grad_input), a.tensor(Op::grad_output), a.tensor(Op::output), vec().tanh_backward,
+                 kGrainSize))
+    return;
+  binary_backward<Op, kFloatingDTypes>(a, Op::output, "tanh_backward", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C g, C y) -> C { return g * (C(1) - y * y); };
   });
@@ -181,13 +187,12 @@ void softmax_backward_dense(const T* g, const T* y, T* gi, int64_t outer, int64_
   });
 }
 
-// _softmax_backward_data.out / _log_softmax_backward_data.out (grad_output 0, output 1, dim 2,
-// input_dtype 3, grad_input 4).
-template <bool kLog>
+// _softmax_backward_data.out and _log_softmax_backward_data.out.
+template <typename Op, bool kLog>
 void softmax_backward(KernelArgs& a) {
-  TensorView grad = a.tensor(0), output = a.tensor(1), grad_input = a.tensor(4);
+  TensorView grad = a.tensor(Op::grad_output), output = a.tensor(Op::output), grad_input = a.tensor(Op::grad_input);
   const int64_t ndim = output.ndim();
-  const int64_t dim = wrap_dim(a.int_(2), ndim);
+  const int64_t dim = a.int_(Op::dim);
   const int64_t dim_size = ndim ? output.size(dim) : 1;
   const int64_t outer = ndim ? product(output.sizes().data(), 0, dim) : 1;
   const int64_t inner = ndim ? product(output.sizes().data(), dim + 1, ndim) : 1;
@@ -205,13 +210,13 @@ void softmax_backward(KernelArgs& a) {
 }  // namespace
 
 void register_activation_backward_kernels(Registrar& reg) {
-  reg.kernel("threshold_backward.grad_input", kDevice, kAllButBool, threshold_backward);
-  reg.kernel("gelu_backward.grad_input", kDevice, kFloatingDTypes, gelu_backward);
-  reg.kernel("silu_backward.grad_input", kDevice, kFloatingDTypes, silu_backward);
-  reg.kernel("sigmoid_backward.grad_input", kDevice, kFloatingDTypes, sigmoid_backward);
-  reg.kernel("tanh_backward.grad_input", kDevice, kFloatingDTypes, tanh_backward);
-  reg.kernel("_softmax_backward_data.out", kDevice, kFloatingDTypes, softmax_backward<false>);
-  reg.kernel("_log_softmax_backward_data.out", kDevice, kFloatingDTypes, softmax_backward<true>);
+  reg.kernel<ops::threshold_backward_grad_input>(kDevice, kAllButBool, threshold_backward);
+  reg.kernel<ops::gelu_backward_grad_input>(kDevice, kFloatingDTypes, gelu_backward);
+  reg.kernel<ops::silu_backward_grad_input>(kDevice, kFloatingDTypes, silu_backward);
+  reg.kernel<ops::sigmoid_backward_grad_input>(kDevice, kFloatingDTypes, sigmoid_backward);
+  reg.kernel<ops::tanh_backward_grad_input>(kDevice, kFloatingDTypes, tanh_backward);
+  reg.kernel<ops::_softmax_backward_data_out>(kDevice, kFloatingDTypes, softmax_backward<ops::_softmax_backward_data_out, false>);
+  reg.kernel<ops::_log_softmax_backward_data_out>(kDevice, kFloatingDTypes, softmax_backward<ops::_log_softmax_backward_data_out, true>);
 }
 
 }  // namespace ember_cpu

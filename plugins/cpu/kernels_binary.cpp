@@ -28,9 +28,10 @@ using ember::sdk::wrapping_mul;
 using ember::sdk::wrapping_neg;
 using ember::sdk::wrapping_sub;
 
+// out = f(x, y) elementwise (x and y broadcast to out by the core).
 template <typename T, typename F>
-void binary(KernelArgs& a, int out_index, const F& f) {
-  pointwise<T, T, T>(a.tensor(out_index), {a.tensor(0), a.tensor(1)}, f);
+void binary(const TensorView& out, const TensorView& x, const TensorView& y, const F& f) {
+  pointwise<T, T, T>(out, {x, y}, f);
 }
 
 // -s; an int64 wraps (INT64_MIN stays). Bool never reaches here (sub has no bool kernel).
@@ -40,46 +41,50 @@ Scalar negated(const Scalar& s) {
 
 // float32 with every operand dense: the vector tables' wide loops (the plain loops are built
 // for baseline SSE2). Broadcast operands keep the plain loops' scalar-operand fast path.
-bool dense_f32(KernelArgs& a, int out_index, VecKernels::Binary f) {
-  const ember::sdk::TensorView out = a.tensor(out_index), x = a.tensor(0), y = a.tensor(1);
+bool dense_f32(const TensorView& out, const TensorView& x, const TensorView& y, VecKernels::Binary f) {
   if (out.dtype() != EMBER_DTYPE_FLOAT32 || !out.is_contiguous() || !x.is_contiguous() || !y.is_contiguous()) return false;
   return vec_binary(out, x, y, f, kGrainSize);
 }
 
-// add.out / sub.out (self 0, other 1, alpha 2, out 3): out = self + alpha * other. sub negates
-// alpha before converting it to the compute type, as PyTorch: sub(x, y, alpha=-32768) on int16
-// is an overflow error, not x + (-32768) * y.
-void add_sub(KernelArgs& a, bool subtract) {
-  if (a.scalar(2).to_double() == 1.0 && dense_f32(a, 3, subtract ? vec().sub : vec().add)) return;
-  const Scalar alpha = subtract ? negated(a.scalar(2)) : a.scalar(2);
-  dispatch(a.tensor(3).dtype(), subtract ? "sub" : "add", [&](auto tag) {
+// add.out / sub.out: out = self + alpha * other. sub negates alpha before converting it to the
+// compute type, as PyTorch: sub(x, y, alpha=-32768) on int16 is an overflow error, not
+// x + (-32768) * y.
+template <typename Op, bool subtract>
+void add_sub(KernelArgs& a) {
+  const TensorView out = a.tensor(Op::out), x = a.tensor(Op::self), y = a.tensor(Op::other);
+  const Scalar given_alpha = a.scalar(Op::alpha);
+  if (given_alpha.to_double() == 1.0 && dense_f32(out, x, y, subtract ? vec().sub : vec().add)) return;
+  const Scalar alpha = subtract ? negated(given_alpha) : given_alpha;
+  dispatch(out.dtype(), subtract ? "sub" : "add", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (std::is_same<T, bool>::value) {
       const bool al = alpha.to<bool>();  // sub never reaches bool (mask)
-      binary<T>(a, 3, [al](bool x, bool y) { return x || (al && y); });
+      binary<T>(out, x, y, [al](bool p, bool q) { return p || (al && q); });
     } else {
       const C al = alpha.to<C>();
       if (al == C(1)) {
-        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(wrapping_add(C(x), C(y))); });
+        binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(wrapping_add(C(p), C(q))); });
       } else if (subtract && al == static_cast<C>(-1)) {
-        binary<T>(a, 3, [](T x, T y) { return static_cast<T>(wrapping_sub(C(x), C(y))); });
+        binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(wrapping_sub(C(p), C(q))); });
       } else {
-        binary<T>(a, 3, [al](T x, T y) { return static_cast<T>(wrapping_add(C(x), wrapping_mul(al, C(y)))); });
+        binary<T>(out, x, y, [al](T p, T q) { return static_cast<T>(wrapping_add(C(p), wrapping_mul(al, C(q)))); });
       }
     }
   });
 }
 
 void mul(KernelArgs& a) {
-  if (dense_f32(a, 2, vec().mul)) return;
-  dispatch(a.tensor(2).dtype(), "mul", [&](auto tag) {
+  using Op = ops::mul_out;
+  const TensorView out = a.tensor(Op::out), x = a.tensor(Op::self), y = a.tensor(Op::other);
+  if (dense_f32(out, x, y, vec().mul)) return;
+  dispatch(out.dtype(), "mul", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (std::is_same<T, bool>::value) {
-      binary<T>(a, 2, [](bool x, bool y) { return x && y; });
+      binary<T>(out, x, y, [](bool p, bool q) { return p && q; });
     } else {
-      binary<T>(a, 2, [](T x, T y) { return static_cast<T>(wrapping_mul(C(x), C(y))); });
+      binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(wrapping_mul(C(p), C(q))); });
     }
   });
 }
@@ -118,38 +123,33 @@ T trunc_divide_integral(T x, T y) {
   return static_cast<T>(x / y);
 }
 
-// div.out_mode (self 0, other 1, rounding_mode 2, out 3).
+// div.out_mode: rounding_mode None, "trunc" or "floor" (meta checked it); integer outputs come
+// only with a rounding mode (meta makes true division's output floating).
 void div(KernelArgs& a) {
-  std::optional<std::string_view> mode = a.optional_str(2);
-  enum class Mode { True, Trunc, Floor } m = Mode::True;
-  if (mode) {
-    if (*mode == "trunc") m = Mode::Trunc;
-    else if (*mode == "floor") m = Mode::Floor;
-    else EMBER_SDK_CHECK(false, EMBER_ERROR_VALUE,
-                         "expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
-  }
-  dispatch<kAllButBool>(a.tensor(3).dtype(), "div", [&](auto tag) {
+  using Op = ops::div_out_mode;
+  const TensorView out = a.tensor(Op::out), x = a.tensor(Op::self), y = a.tensor(Op::other);
+  std::optional<std::string_view> mode = a.optional_str(Op::rounding_mode);
+  enum class Mode { True, Trunc, Floor } m = !mode ? Mode::True : *mode == "trunc" ? Mode::Trunc : Mode::Floor;
+  dispatch<kAllButBool>(out.dtype(), "div", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (ember::sdk::is_floating_v<T>) {
-      if (m == Mode::True) binary<T>(a, 3, [](T x, T y) { return static_cast<T>(C(x) / C(y)); });
-      else if (m == Mode::Trunc) binary<T>(a, 3, [](T x, T y) { return static_cast<T>(std::trunc(C(x) / C(y))); });
-      else binary<T>(a, 3, [](T x, T y) { return static_cast<T>(floor_divide_floating<C>(C(x), C(y))); });
+      if (m == Mode::True) binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(C(p) / C(q)); });
+      else if (m == Mode::Trunc) binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(std::trunc(C(p) / C(q))); });
+      else binary<T>(out, x, y, [](T p, T q) { return static_cast<T>(floor_divide_floating<C>(C(p), C(q))); });
     } else {
       // Integer division by zero is an error, as in PyTorch; lanes that hit it write 0 and the
       // error is raised once the loop is done.
       std::atomic<bool> divided_by_zero{false};
-      EMBER_SDK_CHECK(m != Mode::True, EMBER_ERROR_TYPE, "true division needs a floating output, got ",
-                      ember::sdk::dtype_name(ember::sdk::dtype_of<T>));
       if (m == Mode::Trunc) {
-        binary<T>(a, 3, [&](T x, T y) {
-          if (y == 0) { divided_by_zero.store(true, std::memory_order_relaxed); return T(0); }
-          return trunc_divide_integral<T>(x, y);
+        binary<T>(out, x, y, [&](T p, T q) {
+          if (q == 0) { divided_by_zero.store(true, std::memory_order_relaxed); return T(0); }
+          return trunc_divide_integral<T>(p, q);
         });
       } else {
-        binary<T>(a, 3, [&](T x, T y) {
-          if (y == 0) { divided_by_zero.store(true, std::memory_order_relaxed); return T(0); }
-          return floor_divide_integral<T>(x, y);
+        binary<T>(out, x, y, [&](T p, T q) {
+          if (q == 0) { divided_by_zero.store(true, std::memory_order_relaxed); return T(0); }
+          return floor_divide_integral<T>(p, q);
         });
       }
       EMBER_SDK_CHECK(!divided_by_zero.load(), EMBER_ERROR_VALUE, "ZeroDivisionError");
@@ -190,46 +190,48 @@ bool broadcast_scalar(const ember::sdk::TensorView& t, float* value) {
   }
 }
 
-// pow.Tensor_Tensor_out (self 0, exponent 1, out 2). float32 and the 16-bit floats run the
-// vector kernels: one exponent (pow.Tensor_Scalar broadcasts it) takes PyTorch's exact
-// shortcuts (2, 3, 0.5, -0.5, -1, -2), others exp(y log x) in double (vec/math_impl.h).
+// pow.Tensor_Tensor_out. float32 and the 16-bit floats run the vector kernels: one exponent
+// (pow.Tensor_Scalar broadcasts it) takes PyTorch's exact shortcuts (2, 3, 0.5, -0.5, -1, -2),
+// others exp(y log x) in double (vec/math_impl.h).
 void pow(KernelArgs& a) {
-  const ember::sdk::TensorView out = a.tensor(2);
+  using Op = ops::pow_Tensor_Tensor_out;
+  const TensorView out = a.tensor(Op::out), x = a.tensor(Op::self), y = a.tensor(Op::exponent);
   float exponent;
-  if (broadcast_scalar(a.tensor(1), &exponent) && vec_pow_scalar(out, a.tensor(0), exponent, kVecMathGrain)) return;
-  if (vec_binary(out, a.tensor(0), a.tensor(1), vec().pow, kVecMathGrain)) return;
+  if (broadcast_scalar(y, &exponent) && vec_pow_scalar(out, x, exponent, kVecMathGrain)) return;
+  if (vec_binary(out, x, y, vec().pow, kVecMathGrain)) return;
   dispatch<kAllButBool>(out.dtype(), "pow", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (ember::sdk::is_floating_v<T>) {
-      binary<T>(a, 2, [](T x, T y) {
-        C yc = C(y);
-        if (yc == C(2)) return static_cast<T>(C(x) * C(x));
-        return static_cast<T>(std::pow(C(x), yc));
+      binary<T>(out, x, y, [](T p, T q) {
+        C qc = C(q);
+        if (qc == C(2)) return static_cast<T>(C(p) * C(p));
+        return static_cast<T>(std::pow(C(p), qc));
       });
     } else {
-      binary<T>(a, 2, [](T x, T y) { return integer_pow<T>(x, y); });
+      binary<T>(out, x, y, [](T p, T q) { return integer_pow<T>(p, q); });
     }
   });
 }
 
-// maximum/minimum: NaN propagates (either operand NaN -> NaN).
-template <bool kMax>
+// maximum.out / minimum.out: NaN propagates (either operand NaN -> NaN).
+template <typename Op, bool kMax>
 void max_min(KernelArgs& a) {
-  dispatch(a.tensor(2).dtype(), kMax ? "maximum" : "minimum", [&](auto tag) {
+  const TensorView out = a.tensor(Op::out), x = a.tensor(Op::self), y = a.tensor(Op::other);
+  dispatch(out.dtype(), kMax ? "maximum" : "minimum", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (std::is_same<T, bool>::value) {
-      binary<T>(a, 2, [](bool x, bool y) { return kMax ? (x || y) : (x && y); });
+      binary<T>(out, x, y, [](bool p, bool q) { return kMax ? (p || q) : (p && q); });
     } else if constexpr (ember::sdk::is_floating_v<T>) {
-      binary<T>(a, 2, [](T x, T y) {
-        C xc = C(x), yc = C(y);
-        if (xc != xc) return x;
-        if (yc != yc) return y;
-        return kMax ? (xc < yc ? y : x) : (yc < xc ? y : x);
+      binary<T>(out, x, y, [](T p, T q) {
+        C pc = C(p), qc = C(q);
+        if (pc != pc) return p;
+        if (qc != qc) return q;
+        return kMax ? (pc < qc ? q : p) : (qc < pc ? q : p);
       });
     } else {
-      binary<T>(a, 2, [](T x, T y) { return kMax ? (x < y ? y : x) : (y < x ? y : x); });
+      binary<T>(out, x, y, [](T p, T q) { return kMax ? (p < q ? q : p) : (q < p ? q : p); });
     }
   });
 }
@@ -237,13 +239,13 @@ void max_min(KernelArgs& a) {
 }  // namespace
 
 void register_binary_kernels(Registrar& reg) {
-  reg.kernel("add.out", kDevice, kAllDTypes, [](KernelArgs& a) { add_sub(a, false); });
-  reg.kernel("sub.out", kDevice, kAllButBool, [](KernelArgs& a) { add_sub(a, true); });
-  reg.kernel("mul.out", kDevice, kAllDTypes, mul);
-  reg.kernel("div.out_mode", kDevice, kAllButBool, div);
-  reg.kernel("pow.Tensor_Tensor_out", kDevice, kAllButBool, pow);
-  reg.kernel("maximum.out", kDevice, kAllDTypes, max_min<true>);
-  reg.kernel("minimum.out", kDevice, kAllDTypes, max_min<false>);
+  reg.kernel<ops::add_out>(kDevice, kAllDTypes, add_sub<ops::add_out, false>);
+  reg.kernel<ops::sub_out>(kDevice, kAllButBool, add_sub<ops::sub_out, true>);
+  reg.kernel<ops::mul_out>(kDevice, kAllDTypes, mul);
+  reg.kernel<ops::div_out_mode>(kDevice, kAllButBool, div);
+  reg.kernel<ops::pow_Tensor_Tensor_out>(kDevice, kAllButBool, pow);
+  reg.kernel<ops::maximum_out>(kDevice, kAllDTypes, max_min<ops::maximum_out, true>);
+  reg.kernel<ops::minimum_out>(kDevice, kAllDTypes, max_min<ops::minimum_out, false>);
 }
 
 }  // namespace ember_cpu

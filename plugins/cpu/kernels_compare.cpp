@@ -16,13 +16,15 @@ using ember::sdk::kAllDTypes;
 
 enum class Cmp { Eq, Ne, Lt, Le, Gt, Ge };
 
-template <Cmp kCmp>
+// eq/ne/lt/le/gt/ge.Tensor_out: bool out, inputs of one (promoted) dtype.
+template <typename Op, Cmp kCmp>
 void compare(KernelArgs& a) {
   static constexpr const char* kNames[] = {"eq", "ne", "lt", "le", "gt", "ge"};
-  dispatch(a.tensor(0).dtype(), kNames[static_cast<int>(kCmp)], [&](auto tag) {
+  const TensorView out = a.tensor(Op::out), lhs = a.tensor(Op::self), rhs = a.tensor(Op::other);
+  dispatch(lhs.dtype(), kNames[static_cast<int>(kCmp)], [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
-    pointwise<bool, T, T>(a.tensor(2), {a.tensor(0), a.tensor(1)}, [](T x, T y) {
+    pointwise<bool, T, T>(out, {lhs, rhs}, [](T x, T y) {
       C xc = C(x), yc = C(y);
       switch (kCmp) {
         case Cmp::Eq: return xc == yc;
@@ -43,31 +45,37 @@ inline bool truthy(T v) {
 
 enum class Logic { And, Or, Xor };
 
-template <Logic kLogic>
+// logical_and/or/xor.out: bool out.
+template <typename Op, Logic kLogic>
 void logical(KernelArgs& a) {
   static constexpr const char* kNames[] = {"logical_and", "logical_or", "logical_xor"};
-  dispatch(a.tensor(0).dtype(), kNames[static_cast<int>(kLogic)], [&](auto tag) {
+  const TensorView out = a.tensor(Op::out), lhs = a.tensor(Op::self), rhs = a.tensor(Op::other);
+  dispatch(lhs.dtype(), kNames[static_cast<int>(kLogic)], [&](auto tag) {
     using T = typename decltype(tag)::type;
-    pointwise<bool, T, T>(a.tensor(2), {a.tensor(0), a.tensor(1)}, [](T x, T y) {
+    pointwise<bool, T, T>(out, {lhs, rhs}, [](T x, T y) {
       bool xb = truthy(x), yb = truthy(y);
       return kLogic == Logic::And ? (xb && yb) : kLogic == Logic::Or ? (xb || yb) : (xb != yb);
     });
   });
 }
 
-// logical_not.out (self 0, out 1): any input dtype, bool out.
+// logical_not.out: any input dtype, bool out.
 void logical_not(KernelArgs& a) {
-  dispatch(a.tensor(0).dtype(), "logical_not", [&](auto tag) {
+  using Op = ops::logical_not_out;
+  const TensorView out = a.tensor(Op::out), self = a.tensor(Op::self);
+  dispatch(self.dtype(), "logical_not", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    pointwise<bool, T>(a.tensor(1), {a.tensor(0)}, [](T x) { return !truthy(x); });
+    pointwise<bool, T>(out, {self}, [](T x) { return !truthy(x); });
   });
 }
 
-// where.self_out (condition 0, self 1, other 2, out 3).
+// where.self_out (condition: bool).
 void where(KernelArgs& a) {
-  dispatch(a.tensor(3).dtype(), "where", [&](auto tag) {
+  using Op = ops::where_self_out;
+  const TensorView out = a.tensor(Op::out);
+  dispatch(out.dtype(), "where", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    pointwise<T, bool, T, T>(a.tensor(3), {a.tensor(0), a.tensor(1), a.tensor(2)},
+    pointwise<T, bool, T, T>(out, {a.tensor(Op::condition), a.tensor(Op::self), a.tensor(Op::other)},
                              [](bool c, T x, T y) { return c ? x : y; });
   });
 }
@@ -75,17 +83,17 @@ void where(KernelArgs& a) {
 }  // namespace
 
 void register_compare_kernels(Registrar& reg) {
-  reg.kernel("eq.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Eq>);
-  reg.kernel("ne.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Ne>);
-  reg.kernel("lt.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Lt>);
-  reg.kernel("le.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Le>);
-  reg.kernel("gt.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Gt>);
-  reg.kernel("ge.Tensor_out", kDevice, kAllDTypes, compare<Cmp::Ge>);
-  reg.kernel("logical_and.out", kDevice, kAllDTypes, logical<Logic::And>);
-  reg.kernel("logical_or.out", kDevice, kAllDTypes, logical<Logic::Or>);
-  reg.kernel("logical_xor.out", kDevice, kAllDTypes, logical<Logic::Xor>);
-  reg.kernel("logical_not.out", kDevice, kAllDTypes, logical_not);
-  reg.kernel("where.self_out", kDevice, kAllDTypes, where);
+  reg.kernel<ops::eq_Tensor_out>(kDevice, kAllDTypes, compare<ops::eq_Tensor_out, Cmp::Eq>);
+  reg.kernel<ops::ne_Tensor_out>(kDevice, kAllDTypes, compare<ops::ne_Tensor_out, Cmp::Ne>);
+  reg.kernel<ops::lt_Tensor_out>(kDevice, kAllDTypes, compare<ops::lt_Tensor_out, Cmp::Lt>);
+  reg.kernel<ops::le_Tensor_out>(kDevice, kAllDTypes, compare<ops::le_Tensor_out, Cmp::Le>);
+  reg.kernel<ops::gt_Tensor_out>(kDevice, kAllDTypes, compare<ops::gt_Tensor_out, Cmp::Gt>);
+  reg.kernel<ops::ge_Tensor_out>(kDevice, kAllDTypes, compare<ops::ge_Tensor_out, Cmp::Ge>);
+  reg.kernel<ops::logical_and_out>(kDevice, kAllDTypes, logical<ops::logical_and_out, Logic::And>);
+  reg.kernel<ops::logical_or_out>(kDevice, kAllDTypes, logical<ops::logical_or_out, Logic::Or>);
+  reg.kernel<ops::logical_xor_out>(kDevice, kAllDTypes, logical<ops::logical_xor_out, Logic::Xor>);
+  reg.kernel<ops::logical_not_out>(kDevice, kAllDTypes, logical_not);
+  reg.kernel<ops::where_self_out>(kDevice, kAllDTypes, where);
 }
 
 }  // namespace ember_cpu

@@ -58,15 +58,14 @@ void conv_direct(const ConvShape& s, const T* in, const T* weight, const T* bias
   });
 }
 
-// convolution.out (input 0, weight 1, bias 2, stride 3, padding 4, dilation 5, transposed 6,
-// output_padding 7, groups 8, out 9).
+// convolution.out.
 void convolution(KernelArgs& a) {
-  TensorView input = a.tensor(0), weight = a.tensor(1), out = a.tensor(9);
-  std::optional<TensorView> bias = a.optional_tensor(2);
-  EMBER_SDK_CHECK(!a.bool_(6), EMBER_ERROR_NOT_IMPLEMENTED, "transposed convolution is not supported");
-  EMBER_SDK_CHECK(weight.ndim() == 4 && (input.ndim() == 4 || input.ndim() == 3), EMBER_ERROR_NOT_IMPLEMENTED,
-                  "only 2-d convolution is implemented on CPU, got input with ", input.ndim(), " dims");
-  ConvShape s = conv_shape(input, weight, out, a.int_list(3), a.int_list(4), a.int_list(5), a.int_(8));
+  using Op = ops::convolution_out;
+  TensorView input = a.tensor(Op::input), weight = a.tensor(Op::weight), out = a.tensor(Op::out);
+  std::optional<TensorView> bias = a.optional_tensor(Op::bias);
+  // Meta admitted only 2-d, non-transposed convolutions (4-d weight, 3-d or 4-d input).
+  ConvShape s = conv_shape(input, weight, out, a.int_list(Op::stride), a.int_list(Op::padding),
+                           a.int_list(Op::dilation), a.int_(Op::groups));
   if (s.n * s.o * s.oh * s.ow == 0) return;
   ember::sdk::dispatch<kFloatingDTypes>(out.dtype(), "convolution", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -93,7 +92,7 @@ void convolution(KernelArgs& a) {
 }  // namespace
 
 void register_conv_kernels(Registrar& reg) {
-  reg.kernel("convolution.out", kDevice, kFloatingDTypes, convolution);
+  reg.kernel<ops::convolution_out>(kDevice, kFloatingDTypes, convolution);
 }
 
 }  // namespace ember_cpu

@@ -242,19 +242,15 @@ void run_conv_backward(const ConvShape& s, ConvGrad which, const float* in0, con
   stream.wait();
 }
 
-// convolution_backward.out (grad_output 0, input 1, weight 2, bias_sizes 3, stride 4, padding 5,
-// dilation 6, transposed 7, output_padding 8, groups 9, output_mask 10, out0 11, out1 12, out2 13).
+// convolution_backward.out.
 void convolution_backward(KernelArgs& a) {
-  TensorView grad_output = a.tensor(0), input = a.tensor(1), weight = a.tensor(2);
-  EMBER_SDK_CHECK(!a.bool_(7), EMBER_ERROR_NOT_IMPLEMENTED, "transposed convolution is not supported");
-  EMBER_SDK_CHECK(weight.ndim() == 4 && (input.ndim() == 4 || input.ndim() == 3), EMBER_ERROR_NOT_IMPLEMENTED,
-                  "only 2-d convolution is implemented on CPU, got input with ", input.ndim(), " dims");
-  IntList mask = a.int_list(10);
-  EMBER_SDK_CHECK(mask.size() == 3, EMBER_ERROR_VALUE, "output_mask must have 3 elements, got ", mask.size());
+  using Op = ops::convolution_backward_out;
+  TensorView grad_output = a.tensor(Op::grad_output), input = a.tensor(Op::input), weight = a.tensor(Op::weight);
+  // Meta admitted only 2-d, non-transposed convolutions with valid groups and a 3-element mask.
+  IntList mask = a.int_list(Op::output_mask);
   const bool want_input = mask[0] != 0, want_weight = mask[1] != 0, want_bias = mask[2] != 0;
-  ConvShape s = conv_shape(input, weight, grad_output, a.int_list(4), a.int_list(5), a.int_list(6), a.int_(9));
-  EMBER_SDK_CHECK(s.groups > 0 && s.c % s.groups == 0 && s.o % s.groups == 0, EMBER_ERROR_VALUE,
-                  "channels must be divisible by groups");
+  ConvShape s = conv_shape(input, weight, grad_output, a.int_list(Op::stride), a.int_list(Op::padding),
+                           a.int_list(Op::dilation), a.int_(Op::groups));
   const bool empty = s.n * s.oh * s.ow == 0 || s.c == 0;  // no products: every gradient is zero
   ember::sdk::dispatch<kFloatingDTypes>(input.dtype(), "convolution_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -268,7 +264,7 @@ void convolution_backward(KernelArgs& a) {
     constexpr bool kFloat = std::is_same<T, float>::value;
     const bool onednn = kFloat && config().use_onednn && !empty;
     if (want_input) {
-      DenseOutput<T> gi(a.tensor(11));
+      DenseOutput<T> gi(a.tensor(Op::out0));
       if (empty) {
         std::fill(gi.data(), gi.data() + s.n * s.c * s.h * s.w, T(0));
       } else if constexpr (kFloat) {
@@ -281,14 +277,14 @@ void convolution_backward(KernelArgs& a) {
     }
     bool bias_done = false;
     if (want_weight) {
-      DenseOutput<T> gw(a.tensor(12));
+      DenseOutput<T> gw(a.tensor(Op::out1));
       if (empty) {
         std::fill(gw.data(), gw.data() + s.o * s.cg() * s.kh * s.kw, T(0));
       } else if constexpr (kFloat) {
         if (onednn) {
           // oneDNN computes grad_bias in the same pass when asked for both.
           std::optional<DenseOutput<T>> gb;
-          if (want_bias) gb.emplace(a.tensor(13));
+          if (want_bias) gb.emplace(a.tensor(Op::out2));
           run_conv_backward(s, want_bias ? ConvGrad::WeightAndBias : ConvGrad::Weight, x, go.data(), gw.data(),
                             gb ? gb->data() : nullptr);
           if (gb) gb->commit();
@@ -302,7 +298,7 @@ void convolution_backward(KernelArgs& a) {
       gw.commit();
     }
     if (want_bias && !bias_done) {
-      DenseOutput<T> gb(a.tensor(13));
+      DenseOutput<T> gb(a.tensor(Op::out2));
       if (s.n * s.oh * s.ow == 0) std::fill(gb.data(), gb.data() + s.o, T(0));
       else bias_grad_loop<T>(s, go.data(), gb.data());
       gb.commit();
@@ -313,7 +309,7 @@ void convolution_backward(KernelArgs& a) {
 }  // namespace
 
 void register_conv_backward_kernels(Registrar& reg) {
-  reg.kernel("convolution_backward.out", kDevice, kFloatingDTypes, convolution_backward);
+  reg.kernel<ops::convolution_backward_out>(kDevice, kFloatingDTypes, convolution_backward);
 }
 
 }  // namespace ember_cpu

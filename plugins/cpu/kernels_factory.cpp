@@ -18,11 +18,12 @@ using ember::sdk::KernelArgs;
 using ember::sdk::kAllButBool;
 using ember::sdk::kAllDTypes;
 
-// arange.start_out (start 0, end 1, step 2, out 3): computed in double for floating outs and
-// in int64 for integer outs (a fractional start/step is truncated first, as in PyTorch).
+// arange.start_out: computed in double for floating outs and in int64 for integer outs (a
+// fractional start/step is truncated first, as in PyTorch).
 void arange(KernelArgs& a) {
-  ember::sdk::Scalar start = a.scalar(0), step = a.scalar(2);
-  TensorView out = a.tensor(3);
+  using Op = ops::arange_start_out;
+  ember::sdk::Scalar start = a.scalar(Op::start), step = a.scalar(Op::step);
+  TensorView out = a.tensor(Op::out);
   dispatch<kAllButBool>(out.dtype(), "arange", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (is_floating_v<T>) {
@@ -34,7 +35,7 @@ void arange(KernelArgs& a) {
       // PyTorch checks start, end and step against int64; the values then stay in
       // [start, end), but the size came from double arithmetic, so the products wrap
       // instead of overflowing near int64's limits.
-      (void)a.scalar(1).to_int();
+      (void)a.scalar(Op::end).to_int();
       const int64_t s = start.to_int(), d = step.to_int();
       pointwise_indexed<T>(out, [s, d](int64_t i) {
         return static_cast<T>(ember::sdk::wrapping_add(s, ember::sdk::wrapping_mul(i, d)));
@@ -43,12 +44,13 @@ void arange(KernelArgs& a) {
   });
 }
 
-// linspace.out (start 0, end 1, steps 2, out 3): step = (end - start) / (steps - 1); the first
-// half counts up from start, the second half down from end.
+// linspace.out: step = (end - start) / (steps - 1); the first half counts up from start, the second
+// half down from end.
 void linspace(KernelArgs& a) {
-  ember::sdk::Scalar start_s = a.scalar(0), end_s = a.scalar(1);
-  const int64_t steps = a.int_(2);
-  TensorView out = a.tensor(3);
+  using Op = ops::linspace_out;
+  ember::sdk::Scalar start_s = a.scalar(Op::start), end_s = a.scalar(Op::end);
+  const int64_t steps = a.int_(Op::steps);
+  TensorView out = a.tensor(Op::out);
   if (steps <= 0) return;
   dispatch<kAllButBool>(out.dtype(), "linspace", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -71,10 +73,11 @@ void linspace(KernelArgs& a) {
   });
 }
 
-// eye.m_out (n 0, m 1, out 2).
+// eye.m_out.
 void eye(KernelArgs& a) {
-  TensorView out = a.tensor(2);
-  const int64_t m = a.int_(1);
+  using Op = ops::eye_m_out;
+  TensorView out = a.tensor(Op::out);
+  const int64_t m = a.int_(Op::m);
   if (m <= 0) return;
   dispatch(out.dtype(), "eye", [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -85,9 +88,9 @@ void eye(KernelArgs& a) {
 }  // namespace
 
 void register_factory_kernels(Registrar& reg) {
-  reg.kernel("arange.start_out", kDevice, kAllButBool, arange);
-  reg.kernel("linspace.out", kDevice, kAllButBool, linspace);
-  reg.kernel("eye.m_out", kDevice, kAllDTypes, eye);
+  reg.kernel<ops::arange_start_out>(kDevice, kAllButBool, arange);
+  reg.kernel<ops::linspace_out>(kDevice, kAllButBool, linspace);
+  reg.kernel<ops::eye_m_out>(kDevice, kAllDTypes, eye);
 }
 
 }  // namespace ember_cpu

@@ -25,10 +25,11 @@ using ember::sdk::kAllDTypes;
 
 // Element conversion follows PyTorch's rules: ember::sdk::convert (SDK dtype.h).
 
-// fill_.Scalar (self 0, value 1).
+// fill_.Scalar.
 void fill(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  ember::sdk::Scalar value = a.scalar(1);
+  using Op = ops::fill__Scalar;
+  TensorView self = a.tensor(Op::self);
+  ember::sdk::Scalar value = a.scalar(Op::value);
   dispatch(self.dtype(), "fill_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T v = value.to<T>();
@@ -36,9 +37,10 @@ void fill(KernelArgs& a) {
   });
 }
 
-// _copy_same_device_ (self 0, src 1): src is already broadcast to self's shape.
+// _copy_same_device_: src is already broadcast to self's shape.
 void copy(KernelArgs& a) {
-  TensorView self = a.tensor(0), src = a.tensor(1);
+  using Op = ops::_copy_same_device_;
+  TensorView self = a.tensor(Op::self), src = a.tensor(Op::src);
   if (self.dtype() == src.dtype()) {
     if (self.data_ptr() != src.data_ptr() || !self.is_contiguous() || !src.is_contiguous()) copy_same_dtype(self, src);
     return;
@@ -55,8 +57,8 @@ void copy(KernelArgs& a) {
 }  // namespace
 
 void register_fill_copy_kernels(Registrar& reg) {
-  reg.kernel("fill_.Scalar", kDevice, kAllDTypes, fill);
-  reg.kernel("_copy_same_device_", kDevice, kAllDTypes, copy);
+  reg.kernel<ops::fill__Scalar>(kDevice, kAllDTypes, fill);
+  reg.kernel<ops::_copy_same_device_>(kDevice, kAllDTypes, copy);
 }
 
 }  // namespace ember_cpu

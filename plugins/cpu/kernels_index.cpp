@@ -54,13 +54,13 @@ void check_bounds(const std::vector<int64_t>& indices, int64_t dim, int64_t size
     if (i < 0 || i >= size) out_of_bounds(i, dim, size);
 }
 
-// cat.out (tensors 0, dim 1, out 2). Inputs already have out's dtype; 1-d empty tensors are
-// skipped as in PyTorch.
+// cat.out. Inputs already have out's dtype; 1-d empty tensors are skipped as in PyTorch.
 void cat(KernelArgs& a) {
-  ember::sdk::TensorList tensors = a.tensor_list(0);
-  TensorView out = a.tensor(2);
+  using Op = ops::cat_out;
+  ember::sdk::TensorList tensors = a.tensor_list(Op::tensors);
+  TensorView out = a.tensor(Op::out);
   if (out.numel() == 0) return;
-  const int64_t dim = wrap_dim(a.int_(1), out.ndim());
+  const int64_t dim = a.int_(Op::dim);
   int64_t offset = 0;
   for (int64_t t = 0; t < tensors.size(); ++t) {
     TensorView in = tensors[t];
@@ -75,10 +75,11 @@ void cat(KernelArgs& a) {
   }
 }
 
-// index_select.out (self 0, dim 1, index 2 (int32/int64, 0-d or 1-d), out 3).
+// index_select.out (index int32/int64, 0-d or 1-d).
 void index_select(KernelArgs& a) {
-  TensorView self = a.tensor(0), index = a.tensor(2), out = a.tensor(3);
-  const int64_t dim = wrap_dim(a.int_(1), self.ndim());
+  using Op = ops::index_select_out;
+  TensorView self = a.tensor(Op::self), index = a.tensor(Op::index), out = a.tensor(Op::out);
+  const int64_t dim = a.int_(Op::dim);
   std::vector<int64_t> indices = read_indices(index, "index_select");
   const int64_t size = self.ndim() ? self.size(dim) : 1;
   for (int64_t i : indices)
@@ -111,10 +112,11 @@ void for_each_index_position(const TensorView& index, const TensorView& a, const
   for (int64_t p = 0; p < n; ++p, it.next()) f(p, it.offset(0), it.offset(1));
 }
 
-// gather.out (self 0, dim 1, index 2, sparse_grad 3, out 4): out[p] = self[p with index[p] at dim].
+// gather.out: out[p] = self[p with index[p] at dim].
 void gather(KernelArgs& a) {
-  TensorView self = a.tensor(0), index = a.tensor(2), out = a.tensor(4);
-  const int64_t dim = wrap_dim(a.int_(1), self.ndim());
+  using Op = ops::gather_out;
+  TensorView self = a.tensor(Op::self), index = a.tensor(Op::index), out = a.tensor(Op::out);
+  const int64_t dim = a.int_(Op::dim);
   std::vector<int64_t> indices = read_indices(index, "gather");
   const int64_t size = self.ndim() ? self.size(dim) : 1;
   check_bounds(indices, dim, size);
@@ -135,11 +137,11 @@ void gather(KernelArgs& a) {
 
 enum class ScatterMode { Src, Value, Add };
 
-// scatter_.src / scatter_.value / scatter_add_ (self 0, dim 1, index 2, src-or-value 3).
-template <ScatterMode kMode>
+// scatter_.src / scatter_.value / scatter_add_.
+template <typename Op, ScatterMode kMode>
 void scatter(KernelArgs& a) {
-  TensorView self = a.tensor(0), index = a.tensor(2);
-  const int64_t dim = wrap_dim(a.int_(1), self.ndim());
+  TensorView self = a.tensor(Op::self), index = a.tensor(Op::index);
+  const int64_t dim = a.int_(Op::dim);
   std::vector<int64_t> indices = read_indices(index, "scatter");
   const int64_t size = self.ndim() ? self.size(dim) : 1;
   check_bounds(indices, dim, size);
@@ -150,12 +152,12 @@ void scatter(KernelArgs& a) {
     using C = typename decltype(tag)::compute;
     T* dst = self.data<T>();
     if constexpr (kMode == ScatterMode::Value) {
-      const T value = a.scalar(3).to<T>();
+      const T value = a.scalar(Op::value).template to<T>();
       for_each_index_position(index, index, self, dim, [&](int64_t p, int64_t, int64_t self_off) {
         dst[self_off + indices[p] * self_dim_stride] = value;
       });
     } else {
-      TensorView src = a.tensor(3);
+      TensorView src = a.tensor(Op::src);
       const T* s = src.data<T>();
       for_each_index_position(index, src, self, dim, [&](int64_t p, int64_t src_off, int64_t self_off) {
         T& target = dst[self_off + indices[p] * self_dim_stride];
@@ -170,10 +172,11 @@ void scatter(KernelArgs& a) {
   });
 }
 
-// masked_fill_.Scalar (self 0, mask 1 (bool, broadcast to self), value 2).
+// masked_fill_.Scalar (mask: bool, broadcast to self).
 void masked_fill(KernelArgs& a) {
-  TensorView self = a.tensor(0), mask = a.tensor(1);
-  ember::sdk::Scalar value = a.scalar(2);
+  using Op = ops::masked_fill__Scalar;
+  TensorView self = a.tensor(Op::self), mask = a.tensor(Op::mask);
+  ember::sdk::Scalar value = a.scalar(Op::value);
   dispatch(self.dtype(), "masked_fill", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T v = value.to<T>();
@@ -184,13 +187,13 @@ void masked_fill(KernelArgs& a) {
 }  // namespace
 
 void register_index_kernels(Registrar& reg) {
-  reg.kernel("cat.out", kDevice, kAllDTypes, cat);
-  reg.kernel("index_select.out", kDevice, kAllDTypes, index_select);
-  reg.kernel("gather.out", kDevice, kAllDTypes, gather);
-  reg.kernel("scatter_.src", kDevice, kAllDTypes, scatter<ScatterMode::Src>);
-  reg.kernel("scatter_.value", kDevice, kAllDTypes, scatter<ScatterMode::Value>);
-  reg.kernel("scatter_add_", kDevice, kAllDTypes, scatter<ScatterMode::Add>);
-  reg.kernel("masked_fill_.Scalar", kDevice, kAllDTypes, masked_fill);
+  reg.kernel<ops::cat_out>(kDevice, kAllDTypes, cat);
+  reg.kernel<ops::index_select_out>(kDevice, kAllDTypes, index_select);
+  reg.kernel<ops::gather_out>(kDevice, kAllDTypes, gather);
+  reg.kernel<ops::scatter__src>(kDevice, kAllDTypes, scatter<ops::scatter__src, ScatterMode::Src>);
+  reg.kernel<ops::scatter__value>(kDevice, kAllDTypes, scatter<ops::scatter__value, ScatterMode::Value>);
+  reg.kernel<ops::scatter_add_>(kDevice, kAllDTypes, scatter<ops::scatter_add_, ScatterMode::Add>);
+  reg.kernel<ops::masked_fill__Scalar>(kDevice, kAllDTypes, masked_fill);
 }
 
 }  // namespace ember_cpu

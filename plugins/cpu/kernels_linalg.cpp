@@ -211,31 +211,38 @@ void matmul(const char* name, const TensorView& a, const TensorView& b, const Te
   });
 }
 
-// mm.out (self 0, mat2 1, out 2).
-void mm(KernelArgs& a) { matmul("mm", a.tensor(0), a.tensor(1), a.tensor(2), false, 1.0, 0.0, nullptr); }
+// mm.out.
+void mm(KernelArgs& a) {
+  using Op = ops::mm_out;
+  matmul("mm", a.tensor(Op::self), a.tensor(Op::mat2), a.tensor(Op::out), false, 1.0, 0.0, nullptr);
+}
 
-// bmm.out (self 0, mat2 1, out 2).
-void bmm(KernelArgs& a) { matmul("bmm", a.tensor(0), a.tensor(1), a.tensor(2), true, 1.0, 0.0, nullptr); }
+// bmm.out.
+void bmm(KernelArgs& a) {
+  using Op = ops::bmm_out;
+  matmul("bmm", a.tensor(Op::self), a.tensor(Op::mat2), a.tensor(Op::out), true, 1.0, 0.0, nullptr);
+}
 
-// addmm.out (self 0, mat1 1, mat2 2, beta 3, alpha 4, out 5).
+// addmm.out.
 void addmm(KernelArgs& a) {
-  TensorView bias = a.tensor(0);
+  using Op = ops::addmm_out;
+  TensorView bias = a.tensor(Op::self);
   // PyTorch converts beta and alpha to the output's type: a value out of its range is an error.
-  ember::sdk::dispatch<kAllButBool>(a.tensor(5).dtype(), "addmm", [&](auto tag) {
+  ember::sdk::dispatch<kAllButBool>(a.tensor(Op::out).dtype(), "addmm", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    (void)a.scalar(3).to<ember::sdk::compute_t<T>>();
-    (void)a.scalar(4).to<ember::sdk::compute_t<T>>();
+    (void)a.scalar(Op::beta).to<ember::sdk::compute_t<T>>();
+    (void)a.scalar(Op::alpha).to<ember::sdk::compute_t<T>>();
   });
-  matmul("addmm", a.tensor(1), a.tensor(2), a.tensor(5), false, a.scalar(4).to_double(), a.scalar(3).to_double(),
-         &bias);
+  matmul("addmm", a.tensor(Op::mat1), a.tensor(Op::mat2), a.tensor(Op::out), false, a.scalar(Op::alpha).to_double(),
+         a.scalar(Op::beta).to_double(), &bias);
 }
 
 }  // namespace
 
 void register_linalg_kernels(Registrar& reg) {
-  reg.kernel("mm.out", kDevice, kAllButBool, mm);
-  reg.kernel("bmm.out", kDevice, kAllButBool, bmm);
-  reg.kernel("addmm.out", kDevice, kAllButBool, addmm);
+  reg.kernel<ops::mm_out>(kDevice, kAllButBool, mm);
+  reg.kernel<ops::bmm_out>(kDevice, kAllButBool, bmm);
+  reg.kernel<ops::addmm_out>(kDevice, kAllButBool, addmm);
 }
 
 }  // namespace ember_cpu

@@ -46,14 +46,14 @@ inline void check_target(int64_t t, int64_t classes) {
   EMBER_SDK_CHECK(t >= 0 && t < classes, EMBER_ERROR_INDEX, "Target ", t, " is out of bounds.");
 }
 
-// nll_loss_forward.output (self 0, target 1, weight 2, reduction 3, ignore_index 4, output 5,
-// total_weight 6).
+// nll_loss_forward.output.
 void nll_loss_forward(KernelArgs& a) {
-  TensorView self = a.tensor(0), output = a.tensor(5), total_weight = a.tensor(6);
-  std::optional<TensorView> weight = a.optional_tensor(2);
-  const int64_t reduction = a.int_(3), ignore_index = a.int_(4);
+  using Op = ops::nll_loss_forward_output;
+  TensorView self = a.tensor(Op::self), output = a.tensor(Op::output), total_weight = a.tensor(Op::total_weight);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const int64_t reduction = a.int_(Op::reduction), ignore_index = a.int_(Op::ignore_index);
   const int64_t classes = self.size(-1);
-  const std::vector<int64_t> target = targets_of(a.tensor(1));
+  const std::vector<int64_t> target = targets_of(a.tensor(Op::target));
   const int64_t samples = static_cast<int64_t>(target.size());
   EMBER_SDK_CHECK(self.numel() == samples * classes, EMBER_ERROR_VALUE, "expected ", samples, " samples of ", classes,
                   " classes, got input of ", self.numel(), " elements");
@@ -110,14 +110,14 @@ void nll_loss_forward(KernelArgs& a) {
   });
 }
 
-// nll_loss_backward.grad_input (grad_output 0, self 1, target 2, weight 3, reduction 4,
-// ignore_index 5, total_weight 6, grad_input 7).
+// nll_loss_backward.grad_input.
 void nll_loss_backward(KernelArgs& a) {
-  TensorView grad_output = a.tensor(0), self = a.tensor(1), total_weight = a.tensor(6), grad_input = a.tensor(7);
-  std::optional<TensorView> weight = a.optional_tensor(3);
-  const int64_t reduction = a.int_(4), ignore_index = a.int_(5);
+  using Op = ops::nll_loss_backward_grad_input;
+  TensorView grad_output = a.tensor(Op::grad_output), self = a.tensor(Op::self), total_weight = a.tensor(Op::total_weight), grad_input = a.tensor(Op::grad_input);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const int64_t reduction = a.int_(Op::reduction), ignore_index = a.int_(Op::ignore_index);
   const int64_t classes = self.size(-1);
-  const std::vector<int64_t> target = targets_of(a.tensor(2));
+  const std::vector<int64_t> target = targets_of(a.tensor(Op::target));
   const int64_t samples = static_cast<int64_t>(target.size());
   EMBER_SDK_CHECK(grad_input.numel() == samples * classes, EMBER_ERROR_VALUE, "expected ", samples, " samples of ", classes,
                   " classes, got input of ", grad_input.numel(), " elements");
@@ -151,8 +151,8 @@ void nll_loss_backward(KernelArgs& a) {
 }  // namespace
 
 void register_loss_kernels(Registrar& reg) {
-  reg.kernel("nll_loss_forward.output", kDevice, kFloatingDTypes, nll_loss_forward);
-  reg.kernel("nll_loss_backward.grad_input", kDevice, kFloatingDTypes, nll_loss_backward);
+  reg.kernel<ops::nll_loss_forward_output>(kDevice, kFloatingDTypes, nll_loss_forward);
+  reg.kernel<ops::nll_loss_backward_grad_input>(kDevice, kFloatingDTypes, nll_loss_backward);
 }
 
 }  // namespace ember_cpu

@@ -50,58 +50,60 @@ EMBER_CPU_MATH_OP(Round, "round", std::nearbyint(x));  // half to even, as PyTor
 EMBER_CPU_MATH_OP(Trunc, "trunc", std::trunc(x));
 #undef EMBER_CPU_MATH_OP
 
-// self (arg 0) -> out (arg 1), floating dtypes.
-template <typename Op>
+// Op's self -> its out, floating dtypes. Op: the op's descriptor (ops::log1p_out); Math: its
+// formula (above).
+template <typename Op, typename Math>
 void floating_unary(KernelArgs& a) {
-  ember::sdk::TensorView out = a.tensor(1);
-  dispatch<kFloatingDTypes>(out.dtype(), Op::name, [&](auto tag) {
+  ember::sdk::TensorView out = a.tensor(Op::out);
+  dispatch<kFloatingDTypes>(out.dtype(), Math::name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
-    pointwise<T, T>(out, {a.tensor(0)}, [](T x) { return static_cast<T>(Op::template f<C>(C(x))); });
+    pointwise<T, T>(out, {a.tensor(Op::self)}, [](T x) { return static_cast<T>(Math::template f<C>(C(x))); });
   });
 }
 
 // Rounding: floating dtypes round, integer dtypes are unchanged.
-template <typename Op>
+template <typename Op, typename Math>
 void rounding_unary(KernelArgs& a) {
-  ember::sdk::TensorView out = a.tensor(1);
-  dispatch<kAllButBool>(out.dtype(), Op::name, [&](auto tag) {
+  ember::sdk::TensorView out = a.tensor(Op::out);
+  dispatch<kAllButBool>(out.dtype(), Math::name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (is_floating_v<T>) {
-      pointwise<T, T>(out, {a.tensor(0)}, [](T x) { return static_cast<T>(Op::template f<C>(C(x))); });
+      pointwise<T, T>(out, {a.tensor(Op::self)}, [](T x) { return static_cast<T>(Math::template f<C>(C(x))); });
     } else {
-      pointwise<T, T>(out, {a.tensor(0)}, [](T x) { return x; });
+      pointwise<T, T>(out, {a.tensor(Op::self)}, [](T x) { return x; });
     }
   });
 }
 
-// atan2.out (self 0, other 1, out 2).
 void atan2_kernel(KernelArgs& a) {
-  ember::sdk::TensorView out = a.tensor(2);
+  using Op = ops::atan2_out;
+  ember::sdk::TensorView out = a.tensor(Op::out);
   dispatch<kFloatingDTypes>(out.dtype(), "atan2", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
-    pointwise<T, T, T>(out, {a.tensor(0), a.tensor(1)}, [](T y, T x) { return static_cast<T>(std::atan2(C(y), C(x))); });
+    pointwise<T, T, T>(out, {a.tensor(Op::self), a.tensor(Op::other)},
+                       [](T y, T x) { return static_cast<T>(std::atan2(C(y), C(x))); });
   });
 }
 
-// fmod.out / remainder.out (self 0, other 1, out 2). Integer division by zero is an error.
-template <bool kFloorStyle>
+// fmod.out / remainder.out. Integer division by zero is an error.
+template <typename Op, bool kFloorStyle>
 void modulo_kernel(KernelArgs& a) {
-  ember::sdk::TensorView out = a.tensor(2);
+  ember::sdk::TensorView out = a.tensor(Op::out);
   dispatch<kAllButBool>(out.dtype(), kFloorStyle ? "remainder" : "fmod", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     if constexpr (is_floating_v<T>) {
-      pointwise<T, T, T>(out, {a.tensor(0), a.tensor(1)}, [](T x, T y) {
+      pointwise<T, T, T>(out, {a.tensor(Op::self), a.tensor(Op::other)}, [](T x, T y) {
         C r = std::fmod(C(x), C(y));
         if (kFloorStyle && r != C(0) && ((r < C(0)) != (C(y) < C(0)))) r += C(y);
         return static_cast<T>(r);
       });
     } else {
       std::atomic<bool> divided_by_zero{false};
-      pointwise<T, T, T>(out, {a.tensor(0), a.tensor(1)}, [&](T x, T y) {
+      pointwise<T, T, T>(out, {a.tensor(Op::self), a.tensor(Op::other)}, [&](T x, T y) {
         if (y == 0) {
           divided_by_zero.store(true, std::memory_order_relaxed);
           return T(0);
@@ -123,29 +125,29 @@ void modulo_kernel(KernelArgs& a) {
 }  // namespace
 
 void register_math_kernels(Registrar& reg) {
-  reg.kernel("log1p.out", kDevice, kFloatingDTypes, floating_unary<Log1p>);
-  reg.kernel("expm1.out", kDevice, kFloatingDTypes, floating_unary<Expm1>);
-  reg.kernel("log2.out", kDevice, kFloatingDTypes, floating_unary<Log2>);
-  reg.kernel("log10.out", kDevice, kFloatingDTypes, floating_unary<Log10>);
-  reg.kernel("exp2.out", kDevice, kFloatingDTypes, floating_unary<Exp2>);
+  reg.kernel<ops::log1p_out>(kDevice, kFloatingDTypes, floating_unary<ops::log1p_out, Log1p>);
+  reg.kernel<ops::expm1_out>(kDevice, kFloatingDTypes, floating_unary<ops::expm1_out, Expm1>);
+  reg.kernel<ops::log2_out>(kDevice, kFloatingDTypes, floating_unary<ops::log2_out, Log2>);
+  reg.kernel<ops::log10_out>(kDevice, kFloatingDTypes, floating_unary<ops::log10_out, Log10>);
+  reg.kernel<ops::exp2_out>(kDevice, kFloatingDTypes, floating_unary<ops::exp2_out, Exp2>);
   // erf.out: kernels_unary.cpp (vectorized)
-  reg.kernel("erfc.out", kDevice, kFloatingDTypes, floating_unary<Erfc>);
-  reg.kernel("tan.out", kDevice, kFloatingDTypes, floating_unary<Tan>);
-  reg.kernel("asin.out", kDevice, kFloatingDTypes, floating_unary<Asin>);
-  reg.kernel("acos.out", kDevice, kFloatingDTypes, floating_unary<Acos>);
-  reg.kernel("atan.out", kDevice, kFloatingDTypes, floating_unary<Atan>);
-  reg.kernel("sinh.out", kDevice, kFloatingDTypes, floating_unary<Sinh>);
-  reg.kernel("cosh.out", kDevice, kFloatingDTypes, floating_unary<Cosh>);
-  reg.kernel("asinh.out", kDevice, kFloatingDTypes, floating_unary<Asinh>);
-  reg.kernel("reciprocal.out", kDevice, kFloatingDTypes, floating_unary<Reciprocal>);
-  reg.kernel("frac.out", kDevice, kFloatingDTypes, floating_unary<Frac>);
-  reg.kernel("floor.out", kDevice, kAllButBool, rounding_unary<Floor>);
-  reg.kernel("ceil.out", kDevice, kAllButBool, rounding_unary<Ceil>);
-  reg.kernel("round.out", kDevice, kAllButBool, rounding_unary<Round>);
-  reg.kernel("trunc.out", kDevice, kAllButBool, rounding_unary<Trunc>);
-  reg.kernel("atan2.out", kDevice, kFloatingDTypes, atan2_kernel);
-  reg.kernel("fmod.out", kDevice, kAllButBool, modulo_kernel<false>);
-  reg.kernel("remainder.out", kDevice, kAllButBool, modulo_kernel<true>);
+  reg.kernel<ops::erfc_out>(kDevice, kFloatingDTypes, floating_unary<ops::erfc_out, Erfc>);
+  reg.kernel<ops::tan_out>(kDevice, kFloatingDTypes, floating_unary<ops::tan_out, Tan>);
+  reg.kernel<ops::asin_out>(kDevice, kFloatingDTypes, floating_unary<ops::asin_out, Asin>);
+  reg.kernel<ops::acos_out>(kDevice, kFloatingDTypes, floating_unary<ops::acos_out, Acos>);
+  reg.kernel<ops::atan_out>(kDevice, kFloatingDTypes, floating_unary<ops::atan_out, Atan>);
+  reg.kernel<ops::sinh_out>(kDevice, kFloatingDTypes, floating_unary<ops::sinh_out, Sinh>);
+  reg.kernel<ops::cosh_out>(kDevice, kFloatingDTypes, floating_unary<ops::cosh_out, Cosh>);
+  reg.kernel<ops::asinh_out>(kDevice, kFloatingDTypes, floating_unary<ops::asinh_out, Asinh>);
+  reg.kernel<ops::reciprocal_out>(kDevice, kFloatingDTypes, floating_unary<ops::reciprocal_out, Reciprocal>);
+  reg.kernel<ops::frac_out>(kDevice, kFloatingDTypes, floating_unary<ops::frac_out, Frac>);
+  reg.kernel<ops::floor_out>(kDevice, kAllButBool, rounding_unary<ops::floor_out, Floor>);
+  reg.kernel<ops::ceil_out>(kDevice, kAllButBool, rounding_unary<ops::ceil_out, Ceil>);
+  reg.kernel<ops::round_out>(kDevice, kAllButBool, rounding_unary<ops::round_out, Round>);
+  reg.kernel<ops::trunc_out>(kDevice, kAllButBool, rounding_unary<ops::trunc_out, Trunc>);
+  reg.kernel<ops::atan2_out>(kDevice, kFloatingDTypes, atan2_kernel);
+  reg.kernel<ops::fmod_out>(kDevice, kAllButBool, modulo_kernel<ops::fmod_out, false>);
+  reg.kernel<ops::remainder_out>(kDevice, kAllButBool, modulo_kernel<ops::remainder_out, true>);
 }
 
 }  // namespace ember_cpu

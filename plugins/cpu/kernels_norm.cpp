@@ -151,19 +151,17 @@ void layer_norm_onednn(const float* x, float* y, int64_t rows, int64_t len, cons
   run_norm(*prim, x, y, mean, var, scale, shift);
 }
 
-// native_batch_norm.out (input 0, weight 1, bias 2, running_mean 3, running_var 4, training 5,
-// momentum 6, eps 7, out 8, save_mean 9, save_invstd 10).
+// native_batch_norm.out.
 void batch_norm(KernelArgs& a) {
-  TensorView input = a.tensor(0), out = a.tensor(8);
-  std::optional<TensorView> weight = a.optional_tensor(1), bias = a.optional_tensor(2);
-  std::optional<TensorView> running_mean = a.optional_tensor(3), running_var = a.optional_tensor(4);
-  const bool training = a.bool_(5);
-  const double eps = a.double_(7);
-  EMBER_SDK_CHECK(input.ndim() >= 2, EMBER_ERROR_VALUE, "expected input with at least 2 dims, got ", input.ndim());
+  using Op = ops::native_batch_norm_out;
+  TensorView input = a.tensor(Op::input), out = a.tensor(Op::out);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight), bias = a.optional_tensor(Op::bias);
+  std::optional<TensorView> running_mean = a.optional_tensor(Op::running_mean), running_var = a.optional_tensor(Op::running_var);
+  const bool training = a.bool_(Op::training);
+  const double eps = a.double_(Op::eps);
+  // Meta checked: input of 2 or more dims; running statistics defined in evaluation mode.
   const int64_t n = input.size(0), channels = input.size(1);
   const int64_t spatial = product(input.sizes().data(), 2, input.ndim());
-  EMBER_SDK_CHECK(training || (running_mean && running_var), EMBER_ERROR_VALUE,
-                  "running_mean and running_var must be defined in evaluation mode");
   std::vector<double> w = weight ? to_double_vector(*weight) : std::vector<double>();
   std::vector<double> b = bias ? to_double_vector(*bias) : std::vector<double>();
   std::vector<double> mean(static_cast<size_t>(channels)), invstd(static_cast<size_t>(channels));
@@ -190,8 +188,8 @@ void batch_norm(KernelArgs& a) {
         mean[c] = mf[c];
         invstd[c] = 1.0 / std::sqrt(static_cast<double>(vf[c]) + eps);
       }
-      store_double_vector(a.tensor(9), mean);
-      store_double_vector(a.tensor(10), invstd);
+      store_double_vector(a.tensor(Op::save_mean), mean);
+      store_double_vector(a.tensor(Op::save_invstd), invstd);
     }
     return;
   }
@@ -218,20 +216,19 @@ void batch_norm(KernelArgs& a) {
     y.commit();
   });
   if (training) {
-    store_double_vector(a.tensor(9), mean);
-    store_double_vector(a.tensor(10), invstd);
+    store_double_vector(a.tensor(Op::save_mean), mean);
+    store_double_vector(a.tensor(Op::save_invstd), invstd);
   }
 }
 
-// native_layer_norm.out (input 0, normalized_shape 1, weight 2, bias 3, eps 4, out0 5, mean 6,
-// rstd 7).
+// native_layer_norm.out.
 void layer_norm(KernelArgs& a) {
-  TensorView input = a.tensor(0), out = a.tensor(5);
-  IntList normalized = a.int_list(1);
-  std::optional<TensorView> weight = a.optional_tensor(2), bias = a.optional_tensor(3);
-  const double eps = a.double_(4);
-  const int64_t axis = input.ndim() - normalized.size();
-  EMBER_SDK_CHECK(axis >= 0, EMBER_ERROR_VALUE, "normalized_shape has more dims than the input");
+  using Op = ops::native_layer_norm_out;
+  TensorView input = a.tensor(Op::input), out = a.tensor(Op::out0);
+  IntList normalized = a.int_list(Op::normalized_shape);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight), bias = a.optional_tensor(Op::bias);
+  const double eps = a.double_(Op::eps);
+  const int64_t axis = input.ndim() - normalized.size();  // >= 0: meta matched the trailing dims
   const int64_t rows = product(input.sizes().data(), 0, axis);
   const int64_t len = product(input.sizes().data(), axis, input.ndim());
   std::vector<double> w = weight ? to_double_vector(*weight) : std::vector<double>();
@@ -250,8 +247,8 @@ void layer_norm(KernelArgs& a) {
       mean[r] = mf[r];
       rstd[r] = 1.0 / std::sqrt(static_cast<double>(vf[r]) + eps);
     }
-    store_double_vector(a.tensor(6), mean);
-    store_double_vector(a.tensor(7), rstd);
+    store_double_vector(a.tensor(Op::out1), mean);
+    store_double_vector(a.tensor(Op::out2), rstd);
     return;
   }
   ember::sdk::dispatch<kFloatingDTypes>(input.dtype(), "native_layer_norm", [&](auto tag) {
@@ -278,15 +275,15 @@ void layer_norm(KernelArgs& a) {
     });
     y.commit();
   });
-  store_double_vector(a.tensor(6), mean);
-  store_double_vector(a.tensor(7), rstd);
+  store_double_vector(a.tensor(Op::out1), mean);
+  store_double_vector(a.tensor(Op::out2), rstd);
 }
 
 }  // namespace
 
 void register_norm_kernels(Registrar& reg) {
-  reg.kernel("native_batch_norm.out", kDevice, kFloatingDTypes, batch_norm);
-  reg.kernel("native_layer_norm.out", kDevice, kFloatingDTypes, layer_norm);
+  reg.kernel<ops::native_batch_norm_out>(kDevice, kFloatingDTypes, batch_norm);
+  reg.kernel<ops::native_layer_norm_out>(kDevice, kFloatingDTypes, layer_norm);
 }
 
 }  // namespace ember_cpu

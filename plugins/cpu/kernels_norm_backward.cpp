@@ -44,9 +44,8 @@ inline double as_double(T v) {
 struct Masked {
   bool wanted[3];
 };
-Masked read_mask(KernelArgs& a, int index) {
+Masked read_mask(KernelArgs& a, int index) {  // 3 elements (meta checked)
   IntList mask = a.int_list(index);
-  EMBER_SDK_CHECK(mask.size() == 3, EMBER_ERROR_VALUE, "output_mask must have 3 elements, got ", mask.size());
   return Masked{{mask[0] != 0, mask[1] != 0, mask[2] != 0}};
 }
 
@@ -62,28 +61,26 @@ void channel_sums(const T* g, const T* x, int64_t rows, int64_t len, int64_t str
   }
 }
 
-// native_batch_norm_backward.out (grad_out 0, input 1, weight 2, running_mean 3, running_var 4,
-// save_mean 5, save_invstd 6, train 7, eps 8, output_mask 9, out0 10, out1 11, out2 12).
+// native_batch_norm_backward.out.
 void batch_norm_backward(KernelArgs& a) {
-  TensorView grad = a.tensor(0), input = a.tensor(1);
-  std::optional<TensorView> weight = a.optional_tensor(2);
-  const bool train = a.bool_(7);
-  const double eps = a.double_(8);
-  const Masked mask = read_mask(a, 9);
-  EMBER_SDK_CHECK(input.ndim() >= 2, EMBER_ERROR_VALUE, "expected input with at least 2 dims, got ", input.ndim());
+  using Op = ops::native_batch_norm_backward_out;
+  TensorView grad = a.tensor(Op::grad_out), input = a.tensor(Op::input);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const bool train = a.bool_(Op::train);
+  const double eps = a.double_(Op::eps);
+  const Masked mask = read_mask(a, Op::output_mask);
+  // Meta checked: input of 2 or more dims; save_mean/save_invstd (train) or the running
+  // statistics (eval) defined.
   const int64_t n = input.size(0), channels = input.size(1);
   const int64_t spatial = product(input.sizes().data(), 2, input.ndim());
   const double count = static_cast<double>(n * spatial);
   std::vector<double> mean, invstd;
   if (train) {
-    std::optional<TensorView> save_mean = a.optional_tensor(5), save_invstd = a.optional_tensor(6);
-    EMBER_SDK_CHECK(save_mean && save_invstd, EMBER_ERROR_VALUE, "save_mean and save_invstd must be defined when train is true");
+    std::optional<TensorView> save_mean = a.optional_tensor(Op::save_mean), save_invstd = a.optional_tensor(Op::save_invstd);
     mean = to_double_vector(*save_mean);
     invstd = to_double_vector(*save_invstd);
   } else {
-    std::optional<TensorView> running_mean = a.optional_tensor(3), running_var = a.optional_tensor(4);
-    EMBER_SDK_CHECK(running_mean && running_var, EMBER_ERROR_VALUE,
-                    "running_mean and running_var must be defined when train is false");
+    std::optional<TensorView> running_mean = a.optional_tensor(Op::running_mean), running_var = a.optional_tensor(Op::running_var);
     mean = to_double_vector(*running_mean);
     invstd = to_double_vector(*running_var);
     for (double& v : invstd) v = 1.0 / std::sqrt(v + eps);
@@ -98,7 +95,7 @@ void batch_norm_backward(KernelArgs& a) {
       using Acc = norm_acc_t<T>;
       DenseInput<T> g(grad), x(input);
       std::optional<DenseOutput<T>> gi;
-      if (mask.wanted[0]) gi.emplace(a.tensor(10));
+      if (mask.wanted[0]) gi.emplace(a.tensor(Op::out0));
       const int64_t work = std::max<int64_t>(1, n * spatial * (mask.wanted[0] ? 3 : 2));
       parallel_for(0, channels, std::max<int64_t>(1, kGrainSize / work), [&](int64_t cb, int64_t ce) {
         for (int64_t c = cb; c < ce; ++c) {
@@ -138,29 +135,28 @@ void batch_norm_backward(KernelArgs& a) {
       if (gi) gi->commit();
     });
   }
-  if (mask.wanted[1]) store_double_vector(a.tensor(11), grad_weight);
-  if (mask.wanted[2]) store_double_vector(a.tensor(12), grad_bias);
+  if (mask.wanted[1]) store_double_vector(a.tensor(Op::out1), grad_weight);
+  if (mask.wanted[2]) store_double_vector(a.tensor(Op::out2), grad_bias);
 }
 
-// native_layer_norm_backward.out (grad_out 0, input 1, normalized_shape 2, mean 3, rstd 4,
-// weight 5, bias 6, output_mask 7, out0 8, out1 9, out2 10).
+// native_layer_norm_backward.out.
 void layer_norm_backward(KernelArgs& a) {
-  TensorView grad = a.tensor(0), input = a.tensor(1);
-  IntList normalized = a.int_list(2);
-  std::optional<TensorView> weight = a.optional_tensor(5);
-  const Masked mask = read_mask(a, 7);
-  const int64_t axis = input.ndim() - normalized.size();
-  EMBER_SDK_CHECK(axis >= 0, EMBER_ERROR_VALUE, "normalized_shape has more dims than the input");
+  using Op = ops::native_layer_norm_backward_out;
+  TensorView grad = a.tensor(Op::grad_out), input = a.tensor(Op::input);
+  IntList normalized = a.int_list(Op::normalized_shape);
+  std::optional<TensorView> weight = a.optional_tensor(Op::weight);
+  const Masked mask = read_mask(a, Op::output_mask);
+  const int64_t axis = input.ndim() - normalized.size();  // >= 0: meta matched the trailing dims
   const int64_t rows = product(input.sizes().data(), 0, axis);
   const int64_t len = product(input.sizes().data(), axis, input.ndim());
-  const std::vector<double> mean = to_double_vector(a.tensor(3)), rstd = to_double_vector(a.tensor(4));
+  const std::vector<double> mean = to_double_vector(a.tensor(Op::mean)), rstd = to_double_vector(a.tensor(Op::rstd));
   const std::vector<double> w = weight ? to_double_vector(*weight) : std::vector<double>();
   ember::sdk::dispatch<kFloatingDTypes>(input.dtype(), "native_layer_norm_backward", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using Acc = norm_acc_t<T>;
     DenseInput<T> g(grad), x(input);
     if (mask.wanted[0] && rows * len > 0) {
-      DenseOutput<T> gi(a.tensor(8));
+      DenseOutput<T> gi(a.tensor(Op::out0));
       std::vector<Acc> w_acc(w.begin(), w.end());
       parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, len)), [&](int64_t rb, int64_t re) {
         for (int64_t r = rb; r < re; ++r) {
@@ -208,16 +204,16 @@ void layer_norm_backward(KernelArgs& a) {
         }
       }
     });
-    if (mask.wanted[1]) store_double_vector(a.tensor(9), gw);
-    if (mask.wanted[2]) store_double_vector(a.tensor(10), gb);
+    if (mask.wanted[1]) store_double_vector(a.tensor(Op::out1), gw);
+    if (mask.wanted[2]) store_double_vector(a.tensor(Op::out2), gb);
   });
 }
 
 }  // namespace
 
 void register_norm_backward_kernels(Registrar& reg) {
-  reg.kernel("native_batch_norm_backward.out", kDevice, kFloatingDTypes, batch_norm_backward);
-  reg.kernel("native_layer_norm_backward.out", kDevice, kFloatingDTypes, layer_norm_backward);
+  reg.kernel<ops::native_batch_norm_backward_out>(kDevice, kFloatingDTypes, batch_norm_backward);
+  reg.kernel<ops::native_layer_norm_backward_out>(kDevice, kFloatingDTypes, layer_norm_backward);
 }
 
 }  // namespace ember_cpu

@@ -51,8 +51,7 @@ struct PoolGeometry {
 };
 
 PoolGeometry geometry(const TensorView& self, const TensorView& out) {
-  const int32_t nd = self.ndim();
-  EMBER_SDK_CHECK(nd == 3 || nd == 4, EMBER_ERROR_VALUE, "expected 3-d or 4-d input, got ", nd, " dims");
+  const int32_t nd = self.ndim();  // 3 or 4 (meta checked)
   PoolGeometry g;
   g.planes = product(self.sizes().data(), 0, nd - 2);
   g.h = self.size(nd - 2);
@@ -70,15 +69,15 @@ void for_each_plane(const PoolGeometry& g, const F& f) {
   });
 }
 
-// max_pool2d_with_indices.out (self 0, kernel_size 1, stride 2, padding 3, dilation 4,
-// ceil_mode 5, out 6, indices 7).
+// max_pool2d_with_indices.out.
 void max_pool2d(KernelArgs& a) {
-  TensorView self = a.tensor(0), out = a.tensor(6), indices = a.tensor(7);
+  using Op = ops::max_pool2d_with_indices_out;
+  TensorView self = a.tensor(Op::self), out = a.tensor(Op::out), indices = a.tensor(Op::indices);
   Window win;
-  pair_of(a.int_list(1), 1, 1, &win.kh, &win.kw);
-  pair_of(a.int_list(2), win.kh, win.kw, &win.sh, &win.sw);
-  pair_of(a.int_list(3), 0, 0, &win.ph, &win.pw);
-  pair_of(a.int_list(4), 1, 1, &win.dh, &win.dw);
+  pair_of(a.int_list(Op::kernel_size), 1, 1, &win.kh, &win.kw);
+  pair_of(a.int_list(Op::stride), win.kh, win.kw, &win.sh, &win.sw);
+  pair_of(a.int_list(Op::padding), 0, 0, &win.ph, &win.pw);
+  pair_of(a.int_list(Op::dilation), 1, 1, &win.dh, &win.dw);
   const PoolGeometry g = geometry(self, out);
   if (g.planes * g.oh * g.ow == 0) return;
   ember::sdk::dispatch<kAllButBool>(self.dtype(), "max_pool2d", [&](auto tag) {
@@ -218,17 +217,17 @@ void avg_pool_onednn(const float* in, float* out, int64_t n, int64_t c, const Po
   stream.wait();
 }
 
-// avg_pool2d.out (self 0, kernel_size 1, stride 2, padding 3, ceil_mode 4, count_include_pad 5,
-// divisor_override 6, out 7).
+// avg_pool2d.out.
 void avg_pool2d(KernelArgs& a) {
-  TensorView self = a.tensor(0), out = a.tensor(7);
+  using Op = ops::avg_pool2d_out;
+  TensorView self = a.tensor(Op::self), out = a.tensor(Op::out);
   Window win;
-  pair_of(a.int_list(1), 1, 1, &win.kh, &win.kw);
-  pair_of(a.int_list(2), win.kh, win.kw, &win.sh, &win.sw);
-  pair_of(a.int_list(3), 0, 0, &win.ph, &win.pw);
-  const bool count_include_pad = a.bool_(5);
-  const std::optional<int64_t> divisor_override = a.optional_int(6);
-  EMBER_SDK_CHECK(!divisor_override || *divisor_override != 0, EMBER_ERROR_VALUE, "divisor must be not zero");
+  pair_of(a.int_list(Op::kernel_size), 1, 1, &win.kh, &win.kw);
+  pair_of(a.int_list(Op::stride), win.kh, win.kw, &win.sh, &win.sw);
+  pair_of(a.int_list(Op::padding), 0, 0, &win.ph, &win.pw);
+  const bool count_include_pad = a.bool_(Op::count_include_pad);
+  const std::optional<int64_t> divisor_override = a.optional_int(Op::divisor_override);
+  // divisor_override is never 0 (meta checked).
   const PoolGeometry g = geometry(self, out);
   if (g.planes * g.oh * g.ow == 0) return;
   if (self.dtype() == EMBER_DTYPE_FLOAT32 && config().use_onednn && !divisor_override && g.h > 0 && g.w > 0) {
@@ -278,10 +277,10 @@ void avg_pool2d(KernelArgs& a) {
   });
 }
 
-// _adaptive_avg_pool2d.out (self 0, output_size 1, out 2): window i spans
-// [floor(i * H / Ho), ceil((i + 1) * H / Ho)).
+// _adaptive_avg_pool2d.out: window i spans [floor(i * H / Ho), ceil((i + 1) * H / Ho)).
 void adaptive_avg_pool2d(KernelArgs& a) {
-  TensorView self = a.tensor(0), out = a.tensor(2);
+  using Op = ops::_adaptive_avg_pool2d_out;
+  TensorView self = a.tensor(Op::self), out = a.tensor(Op::out);
   const PoolGeometry g = geometry(self, out);
   if (g.planes * g.oh * g.ow == 0) return;
   ember::sdk::dispatch<kFloatingDTypes>(self.dtype(), "adaptive_avg_pool2d", [&](auto tag) {
@@ -310,9 +309,9 @@ void adaptive_avg_pool2d(KernelArgs& a) {
 }  // namespace
 
 void register_pool_kernels(Registrar& reg) {
-  reg.kernel("max_pool2d_with_indices.out", kDevice, kAllButBool, max_pool2d);
-  reg.kernel("avg_pool2d.out", kDevice, kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64), avg_pool2d);
-  reg.kernel("_adaptive_avg_pool2d.out", kDevice, kFloatingDTypes, adaptive_avg_pool2d);
+  reg.kernel<ops::max_pool2d_with_indices_out>(kDevice, kAllButBool, max_pool2d);
+  reg.kernel<ops::avg_pool2d_out>(kDevice, kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64), avg_pool2d);
+  reg.kernel<ops::_adaptive_avg_pool2d_out>(kDevice, kFloatingDTypes, adaptive_avg_pool2d);
 }
 
 }  // namespace ember_cpu

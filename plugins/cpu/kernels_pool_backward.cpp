@@ -37,8 +37,7 @@ struct Planes {
 };
 
 Planes planes_of(const TensorView& self, const TensorView& grad_output) {
-  const int32_t nd = self.ndim();
-  EMBER_SDK_CHECK(nd == 3 || nd == 4, EMBER_ERROR_VALUE, "expected 3-d or 4-d input, got ", nd, " dims");
+  const int32_t nd = self.ndim();  // 3 or 4 (meta checked)
   Planes p;
   p.planes = product(self.sizes().data(), 0, nd - 2);
   p.h = self.size(nd - 2);
@@ -73,10 +72,10 @@ void for_each_grad_plane(const Planes& p, const TensorView& grad_output, const T
 template <typename T>
 using pool_acc_t = std::conditional_t<ember::sdk::is_floating_v<T>, ember::sdk::compute_t<T>, T>;
 
-// max_pool2d_with_indices_backward.grad_input (grad_output 0, self 1, kernel_size 2, stride 3,
-// padding 4, dilation 5, ceil_mode 6, indices 7, grad_input 8).
+// max_pool2d_with_indices_backward.grad_input.
 void max_pool2d_backward(KernelArgs& a) {
-  TensorView grad_output = a.tensor(0), self = a.tensor(1), indices = a.tensor(7), grad_input = a.tensor(8);
+  using Op = ops::max_pool2d_with_indices_backward_grad_input;
+  TensorView grad_output = a.tensor(Op::grad_output), self = a.tensor(Op::self), indices = a.tensor(Op::indices), grad_input = a.tensor(Op::grad_input);
   const Planes p = planes_of(self, grad_output);
   if (grad_input.numel() == 0) return;
   DenseInput<int64_t> idx(indices);
@@ -96,17 +95,17 @@ void max_pool2d_backward(KernelArgs& a) {
   });
 }
 
-// avg_pool2d_backward.grad_input (grad_output 0, self 1, kernel_size 2, stride 3, padding 4,
-// ceil_mode 5, count_include_pad 6, divisor_override 7, grad_input 8).
+// avg_pool2d_backward.grad_input.
 void avg_pool2d_backward(KernelArgs& a) {
-  TensorView grad_output = a.tensor(0), self = a.tensor(1), grad_input = a.tensor(8);
+  using Op = ops::avg_pool2d_backward_grad_input;
+  TensorView grad_output = a.tensor(Op::grad_output), self = a.tensor(Op::self), grad_input = a.tensor(Op::grad_input);
   int64_t kh, kw, sh, sw, ph, pw;
-  pair_of(a.int_list(2), 1, 1, &kh, &kw);
-  pair_of(a.int_list(3), kh, kw, &sh, &sw);
-  pair_of(a.int_list(4), 0, 0, &ph, &pw);
-  const bool count_include_pad = a.bool_(6);
-  const std::optional<int64_t> divisor_override = a.optional_int(7);
-  EMBER_SDK_CHECK(!divisor_override || *divisor_override != 0, EMBER_ERROR_VALUE, "divisor must be not zero");
+  pair_of(a.int_list(Op::kernel_size), 1, 1, &kh, &kw);
+  pair_of(a.int_list(Op::stride), kh, kw, &sh, &sw);
+  pair_of(a.int_list(Op::padding), 0, 0, &ph, &pw);
+  const bool count_include_pad = a.bool_(Op::count_include_pad);
+  const std::optional<int64_t> divisor_override = a.optional_int(Op::divisor_override);
+  // divisor_override is never 0 (meta checked).
   const Planes p = planes_of(self, grad_output);
   if (grad_input.numel() == 0) return;
   ember::sdk::dispatch<kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64)>(
@@ -136,10 +135,10 @@ void avg_pool2d_backward(KernelArgs& a) {
       });
 }
 
-// _adaptive_avg_pool2d_backward.out (grad_output 0, self 1, out 2): window i spans
-// [floor(i * H / Ho), ceil((i + 1) * H / Ho)).
+// _adaptive_avg_pool2d_backward.out: window i spans [floor(i * H / Ho), ceil((i + 1) * H / Ho)).
 void adaptive_avg_pool2d_backward(KernelArgs& a) {
-  TensorView grad_output = a.tensor(0), self = a.tensor(1), grad_input = a.tensor(2);
+  using Op = ops::_adaptive_avg_pool2d_backward_out;
+  TensorView grad_output = a.tensor(Op::grad_output), self = a.tensor(Op::self), grad_input = a.tensor(Op::out);
   const Planes p = planes_of(self, grad_output);
   if (grad_input.numel() == 0) return;
   ember::sdk::dispatch<kFloatingDTypes>(grad_input.dtype(), "_adaptive_avg_pool2d_backward", [&](auto tag) {
@@ -162,10 +161,10 @@ void adaptive_avg_pool2d_backward(KernelArgs& a) {
 }  // namespace
 
 void register_pool_backward_kernels(Registrar& reg) {
-  reg.kernel("max_pool2d_with_indices_backward.grad_input", kDevice, kFloatingDTypes, max_pool2d_backward);
-  reg.kernel("avg_pool2d_backward.grad_input", kDevice, kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64),
+  reg.kernel<ops::max_pool2d_with_indices_backward_grad_input>(kDevice, kFloatingDTypes, max_pool2d_backward);
+  reg.kernel<ops::avg_pool2d_backward_grad_input>(kDevice, kFloatingDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_INT64),
              avg_pool2d_backward);
-  reg.kernel("_adaptive_avg_pool2d_backward.out", kDevice, kFloatingDTypes, adaptive_avg_pool2d_backward);
+  reg.kernel<ops::_adaptive_avg_pool2d_backward_out>(kDevice, kFloatingDTypes, adaptive_avg_pool2d_backward);
 }
 
 }  // namespace ember_cpu

@@ -27,11 +27,12 @@ T from_double(double v) {
   return static_cast<T>(static_cast<ember::sdk::compute_t<T>>(v));
 }
 
-// uniform_ (self 0, from 1, to 2, generator 3): from + (to - from) * u, u in [0, 1).
+// uniform_: from + (to - from) * u, u in [0, 1).
 void uniform(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  const double lo = a.double_(1), hi = a.double_(2);
-  const ember::sdk::GeneratorState gen = a.generator(3);
+  using Op = ops::uniform_;
+  TensorView self = a.tensor(Op::self);
+  const double lo = a.double_(Op::from_), hi = a.double_(Op::to_);
+  const ember::sdk::GeneratorState gen = a.generator(Op::generator);
   dispatch<kFloatingDTypes>(self.dtype(), "uniform_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     pointwise_indexed<T>(self, [=](int64_t k) {
@@ -46,12 +47,13 @@ void uniform(KernelArgs& a) {
   });
 }
 
-// normal_ (self 0, mean 1, std 2, generator 3): Box-Muller on two 53-bit uniforms.
+// normal_: Box-Muller on two 53-bit uniforms.
 void normal(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  const double mean = a.double_(1), stddev = a.double_(2);
+  using Op = ops::normal_;
+  TensorView self = a.tensor(Op::self);
+  const double mean = a.double_(Op::mean), stddev = a.double_(Op::std);
   EMBER_SDK_CHECK(stddev >= 0.0, EMBER_ERROR_VALUE, "normal expects std >= 0.0, but found std ", stddev);
-  const ember::sdk::GeneratorState gen = a.generator(3);
+  const ember::sdk::GeneratorState gen = a.generator(Op::generator);
   dispatch<kFloatingDTypes>(self.dtype(), "normal_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     pointwise_indexed<T>(self, [=](int64_t k) {
@@ -75,19 +77,17 @@ int64_t random_default_max() {
   else return static_cast<int64_t>(std::numeric_limits<T>::max());
 }
 
-// random_.from (self 0, from 1, to 2 (None: the dtype's default range), generator 3):
-// integers uniform in [from, to).
+// random_.from: integers uniform in [from, to) (to None: the dtype's default range).
 void random_from(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  const int64_t from = a.int_(1);
-  const std::optional<int64_t> to = a.optional_int(2);
-  const ember::sdk::GeneratorState gen = a.generator(3);
+  using Op = ops::random__from;
+  TensorView self = a.tensor(Op::self);
+  const int64_t from = a.int_(Op::from_);
+  const std::optional<int64_t> to = a.optional_int(Op::to_);
+  const ember::sdk::GeneratorState gen = a.generator(Op::generator);
   dispatch<kAllDTypes>(self.dtype(), "random_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     uint64_t range = 0;  // 0 means the full 2^64 range
-    if (to) {
-      EMBER_SDK_CHECK(from < *to, EMBER_ERROR_VALUE, "random_ expects 'from' to be less than 'to', but got from=",
-                      from, " >= to=", *to);
+    if (to) {  // from < to (meta checked)
       range = static_cast<uint64_t>(*to) - static_cast<uint64_t>(from);
     } else if (!(std::is_same<T, int64_t>::value && from == std::numeric_limits<int64_t>::min())) {
       const int64_t to_inclusive = random_default_max<T>();
@@ -105,12 +105,13 @@ void random_from(KernelArgs& a) {
   });
 }
 
-// bernoulli_.float (self 0, p 1, generator 2): 1 with probability p, else 0.
+// bernoulli_.float: 1 with probability p, else 0.
 void bernoulli(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  const double p = a.double_(1);
+  using Op = ops::bernoulli__float;
+  TensorView self = a.tensor(Op::self);
+  const double p = a.double_(Op::p);
   EMBER_SDK_CHECK(p >= 0.0 && p <= 1.0, EMBER_ERROR_VALUE, "bernoulli_ expects p to be in [0, 1], but got p=", p);
-  const ember::sdk::GeneratorState gen = a.generator(2);
+  const ember::sdk::GeneratorState gen = a.generator(Op::generator);
   dispatch<kAllDTypes>(self.dtype(), "bernoulli_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     pointwise_indexed<T>(self, [=](int64_t k) {
@@ -125,10 +126,10 @@ void bernoulli(KernelArgs& a) {
 }  // namespace
 
 void register_random_kernels(Registrar& reg) {
-  reg.kernel("uniform_", kDevice, kFloatingDTypes, uniform);
-  reg.kernel("normal_", kDevice, kFloatingDTypes, normal);
-  reg.kernel("random_.from", kDevice, kAllDTypes, random_from);
-  reg.kernel("bernoulli_.float", kDevice, kAllDTypes, bernoulli);
+  reg.kernel<ops::uniform_>(kDevice, kFloatingDTypes, uniform);
+  reg.kernel<ops::normal_>(kDevice, kFloatingDTypes, normal);
+  reg.kernel<ops::random__from>(kDevice, kAllDTypes, random_from);
+  reg.kernel<ops::bernoulli__float>(kDevice, kAllDTypes, bernoulli);
 }
 
 }  // namespace ember_cpu

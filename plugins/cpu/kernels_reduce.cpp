@@ -277,12 +277,22 @@ void run_reduction(const char* name, const TensorView& self, uint64_t mask, cons
   });
 }
 
-// sum.IntList_out / mean.out (self 0, dim 1, keepdim 2, dtype 3, out 4).
-template <bool kMean>
+// The reduced dims as a bit mask (bit d: dim d is reduced). Meta normalized the dims: each
+// appears once, non-negative, every dim when the caller gave None or [].
+uint64_t reduce_mask(IntList dims) {
+  uint64_t mask = 0;
+  for (int64_t d : dims) mask |= 1ull << d;
+  return mask;
+}
+// One normalized dim of a tensor of any rank (a 0-d tensor reduces nothing).
+uint64_t reduce_mask(int64_t dim, const TensorView& self) { return self.ndim() ? 1ull << dim : 0; }
+
+// sum.IntList_out and mean.out.
+template <typename Op, bool kMean>
 void sum_mean(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
-  run_reduction<kMean ? kFloatingDTypes : kAllDTypes>(kMean ? "mean" : "sum", self, mask, a.tensor(4), nullptr,
+  TensorView self = a.tensor(Op::self);
+  uint64_t mask = reduce_mask(*a.optional_int_list(Op::dim));
+  run_reduction<kMean ? kFloatingDTypes : kAllDTypes>(kMean ? "mean" : "sum", self, mask, a.tensor(Op::out), nullptr,
                                                       [](auto tag) {
                                                         SumOp<typename decltype(tag)::type> op;
                                                         op.mean = kMean;
@@ -291,58 +301,59 @@ void sum_mean(KernelArgs& a) {
                                                       kMean ? ColumnReduction::Mean : ColumnReduction::Sum);
 }
 
-// prod.int_out (self 0, dim 1, keepdim 2, dtype 3, out 4).
 void prod(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = self.ndim() ? 1ull << wrap_dim(a.int_(1), self.ndim()) : 0;
-  run_reduction<kAllDTypes>("prod", self, mask, a.tensor(4), nullptr,
+  using Op = ops::prod_int_out;
+  TensorView self = a.tensor(Op::self);
+  run_reduction<kAllDTypes>("prod", self, reduce_mask(a.int_(Op::dim), self), a.tensor(Op::out), nullptr,
                             [](auto tag) { return ProdOp<typename decltype(tag)::type>{}; });
 }
 
-// amax.out / amin.out (self 0, dim 1, keepdim 2, out 3).
-template <bool kMax>
+// amax.out and amin.out.
+template <typename Op, bool kMax>
 void amax_amin(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = reduce_mask_from_dims(a.int_list(1), self.ndim());
+  TensorView self = a.tensor(Op::self);
   run_reduction<kAllDTypes>(
-      kMax ? "amax" : "amin", self, mask, a.tensor(3), nullptr,
+      kMax ? "amax" : "amin", self, reduce_mask(a.int_list(Op::dim)), a.tensor(Op::out), nullptr,
       [](auto tag) { return MinMaxOp<typename decltype(tag)::type, kMax>{}; },
       kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
-// max.dim_max / min.dim_min (self 0, dim 1, keepdim 2, values 3, indices 4).
+// max.dim_max and min.dim_min share one layout: values, then indices.
+using MaxMinDim = ops::max_dim_max;
+static_assert(int{MaxMinDim::max_} == int{ops::min_dim_min::min_} &&
+                  int{MaxMinDim::max_values} == int{ops::min_dim_min::min_indices} &&
+                  int{MaxMinDim::dim} == int{ops::min_dim_min::dim} && MaxMinDim::num_args == ops::min_dim_min::num_args,
+              "max.dim_max and min.dim_min read their arguments at the same positions");
 template <bool kMax>
 void max_min_dim(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = self.ndim() ? 1ull << wrap_dim(a.int_(1), self.ndim()) : 0;
-  TensorView indices = a.tensor(4);
+  TensorView self = a.tensor(MaxMinDim::self);
+  TensorView indices = a.tensor(MaxMinDim::max_values);
   run_reduction<kAllDTypes>(
-      kMax ? "max" : "min", self, mask, a.tensor(3), &indices,
+      kMax ? "max" : "min", self, reduce_mask(a.int_(MaxMinDim::dim), self), a.tensor(MaxMinDim::max_), &indices,
       [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, true>{}; },
       kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
-// argmax.out / argmin.out (self 0, dim 1 (None: flattened), keepdim 2, out 3).
-template <bool kMax>
+// argmax.out and argmin.out (dim None: over the flattened tensor).
+template <typename Op, bool kMax>
 void argmax_argmin(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  std::optional<int64_t> dim = a.optional_int(1);
-  uint64_t mask = dim ? (self.ndim() ? 1ull << wrap_dim(*dim, self.ndim()) : 0)
-                      : reduce_mask_from_dims(std::nullopt, self.ndim());
+  TensorView self = a.tensor(Op::self);
+  std::optional<int64_t> dim = a.optional_int(Op::dim);
+  uint64_t mask = dim ? reduce_mask(*dim, self) : (self.ndim() >= 64 ? ~0ull : (1ull << self.ndim()) - 1);
   run_reduction<kAllButBool>(
-      kMax ? "argmax" : "argmin", self, mask, a.tensor(3), nullptr,
+      kMax ? "argmax" : "argmin", self, mask, a.tensor(Op::out), nullptr,
       [](auto tag) { return ArgOp<typename decltype(tag)::type, kMax, false>{}; },
       kMax ? ColumnReduction::ArgMax : ColumnReduction::ArgMin);
 }
 
-// var.correction_out (self 0, dim 1, correction 2, keepdim 3, out 4).
 void var(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
-  std::optional<ember::sdk::Scalar> correction = a.optional_scalar(2);
+  using Op = ops::var_correction_out;
+  TensorView self = a.tensor(Op::self);
+  uint64_t mask = reduce_mask(*a.optional_int_list(Op::dim));
+  std::optional<ember::sdk::Scalar> correction = a.optional_scalar(Op::correction);
   double c = correction ? correction->to_double() : 1.0;
   run_reduction<kFloatingDTypes>(
-      "var", self, mask, a.tensor(4), nullptr,
+      "var", self, mask, a.tensor(Op::out), nullptr,
       [c](auto tag) {
         VarOp<typename decltype(tag)::type> op;
         op.correction = c;
@@ -351,30 +362,29 @@ void var(KernelArgs& a) {
       ColumnReduction::Var, c);
 }
 
-// all.dims_out / any.dims_out (self 0, dim 1, keepdim 2, out 3): any input dtype, bool out.
-template <bool kAll>
+// all.dims_out and any.dims_out: any input dtype, bool out.
+template <typename Op, bool kAll>
 void all_any(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  uint64_t mask = reduce_mask_from_dims(a.optional_int_list(1), self.ndim());
-  run_reduction<kAllDTypes>(kAll ? "all" : "any", self, mask, a.tensor(3), nullptr,
-                            [](auto tag) { return AllAnyOp<typename decltype(tag)::type, kAll>{}; });
+  TensorView self = a.tensor(Op::self);
+  run_reduction<kAllDTypes>(kAll ? "all" : "any", self, reduce_mask(*a.optional_int_list(Op::dim)), a.tensor(Op::out),
+                            nullptr, [](auto tag) { return AllAnyOp<typename decltype(tag)::type, kAll>{}; });
 }
 
 }  // namespace
 
 void register_reduce_kernels(Registrar& reg) {
-  reg.kernel("sum.IntList_out", kDevice, kAllDTypes, sum_mean<false>);
-  reg.kernel("mean.out", kDevice, kFloatingDTypes, sum_mean<true>);
-  reg.kernel("prod.int_out", kDevice, kAllDTypes, prod);
-  reg.kernel("amax.out", kDevice, kAllDTypes, amax_amin<true>);
-  reg.kernel("amin.out", kDevice, kAllDTypes, amax_amin<false>);
-  reg.kernel("max.dim_max", kDevice, kAllDTypes, max_min_dim<true>);
-  reg.kernel("min.dim_min", kDevice, kAllDTypes, max_min_dim<false>);
-  reg.kernel("argmax.out", kDevice, kAllButBool, argmax_argmin<true>);
-  reg.kernel("argmin.out", kDevice, kAllButBool, argmax_argmin<false>);
-  reg.kernel("var.correction_out", kDevice, kFloatingDTypes, var);
-  reg.kernel("all.dims_out", kDevice, kAllDTypes, all_any<true>);
-  reg.kernel("any.dims_out", kDevice, kAllDTypes, all_any<false>);
+  reg.kernel<ops::sum_IntList_out>(kDevice, kAllDTypes, sum_mean<ops::sum_IntList_out, false>);
+  reg.kernel<ops::mean_out>(kDevice, kFloatingDTypes, sum_mean<ops::mean_out, true>);
+  reg.kernel<ops::prod_int_out>(kDevice, kAllDTypes, prod);
+  reg.kernel<ops::amax_out>(kDevice, kAllDTypes, amax_amin<ops::amax_out, true>);
+  reg.kernel<ops::amin_out>(kDevice, kAllDTypes, amax_amin<ops::amin_out, false>);
+  reg.kernel<ops::max_dim_max>(kDevice, kAllDTypes, max_min_dim<true>);
+  reg.kernel<ops::min_dim_min>(kDevice, kAllDTypes, max_min_dim<false>);
+  reg.kernel<ops::argmax_out>(kDevice, kAllButBool, argmax_argmin<ops::argmax_out, true>);
+  reg.kernel<ops::argmin_out>(kDevice, kAllButBool, argmax_argmin<ops::argmin_out, false>);
+  reg.kernel<ops::var_correction_out>(kDevice, kFloatingDTypes, var);
+  reg.kernel<ops::all_dims_out>(kDevice, kAllDTypes, all_any<ops::all_dims_out, true>);
+  reg.kernel<ops::any_dims_out>(kDevice, kAllDTypes, all_any<ops::any_dims_out, false>);
 }
 
 }  // namespace ember_cpu

@@ -157,14 +157,13 @@ void softmax_dense(const T* in, T* out, int64_t outer, int64_t dim_size, int64_t
   });
 }
 
-// _softmax.out / _log_softmax.out (self 0, dim 1, half_to_float 2, out 3).
-template <bool kLog>
+// _softmax.out and _log_softmax.out (meta refused half_to_float).
+template <typename Op, bool kLog>
 void softmax(KernelArgs& a) {
-  TensorView self = a.tensor(0);
-  TensorView out = a.tensor(3);
-  EMBER_SDK_CHECK(!a.bool_(2), EMBER_ERROR_NOT_IMPLEMENTED, "half_to_float is not supported on CPU");
+  TensorView self = a.tensor(Op::self);
+  TensorView out = a.tensor(Op::out);
   const int64_t ndim = self.ndim();
-  const int64_t dim = wrap_dim(a.int_(1), ndim);
+  const int64_t dim = a.int_(Op::dim);
   const int64_t dim_size = ndim ? self.size(dim) : 1;
   const int64_t outer = ndim ? product(self.sizes().data(), 0, dim) : 1;
   const int64_t inner = ndim ? product(self.sizes().data(), dim + 1, ndim) : 1;
@@ -181,8 +180,8 @@ void softmax(KernelArgs& a) {
 }  // namespace
 
 void register_softmax_kernels(Registrar& reg) {
-  reg.kernel("_softmax.out", kDevice, kFloatingDTypes, softmax<false>);
-  reg.kernel("_log_softmax.out", kDevice, kFloatingDTypes, softmax<true>);
+  reg.kernel<ops::_softmax_out>(kDevice, kFloatingDTypes, softmax<ops::_softmax_out, false>);
+  reg.kernel<ops::_log_softmax_out>(kDevice, kFloatingDTypes, softmax<ops::_log_softmax_out, true>);
 }
 
 }  // namespace ember_cpu

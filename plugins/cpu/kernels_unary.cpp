@@ -24,15 +24,15 @@ using ember::sdk::kAllButBool;
 using ember::sdk::kAllDTypes;
 using ember::sdk::kFloatingDTypes;
 
-// Runs f(C) -> C over self (arg 0) into out (arg out_index), for the dtypes in Mask.
-template <uint32_t Mask, typename MakeF>
-void unary(KernelArgs& a, int out_index, const char* name, const MakeF& make_f) {
-  ember::sdk::TensorView out = a.tensor(out_index);
+// Runs f(C) -> C over Op's self into its out, for the dtypes in Mask.
+template <typename Op, uint32_t Mask, typename MakeF>
+void unary(KernelArgs& a, const char* name, const MakeF& make_f) {
+  ember::sdk::TensorView out = a.tensor(Op::out);
   dispatch<Mask>(out.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     auto f = make_f(tag);
-    pointwise<T, T>(out, {a.tensor(0)}, [f](T x) { return static_cast<T>(f(C(x))); });
+    pointwise<T, T>(out, {a.tensor(Op::self)}, [f](T x) { return static_cast<T>(f(C(x))); });
   });
 }
 
@@ -91,25 +91,24 @@ struct Silu {
   template <typename C> static C f(C x) { return x / (C(1) + std::exp(-x)); }
 };
 
-template <typename Op>
+// Op: the descriptor of the op (ops::exp_out); Math: its formula and vector kernel (above).
+template <typename Op, typename Math>
 void float_unary(KernelArgs& a) {
-  if constexpr (Op::vec != nullptr) {
-    if (vec_unary(a.tensor(1), a.tensor(0), vec().*Op::vec, kVecMathGrain)) return;
+  if constexpr (Math::vec != nullptr) {
+    if (vec_unary(a.tensor(Op::out), a.tensor(Op::self), vec().*Math::vec, kVecMathGrain)) return;
   }
-  unary<kFloatingDTypes>(a, 1, Op::name, [](auto tag) {
+  unary<Op, kFloatingDTypes>(a, Math::name, [](auto tag) {
     using C = typename decltype(tag)::compute;
-    return [](C x) -> C { return Op::template f<C>(x); };
+    return [](C x) -> C { return Math::template f<C>(x); };
   });
 }
 
-// gelu.out (self 0, approximate 1, out 2).
+// gelu.out: approximate is "none" or "tanh" (meta checked it).
 void gelu_kernel(KernelArgs& a) {
-  std::string_view approximate = a.str(1);
-  bool use_tanh = approximate == "tanh";
-  EMBER_SDK_CHECK(use_tanh || approximate == "none", EMBER_ERROR_VALUE,
-                  "approximate argument must be either none or tanh, got '", approximate, "'");
-  if (vec_unary(a.tensor(2), a.tensor(0), use_tanh ? vec().gelu_tanh : vec().gelu, kVecMathGrain)) return;
-  unary<kFloatingDTypes>(a, 2, "gelu", [use_tanh](auto tag) {
+  using Op = ops::gelu_out;
+  const bool use_tanh = a.str(Op::approximate) == "tanh";
+  if (vec_unary(a.tensor(Op::out), a.tensor(Op::self), use_tanh ? vec().gelu_tanh : vec().gelu, kVecMathGrain)) return;
+  unary<Op, kFloatingDTypes>(a, "gelu", [use_tanh](auto tag) {
     using C = typename decltype(tag)::compute;
     return [use_tanh](C x) -> C {
       if (use_tanh) {
@@ -124,7 +123,7 @@ void gelu_kernel(KernelArgs& a) {
 }
 
 void neg_kernel(KernelArgs& a) {
-  unary<kAllButBool>(a, 1, "neg", [](auto tag) {
+  unary<ops::neg_out, kAllButBool>(a, "neg", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C { return ember::sdk::wrapping_neg(x); };  // -INT64_MIN wraps to itself, as PyTorch
   });
@@ -132,7 +131,7 @@ void neg_kernel(KernelArgs& a) {
 
 // abs: bool is rejected, as PyTorch does ("abs_cpu" not implemented for 'Bool').
 void abs_kernel(KernelArgs& a) {
-  unary<kAllButBool>(a, 1, "abs", [](auto tag) {
+  unary<ops::abs_out, kAllButBool>(a, "abs", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C {
       if constexpr (std::is_unsigned<C>::value) return x;
@@ -143,7 +142,7 @@ void abs_kernel(KernelArgs& a) {
 }
 
 void sign_kernel(KernelArgs& a) {
-  unary<kAllDTypes>(a, 1, "sign", [](auto tag) {
+  unary<ops::sign_out, kAllDTypes>(a, "sign", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C {
       if constexpr (std::is_same<C, bool>::value) return x;
@@ -153,17 +152,18 @@ void sign_kernel(KernelArgs& a) {
 }
 
 void relu_kernel(KernelArgs& a) {
-  unary<kAllButBool>(a, 1, "relu", [](auto tag) {
+  unary<ops::relu_out, kAllButBool>(a, "relu", [](auto tag) {
     using C = typename decltype(tag)::compute;
     return [](C x) -> C { return x < C(0) ? C(0) : x; };  // NaN stays NaN
   });
 }
 
-// clamp.out (self 0, min 1, max 2, out 3): min(max(x, lo), hi); NaN inputs stay NaN.
+// clamp.out: min(max(x, lo), hi); NaN inputs stay NaN.
 void clamp_kernel(KernelArgs& a) {
-  std::optional<ember::sdk::Scalar> lo = a.optional_scalar(1);
-  std::optional<ember::sdk::Scalar> hi = a.optional_scalar(2);
-  unary<kAllButBool>(a, 3, "clamp", [&](auto tag) {
+  using Op = ops::clamp_out;
+  std::optional<ember::sdk::Scalar> lo = a.optional_scalar(Op::min_);
+  std::optional<ember::sdk::Scalar> hi = a.optional_scalar(Op::max_);
+  unary<Op, kAllButBool>(a, "clamp", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = typename decltype(tag)::compute;
     const bool has_lo = lo.has_value(), has_hi = hi.has_value();
@@ -183,22 +183,22 @@ void clamp_kernel(KernelArgs& a) {
 }  // namespace
 
 void register_unary_kernels(Registrar& reg) {
-  reg.kernel("neg.out", kDevice, kAllButBool, neg_kernel);
-  reg.kernel("abs.out", kDevice, kAllButBool, abs_kernel);
-  reg.kernel("sign.out", kDevice, kAllDTypes, sign_kernel);
-  reg.kernel("relu.out", kDevice, kAllButBool, relu_kernel);
-  reg.kernel("clamp.out", kDevice, kAllButBool, clamp_kernel);
-  reg.kernel("exp.out", kDevice, kFloatingDTypes, float_unary<Exp>);
-  reg.kernel("log.out", kDevice, kFloatingDTypes, float_unary<Log>);
-  reg.kernel("sqrt.out", kDevice, kFloatingDTypes, float_unary<Sqrt>);
-  reg.kernel("rsqrt.out", kDevice, kFloatingDTypes, float_unary<Rsqrt>);
-  reg.kernel("sin.out", kDevice, kFloatingDTypes, float_unary<Sin>);
-  reg.kernel("cos.out", kDevice, kFloatingDTypes, float_unary<Cos>);
-  reg.kernel("tanh.out", kDevice, kFloatingDTypes, float_unary<Tanh>);
-  reg.kernel("erf.out", kDevice, kFloatingDTypes, float_unary<Erf>);
-  reg.kernel("sigmoid.out", kDevice, kFloatingDTypes, float_unary<Sigmoid>);
-  reg.kernel("silu.out", kDevice, kFloatingDTypes, float_unary<Silu>);
-  reg.kernel("gelu.out", kDevice, kFloatingDTypes, gelu_kernel);
+  reg.kernel<ops::neg_out>(kDevice, kAllButBool, neg_kernel);
+  reg.kernel<ops::abs_out>(kDevice, kAllButBool, abs_kernel);
+  reg.kernel<ops::sign_out>(kDevice, kAllDTypes, sign_kernel);
+  reg.kernel<ops::relu_out>(kDevice, kAllButBool, relu_kernel);
+  reg.kernel<ops::clamp_out>(kDevice, kAllButBool, clamp_kernel);
+  reg.kernel<ops::exp_out>(kDevice, kFloatingDTypes, float_unary<ops::exp_out, Exp>);
+  reg.kernel<ops::log_out>(kDevice, kFloatingDTypes, float_unary<ops::log_out, Log>);
+  reg.kernel<ops::sqrt_out>(kDevice, kFloatingDTypes, float_unary<ops::sqrt_out, Sqrt>);
+  reg.kernel<ops::rsqrt_out>(kDevice, kFloatingDTypes, float_unary<ops::rsqrt_out, Rsqrt>);
+  reg.kernel<ops::sin_out>(kDevice, kFloatingDTypes, float_unary<ops::sin_out, Sin>);
+  reg.kernel<ops::cos_out>(kDevice, kFloatingDTypes, float_unary<ops::cos_out, Cos>);
+  reg.kernel<ops::tanh_out>(kDevice, kFloatingDTypes, float_unary<ops::tanh_out, Tanh>);
+  reg.kernel<ops::erf_out>(kDevice, kFloatingDTypes, float_unary<ops::erf_out, Erf>);
+  reg.kernel<ops::sigmoid_out>(kDevice, kFloatingDTypes, float_unary<ops::sigmoid_out, Sigmoid>);
+  reg.kernel<ops::silu_out>(kDevice, kFloatingDTypes, float_unary<ops::silu_out, Silu>);
+  reg.kernel<ops::gelu_out>(kDevice, kFloatingDTypes, gelu_kernel);
 }
 
 }  // namespace ember_cpu

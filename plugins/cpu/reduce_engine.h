@@ -43,17 +43,6 @@ struct ReducePlan {
   int64_t red_numel = 1;
 };
 
-// Bit d set = dim d is reduced. None or [] means every dim (PyTorch's sum/mean/amax rule).
-inline uint64_t reduce_mask_from_dims(const std::optional<IntList>& dims, int64_t ndim) {
-  if (!dims || dims->empty()) return ndim >= 64 ? ~0ull : ((1ull << ndim) - 1);
-  uint64_t mask = 0;
-  for (int64_t d : *dims) {
-    int64_t w = wrap_dim(d, ndim);
-    if (ndim > 0) mask |= 1ull << w;
-  }
-  return mask;
-}
-
 inline ReducePlan make_reduce_plan(const TensorView& self, uint64_t mask, const TensorView* outs,
                                    int num_outs) {
   ReducePlan p;

@@ -1,6 +1,7 @@
-// Small tensor helpers shared by the CPU kernels: dim wrapping, views the plugin builds itself
-// (sub-views for cat, reshaped views), and contiguous staging buffers for kernels whose inner
-// loops want dense memory (convolution, pooling, normalization, matmul fallbacks).
+// Small tensor helpers shared by the CPU kernels: views the plugin builds itself (sub-views for
+// cat, reshaped views), and contiguous staging buffers for kernels whose inner loops want dense
+// memory (convolution, pooling, normalization, matmul fallbacks). Dims need no wrapping here:
+// meta hands kernels normalized dims.
 //
 // Stateless; thread-safe. Buffers are owned by the object that made them.
 #pragma once
@@ -19,14 +20,6 @@ namespace ember_cpu {
 using ember::sdk::IntList;
 using ember::sdk::KernelArgs;
 using ember::sdk::Scalar;
-
-// PyTorch's dim wrapping; a 0-d tensor accepts dims 0 and -1.
-inline int64_t wrap_dim(int64_t dim, int64_t ndim) {
-  int64_t n = ndim > 0 ? ndim : 1;
-  EMBER_SDK_CHECK(dim >= -n && dim < n, EMBER_ERROR_INDEX, "Dimension out of range (expected to be in range of [", -n,
-                  ", ", n - 1, "], but got ", dim, ")");
-  return dim < 0 ? dim + n : dim;
-}
 
 // A tensor view whose sizes and strides the plugin owns (sub-views, reshapes).
 struct OwnedView {

@@ -44,13 +44,6 @@ struct IxParams {  // kernels/index_ops.cuh ix_params
   int32_t pad;
 };
 
-int64_t wrap(int64_t d, int64_t ndim) {
-  const int64_t n = ndim > 0 ? ndim : 1;
-  EMBER_SDK_CHECK(d >= -n && d < n, EMBER_ERROR_INDEX, "Dimension out of range (expected to be in range of [", -n, ", ",
-                  n - 1, "], but got ", d, ")");
-  return d < 0 ? d + n : d;
-}
-
 // Programs keyed by (element dtype, index dtype, mode).
 const Program& ix_program(int device, int32_t dtype, int32_t index_dtype, int mode) {
   EMBER_SDK_CHECK(index_dtype == EMBER_DTYPE_INT64 || index_dtype == EMBER_DTYPE_INT32, EMBER_ERROR_TYPE,
@@ -90,7 +83,7 @@ void cat(KernelArgs& a) {
   ember::sdk::TensorList tensors = a.tensor_list(Op::tensors);
   TensorView out = a.tensor(Op::out);
   if (out.numel() == 0) return;
-  const int64_t dim = wrap(a.int_(Op::dim), out.ndim());
+  const int64_t dim = a.int_(Op::dim);  // normalized by meta
   const int32_t bits = bit_copy_dtype(out.dtype());
   std::vector<int64_t> sizes(out.sizes().begin(), out.sizes().end());
   int64_t offset = 0;
@@ -111,7 +104,7 @@ void index_select(KernelArgs& a) {
   using Op = ops::index_select_out;
   TensorView self = a.tensor(Op::self), index = a.tensor(Op::index), out = a.tensor(Op::out);
   if (out.numel() == 0) return;
-  const int64_t dim = wrap(a.int_(Op::dim), self.ndim());
+  const int64_t dim = a.int_(Op::dim);  // normalized by meta
   IxParams p = base_params(a, "index_select");
   if (self.ndim() == 0) {  // a 0-d self: the index must be 0; out is self's one element
     p.ndim = 1;
@@ -141,7 +134,7 @@ void gather(KernelArgs& a) {
   using Op = ops::gather_out;
   TensorView self = a.tensor(Op::self), index = a.tensor(Op::index), out = a.tensor(Op::out);
   if (index.numel() == 0) return;
-  const int64_t dim = wrap(a.int_(Op::dim), self.ndim());
+  const int64_t dim = a.int_(Op::dim);  // normalized by meta
   IxParams p = base_params(a, "gather");
   if (self.ndim() == 0) {
     p.ndim = 1;
@@ -171,7 +164,7 @@ void scatter(KernelArgs& a) {
   using Op = ops::scatter__src;  // scatter_.value and scatter_add_ have the same argument positions
   TensorView self = a.tensor(Op::self), index = a.tensor(Op::index);
   if (index.numel() == 0) return;
-  const int64_t dim = wrap(a.int_(Op::dim), self.ndim());
+  const int64_t dim = a.int_(Op::dim);  // normalized by meta
   IxParams p = base_params(a, kMode == 2 ? "scatter_add" : "scatter");
   if (self.ndim() == 0) {
     p.ndim = 1;

@@ -14,19 +14,14 @@ namespace {
 
 namespace ops = ember::sdk::ops;
 
-uint64_t single_dim_mask(int64_t dim, int32_t ndim) {
-  if (ndim == 0) return 0;
-  const int64_t w = dim < 0 ? dim + ndim : dim;
-  EMBER_SDK_CHECK(w >= 0 && w < ndim, EMBER_ERROR_INDEX, "Dimension out of range (expected to be in range of [", -ndim,
-                  ", ", ndim - 1, "], but got ", dim, ")");
-  return 1ull << w;
-}
+// One normalized dim (meta wrapped it); a 0-d tensor reduces nothing.
+uint64_t single_dim_mask(int64_t dim, int32_t ndim) { return ndim == 0 ? 0 : 1ull << dim; }
 
 template <typename Op, ReduceKind kKind>
 void sum_like(Registrar& reg) {
   reg.kernel<Op>(kDevice, reduce_dtypes(kKind), [](KernelArgs& a) {
     TensorView self = a.tensor(Op::self);
-    run_reduce(a, kKind, self, reduce_mask_from_dims(a.optional_int_list(Op::dim), self.ndim()), a.tensor(Op::out));
+    run_reduce(a, kKind, self, reduce_mask_from_dims(*a.optional_int_list(Op::dim)), a.tensor(Op::out));
   });
 }
 
@@ -34,7 +29,7 @@ template <typename Op, ReduceKind kKind>
 void amax_like(Registrar& reg) {
   reg.kernel<Op>(kDevice, reduce_dtypes(kKind), [](KernelArgs& a) {
     TensorView self = a.tensor(Op::self);
-    run_reduce(a, kKind, self, reduce_mask_from_dims(a.int_list(Op::dim), self.ndim()), a.tensor(Op::out));
+    run_reduce(a, kKind, self, reduce_mask_from_dims(a.int_list(Op::dim)), a.tensor(Op::out));
   });
 }
 
@@ -43,7 +38,7 @@ void arg_like(Registrar& reg) {
   reg.kernel<Op>(kDevice, reduce_dtypes(kKind), [](KernelArgs& a) {
     TensorView self = a.tensor(Op::self);
     const std::optional<int64_t> dim = a.optional_int(Op::dim);
-    const uint64_t mask = dim ? single_dim_mask(*dim, self.ndim()) : reduce_mask_from_dims(std::nullopt, self.ndim());
+    const uint64_t mask = dim ? single_dim_mask(*dim, self.ndim()) : (self.ndim() >= 64 ? ~0ull : (1ull << self.ndim()) - 1);
     run_reduce(a, kKind, self, mask, a.tensor(Op::out));
   });
 }
@@ -78,7 +73,7 @@ void register_reduce_kernels(Registrar& reg) {
     using Op = ops::var_correction_out;
     TensorView self = a.tensor(Op::self);
     const std::optional<ember::sdk::Scalar> c = a.optional_scalar(Op::correction);
-    run_reduce(a, ReduceKind::Var, self, reduce_mask_from_dims(a.optional_int_list(Op::dim), self.ndim()),
+    run_reduce(a, ReduceKind::Var, self, reduce_mask_from_dims(*a.optional_int_list(Op::dim)),
                a.tensor(Op::out), nullptr, c ? c->to_double() : 1.0);
   });
 }

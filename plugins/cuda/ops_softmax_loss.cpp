@@ -37,13 +37,11 @@ struct SoftmaxShape {
   int64_t outer = 1, dim = 1, inner = 1;
 };
 
-SoftmaxShape shape_of(const TensorView& t, int64_t dim_arg) {
+// dim: normalized by meta (in [0, ndim)).
+SoftmaxShape shape_of(const TensorView& t, int64_t dim) {
   SoftmaxShape s;
   const int32_t nd = t.ndim();
   if (nd == 0) return s;
-  const int64_t dim = dim_arg < 0 ? dim_arg + nd : dim_arg;
-  EMBER_SDK_CHECK(dim >= 0 && dim < nd, EMBER_ERROR_INDEX, "Dimension out of range (expected to be in range of [", -nd,
-                  ", ", nd - 1, "], but got ", dim_arg, ")");
   for (int32_t d = 0; d < dim; ++d) s.outer *= t.size(d);
   s.dim = t.size(dim);
   for (int32_t d = static_cast<int32_t>(dim) + 1; d < nd; ++d) s.inner *= t.size(d);

@@ -33,13 +33,6 @@ struct Params {
   int64_t red_strides[kMaxDims];
 };
 
-int64_t wrap_dim(int64_t d, int64_t ndim) {
-  const int64_t n = ndim > 0 ? ndim : 1;
-  EMBER_SDK_CHECK(d >= -n && d < n, EMBER_ERROR_INDEX, "Dimension out of range (expected to be in range of [", -n, ", ",
-                  n - 1, "], but got ", d, ")");
-  return d < 0 ? d + n : d;
-}
-
 const char* kind_name(ReduceKind k) {
   static const char* const names[] = {"sum", "mean", "prod", "amax", "amin", "max", "min",
                                       "argmax", "argmin", "var", "all", "any"};
@@ -54,13 +47,9 @@ int64_t next_pow2(int64_t v) {
 
 }  // namespace
 
-uint64_t reduce_mask_from_dims(const std::optional<ember::sdk::IntList>& dims, int32_t ndim) {
-  if (!dims || dims->empty()) return ndim >= 64 ? ~0ull : ((1ull << ndim) - 1);
+uint64_t reduce_mask_from_dims(ember::sdk::IntList dims) {
   uint64_t mask = 0;
-  for (int64_t d : *dims) {
-    const int64_t w = wrap_dim(d, ndim);
-    if (ndim > 0) mask |= 1ull << w;
-  }
+  for (int64_t d : dims) mask |= 1ull << d;
   return mask;
 }
 

@@ -21,8 +21,8 @@ namespace ember_cuda {
 void run_reduce(const KernelArgs& a, ReduceKind kind, const TensorView& self, uint64_t reduce_mask,
                 const TensorView& out, const TensorView* out2 = nullptr, double correction = 1.0);
 
-// Bit mask of the dims named in `dims` (negative counted from the end); all dims when absent or
-// empty (PyTorch's `dim=None` / `dim=[]` for sum, mean, amax, var, all, any).
-uint64_t reduce_mask_from_dims(const std::optional<ember::sdk::IntList>& dims, int32_t ndim);
+// Bit mask of the dims named in `dims`. Meta normalized them: each once, non-negative, every dim
+// when the caller gave None or [] (PyTorch's `dim=None` / `dim=[]`).
+uint64_t reduce_mask_from_dims(ember::sdk::IntList dims);
 
 }  // namespace ember_cuda

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "ops/meta.h"
+#include "ops/structured.h"
 #include "support/ember_test_support.h"
 
 namespace ember_test {
@@ -350,6 +352,50 @@ TEST(Reduction, Errors) {
   EXPECT_THROW_MSG(ember::prod(ember::ones({2, 3}), -3), IndexError, "but got -3");
   EXPECT_THROW_MSG(ember::max(ember::ones({2, 3}), 2), IndexError, "but got 2");
   EXPECT_THROW_MSG(ember::argmin(ember::ones({2, 3}), 5), IndexError, "but got 5");
+}
+
+}  // namespace
+}  // namespace ember_test
+
+namespace ember_test {
+namespace {
+
+// Kernels never wrap or re-check dims: meta hands them normalized (ops/structured.h).
+TEST(MetaNormalizesDims, ListsWrapSortAndExpandNone) {
+  Tensor x = zeros({2, 3, 4});
+  int64_t given[2] = {-1, 0};
+  structured::MetaResult m = meta::sum_op(x, IntArrayRef(given, 2), false, std::nullopt);
+  EXPECT_EQ(std::vector<int64_t>(m.dims.begin(), m.dims.end()), (std::vector<int64_t>{0, 2}));
+  IntArrayRef normalized = structured::normalized_dims(m, "sum.IntList_out");
+  EXPECT_EQ(std::vector<int64_t>(normalized.begin(), normalized.end()), (std::vector<int64_t>{0, 2}));
+  m = meta::sum_op(x, std::nullopt, false, std::nullopt);
+  EXPECT_EQ(std::vector<int64_t>(m.dims.begin(), m.dims.end()), (std::vector<int64_t>{0, 1, 2}));
+  m = meta::sum_op(x, IntArrayRef(), true, std::nullopt);
+  EXPECT_EQ(m.dims.size(), 3u);
+}
+
+TEST(MetaNormalizesDims, SingleDimsWrapAndNoneStaysNone) {
+  Tensor x = zeros({2, 3});
+  EXPECT_EQ(structured::normalized_dim(meta::softmax_op(x, -1, false), "_softmax.out"), 1);
+  EXPECT_EQ(structured::normalized_optional_dim(meta::arg_reduce_op(x, -2, false), "argmax.out"), 0);
+  EXPECT_EQ(structured::normalized_optional_dim(meta::arg_reduce_op(x, std::nullopt, false), "argmax.out"), std::nullopt);
+  EXPECT_EQ(structured::normalized_dim(meta::softmax_op(zeros({}), -1, false), "_softmax.out"), 0);  // 0-d: dim 0
+  EXPECT_THROW(meta::softmax_op(x, 2, false), IndexError);
+}
+
+TEST(MetaNormalizesDims, AMetaThatForgotIsAnInternalError) {
+  structured::MetaResult m;  // as a meta function that never called set_dim
+  EXPECT_THROW(structured::normalized_dim(m, "my.op"), InternalError);
+  EXPECT_THROW(structured::normalized_dims(m, "my.op"), InternalError);
+}
+
+TEST(MetaNormalizesDims, NegativeDimsGiveTheSameValuesThroughTheKernel) {
+  Tensor x = make(iota(24), {2, 3, 4}, kFloat64);
+  std::vector<double> by_last = values(x.sum({-1}));
+  EXPECT_EQ(by_last, values(x.sum({2})));
+  EXPECT_EQ(by_last[0], 0.0 + 1 + 2 + 3);
+  EXPECT_EQ(values(ember::softmax(x, -2)), values(ember::softmax(x, 1)));
+  EXPECT_EQ(values(x.argmax(-1)), std::vector<double>(6, 3.0));
 }
 
 }  // namespace

@@ -348,7 +348,9 @@ TEST(CpuVectorMath, ReportsTheActiveIsa) {
   for (const std::string& line : logged_lines()) {
     if (line.find("vector kernels: ") == std::string::npos) continue;
     found = true;
-    if (forced && *forced) EXPECT_NE(line.find(std::string("vector kernels: ") + forced), std::string::npos) << line;
+    if (forced && *forced) {
+      EXPECT_NE(line.find(std::string("vector kernels: ") + forced), std::string::npos) << line;
+    }
   }
   EXPECT_TRUE(found);
 }

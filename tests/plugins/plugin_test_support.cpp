@@ -1,6 +1,8 @@
 // Fake host, plugin loading and host tensors for the plugin kernel tests. See the header.
 #include "plugin_test_support.h"
 
+#include "fake_host_dims.h"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -159,7 +161,12 @@ LoadedPlugin::LoadedPlugin(const std::string& path, int32_t intra_op_threads,
 CallResult LoadedPlugin::call(const std::string& op, const std::vector<ember_value>& args) const {
   auto it = registry_->kernels.find(op);
   if (it == registry_->kernels.end()) return CallResult{-1, "no kernel registered for " + op};
-  ember_status* status = call_kernel(it->second, args);
+  // The core's meta normalizes `dim` before a kernel sees it; so does this host.
+  std::vector<ember_value> normalized = args;
+  std::vector<int64_t> dims;
+  std::string refused = normalize_dim_argument(op, normalized, dims);
+  if (!refused.empty()) return CallResult{EMBER_ERROR_INDEX, refused};
+  ember_status* status = call_kernel(it->second, normalized);
   CallResult result;
   if (status) {
     result.code = status->code;

@@ -194,6 +194,12 @@ TEST_F(CodegenTest, DefinitionsAndRegistration) {
   EXPECT_NE(structured.find("structured::Form::Out"), std::string::npos);
   // fill_'s mutable self is its output 0.
   EXPECT_NE(structured.find("{structured::output(0), structured::arg(value)}"), std::string::npos);
+  // A `dim` reaches the kernel as meta normalized it, never as the caller wrote it.
+  EXPECT_NE(structured.find("const int64_t dim_normalized = structured::normalized_dim(meta_result, \"mymax.dim_max\");"),
+            std::string::npos);
+  EXPECT_NE(structured.find("{structured::arg(self), structured::arg(dim_normalized), structured::output(0), "
+                            "structured::output(1)}"),
+            std::string::npos);
 
   std::string reg = generated("generated/register_ops.cpp");
   // The structured op's backend-kernel table is created with its wrapper's registration.

@@ -32,6 +32,19 @@ std::vector<int> output_positions(const FunctionSchema& x) {
 
 std::string wrapper_name(const OpDef& w) { return "w_" + w.unique_name; }
 
+// A `dim` argument (int, int?, int[N], int[N]?) reaches the kernel as meta normalized it
+// (MetaResult::dim / dims), never as the caller wrote it: kernels do not wrap or re-validate dims.
+bool is_dim_argument(const Argument& a) { return a.name == "dim" && a.type.base == BaseType::Int; }
+
+std::string normalized_dim_local(const SchemaType& t, const std::string& op) {
+  std::string args = "(meta_result, \"" + op + "\");";
+  if (!t.is_list && t.optional)
+    return "const std::optional<int64_t> dim_normalized = structured::normalized_optional_dim" + args;
+  if (!t.is_list) return "const int64_t dim_normalized = structured::normalized_dim" + args;
+  if (t.optional) return "const std::optional<IntArrayRef> dim_normalized = structured::normalized_dims" + args;
+  return "const IntArrayRef dim_normalized = structured::normalized_dims" + args;
+}
+
 void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api) {
   const OpDef& w = *w_api.op;
   const OpDef& x = *x_api.op;
@@ -53,11 +66,14 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
     if (!a.is_out()) meta_args.push_back(name);
     bool is_output = next_output < outputs.size() && outputs[next_output] == i;
     if (is_output) kernel_args.push_back("structured::output(" + std::to_string(next_output++) + ")");
+    else if (is_dim_argument(a)) kernel_args.push_back("structured::arg(dim_normalized)");
     else kernel_args.push_back("structured::arg(" + name + ")");
   }
   std::string meta_call;
   for (size_t i = 0; i < meta_args.size(); ++i) meta_call += (i ? ", " : "") + meta_args[i];
   o << "  structured::MetaResult meta_result = meta::" << x.structured << "(" << meta_call << ");\n";
+  for (const Argument& a : xs.arguments())
+    if (is_dim_argument(a)) o << "  " << normalized_dim_local(a.type, xs.name_with_overload()) << "\n";
 
   size_t k = outputs.size();
   o << "  Tensor outs[" << k << "]";

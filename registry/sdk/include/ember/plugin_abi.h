@@ -151,8 +151,10 @@ typedef struct ember_value {
  *    ops: all tensor inputs were converted to it), else the first defined tensor argument's
  *    dtype, else the first output's. A kernel never sees a call whose dtype is outside its mask.
  *  - The core validated shapes, dtypes and devices (the op's meta function) and passes normalized
- *    arguments: dims are non-negative and in range, out= tensors have their final shape and
- *    dtype. Kernels do not validate again.
+ *    arguments: a `dim` (int, int?) is in [0, ndim) (0 for a 0-d tensor; None stays None); a
+ *    `dim` list (int[], int[]?) names each reduced dim once, ascending, every dim when the
+ *    caller gave None or []; out= tensors have their final shape and dtype. Kernels do not
+ *    validate again.
  *  - Random kernels get EMBER_VALUE_GENERATOR {seed, offset}; element k of the output (in logical
  *    row-major order) is drawn from one Philox4x32-10 block with key = seed and counter =
  *    offset + k, so results do not depend on threads or on the device; the core reserves 4
