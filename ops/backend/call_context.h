@@ -42,8 +42,10 @@ class HostCall {
   // After the kernel returned successfully: releases scratch, emits reported warnings, and
   // throws the first reported error (context starts its message).
   void finish(const char* context) {
-    if (num_scratch_ || reported_) finish_slow(context);
+    if (needs_finish()) finish_slow(context);
   }
+  // Whether finish has anything to do (so a caller builds its context string only then).
+  bool needs_finish() const { return num_scratch_ || reported_; }
 
  private:
   static void* scratch_callback(const ember_call_context* call, size_t nbytes, ember_status** status);

@@ -111,7 +111,7 @@ void KernelCall::add_bool_list(const std::vector<bool>& bits) {
 
 void KernelCall::add_generator(const Generator& g) {
   generator_index_ = count_;
-  generator_ = g;  // copies share the generator's state
+  generator_.emplace(g);  // copies share the generator's state
   ember_value& v = next();
   v.tag = EMBER_VALUE_GENERATOR;
   v.u.generator.seed = g.seed();
@@ -142,7 +142,7 @@ void KernelCall::run(ScalarType kernel_dtype) {
   if (generator_index_ >= 0) {
     // Generator copies share their state, so reserving through the copy advances the original.
     uint64_t n = written_elements_ == 0 ? 1 : written_elements_;
-    values_[generator_index_].u.generator.offset = generator_.reserve(4 * n);
+    values_[generator_index_].u.generator.offset = generator_->reserve(4 * n);
   }
   HostCall call(device_, values_, count_, &tensor_of_arg, this);
   ember_status* status = nullptr;
@@ -157,7 +157,9 @@ void KernelCall::run(ScalarType kernel_dtype) {
                "')");
   }
   if (EMBER_UNLIKELY(status != nullptr)) throw_if_error(status, context_of(op_, kernel_).c_str());
-  call.finish(context_of(op_, kernel_).c_str());
+  // The context string costs hundreds of instructions: only a call that used scratch memory or
+  // reported something pays for it.
+  if (EMBER_UNLIKELY(call.needs_finish())) call.finish(context_of(op_, kernel_).c_str());
 }
 
 namespace {

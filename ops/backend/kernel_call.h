@@ -18,7 +18,8 @@
 // which must outlive it. Thread-confined.
 #pragma once
 
-#include <deque>
+#include <list>
+#include <optional>
 #include <vector>
 
 #include <ember/plugin_abi.h>
@@ -98,9 +99,12 @@ class EMBER_API KernelCall {
   ScalarType first_output_dtype_ = ScalarType::Undefined;
   uint64_t written_elements_ = 0;
   int generator_index_ = -1;
-  Generator generator_;
-  std::deque<std::vector<int64_t>> int_storage_;           // bool[] as ints
-  std::deque<std::vector<ember_tensor_view>> list_storage_;  // Tensor[] views
+  // Only random ops have one; a default-constructed Generator would allocate its state per call.
+  std::optional<Generator> generator_;
+  // Stable storage for list arguments. std::list, not std::deque: an empty list allocates
+  // nothing, and most calls have no list argument (a deque allocates on construction).
+  std::list<std::vector<int64_t>> int_storage_;           // bool[] as ints
+  std::list<std::vector<ember_tensor_view>> list_storage_;  // Tensor[] views
 };
 
 // The boxed entry to a backend kernel: the operator's arguments on the stack in schema order,
