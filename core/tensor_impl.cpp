@@ -9,20 +9,33 @@ TensorImpl::TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Devi
     : storage_(std::move(storage)), dtype_(dtype), device_(device), key_set_(DispatchKeySet::backend(device.type())) {}
 
 void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
-  // Checked before anything changes, so a failure leaves the tensor as it was. Contiguous
-  // strides skip size-0 dims, so they can overflow even when numel (0) does not.
+  // Checked before anything changes, so a failure leaves the tensor as it was.
   int64_t numel = checked_numel(sizes, "empty");
-  DimVector strides(sizes.size());
-  int64_t stride = 1;
-  for (size_t i = sizes.size(); i-- > 0;) {
-    strides[i] = stride;
-    if (i > 0) {
-      EMBER_CHECK(checked_mul(stride, sizes[i] > 1 ? sizes[i] : 1, &stride), ValueError,
-                  "[empty] the strides of a contiguous tensor of size ", sizes, " overflow int64");
+  const size_t nd = sizes.size();
+  if (numel == 0) {
+    // Contiguous strides skip size-0 dims, so they can overflow even when numel (0) does not:
+    // computed with checks into a copy first.
+    DimVector strides(nd);
+    int64_t stride = 1;
+    for (size_t i = nd; i-- > 0;) {
+      strides[i] = stride;
+      if (i > 0) {
+        EMBER_CHECK(checked_mul(stride, sizes[i] > 1 ? sizes[i] : 1, &stride), ValueError,
+                    "[empty] the strides of a contiguous tensor of size ", sizes, " overflow int64");
+      }
+    }
+    strides_ = strides;
+  } else {
+    // Every stride divides numel, which fit: no checks, written in place (the common case of
+    // every op result).
+    strides_.assign(nd, 0);
+    int64_t stride = 1;
+    for (size_t i = nd; i-- > 0;) {
+      strides_[i] = stride;
+      stride *= sizes[i];
     }
   }
   sizes_.assign(sizes);
-  strides_ = strides;
   numel_ = numel;
   is_contiguous_ = true;
 }

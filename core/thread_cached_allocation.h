@@ -28,7 +28,8 @@ struct ThreadCachedAllocation {
   static void operator delete(void* p, size_t n) {
     if (p == nullptr) return;
     FreeList& list = free_list();
-    if (n == sizeof(T) && list.count < kMaxCached) {
+    if (n == sizeof(T) && list.count < kMaxCached && !list.thread_exiting) {
+      if (!list.cleanup_registered) register_cleanup(list);
       Block* b = static_cast<Block*>(p);
       b->next = list.head;
       list.head = b;
@@ -42,20 +43,36 @@ struct ThreadCachedAllocation {
   struct Block {
     Block* next;
   };
+  // Trivially destructible and constant-initialized, so every access is one initial-exec TLS
+  // load: a thread_local with a destructor is reached through a guard that costs a
+  // __tls_get_addr call per access (four per 1-element op). The blocks go back to the heap from
+  // Cleanup, registered when the thread caches its first block.
   struct FreeList {
-    Block* head = nullptr;
-    size_t count = 0;
-    ~FreeList() {
-      while (head) {
-        Block* next = head->next;
-        ::operator delete(head);
-        head = next;
+    Block* head;
+    size_t count;
+    bool cleanup_registered;
+    bool thread_exiting;  // after Cleanup ran: frees during later thread-exit destructors go to the heap
+  };
+  struct Cleanup {
+    ~Cleanup() {
+      FreeList& list = free_list();
+      while (list.head) {
+        Block* next = list.head->next;
+        ::operator delete(list.head);
+        list.head = next;
       }
+      list.count = 0;
+      list.thread_exiting = true;
     }
   };
   static FreeList& free_list() {
-    static thread_local FreeList list EMBER_TLS_FAST;
+    static thread_local FreeList list EMBER_TLS_FAST = {nullptr, 0, false, false};
     return list;
+  }
+  static void register_cleanup(FreeList& list) {
+    static thread_local Cleanup cleanup;  // constructed (its destructor registered) on first pass
+    (void)cleanup;
+    list.cleanup_registered = true;
   }
 };
 

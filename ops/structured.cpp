@@ -188,14 +188,23 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
   }
 
   // 3. Outputs of another dtype than the kernel computes go through a temporary.
-  Tensor kernel_outs[MetaResult::kMaxOutputs];
+  // kernel_outs[i] points at outs[i] unless a temporary was needed (no refcount traffic).
+  Tensor temporary_outs[MetaResult::kMaxOutputs];
+  const Tensor* kernel_outs[MetaResult::kMaxOutputs];
   for (int i = 0; i < num_outs; ++i) {
     ScalarType want = output_dtype(m, i, outs);
-    kernel_outs[i] = outs[i].scalar_type() == want ? outs[i] : new_tensor(m.outputs[i].sizes, want, device);
+    if (outs[i].scalar_type() == want) {
+      kernel_outs[i] = &outs[i];
+    } else {
+      temporary_outs[i] = new_tensor(m.outputs[i].sizes, want, device);
+      kernel_outs[i] = &temporary_outs[i];
+    }
   }
 
-  // 4. Inputs: dtype casts and broadcasting. prepared[] is indexed by tensor-argument ordinal.
-  // Constructed lazily: most calls have two or three tensors, and the slots cost to build.
+  // 4. Arguments, in one pass, through the one marshaller (ops/backend/kernel_call.h). A tensor
+  // input that needs a dtype cast or a broadcast view gets a PreparedTensor slot (constructed
+  // only then: most calls need none); the others go to the kernel as they are.
+  KernelCall call(kernel_op, *k, device);
   constexpr int kMaxTensorArgs = 8;
   alignas(PreparedTensor) unsigned char prepared_storage[kMaxTensorArgs * sizeof(PreparedTensor)];
   PreparedTensor* prepared = reinterpret_cast<PreparedTensor*>(prepared_storage);
@@ -207,66 +216,60 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
       for (int i = 0; i < *n; ++i) p[i].~PreparedTensor();
     }
   } destroy_prepared{prepared, &prepared_count};
-  int8_t slot_of_arg[kMaxArgs];
   std::vector<Tensor> cast_list;  // at most one Tensor[] argument per op (cat)
   ScalarType kernel_dtype = m.compute_dtype;
-  int tensor_index = 0;
-  for (int i = 0; i < num_args; ++i) {
-    const Arg& a = args[i];
-    slot_of_arg[i] = -1;
-    if (a.kind == Arg::Kind::Tensor || a.kind == Arg::Kind::OptionalTensor) {
-      const Tensor* t = nullptr;
-      if (a.kind == Arg::Kind::Tensor) {
-        t = static_cast<const Tensor*>(a.ptr);
-      } else {
-        const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
-        if (o && o->defined()) t = &*o;
-      }
-      int bit = tensor_index++;
-      if (!t || !t->defined()) continue;
-      EMBER_INTERNAL_ASSERT(prepared_count < kMaxTensorArgs, "too many tensor arguments");
-      slot_of_arg[i] = static_cast<int8_t>(prepared_count);
-      PreparedTensor& p = *new (&prepared[prepared_count]) PreparedTensor();
-      ++prepared_count;
-      p.source = t;
-      if (kernel_dtype == ScalarType::Undefined) kernel_dtype = t->scalar_type();
-      bool keep = (m.keep_dtype_mask >> bit) & 1u;
-      if (m.cast_inputs && !keep && t->scalar_type() != m.compute_dtype) p.converted = t->to(m.compute_dtype);
-      if (m.broadcast_inputs && !((m.no_broadcast_mask >> bit) & 1u)) broadcast_geometry(p, m.outputs[0].sizes);
-    } else if (a.kind == Arg::Kind::TensorList) {
-      tensor_index++;
-      EMBER_INTERNAL_ASSERT(cast_list.empty(), "more than one tensor list");
-      const TensorList& l = *static_cast<const TensorList*>(a.ptr);
-      cast_list.reserve(l.size());
-      for (const Tensor& e : l) {
-        cast_list.push_back(m.cast_inputs && e.scalar_type() != m.compute_dtype ? e.to(m.compute_dtype) : e);
-        if (kernel_dtype == ScalarType::Undefined) kernel_dtype = e.scalar_type();
-      }
-    }
-  }
-  if (kernel_dtype == ScalarType::Undefined && num_outs > 0) kernel_dtype = kernel_outs[0].scalar_type();
-
-  // 5. Call, through the one marshaller (ops/backend/kernel_call.h).
-  KernelCall call(kernel_op, *k, device);
+  int tensor_index = 0;  // bit i of the masks = i-th tensor argument
   for (int i = 0; i < num_args; ++i) {
     const Arg& a = args[i];
     switch (a.kind) {
-      case Arg::Kind::Output: call.add_tensor(kernel_outs[a.index], /*written=*/true); break;
+      case Arg::Kind::Output: call.add_tensor(*kernel_outs[a.index], /*written=*/true); break;
       case Arg::Kind::Tensor:
-      case Arg::Kind::OptionalTensor:
-        if (slot_of_arg[i] >= 0) {
-          const PreparedTensor& p = prepared[slot_of_arg[i]];
-          if (p.geometry) {
-            call.add_tensor(p.tensor(), false, p.geometry->sizes.data(), p.geometry->strides.data(),
-                            static_cast<int32_t>(p.geometry->sizes.size()));
-          } else {
-            call.add_tensor(p.tensor(), false);
-          }
+      case Arg::Kind::OptionalTensor: {
+        const Tensor* t = nullptr;
+        if (a.kind == Arg::Kind::Tensor) {
+          t = static_cast<const Tensor*>(a.ptr);
         } else {
+          const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
+          if (o) t = &*o;
+        }
+        const int bit = tensor_index++;
+        if (t == nullptr || !t->defined()) {
           call.add_none();
+          break;
+        }
+        if (kernel_dtype == ScalarType::Undefined) kernel_dtype = t->scalar_type();
+        const bool cast = m.cast_inputs && !((m.keep_dtype_mask >> bit) & 1u) && t->scalar_type() != m.compute_dtype;
+        const bool broadcast = m.broadcast_inputs && !((m.no_broadcast_mask >> bit) & 1u) &&
+                               t->sizes() != m.outputs[0].sizes.ref();
+        if (!cast && !broadcast) {
+          call.add_tensor(*t, false);
+          break;
+        }
+        EMBER_INTERNAL_ASSERT(prepared_count < kMaxTensorArgs, "too many tensor arguments");
+        // Default-initialized, not value-initialized: `PreparedTensor()` would zero all its bytes
+        // (the geometry's inline dims) first.
+        PreparedTensor& p = *new (&prepared[prepared_count]) PreparedTensor;
+        ++prepared_count;
+        p.source = t;
+        if (cast) p.converted = t->to(m.compute_dtype);
+        if (broadcast) broadcast_geometry(p, m.outputs[0].sizes);
+        if (p.geometry) {
+          call.add_tensor(p.tensor(), false, p.geometry->sizes.data(), p.geometry->strides.data(),
+                          static_cast<int32_t>(p.geometry->sizes.size()));
+        } else {
+          call.add_tensor(p.tensor(), false);
         }
         break;
+      }
       case Arg::Kind::TensorList: {
+        tensor_index++;
+        EMBER_INTERNAL_ASSERT(cast_list.empty(), "more than one tensor list");
+        const TensorList& l = *static_cast<const TensorList*>(a.ptr);
+        cast_list.reserve(l.size());
+        for (const Tensor& e : l) {
+          cast_list.push_back(m.cast_inputs && e.scalar_type() != m.compute_dtype ? e.to(m.compute_dtype) : e);
+          if (kernel_dtype == ScalarType::Undefined) kernel_dtype = e.scalar_type();
+        }
         std::vector<const Tensor*> list;
         list.reserve(cast_list.size());
         for (const Tensor& t : cast_list) list.push_back(&t);
@@ -340,13 +343,14 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
       case Arg::Kind::None: call.add_none(); break;
     }
   }
+  if (kernel_dtype == ScalarType::Undefined && num_outs > 0) kernel_dtype = kernel_outs[0]->scalar_type();
   call.run(kernel_dtype);
 
-  // 6. Copy back temporaries; in-place and out= outputs changed.
+  // 5. Copy back temporaries; in-place and out= outputs changed.
   for (int i = 0; i < num_outs; ++i) {
-    if (!kernel_outs[i].is_same(outs[i])) {
-      if (outs[i].sizes() != kernel_outs[i].sizes()) resize_output(outs[i], kernel_outs[i].sizes());
-      outs[i].copy_(kernel_outs[i]);
+    if (kernel_outs[i] != &outs[i]) {
+      if (outs[i].sizes() != kernel_outs[i]->sizes()) resize_output(outs[i], kernel_outs[i]->sizes());
+      outs[i].copy_(*kernel_outs[i]);
     }
     if (form != Form::Functional) outs[i].impl()->bump_version();
   }

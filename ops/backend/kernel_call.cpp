@@ -45,6 +45,7 @@ std::string context_of(const OperatorEntry& op, const BackendKernel& k) {
 
 ember_value& KernelCall::next() {
   EMBER_CHECK(count_ < kMaxArgs, InternalError, "[", op_.name(), "] more than ", kMaxArgs, " kernel arguments");
+  written_[count_] = nullptr;
   ember_value& v = values_[count_++];
   v.reserved = 0;
   return v;

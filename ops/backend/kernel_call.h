@@ -93,7 +93,9 @@ class EMBER_API KernelCall {
   const BackendKernel& kernel_;
   Device device_;
   ember_value values_[kMaxArgs];
-  const Tensor* written_[kMaxArgs] = {};  // the tensor behind each written argument
+  // The tensor behind each written argument (null for the others), set by next() for the first
+  // count_ entries only: zeroing all kMaxArgs would cost every call.
+  const Tensor* written_[kMaxArgs];
   int count_ = 0;
   ScalarType first_tensor_dtype_ = ScalarType::Undefined;
   ScalarType first_output_dtype_ = ScalarType::Undefined;

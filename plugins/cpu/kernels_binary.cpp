@@ -43,6 +43,12 @@ Scalar negated(const Scalar& s) {
 // for baseline SSE2). Broadcast operands keep the plain loops' scalar-operand fast path.
 bool dense_f32(const TensorView& out, const TensorView& x, const TensorView& y, VecKernels::Binary f) {
   if (out.dtype() != EMBER_DTYPE_FLOAT32 || !out.is_contiguous() || !x.is_contiguous() || !y.is_contiguous()) return false;
+  const int64_t n = out.numel();
+  if (n <= kGrainSize) {  // one chunk, on this thread: straight to the table (tiny tensors pay per call)
+    if (n > 0)
+      f(static_cast<const float*>(x.data_ptr()), static_cast<const float*>(y.data_ptr()), static_cast<float*>(out.data_ptr()), n);
+    return true;
+  }
   return vec_binary(out, x, y, f, kGrainSize);
 }
 

@@ -60,6 +60,10 @@ void map(const TensorView& out, const TensorView* ins, int64_t grain, const Call
   if (contiguous) {
     int64_t dense[N];
     for (int k = 0; k < N; ++k) dense[k] = sizeof(T);
+    if (numel <= grain) {  // one chunk: straight to the loop (tiny tensors pay per call)
+      run_1d<T, N>(base, dense, numel, call);
+      return;
+    }
     parallel_for(0, numel, grain, [&](int64_t b, int64_t e) {
       char* ptrs[N];
       for (int k = 0; k < N; ++k) ptrs[k] = base[k] + b * static_cast<int64_t>(sizeof(T));
