@@ -8,6 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
 #include <memory>
 #include <thread>
 #include <condition_variable>
@@ -28,9 +32,26 @@ using ed::Milliseconds;
 
 namespace {
 
+// Temporary directories of this test process, removed when it exits (by the process that made
+// them: a forked child exiting must not delete its parent's files), so runs leave nothing in /tmp.
+struct TempDirs {
+  pid_t owner = ::getpid();
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    if (::getpid() != owner) return;
+    std::error_code ignored;
+    for (const std::string& d : dirs) std::filesystem::remove_all(d, ignored);
+  }
+};
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
 std::string temp_path(const std::string& name) {
   char dir[] = "/tmp/ember_store_test_XXXXXX";
   EXPECT_NE(::mkdtemp(dir), nullptr);
+  temp_dirs().dirs.push_back(dir);
   return std::string(dir) + "/" + name;
 }
 

@@ -18,10 +18,16 @@
 #include "registry/loader.h"
 
 namespace {
+// The file each input is written to; removed when the process exits, so replays in ctest leave
+// nothing behind in the temporary directory.
+struct ScratchFile {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("libember_fuzzed_" + std::to_string(::getpid()) + ".so")).string();
+  ~ScratchFile() { std::remove(path.c_str()); }
+};
 const std::string& scratch_path() {
-  static const std::string path = (std::filesystem::temp_directory_path() /
-                                   ("libember_fuzzed_" + std::to_string(::getpid()) + ".so")).string();
-  return path;
+  static const ScratchFile file;
+  return file.path;
 }
 }  // namespace
 
