@@ -30,6 +30,9 @@ MetaResult neg_op(const Tensor& self);
 MetaResult unary_float_op(const Tensor& self);
 MetaResult unary_float_op(const Tensor& self, const std::string& approximate);
 MetaResult unary_bool_op(const Tensor& self);
+// bitwise_and/or/xor and bitwise_not: integer and bool dtypes only (a floating dtype is a TypeError).
+MetaResult bitwise_op(const Tensor& self, const Tensor& other);
+MetaResult bitwise_not_op(const Tensor& self);
 
 // Reductions.
 MetaResult sum_op(const Tensor& self, const std::optional<IntArrayRef>& dim, bool keepdim, std::optional<ScalarType> dtype);

@@ -182,32 +182,5 @@ Tensor _reshape_alias(const Tensor& self, IntArrayRef size, IntArrayRef stride) 
   return self.as_strided(size, stride, self.storage_offset());
 }
 
-namespace {
-void check_bool(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.scalar_type() == kBool, NotImplementedError, "[", op,
-              "] ember's bitwise ops take bool tensors only for now, got ", t.scalar_type());
-}
-}  // namespace
-
-Tensor bitwise_and(const Tensor& self, const Tensor& other) {
-  check_bool(self, "bitwise_and");
-  check_bool(other, "bitwise_and");
-  return self.logical_and(other);
-}
-Tensor bitwise_or(const Tensor& self, const Tensor& other) {
-  check_bool(self, "bitwise_or");
-  check_bool(other, "bitwise_or");
-  return self.logical_or(other);
-}
-Tensor bitwise_xor(const Tensor& self, const Tensor& other) {
-  check_bool(self, "bitwise_xor");
-  check_bool(other, "bitwise_xor");
-  return self.logical_xor(other);
-}
-Tensor bitwise_not(const Tensor& self) {
-  check_bool(self, "bitwise_not");
-  return self.logical_not();
-}
-
 }  // namespace native
 }  // namespace ember

@@ -205,5 +205,25 @@ MetaResult unary_bool_op(const Tensor& self) {
   return m;
 }
 
+namespace {
+// PyTorch: `"bitwise_and_cpu" not implemented for 'Float'`; here a TypeError naming the op.
+void check_bitwise_dtype(ScalarType t, const char* op) {
+  EMBER_CHECK(is_integral(t, /*include_bool=*/true), TypeError, "[", op,
+              "] is only supported for integer and bool tensors, got ", t);
+}
+}  // namespace
+
+MetaResult bitwise_op(const Tensor& self, const Tensor& other) {
+  const bool same = same_geometry_and_dtype(self, other);
+  const ScalarType t = same ? self.scalar_type() : result_type({&self, &other});
+  check_bitwise_dtype(t, "bitwise op");
+  if (same) return simple_binary(self, t, "bitwise op");
+  return pointwise({&self, &other}, t, t, "bitwise op");
+}
+MetaResult bitwise_not_op(const Tensor& self) {
+  check_bitwise_dtype(self.scalar_type(), "bitwise_not");
+  return unary_op(self);
+}
+
 }  // namespace meta
 }  // namespace ember

@@ -1,5 +1,6 @@
-// Comparisons (eq, ne, lt, le, gt, ge), logical and/or/xor/not, and where. Inputs share one
-// dtype (already broadcast); outputs are bool, except where's, which has self's dtype.
+// Comparisons (eq, ne, lt, le, gt, ge), logical and/or/xor/not, bitwise and/or/xor/not, and
+// where. Inputs share one dtype (already broadcast); outputs are bool, except where's and the
+// bitwise ops', which have the inputs' dtype.
 //
 // Stateless kernels; thread-safe.
 #include <type_traits>
@@ -69,6 +70,36 @@ void logical_not(KernelArgs& a) {
   });
 }
 
+// Integer and bool dtypes: the bitwise ops' mask (meta refuses the others).
+constexpr uint32_t kBitwiseDTypes = ember::sdk::kIntegralDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_BOOL);
+
+// bitwise_and/or/xor.Tensor_out: out has the inputs' (promoted) dtype; on bool the logical op.
+template <typename Op, Logic kLogic>
+void bitwise(KernelArgs& a) {
+  static constexpr const char* kNames[] = {"bitwise_and", "bitwise_or", "bitwise_xor"};
+  const TensorView out = a.tensor(Op::out), lhs = a.tensor(Op::self), rhs = a.tensor(Op::other);
+  dispatch<kBitwiseDTypes>(out.dtype(), kNames[static_cast<int>(kLogic)], [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    pointwise<T, T, T>(out, {lhs, rhs}, [](T x, T y) {
+      return static_cast<T>(kLogic == Logic::And ? (x & y) : kLogic == Logic::Or ? (x | y) : (x ^ y));
+    });
+  });
+}
+
+// bitwise_not.out: ~x on integers (two's complement, as PyTorch), !x on bool.
+void bitwise_not(KernelArgs& a) {
+  using Op = ops::bitwise_not_out;
+  const TensorView out = a.tensor(Op::out), self = a.tensor(Op::self);
+  dispatch<kBitwiseDTypes>(out.dtype(), "bitwise_not", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_same<T, bool>::value) {
+      pointwise<bool, bool>(out, {self}, [](bool x) { return !x; });
+    } else {
+      pointwise<T, T>(out, {self}, [](T x) { return static_cast<T>(~x); });
+    }
+  });
+}
+
 // where.self_out (condition: bool).
 void where(KernelArgs& a) {
   using Op = ops::where_self_out;
@@ -93,6 +124,10 @@ void register_compare_kernels(Registrar& reg) {
   reg.kernel<ops::logical_or_out>(kDevice, kAllDTypes, logical<ops::logical_or_out, Logic::Or>);
   reg.kernel<ops::logical_xor_out>(kDevice, kAllDTypes, logical<ops::logical_xor_out, Logic::Xor>);
   reg.kernel<ops::logical_not_out>(kDevice, kAllDTypes, logical_not);
+  reg.kernel<ops::bitwise_and_Tensor_out>(kDevice, kBitwiseDTypes, bitwise<ops::bitwise_and_Tensor_out, Logic::And>);
+  reg.kernel<ops::bitwise_or_Tensor_out>(kDevice, kBitwiseDTypes, bitwise<ops::bitwise_or_Tensor_out, Logic::Or>);
+  reg.kernel<ops::bitwise_xor_Tensor_out>(kDevice, kBitwiseDTypes, bitwise<ops::bitwise_xor_Tensor_out, Logic::Xor>);
+  reg.kernel<ops::bitwise_not_out>(kDevice, kBitwiseDTypes, bitwise_not);
   reg.kernel<ops::where_self_out>(kDevice, kAllDTypes, where);
 }
 

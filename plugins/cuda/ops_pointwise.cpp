@@ -113,6 +113,10 @@ void register_pointwise_kernels(Registrar& reg) {
   binary<ops::logical_or_out>(reg, pw::logical_or);
   binary<ops::logical_xor_out>(reg, pw::logical_xor);
   unary<ops::logical_not_out>(reg, pw::logical_not);
+  binary<ops::bitwise_and_Tensor_out>(reg, pw::bitwise_and);
+  binary<ops::bitwise_or_Tensor_out>(reg, pw::bitwise_or);
+  binary<ops::bitwise_xor_Tensor_out>(reg, pw::bitwise_xor);
+  unary<ops::bitwise_not_out>(reg, pw::bitwise_not);
   reg.kernel<ops::where_self_out>(kDevice, pw::where.dtypes, [](KernelArgs& a) {
     using Op = ops::where_self_out;
     run_elementwise(a, pw::where, 0, a.tensor(Op::out),
@@ -132,6 +136,29 @@ void register_pointwise_kernels(Registrar& reg) {
   unary<ops::tanh_out>(reg, pw::tanh);
   unary<ops::sigmoid_out>(reg, pw::sigmoid);
   unary<ops::silu_out>(reg, pw::silu);
+  unary<ops::erf_out>(reg, pw::erf);
+  unary<ops::erfc_out>(reg, pw::erfc);
+  unary<ops::log1p_out>(reg, pw::log1p);
+  unary<ops::expm1_out>(reg, pw::expm1);
+  unary<ops::log2_out>(reg, pw::log2);
+  unary<ops::log10_out>(reg, pw::log10);
+  unary<ops::exp2_out>(reg, pw::exp2);
+  unary<ops::tan_out>(reg, pw::tan);
+  unary<ops::asin_out>(reg, pw::asin);
+  unary<ops::acos_out>(reg, pw::acos);
+  unary<ops::atan_out>(reg, pw::atan);
+  unary<ops::sinh_out>(reg, pw::sinh);
+  unary<ops::cosh_out>(reg, pw::cosh);
+  unary<ops::asinh_out>(reg, pw::asinh);
+  unary<ops::reciprocal_out>(reg, pw::reciprocal);
+  unary<ops::frac_out>(reg, pw::frac);
+  unary<ops::floor_out>(reg, pw::floor);
+  unary<ops::ceil_out>(reg, pw::ceil);
+  unary<ops::round_out>(reg, pw::round);
+  unary<ops::trunc_out>(reg, pw::trunc);
+  binary<ops::atan2_out>(reg, pw::atan2);
+  binary<ops::fmod_out>(reg, pw::fmod);
+  binary<ops::remainder_out>(reg, pw::remainder);
   reg.kernel<ops::gelu_out>(kDevice, pw::gelu.dtypes, [](KernelArgs& a) {
     using Op = ops::gelu_out;
     run_elementwise(a, pw::gelu, gelu_variant(a.str(Op::approximate)), a.tensor(Op::out), {a.tensor(Op::self)});

@@ -98,6 +98,13 @@ std::string and_body(const ElementwiseSpec&, uint32_t) { return "return (x0 != 0
 std::string or_body(const ElementwiseSpec&, uint32_t) { return "return (x0 != 0) || (x1 != 0);"; }
 std::string xor_body(const ElementwiseSpec&, uint32_t) { return "return (x0 != 0) != (x1 != 0);"; }
 std::string not_body(const ElementwiseSpec&, uint32_t) { return "return !(x0 != 0);"; }
+// bitwise_*: integer and bool operands (meta refuses floating ones); on bool the logical op.
+std::string bitand_body(const ElementwiseSpec&, uint32_t) { return "return x0 & x1;"; }
+std::string bitor_body(const ElementwiseSpec&, uint32_t) { return "return x0 | x1;"; }
+std::string bitxor_body(const ElementwiseSpec&, uint32_t) { return "return x0 ^ x1;"; }
+std::string bitnot_body(const ElementwiseSpec& s, uint32_t) {
+  return compute_dtype(s) == EMBER_DTYPE_BOOL ? "return !x0;" : "return ~x0;";
+}
 std::string where_body(const ElementwiseSpec&, uint32_t) { return "return x0 ? x1 : x2;"; }
 // masked_fill_: x0 the mask, x1 self; the value (rounded through self's dtype) in slot 0.
 void sig_masked(int32_t d, ElementwiseSpec& s) {
@@ -142,6 +149,38 @@ std::string cos_body(const ElementwiseSpec&, uint32_t) { return "return e_cos(x0
 std::string tanh_body(const ElementwiseSpec&, uint32_t) { return "return e_tanh(x0);"; }
 std::string sigmoid_body(const ElementwiseSpec&, uint32_t) { return "return C0(1) / (C0(1) + e_exp(-x0));"; }
 std::string silu_body(const ElementwiseSpec&, uint32_t) { return "return x0 / (C0(1) + e_exp(-x0));"; }
+// The math of kernels_math.cpp in the CPU plugin: floating outputs (integer inputs reach these
+// as float, cast by meta), rounding ops that copy integers, and the floating modulo ops.
+std::string erf_body(const ElementwiseSpec&, uint32_t) { return "return e_erf(x0);"; }
+std::string erfc_body(const ElementwiseSpec&, uint32_t) { return "return e_erfc(x0);"; }
+std::string log1p_body(const ElementwiseSpec&, uint32_t) { return "return e_log1p(x0);"; }
+std::string expm1_body(const ElementwiseSpec&, uint32_t) { return "return e_expm1(x0);"; }
+std::string log2_body(const ElementwiseSpec&, uint32_t) { return "return e_log2(x0);"; }
+std::string log10_body(const ElementwiseSpec&, uint32_t) { return "return e_log10(x0);"; }
+std::string exp2_body(const ElementwiseSpec&, uint32_t) { return "return e_exp2(x0);"; }
+std::string tan_body(const ElementwiseSpec&, uint32_t) { return "return e_tan(x0);"; }
+std::string asin_body(const ElementwiseSpec&, uint32_t) { return "return e_asin(x0);"; }
+std::string acos_body(const ElementwiseSpec&, uint32_t) { return "return e_acos(x0);"; }
+std::string atan_body(const ElementwiseSpec&, uint32_t) { return "return e_atan(x0);"; }
+std::string sinh_body(const ElementwiseSpec&, uint32_t) { return "return e_sinh(x0);"; }
+std::string cosh_body(const ElementwiseSpec&, uint32_t) { return "return e_cosh(x0);"; }
+std::string asinh_body(const ElementwiseSpec&, uint32_t) { return "return e_asinh(x0);"; }
+std::string reciprocal_body(const ElementwiseSpec&, uint32_t) { return "return C0(1) / x0;"; }
+std::string frac_body(const ElementwiseSpec&, uint32_t) { return "return x0 - e_trunc(x0);"; }
+// floor, ceil, round, trunc: integer dtypes are copied.
+std::string rounding_body(const ElementwiseSpec& s, const char* fn) {
+  return is_floating(compute_dtype(s)) ? concat("return ", fn, "(x0);") : std::string("return x0;");
+}
+std::string floor_body(const ElementwiseSpec& s, uint32_t) { return rounding_body(s, "e_floor"); }
+std::string ceil_body(const ElementwiseSpec& s, uint32_t) { return rounding_body(s, "e_ceil"); }
+std::string round_body(const ElementwiseSpec& s, uint32_t) { return rounding_body(s, "e_rint"); }
+std::string trunc_body(const ElementwiseSpec& s, uint32_t) { return rounding_body(s, "e_trunc"); }
+std::string atan2_body(const ElementwiseSpec&, uint32_t) { return "return e_atan2(x0, x1);"; }
+std::string fmod_body(const ElementwiseSpec&, uint32_t) { return "return e_fmod(x0, x1);"; }
+// Python's %: the result takes the divisor's sign.
+std::string remainder_body(const ElementwiseSpec&, uint32_t) {
+  return "C0 r = e_fmod(x0, x1); if (r != C0(0) && ((r < C0(0)) != (x1 < C0(0)))) r += x1; return r;";
+}
 // variant 1: approximate="tanh".
 std::string gelu_body(const ElementwiseSpec&, uint32_t v) { return concat("return e_gelu(x0, ", v ? "true" : "false", ");"); }
 
@@ -210,6 +249,7 @@ std::string convert_body(const ElementwiseSpec& s, uint32_t) {
 }
 
 constexpr uint32_t kFloating = kFloatingDTypes;
+constexpr uint32_t kBitwise = ember::sdk::kIntegralDTypes | ember::sdk::dtype_bit(EMBER_DTYPE_BOOL);
 
 }  // namespace
 
@@ -236,6 +276,10 @@ const PointwiseOp logical_and{"logical_and", and_body, sig_compare, kAllDTypes, 
 const PointwiseOp logical_or{"logical_or", or_body, sig_compare, kAllDTypes, 1};
 const PointwiseOp logical_xor{"logical_xor", xor_body, sig_compare, kAllDTypes, 1};
 const PointwiseOp logical_not{"logical_not", not_body, sig_unary_to_bool, kAllDTypes, 1};
+const PointwiseOp bitwise_and{"bitwise_and", bitand_body, sig_binary, kBitwise, 1};
+const PointwiseOp bitwise_or{"bitwise_or", bitor_body, sig_binary, kBitwise, 1};
+const PointwiseOp bitwise_xor{"bitwise_xor", bitxor_body, sig_binary, kBitwise, 1};
+const PointwiseOp bitwise_not{"bitwise_not", bitnot_body, sig_unary, kBitwise, 1};
 const PointwiseOp where{"where", where_body, sig_where, kAllDTypes, 1};
 const PointwiseOp masked_fill{"masked_fill_", masked_fill_body, sig_masked, kAllDTypes, 1};
 const PointwiseOp clamp{"clamp", clamp_body, sig_unary, kAllButBool, 4};
@@ -250,6 +294,31 @@ const PointwiseOp rsqrt{"rsqrt", rsqrt_body, sig_unary, kFloating, 1};
 const PointwiseOp sin{"sin", sin_body, sig_unary, kFloating, 1};
 const PointwiseOp cos{"cos", cos_body, sig_unary, kFloating, 1};
 const PointwiseOp tanh{"tanh", tanh_body, sig_unary, kFloating, 1};
+const PointwiseOp erf{"erf", erf_body, sig_unary, kFloating, 1};
+const PointwiseOp erfc{"erfc", erfc_body, sig_unary, kFloating, 1};
+const PointwiseOp log1p{"log1p", log1p_body, sig_unary, kFloating, 1};
+const PointwiseOp expm1{"expm1", expm1_body, sig_unary, kFloating, 1};
+const PointwiseOp log2{"log2", log2_body, sig_unary, kFloating, 1};
+const PointwiseOp log10{"log10", log10_body, sig_unary, kFloating, 1};
+const PointwiseOp exp2{"exp2", exp2_body, sig_unary, kFloating, 1};
+const PointwiseOp tan{"tan", tan_body, sig_unary, kFloating, 1};
+const PointwiseOp asin{"asin", asin_body, sig_unary, kFloating, 1};
+const PointwiseOp acos{"acos", acos_body, sig_unary, kFloating, 1};
+const PointwiseOp atan{"atan", atan_body, sig_unary, kFloating, 1};
+const PointwiseOp sinh{"sinh", sinh_body, sig_unary, kFloating, 1};
+const PointwiseOp cosh{"cosh", cosh_body, sig_unary, kFloating, 1};
+const PointwiseOp asinh{"asinh", asinh_body, sig_unary, kFloating, 1};
+const PointwiseOp reciprocal{"reciprocal", reciprocal_body, sig_unary, kFloating, 1};
+const PointwiseOp frac{"frac", frac_body, sig_unary, kFloating, 1};
+const PointwiseOp floor{"floor", floor_body, sig_unary, kAllButBool, 1};
+const PointwiseOp ceil{"ceil", ceil_body, sig_unary, kAllButBool, 1};
+const PointwiseOp round{"round", round_body, sig_unary, kAllButBool, 1};
+const PointwiseOp trunc{"trunc", trunc_body, sig_unary, kAllButBool, 1};
+const PointwiseOp atan2{"atan2", atan2_body, sig_binary, kFloating, 1};
+// Integer fmod/remainder stay on the CPU plugin: their division by zero is an error, which an
+// asynchronous kernel cannot raise where the call is made.
+const PointwiseOp fmod{"fmod", fmod_body, sig_binary, kFloating, 1};
+const PointwiseOp remainder{"remainder", remainder_body, sig_binary, kFloating, 1};
 const PointwiseOp sigmoid{"sigmoid", sigmoid_body, sig_unary, kFloating, 1};
 const PointwiseOp silu{"silu", silu_body, sig_unary, kFloating, 1};
 const PointwiseOp gelu{"gelu", gelu_body, sig_unary, kFloating, 2};
@@ -283,8 +352,9 @@ const std::vector<const PointwiseOp*>& all_pointwise_ops() {
   using namespace pointwise;
   static const std::vector<const PointwiseOp*> ops = {
       &add, &sub, &mul, &div, &pow, &maximum, &minimum, &eq, &ne, &lt, &le, &gt, &ge, &logical_and, &logical_or,
-      &logical_xor, &logical_not, &where, &masked_fill, &clamp, &neg, &abs, &sign, &relu, &exp, &log, &sqrt, &rsqrt, &sin, &cos,
-      &tanh, &sigmoid, &silu, &gelu, &threshold_backward, &gelu_backward, &silu_backward, &sigmoid_backward,
+      &logical_xor, &logical_not, &bitwise_and, &bitwise_or, &bitwise_xor, &bitwise_not, &where, &masked_fill, &clamp, &neg, &abs, &sign, &relu, &exp, &log, &sqrt, &rsqrt, &sin, &cos,
+      &tanh, &erf, &erfc, &log1p, &expm1, &log2, &log10, &exp2, &tan, &asin, &acos, &atan, &sinh, &cosh, &asinh,
+      &reciprocal, &frac, &floor, &ceil, &round, &trunc, &atan2, &fmod, &remainder, &sigmoid, &silu, &gelu, &threshold_backward, &gelu_backward, &silu_backward, &sigmoid_backward,
       &tanh_backward, &fill, &arange, &linspace, &eye, &uniform, &normal, &random_from, &bernoulli};
   return ops;
 }

@@ -35,8 +35,11 @@ struct PointwiseOp {
 namespace pointwise {
 extern const PointwiseOp add, sub, mul, div, pow, maximum, minimum;
 extern const PointwiseOp eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not;
+extern const PointwiseOp bitwise_and, bitwise_or, bitwise_xor, bitwise_not;
 extern const PointwiseOp where, masked_fill, clamp;
 extern const PointwiseOp neg, abs, sign, relu, exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, silu, gelu;
+extern const PointwiseOp erf, erfc, log1p, expm1, log2, log10, exp2, tan, asin, acos, atan, sinh, cosh, asinh;
+extern const PointwiseOp reciprocal, frac, floor, ceil, round, trunc, atan2, fmod, remainder;
 extern const PointwiseOp threshold_backward, gelu_backward, silu_backward, sigmoid_backward, tanh_backward;
 extern const PointwiseOp fill, arange, linspace, eye;
 extern const PointwiseOp uniform, normal, random_from, bernoulli;

@@ -194,13 +194,21 @@ case("min.other", "broadcast", self=U(3, 1), other=U(1, 4))
 case("min.other", "float32", self=F(5), other=F(5))
 case("_reshape_alias", "contiguous view", self=U(2, 6), size=[3, 4], stride=[4, 1])
 case("_reshape_alias", "transposing strides", self=U(2, 3), size=[3, 2], stride=[1, 3])
-# ember's bitwise ops take bool tensors so far (integers raise NotImplementedError: nn_catalogue_test.cpp).
 ba = torch.tensor([True, True, False, False])
 bb = torch.tensor([True, False, True, False])
+ia = torch.tensor([12, -7, 0, 2**40 + 5, -(2**50)])  # exact in the file's doubles
+ib = torch.tensor([10, 3, -1, 7, 2**50 - 1])
 for nm in ("bitwise_and.Tensor", "bitwise_or.Tensor", "bitwise_xor.Tensor"):
     case(nm, "bool", self=ba, other=bb)
     case(nm, "bool broadcast", self=torch.tensor([[True], [False]]), other=torch.tensor([True, False, True]))
+    case(nm, "int64", self=ia, other=ib)
+    case(nm, "uint8 with int32 broadcast", self=torch.tensor([[255], [6]], dtype=torch.uint8),
+         other=torch.tensor([-1, 3, 256], dtype=torch.int32))
+    case(nm, "bool with int64", self=torch.tensor([True, False]), other=torch.tensor([4, 5]))
 case("bitwise_not", "bool", self=ba)
+case("bitwise_not", "int64", self=ia)
+case("bitwise_not", "uint8", self=torch.tensor([0, 1, 200, 255], dtype=torch.uint8))
+case("bitwise_not", "int32 transposed", self=torch.tensor([[1, -2], [3, -4]], dtype=torch.int32).t())
 
 # ---- activations -----------------------------------------------------------------------------
 act = U(3, 5, lo=-4, hi=4)

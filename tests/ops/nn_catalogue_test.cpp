@@ -303,16 +303,6 @@ TEST(NnCatalogueCases, EveryListedOperatorHasCases) {
   EXPECT_GE(cases().size(), 250u);
 }
 
-// Integer bitwise ops need backend kernels that ember does not have yet: a typed error, never a
-// wrong value (docs/PORTING.md lists the gap).
-TEST(NnCatalogueLimits, BitwiseOpsOnIntegersAreATypedError) {
-  Tensor a = make({12, -7, 0}, {3}, kInt64), b = make({10, 3, -1}, {3}, kInt64);
-  EXPECT_THROW(ember::bitwise_and(a, b), NotImplementedError);
-  EXPECT_THROW(ember::bitwise_or(a, b), NotImplementedError);
-  EXPECT_THROW(ember::bitwise_xor(a, b), NotImplementedError);
-  EXPECT_THROW(ember::bitwise_not(a), NotImplementedError);
-}
-
 // grid_sampler's argument checks.
 TEST(NnCatalogueLimits, GridSamplerRejectsBadModesAndShapes) {
   Tensor in4 = ember::zeros({1, 1, 3, 3}), grid4 = ember::zeros({1, 2, 2, 2});
