@@ -194,6 +194,11 @@ class CpuThreads : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CpuThreads, ConcurrentCallersShareThePool) {
   LoadedPlugin plugin(cpu_plugin_path(), 4, {{"thread_pool", GetParam()}}, /*private_copy=*/true);
+  // A plugin built without OpenMP (the ThreadSanitizer build: EMBER_CPU_OPENMP=OFF) refuses the
+  // openmp pool at init, as documented; that build has only the native pool to test.
+  if (!plugin.loaded() && std::string(GetParam()) == "openmp" &&
+      plugin.error().find("this build of the plugin has no OpenMP") != std::string::npos)
+    GTEST_SKIP() << plugin.error();
   ASSERT_TRUE(plugin.loaded()) << plugin.error();
   std::vector<std::thread> threads;
   std::vector<int> failures(8, 0);
