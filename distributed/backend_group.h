@@ -34,7 +34,7 @@ struct OpInfo {
   std::string name;         // "all_reduce"
   std::string details;      // "(sum, 1024 x Float)"
   uint64_t sequence_number = 0;
-  std::string group;        // the group's name
+  std::string group{};      // the group's name
   bool collective = true;   // send/recv are not
   // "all_reduce (sum, 1024 x Float)": equal on ranks that agree.
   std::string fingerprint() const { return name + " " + details; }

@@ -97,7 +97,6 @@ bool Work::wait(Milliseconds timeout) {
     }
     return true;
   }
-  int32_t code = status_code(st);
   std::string message = status_message(st);
   free_status(st);
   int32_t done = 0;

@@ -281,6 +281,26 @@ TEST(Reduction, VarStdWithCorrectionAndUnbiased) {
   EXPECT_THROW_MSG(ember::std(make1d({1, 2}, kInt64)), TypeError, "std and var only support floating point");
 }
 
+// An int is a dim, as in libtorch (PyTorch gh-40287): x.std(0) is the std along dim 0, never
+// std(unbiased=false) over everything, which an int literal would otherwise pick (int -> bool is
+// a standard conversion). m = [[1, 2, 4], [0, 0, 3]]: std along dim 0 (unbiased) =
+// [0.7071, 1.4142, 0.7071], var along dim 1 = [2.3333, 3].
+TEST(Reduction, AnIntArgumentOfStdAndVarIsADim) {
+  Tensor m = make({1, 2, 4, 0, 0, 3}, {2, 3});
+  const double r = std::sqrt(0.5);
+  EXPECT_TRUE(matches(m.std(0), {3}, kFloat32, {r, 2 * r, r}));
+  EXPECT_TRUE(matches(ember::std(m, 0), {3}, kFloat32, {r, 2 * r, r}));
+  EXPECT_TRUE(matches(m.var(1), {2}, kFloat32, {7.0 / 3, 3}));
+  EXPECT_TRUE(matches(ember::var(m, 1, /*unbiased=*/false), {2}, kFloat32, {14.0 / 9, 2}));
+  EXPECT_TRUE(matches(m.var(-1, true, true), {2, 1}, kFloat32, {7.0 / 3, 3}));
+  const int64_t dim = 1;
+  EXPECT_TRUE(matches(m.std(dim), {2}, kFloat32, {std::sqrt(7.0 / 3), std::sqrt(3.0)}));
+  EXPECT_TRUE(matches(ember::var(m, dim, Scalar(int64_t(0))), {2}, kFloat32, {14.0 / 9, 2}));
+  // A bool is still unbiased.
+  EXPECT_TRUE(matches(m.var(false), {}, kFloat32, {20.0 / 9}));
+  EXPECT_TRUE(matches(ember::std(m, true), {}, kFloat32, {std::sqrt(8.0 / 3)}));
+}
+
 TEST(Reduction, AllAnyOnEveryDtype) {
   for (ScalarType dt : all_dtypes()) {
     std::vector<double> v = pseudo_random(24, 0, 3, 9, 1);  // zeros and non-zeros

@@ -152,6 +152,11 @@ TEST_F(CodegenTest, PublicApiDeclarations) {
   EXPECT_NE(functions.find("EMBER_API Tensor v(const Tensor& self, std::initializer_list<int64_t> dim, "
                            "bool keepdim = false);"),
             std::string::npos);
+  // v(t, 0) must mean dim 0 (libtorch), not unbiased=false: int and int64_t overloads forward too.
+  EXPECT_NE(functions.find("EMBER_API Tensor v(const Tensor& self, int64_t dim, bool keepdim = false);"),
+            std::string::npos);
+  EXPECT_NE(functions.find("EMBER_API Tensor v(const Tensor& self, int dim, bool keepdim = false);"),
+            std::string::npos);
   EXPECT_NE(functions.find("EMBER_API std::tuple<Tensor, Tensor> mymax_out(const Tensor& max, const Tensor& max_values, "
                            "const Tensor& self, int64_t dim);"),
             std::string::npos);

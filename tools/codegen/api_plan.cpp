@@ -191,22 +191,35 @@ void add_braced_list_shims(const std::vector<Overload>& group, bool is_method) {
     const CppSignature& l = *list_overload.sig;
     for (size_t k = 0; k < l.params.size(); ++k) {
       if (!is_list_type(l.params[k].type)) continue;
-      bool trapped = false;
+      bool trapped = false, by_bool = false;
       for (const Overload& other : group) {
         const CppSignature& b = *other.sig;
-        trapped = trapped || (other.sig != list_overload.sig && k < b.params.size() &&
-                              takes_braced_int(b.params[k].type) && same_prefix(l, b, k));
+        const bool here = other.sig != list_overload.sig && k < b.params.size() &&
+                          takes_braced_int(b.params[k].type) && same_prefix(l, b, k);
+        trapped = trapped || here;
+        by_bool = by_bool || (here && b.params[k].type == "bool");
       }
       if (!trapped) continue;
-      BracedListShim shim;
-      shim.is_method = is_method;
-      shim.sig = l;
-      shim.sig.params[k].type = "std::initializer_list<int64_t>";
-      shim.sig.params[k].default_value.clear();  // {} stays with the list overload
-      for (size_t i = 0; i < k; ++i) shim.sig.params[i].default_value.clear();
-      shim.list_param = k;
-      shim.forward_type = l.params[k].type;
-      list_overload.api->shims.push_back(shim);
+      // The braced list; and, where a bool would capture it, a single int as a dim, as in libtorch:
+      // t.std(0) is the std along dim 0, not std(unbiased=false) (an int converts to bool by a
+      // standard conversion, which beats the int -> OptionalIntArrayRef user conversion). Both
+      // int and int64_t, so that neither an int literal nor an int64_t variable is ambiguous.
+      std::vector<std::string> types = {"std::initializer_list<int64_t>"};
+      if (by_bool) {
+        types.push_back("int64_t");
+        types.push_back("int");
+      }
+      for (const std::string& type : types) {
+        BracedListShim shim;
+        shim.is_method = is_method;
+        shim.sig = l;
+        shim.sig.params[k].type = type;
+        shim.sig.params[k].default_value.clear();  // {} stays with the list overload
+        for (size_t i = 0; i < k; ++i) shim.sig.params[i].default_value.clear();
+        shim.list_param = k;
+        shim.forward_type = l.params[k].type;
+        list_overload.api->shims.push_back(shim);
+      }
     }
   }
 }

@@ -42,10 +42,12 @@ struct CppSignature {
 // A forwarding overload that takes a braced list ({1}, {0, 1}) as std::initializer_list<int64_t>
 // where another overload of the same name has a bool or double at that position: without it
 // t.std({1}) would pick std(bool unbiased) ({1} converts to bool; an initializer_list is an
-// exact match). Generated only for such groups; forwards to the list overload.
+// exact match). Where the capturing overload takes a bool, also int64_t and int overloads for a
+// single dim (t.std(0), as libtorch). Generated only for such groups; forwards to the list
+// overload.
 struct BracedListShim {
   bool is_method = false;
-  CppSignature sig;          // the list overload with params[list_param] made an initializer_list
+  CppSignature sig;          // the list overload with params[list_param] an initializer_list or an int
   size_t list_param = 0;
   std::string forward_type;  // what the shim passes on: IntArrayRef or OptionalIntArrayRef
 };

@@ -31,6 +31,12 @@ std::string op_comment(const OpDef& op, const std::string& indent) {
 
 namespace {
 
+// "(..., {1}, ...) takes the list as dims" or "(..., 0, ...) takes an int as a dim".
+std::string shim_note(const BracedListShim& shim, const char* before, const char* after) {
+  const bool list = shim.sig.params[shim.list_param].type.find("initializer_list") != std::string::npos;
+  return std::string(before) + (list ? "{1}" : "0") + after + (list ? " takes the list as dims" : " takes an int as a dim");
+}
+
 const char* kApiIncludes =
     "#include <cstdint>\n"
     "#include <optional>\n"
@@ -62,7 +68,7 @@ std::string emit_functions_h(const ApiPlan& plan) {
     }
     for (const BracedListShim& shim : api.shims) {
       if (shim.is_method) continue;
-      o << "// " << api.op->label() << ": " << shim.sig.name << "(..., {1}, ...) takes the list as dims\n";
+      o << "// " << api.op->label() << ": " << shim.sig.name << shim_note(shim, "(..., ", ", ...)") << "\n";
       o << "EMBER_API " << shim.sig.return_type << " " << shim.sig.name << "(" << shim.sig.param_list(true) << ");\n";
     }
   }
@@ -84,7 +90,7 @@ std::string emit_tensor_methods_h(const ApiPlan& plan) {
     o << "  " << m.return_type << " " << m.name << "(" << m.param_list(true) << ") const;\n";
     for (const BracedListShim& shim : api.shims) {
       if (!shim.is_method) continue;
-      o << "  // " << m.name << "({1}, ...) takes the list as dims\n";
+      o << "  // " << m.name << shim_note(shim, "(", ", ...)") << "\n";
       o << "  " << shim.sig.return_type << " " << shim.sig.name << "(" << shim.sig.param_list(true) << ") const;\n";
     }
   }

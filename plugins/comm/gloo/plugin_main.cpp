@@ -6,6 +6,8 @@
 //   hostname: address to listen on (default: 127.0.0.1 when MASTER_ADDR is a loopback address,
 //             else this machine's host name)
 #include <gloo/transport/tcp/device.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -29,6 +31,31 @@ std::string default_hostname() {
   return name;
 }
 
+// Blocks SIGPIPE in the calling thread while it lives, so that the threads created meanwhile
+// (gloo's transport loop, the group's workers) inherit the block. gloo writes to its TCP pairs
+// with writev, and a write to a peer that died raises SIGPIPE, whose default action kills the
+// whole process: a surviving rank must instead see EPIPE and report the dead rank (the fault
+// tests caught a survivor killed this way). Python, and so PyTorch, ignores SIGPIPE process-wide;
+// a plugin must not change the application's disposition, so only gloo's own threads block it.
+class SigpipeBlockedForNewThreads {
+ public:
+  SigpipeBlockedForNewThreads() {
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGPIPE);
+    active_ = ::pthread_sigmask(SIG_BLOCK, &block, &previous_) == 0;
+  }
+  ~SigpipeBlockedForNewThreads() {
+    if (active_) ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  SigpipeBlockedForNewThreads(const SigpipeBlockedForNewThreads&) = delete;
+  SigpipeBlockedForNewThreads& operator=(const SigpipeBlockedForNewThreads&) = delete;
+
+ private:
+  sigset_t previous_;
+  bool active_ = false;
+};
+
 class GlooBackend : public ember::sdk::ProcessGroupBackend {
  public:
   std::unique_ptr<ember::sdk::ProcessGroup> create(const ember::sdk::GroupSpec& spec) override {
@@ -41,6 +68,7 @@ class GlooBackend : public ember::sdk::ProcessGroupBackend {
     const char* env_iface = std::getenv("GLOO_SOCKET_IFNAME");
     attr.iface = o.get<std::string>("iface", env_iface ? env_iface : "");
     if (attr.iface.empty()) attr.hostname = o.get<std::string>("hostname", default_hostname());
+    SigpipeBlockedForNewThreads no_sigpipe;  // for the device's loop thread and the group's workers
     std::shared_ptr<gloo::transport::Device> device;
     try {
       device = gloo::transport::tcp::CreateDevice(attr);
