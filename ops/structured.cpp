@@ -64,8 +64,8 @@ bool shares_storage_with_an_input(const Tensor& t, const Arg* args, int num_args
   return false;
 }
 
-// Geometry of one tensor argument as the kernel sees it. Holds a reference to the caller's
-// tensor unless a dtype cast made a new one, so the common case costs no refcount traffic.
+// A tensor argument that needs a dtype cast or a broadcast view before the kernel sees it (run()
+// passes the others as they are). Refers to the caller's tensor unless the cast made a new one.
 struct BroadcastGeometry {
   DimVector sizes;
   DimVector strides;
@@ -75,12 +75,12 @@ struct PreparedTensor {
   Tensor converted;
   std::optional<BroadcastGeometry> geometry;  // set when the kernel sees a broadcast view
   const Tensor& tensor() const { return converted.defined() ? converted : *source; }
-  bool defined() const { return source != nullptr; }
 };
 
+// p's tensor seen with the sizes of `target` (stride 0 on broadcast dims); the caller found that
+// its sizes differ.
 void broadcast_geometry(PreparedTensor& p, IntArrayRef target) {
   const Tensor& t = p.tensor();
-  if (t.sizes() == target) return;
   BroadcastGeometry& g = p.geometry.emplace();
   size_t nd = target.size();
   g.sizes.assign(target);
@@ -252,8 +252,8 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         ++prepared_count;
         p.source = t;
         if (cast) p.converted = t->to(m.compute_dtype);
-        if (broadcast) broadcast_geometry(p, m.outputs[0].sizes);
-        if (p.geometry) {
+        if (broadcast) {
+          broadcast_geometry(p, m.outputs[0].sizes);
           call.add_tensor(p.tensor(), false, p.geometry->sizes.data(), p.geometry->strides.data(),
                           static_cast<int32_t>(p.geometry->sizes.size()));
         } else {
