@@ -7,6 +7,7 @@
 // "the derivative for 'aten::x' is not implemented." while everything else keeps working.
 // Integer and bool outputs (comparisons, argmax, masks) are not differentiable and stay plain.
 #include "autograd/generated_support.h"
+#include "autograd/not_implemented_fallback.h"
 
 namespace ember {
 namespace autograd {
@@ -79,7 +80,50 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
   }
 }
 
+// An argument's or return's alias annotation, on the tensor or on the list (Tensor[](a)).
+const std::optional<AliasInfo>& alias_of(const Argument& a) { return a.alias ? a.alias : a.container_alias; }
+
+// libtorch's checks of a custom op's alias annotations, made before it runs (messages as libtorch's).
+void check_view_annotations(const FunctionSchema& s) {
+  int aliased_output = -1;
+  for (size_t j = 0; j < s.returns().size(); ++j) {
+    const auto& alias = alias_of(s.returns()[j]);
+    if (!alias || alias->is_write) continue;
+    EMBER_CHECK(aliased_output == -1, RuntimeError, "[", s.qualified_name(),
+                "] Expected only a single output in the operator schema to have a non-write alias annotation "
+                "(i.e., 'Tensor(a)'). Non-composite functions where multiple outputs are aliased with inputs aren't "
+                "supported. Please rewrite your function as a composite function.");
+    aliased_output = static_cast<int>(j);
+  }
+  int aliased_input = -1;
+  for (size_t i = 0; i < s.arguments().size(); ++i) {
+    const auto& alias = alias_of(s.arguments()[i]);
+    if (!alias || alias->is_write) continue;
+    EMBER_CHECK(aliased_input == -1, RuntimeError, "[", s.qualified_name(),
+                "] Expected only a single input in the operator schema to have a non-write alias annotation "
+                "(i.e., 'Tensor(a)'). Non-composite functions where multiple inputs are aliased with outputs aren't "
+                "supported. Please rewrite your function as a composite function.");
+    aliased_input = static_cast<int>(i);
+  }
+  EMBER_CHECK((aliased_input == -1 && aliased_output == -1) || (aliased_input == 0 && aliased_output == 0),
+              RuntimeError, "[", s.qualified_name(),
+              "] the not-implemented autograd fallback can only create view relationships between the first input "
+              "and the first output (the output can be a vector of tensors). Please change the order of your "
+              "operator's parameters so that this is the case.");
+}
+
+void not_implemented_kernel(void* ctx, const OperatorHandle& op, DispatchKeySet ks, Stack* stack) {
+  check_view_annotations(op.schema());
+  autograd_fallback(ctx, op, ks, stack);
+}
+
 }  // namespace
+
+CppFunction not_implemented_fallback() { return CppFunction::from_boxed(&not_implemented_kernel, nullptr); }
+
+CppFunction not_implemented_inplace_or_view_fallback() {
+  return CppFunction::with_role(CppFunction::Role::InplaceOrViewWork);
+}
 
 void register_autograd_fallback(Dispatcher& d) {
   KernelFunction k;

@@ -61,6 +61,15 @@ bool AutogradContext::needs_input_grad(size_t index) const {
   return node && node->should_compute_output(index);
 }
 
+bool AutogradContext::needs_input_grad(std::initializer_list<IndexRange> ranges) const {
+  std::shared_ptr<Node> node = grad_fn_.lock();
+  if (!node) return false;
+  for (const IndexRange& r : ranges)
+    for (size_t i = r.first; i < r.second; ++i)
+      if (node->should_compute_output(i)) return true;
+  return false;
+}
+
 void AutogradContext::release_variables() {
   saved_variables_.clear();
   has_freed_buffers_ = true;

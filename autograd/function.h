@@ -32,6 +32,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "autograd/grad_mode.h"
@@ -46,6 +47,8 @@ namespace autograd {
 using Variable = Tensor;
 using variable_list = std::vector<Tensor>;
 using edge_list = std::vector<Edge>;
+// A half-open range [first, second) of forward tensor-argument indices (libtorch's IndexRange).
+using IndexRange = std::pair<size_t, size_t>;
 
 class EMBER_API AutogradContext {
  public:
@@ -67,6 +70,8 @@ class EMBER_API AutogradContext {
   variable_list get_saved_variables() const;
   // Whether forward argument variable #index (counting tensor arguments) needs a gradient.
   bool needs_input_grad(size_t index) const;
+  // Whether any argument in the ranges needs a gradient.
+  bool needs_input_grad(std::initializer_list<IndexRange> ranges) const;
 
   // Used by Function<T>::apply.
   const std::unordered_set<TensorImpl*>& get_and_bump_dirty() const;

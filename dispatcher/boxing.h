@@ -193,4 +193,9 @@ class TypedOperatorHandle<Ret(Args...)> {
   OperatorHandle op_;
 };
 
+template <typename Sig>
+TypedOperatorHandle<Sig> OperatorHandle::typed() const {
+  return TypedOperatorHandle<Sig>(*this);
+}
+
 }  // namespace ember

@@ -104,6 +104,8 @@ class EMBER_API OperatorEntry {
   std::vector<std::pair<DispatchTarget, const KernelFunction*>> registrations_;
 };
 
+template <typename Sig> class TypedOperatorHandle;
+
 // A stable reference to a registered operator. Cheap to copy.
 class EMBER_API OperatorHandle {
  public:
@@ -115,6 +117,12 @@ class EMBER_API OperatorHandle {
   void call_boxed(Stack* stack) const { entry_->call_boxed(stack); }
   void redispatch_boxed(DispatchKeySet ks, Stack* stack) const { entry_->redispatch_boxed(ks, stack); }
   bool valid() const { return entry_ != nullptr; }
+
+  // libtorch's spellings: op.typed<Tensor(const Tensor&, double)>().call(x, 2.0) (checks the
+  // signature, dispatcher/boxing.h) and op.callBoxed(&stack).
+  template <typename Sig>
+  TypedOperatorHandle<Sig> typed() const;
+  void callBoxed(Stack* stack) const { call_boxed(stack); }
 
  private:
   OperatorEntry* entry_ = nullptr;
@@ -132,6 +140,10 @@ class EMBER_API Dispatcher {
   // itself knows none.
   std::optional<OperatorHandle> find(const std::string& name) const;
   OperatorHandle find_or_throw(const std::string& name) const;
+  // libtorch's spelling: findSchemaOrThrow("aten::add", "Tensor"), the overload apart ("" for none).
+  OperatorHandle findSchemaOrThrow(const std::string& name, const std::string& overload) const {
+    return find_or_throw(overload.empty() ? name : name + "." + overload);
+  }
   std::vector<OperatorHandle> all_operators() const;
 
   // Registers a kernel. Throws ValueError if target already has a kernel from another provider

@@ -9,6 +9,7 @@
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/not_implemented_fallback.h"
 #include "core/device.h"
 #include "core/dtype.h"
 #include "core/error.h"

@@ -4,9 +4,11 @@
 //   - the namespaces torch, at and c10 as aliases of ember (torch::nn::Linear is
 //     ember::nn::Linear, at::Tensor is ember::Tensor);
 //   - the TORCH_* macros: TORCH_CHECK (and its _VALUE/_INDEX/_TYPE/_NOT_IMPLEMENTED forms),
-//     TORCH_INTERNAL_ASSERT, TORCH_WARN, TORCH_WARN_ONCE, AT_ERROR, TORCH_MODULE, TORCH_ARG.
-//     (TORCH_LIBRARY / TORCH_LIBRARY_IMPL are not provided yet: register operators with
-//     ember::Library, dispatcher/library.h.)
+//     TORCH_INTERNAL_ASSERT, TORCH_WARN, TORCH_WARN_ONCE, AT_ERROR, TORCH_MODULE, TORCH_ARG;
+//   - operator registration: TORCH_LIBRARY, TORCH_LIBRARY_FRAGMENT, TORCH_LIBRARY_IMPL,
+//     MAKE_TORCH_LIBRARY(_IMPL), TORCH_FN (ember's EMBER_LIBRARY... of dispatcher/library.h),
+//     torch::autograd::autogradNotImplementedFallback(), and ATen's test helpers makeStack,
+//     callOp and callOpUnboxed.
 //
 // A program that reopens `namespace torch { ... }` must rename it to ember (an alias cannot be
 // reopened). docs/PORTING.md lists what else differs from libtorch 1.13.
@@ -84,3 +86,36 @@ std::string check_message(const char* condition, const Args&... args) {
 #define TORCH_WARN_ONCE(...) EMBER_WARN_ONCE(__VA_ARGS__)
 #define TORCH_MODULE(Name) EMBER_MODULE(Name)
 #define TORCH_ARG(T, name) EMBER_ARG(T, name)
+#define TORCH_LIBRARY(ns, m) EMBER_LIBRARY(ns, m)
+#define TORCH_LIBRARY_FRAGMENT(ns, m) EMBER_LIBRARY_FRAGMENT(ns, m)
+#define TORCH_LIBRARY_IMPL(ns, k, m) EMBER_LIBRARY_IMPL(ns, k, m)
+#define MAKE_TORCH_LIBRARY(ns) EMBER_MAKE_LIBRARY(ns)
+#define MAKE_TORCH_LIBRARY_IMPL(ns, k) EMBER_MAKE_LIBRARY_IMPL(ns, k)
+#define TORCH_FN(f) EMBER_FN(f)
+
+namespace ember {
+namespace autograd {
+inline CppFunction autogradNotImplementedFallback() { return not_implemented_fallback(); }
+inline CppFunction autogradNotImplementedInplaceOrViewFallback() { return not_implemented_inplace_or_view_fallback(); }
+}  // namespace autograd
+
+}  // namespace ember
+
+// ATen's operator test helpers (ATen/core/boxing/impl/test_helpers.h), global as there.
+template <typename... Args>
+::ember::Stack makeStack(Args&&... args) {
+  ::ember::Stack s;
+  s.reserve(sizeof...(Args));
+  (s.emplace_back(std::forward<Args>(args)), ...);
+  return s;
+}
+template <typename... Args>
+::ember::Stack callOp(const ::ember::OperatorHandle& op, Args... args) {
+  ::ember::Stack s = makeStack(std::move(args)...);
+  op.callBoxed(&s);
+  return s;
+}
+template <typename Result, typename... Args>
+Result callOpUnboxed(const ::ember::OperatorHandle& op, Args... args) {
+  return op.typed<Result(Args...)>().call(std::forward<Args>(args)...);
+}
