@@ -88,6 +88,8 @@ void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const
   AutogradMeta& m = materialize_meta(self);
   m.grad_fn = node;
   m.output_nr = node->add_input_metadata(self);
+  // retain_grad() follows the tensor to its new history: .grad() is the gradient of its new value.
+  if (m.retains_grad) node->retain_grad(m.output_nr);
   self.impl()->add_key(FunctionalityKey::Autograd);
 }
 

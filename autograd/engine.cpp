@@ -8,6 +8,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
+#include "core/warning.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 
@@ -28,7 +29,60 @@ struct GraphTask {
   // backward(inputs=...): only these leaves accumulate
   std::unordered_set<Node*> allowed_accumulators;
   bool restrict_accumulation = false;
+  // grad() and backward(inputs=...) need only the nodes on paths to their inputs (PyTorch's
+  // exec_info): `run` holds the nodes to execute, `targets` the nodes gradients are captured at
+  // or accumulated into. Both empty (and `restricted` false) for a plain backward().
+  bool restricted = false;
+  std::unordered_set<const Node*> run;
+  std::unordered_set<const Node*> targets;
 };
+
+// The pass running on this thread (nested passes, from a backward that calls backward, restore
+// the outer one when they end).
+thread_local const GraphTask* current_task = nullptr;
+
+class CurrentTaskGuard {
+ public:
+  explicit CurrentTaskGuard(const GraphTask* t) : saved_(current_task) { current_task = t; }
+  ~CurrentTaskGuard() { current_task = saved_; }
+
+ private:
+  const GraphTask* saved_;
+};
+
+// Marks task.run: the nodes from which a target is reachable through at least one edge, and the
+// targets that must execute (the accumulators of backward(inputs=...)). Iterative post-order,
+// so that deep graphs do not overflow the stack.
+void compute_needed_nodes(GraphTask& task, const std::vector<Node*>& roots, const std::unordered_set<Node*>& must_run) {
+  task.restricted = true;
+  std::unordered_map<const Node*, bool> reaches;  // set once a node's children are done
+  std::vector<std::pair<Node*, size_t>> stack;
+  for (Node* r : roots) {
+    if (reaches.count(r)) continue;
+    reaches.emplace(r, false);
+    stack.emplace_back(r, 0);
+    while (!stack.empty()) {
+      auto& [n, next] = stack.back();
+      const auto& edges = n->next_edges();
+      if (next < edges.size()) {
+        Node* child = edges[next++].function.get();
+        if (child && !reaches.count(child)) {
+          reaches.emplace(child, false);
+          stack.emplace_back(child, 0);
+        }
+        continue;
+      }
+      bool r_n = false;
+      for (const Edge& e : edges) {
+        const Node* c = e.function.get();
+        if (c && (task.targets.count(c) || reaches[c])) r_n = true;
+      }
+      reaches[n] = r_n;
+      if (r_n || must_run.count(n)) task.run.insert(n);
+      stack.pop_back();
+    }
+  }
+}
 
 struct ReadyEntry {
   std::shared_ptr<Node> node;
@@ -36,12 +90,22 @@ struct ReadyEntry {
 };
 
 // A gradient must match the forward output it belongs to: reduce broadcasting, cast dtype.
+// Whether a gradient of shape `from` reduces to `to` by summing broadcast dims.
+bool sums_to(IntArrayRef from, IntArrayRef to) {
+  if (to.size() > from.size()) return false;
+  size_t lead = from.size() - to.size();
+  for (size_t i = 0; i < to.size(); ++i)
+    if (to[i] != 1 && to[i] != from[lead + i]) return false;
+  return true;
+}
+
 Tensor validate_gradient(Tensor grad, const InputMetadata& meta, const Node& node, size_t index) {
   if (!grad.defined() || !meta.defined) return grad;
   if (grad.sizes() != meta.sizes.ref()) {
+    EMBER_CHECK(sums_to(grad.sizes(), meta.sizes.ref()), RuntimeError, "Function ", node.name(),
+                " returned an invalid gradient at index ", index, " - got ", grad.sizes(),
+                " but expected shape compatible with ", meta.sizes.ref());
     grad = sum_to(grad, meta.sizes);
-    EMBER_CHECK(grad.sizes() == meta.sizes.ref(), RuntimeError, "Function ", node.name(), " returned an invalid gradient at index ",
-                index, " - got ", grad.sizes(), " but expected shape compatible with ", meta.sizes.ref());
   }
   if (grad.scalar_type() != meta.dtype) grad = grad.to(meta.dtype);
   if (grad.device() != meta.device) grad = grad.to(TensorOptions().device(meta.device));
@@ -72,6 +136,7 @@ void compute_dependencies(GraphTask& task, const std::vector<Node*>& roots) {
 }
 
 void execute(GraphTask& task, const std::vector<Edge>& roots, const std::vector<Tensor>& root_grads) {
+  CurrentTaskGuard current(&task);
   std::vector<Node*> root_nodes;
   for (const Edge& e : roots) root_nodes.push_back(e.function.get());
   compute_dependencies(task, root_nodes);
@@ -91,7 +156,7 @@ void execute(GraphTask& task, const std::vector<Edge>& roots, const std::vector<
     task.buffers.erase(node.get());
     grads.resize(std::max(grads.size(), node->num_inputs()));
     for (const auto& hook : node->pre_hooks()) {
-      if (hook.first >= grads.size() || !grads[hook.first].defined()) continue;
+      if (!hook.second || hook.first >= grads.size() || !grads[hook.first].defined()) continue;
       Tensor r = hook.second(grads[hook.first]);
       if (r.defined()) grads[hook.first] = r;
     }
@@ -101,6 +166,12 @@ void execute(GraphTask& task, const std::vector<Edge>& roots, const std::vector<
       for (const auto& c : cap->second)
         if (c.first < grads.size()) task.captured[c.second] = grads[c.first];
 
+    // A node no input of grad() / backward(inputs=...) is reached through: none of its outputs
+    // is wanted, so it does not run (and nothing after it becomes ready: it is not wanted either).
+    if (task.restricted && !task.run.count(node.get())) {
+      if (!task.keep_graph) node->release_variables();
+      continue;
+    }
     bool is_accumulator = dynamic_cast<AccumulateGrad*>(node.get()) != nullptr;
     std::vector<Tensor> outputs;
     if (!is_accumulator || (task.accumulate && (!task.restrict_accumulation || task.allowed_accumulators.count(node.get())))) {
@@ -152,24 +223,59 @@ std::vector<Edge> root_edges(const std::vector<Tensor>& tensors) {
   return roots;
 }
 
+std::vector<Node*> nodes_of(const std::vector<Edge>& edges) {
+  std::vector<Node*> out;
+  for (const Edge& e : edges) out.push_back(e.function.get());
+  return out;
+}
+
 }  // namespace
+
+namespace detail {
+bool pass_needs(const Node* next) {
+  const GraphTask* t = current_task;
+  return !t || !t->restricted || t->run.count(next) || t->targets.count(next);
+}
+}  // namespace detail
 
 void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph, const std::vector<Tensor>& inputs) {
+  if (create_graph) {
+    EMBER_WARN("Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+               "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+               "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+               "to None after use to break the cycle and avoid the leak.");
+  }
   GraphTask task;
   task.create_graph = create_graph;
   task.keep_graph = retain_graph.value_or(create_graph);
   std::vector<Edge> roots = root_edges(tensors);
   std::vector<Tensor> grads = make_root_grads(tensors, grad_tensors);
+  // Non-leaf inputs: the gradient flowing into them is captured and accumulated into their .grad.
+  std::vector<const Tensor*> non_leaf_inputs;
   if (!inputs.empty()) {
     task.restrict_accumulation = true;
     for (const Tensor& in : inputs) {
       Edge e = gradient_edge(in);
       EMBER_CHECK(e.valid(), RuntimeError, "[backward] one of the inputs does not require grad");
-      task.allowed_accumulators.insert(e.function.get());
+      task.targets.insert(e.function.get());
+      if (in.is_leaf()) {
+        task.allowed_accumulators.insert(e.function.get());
+      } else {
+        task.captures[e.function.get()].emplace_back(e.input_nr, task.captured.size());
+        task.captured.emplace_back();
+        non_leaf_inputs.push_back(&in);
+      }
     }
+    compute_needed_nodes(task, nodes_of(roots), task.allowed_accumulators);
   }
   execute(task, roots, grads);
+  for (size_t i = 0; i < non_leaf_inputs.size(); ++i) {
+    const Tensor& g = task.captured[i];
+    if (!g.defined()) continue;
+    Tensor& dst = materialize_meta(*non_leaf_inputs[i]).grad;
+    dst = dst.defined() ? dst + g : (create_graph ? g : g.detach().clone());
+  }
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
@@ -179,16 +285,17 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   task.create_graph = create_graph;
   task.keep_graph = retain_graph.value_or(create_graph);
   task.accumulate = false;
+  EMBER_CHECK(!inputs.empty(), RuntimeError, "grad requires non-empty inputs.");
   std::vector<Edge> roots = root_edges(outputs);
   std::vector<Tensor> grads = make_root_grads(outputs, grad_outputs);
   task.captured.resize(inputs.size());
-  std::vector<Edge> input_edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Edge e = gradient_edge(inputs[i]);
     EMBER_CHECK(e.valid(), RuntimeError, "One of the differentiated Tensors does not require grad");
     task.captures[e.function.get()].emplace_back(e.input_nr, i);
-    input_edges.push_back(e);
+    task.targets.insert(e.function.get());
   }
+  compute_needed_nodes(task, nodes_of(roots), {});
   execute(task, roots, grads);
   for (size_t i = 0; i < inputs.size(); ++i) {
     EMBER_CHECK(task.captured[i].defined() || allow_unused, RuntimeError,

@@ -50,6 +50,13 @@ using edge_list = std::vector<Edge>;
 // A half-open range [first, second) of forward tensor-argument indices (libtorch's IndexRange).
 using IndexRange = std::pair<size_t, size_t>;
 
+// A new leaf over data's values (shared, not copied), with no history (libtorch's make_variable).
+inline Variable make_variable(const Tensor& data, bool requires_grad = false) {
+  Variable v = data.detach();
+  if (requires_grad) v.requires_grad_(true);
+  return v;
+}
+
 class EMBER_API AutogradContext {
  public:
   AutogradContext() = default;

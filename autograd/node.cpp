@@ -49,6 +49,12 @@ void Node::store_retained_grads(const std::vector<Tensor>& grads) {
 
 void Node::add_pre_hook(uint32_t output_nr, TensorHook hook) { pre_hooks_.emplace_back(output_nr, std::move(hook)); }
 
+bool Node::remove_pre_hook(size_t pos, uint32_t output_nr) {
+  if (pos >= pre_hooks_.size() || pre_hooks_[pos].first != output_nr || !pre_hooks_[pos].second) return false;
+  pre_hooks_[pos].second = nullptr;
+  return true;
+}
+
 AccumulateGrad::AccumulateGrad(const Tensor& variable) : variable_(variable.impl()) { add_input_metadata(variable); }
 
 Tensor AccumulateGrad::variable() const {
@@ -61,6 +67,7 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
   if (!new_grad.defined() || !variable.defined()) return {};
   AutogradMeta& meta = materialize_meta(variable);
   for (const TensorHook& hook : meta.hooks) {
+    if (!hook) continue;  // removed
     Tensor r = hook(new_grad);
     if (r.defined()) new_grad = r;
   }

@@ -36,6 +36,12 @@ struct InputMetadata {
 
 using TensorHook = std::function<Tensor(const Tensor&)>;  // may return an undefined tensor (no change)
 
+namespace detail {
+// Whether the backward pass running on this thread needs gradients flowing into next (always
+// true outside grad() and backward(inputs=...), and outside any pass). Defined by the engine.
+EMBER_API bool pass_needs(const Node* next);
+}  // namespace detail
+
 class EMBER_API Node : public std::enable_shared_from_this<Node> {
  public:
   Node();
@@ -58,13 +64,20 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   const std::vector<InputMetadata>& input_metadata() const { return input_metadata_; }
   size_t num_inputs() const { return input_metadata_.size(); }
   size_t num_outputs() const { return next_edges_.size(); }
-  // Whether next edge i leads anywhere (generated nodes skip computing gradients nobody needs).
-  bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].valid(); }
+  // Whether next edge i leads anywhere the running backward pass needs (generated nodes skip
+  // computing gradients nobody needs; grad() and backward(inputs=...) need only the paths to
+  // their inputs).
+  bool should_compute_output(size_t i) const {
+    return i < next_edges_.size() && next_edges_[i].valid() && detail::pass_needs(next_edges_[i].function.get());
+  }
   uint64_t sequence_nr() const { return sequence_nr_; }
 
   // Hooks on the gradient of forward output `output_nr`, run before apply (Tensor::register_hook
   // on a non-leaf tensor).
   void add_pre_hook(uint32_t output_nr, TensorHook hook);
+  // Removes hook pos of output output_nr (it stays as an empty slot, so later positions keep
+  // their meaning); false when there is no such hook.
+  bool remove_pre_hook(size_t pos, uint32_t output_nr);
   const std::vector<std::pair<uint32_t, TensorHook>>& pre_hooks() const { return pre_hooks_; }
 
   // Tensor::retain_grad on a non-leaf output: the node keeps that output's gradient (summed over

@@ -3,6 +3,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
+#include "core/warning.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"
 
@@ -36,7 +37,14 @@ const Tensor& Tensor::grad() const {
   static const Tensor undefined;
   AutogradMeta* m = get_meta(*this);
   if (m && m->retains_grad && m->grad_fn) return m->grad_fn->retained_grad(m->output_nr);
-  return m ? m->grad : undefined;
+  const Tensor& g = m ? m->grad : undefined;
+  if (m && m->grad_fn && !g.defined()) {
+    EMBER_WARN("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+               "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for "
+               "a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+               "mistake, make sure you access the leaf Tensor instead.");
+  }
+  return g;
 }
 
 Tensor& Tensor::mutable_grad() const { return materialize_meta(*this).grad; }
@@ -67,9 +75,10 @@ int64_t Tensor::output_nr() const {
 }
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
-                      std::optional<std::vector<Tensor>> inputs) const {
+                      std::optional<TensorList> inputs) const {
   EMBER_CHECK(!inputs || !inputs->empty(), ValueError, "'inputs' argument to backward() cannot be empty.");
-  autograd::backward({*this}, {gradient}, retain_graph, create_graph, inputs ? *inputs : std::vector<Tensor>{});
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph,
+                     inputs ? std::vector<Tensor>(inputs->begin(), inputs->end()) : std::vector<Tensor>{});
 }
 
 void Tensor::retain_grad() const {
@@ -94,6 +103,18 @@ size_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   }
   m.hooks.push_back(std::move(hook));
   return m.hooks.size() - 1;
+}
+
+void Tensor::remove_hook(size_t pos) const {
+  AutogradMeta* m = get_meta(*this);
+  bool removed = false;
+  if (m && m->grad_fn) {
+    removed = m->grad_fn->remove_pre_hook(pos, m->output_nr);
+  } else if (m && pos < m->hooks.size() && m->hooks[pos]) {
+    m->hooks[pos] = nullptr;  // an empty slot keeps the later positions valid
+    removed = true;
+  }
+  EMBER_CHECK(removed, RuntimeError, "Invalid index, no hook at position ", pos);
 }
 
 void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {

@@ -29,6 +29,13 @@ const char* dtype_python_name(ScalarType t) {
   return i >= 0 && i < kNumScalarTypes ? names[i] : "torch.undefined";
 }
 
+const char* cpp_type_name(ScalarType t) {
+  static const char* names[] = {"bool",     "unsigned char", "signed char",   "short int", "int",
+                                "long int", "c10::Half",     "c10::BFloat16", "float",     "double"};
+  int i = static_cast<int>(t);
+  return i >= 0 && i < kNumScalarTypes ? names[i] : "undefined";
+}
+
 ScalarType parse_scalar_type(const char* raw) {
   std::string name(raw);
   if (name.rfind("torch.", 0) == 0) name = name.substr(6);

@@ -52,6 +52,9 @@ EMBER_API size_t element_size(ScalarType t);
 EMBER_API const char* scalar_type_name(ScalarType t);
 // "torch.float32", "torch.int64", ...: what PyTorch prints for a dtype.
 EMBER_API const char* dtype_python_name(ScalarType t);
+// "float", "long int", "c10::Half", ...: the element's C++ type, which libtorch prints for a
+// tensor's dtype() (a caffe2::TypeMeta) in its messages.
+EMBER_API const char* cpp_type_name(ScalarType t);
 // Parses "float32", "torch.float32", "Float", "float", "long", ...; throws ValueError.
 EMBER_API ScalarType parse_scalar_type(const char* name);
 

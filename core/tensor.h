@@ -103,6 +103,9 @@ class EMBER_API Tensor {
   Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
   Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& values) const;
   Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& value) const;
+  // ATen's form: a list of optional index tensors (every one an advanced index), accumulating
+  // (+=) when asked.
+  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate) const;
 
   // Conversions beyond the generated to(): like other's dtype and device; to the CPU.
   Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
@@ -114,6 +117,10 @@ class EMBER_API Tensor {
   Tensor toType(ScalarType dtype) const { return to(dtype); }
   // The same data without autograd history (libtorch's Tensor::data()).
   Tensor data() const;
+  // libtorch's tensor_data() and variable_data(): also the same data without history. (libtorch
+  // gives them a new version counter; ember's lives in the storage, so they share it.)
+  Tensor tensor_data() const { return data(); }
+  Tensor variable_data() const { return data(); }
 
   // Assigning to a temporary tensor (t[0] = 1, t.index({i}) = other) writes into its elements,
   // as libtorch's; assigning to a named tensor rebinds the handle.
@@ -141,8 +148,9 @@ class EMBER_API Tensor {
   int64_t output_nr() const;
   // inputs: accumulate only into these tensors' .grad() (all leaves when not given; an empty
   // list is a ValueError, as libtorch's).
+  // A non-leaf among inputs gets its .grad() too.
   void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false, std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
+                bool create_graph = false, std::optional<TensorList> inputs = std::nullopt) const;
   void retain_grad() const;
   bool retains_grad() const;
   // Runs hook on this tensor's gradient during backward; a defined result replaces the gradient.
@@ -156,6 +164,9 @@ class EMBER_API Tensor {
       return Tensor();
     }));
   }
+  // Removes the hook register_hook returned pos for (it no longer runs); RuntimeError "Invalid
+  // index" when there is none.
+  void remove_hook(size_t pos) const;
   // Leaves only: runs after the gradient was accumulated into grad() (DDP uses this).
   void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
 

@@ -1,11 +1,13 @@
 // nn::Module: registration, traversal, train/eval, to(), zero_grad, printing.
 #include "nn/module.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <typeinfo>
 #include <unordered_set>
 
 #include "autograd/grad_mode.h"
+#include "core/warning.h"
 #include "core/str.h"
 
 namespace ember {
@@ -25,11 +27,30 @@ void check_name(const char* kind, const std::string& name) {
 
 }  // namespace
 
+namespace {
+std::atomic<const char*> name_prefix{"ember::nn::"};
+}  // namespace
+
+const char* module_name_prefix() { return name_prefix.load(std::memory_order_relaxed); }
+
+void set_module_name_prefix(const char* prefix) {
+  static const char* const kEmber = "ember::nn::";
+  static const char* const kTorch = "torch::nn::";
+  std::string p = prefix ? prefix : "";
+  EMBER_CHECK(p == kEmber || p == kTorch, ValueError, "[nn] the module name prefix is \"ember::nn::\" or \"torch::nn::\", not \"",
+              p, "\"");
+  name_prefix.store(p == kEmber ? kEmber : kTorch, std::memory_order_relaxed);
+}
+
 Module::Module(std::string name) : name_(std::move(name)) {}
 Module::Module() = default;
 
 const std::string& Module::name() const {
-  if (name_.empty()) name_ = demangle(typeid(*this).name());
+  if (name_.empty()) {
+    name_ = demangle(typeid(*this).name());
+    // libtorch's names for ember's classes when the program uses them as torch:: (torch_compat.h).
+    if (name_.rfind("ember::", 0) == 0 && std::string(module_name_prefix()) == "torch::nn::") name_.replace(0, 5, "torch");
+  }
   return name_;
 }
 
@@ -41,6 +62,8 @@ Tensor& Module::register_parameter(std::string name, Tensor tensor, bool require
     EMBER_CHECK(tensor.is_leaf(), ValueError, "[register_parameter] parameter '", name,
                 "' must be a leaf tensor, got the result of an operation; register tensor.detach() instead");
     tensor.set_requires_grad(requires_grad);
+  } else if (requires_grad) {
+    EMBER_WARN("An undefined tensor cannot require grad. Ignoring the `requires_grad=true` function parameter.");
   }
   return parameters_.insert(std::move(name), std::move(tensor));
 }

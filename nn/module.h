@@ -42,6 +42,13 @@ class InputArchive;
 
 namespace nn {
 
+// The namespace in printed names of the built-in modules: "ember::nn::" ("ember::nn::Linear(...)",
+// and Module::name() of a class in namespace ember). A program that includes
+// <ember/torch_compat.h> prints libtorch's "torch::nn::" instead, as a ported program expects.
+// Process-wide; set before modules are printed or named (Module::name() is cached).
+EMBER_API const char* module_name_prefix();
+EMBER_API void set_module_name_prefix(const char* prefix);  // "ember::nn::" or "torch::nn::"
+
 // What load_state_dict(strict=false) skipped.
 struct LoadStateDictResult {
   std::vector<std::string> missing_keys;     // in the module, not in the dict

@@ -87,7 +87,27 @@ Tensor mask_to_bool(const Tensor& mask) {
   return mask.to(kBool);
 }
 
-BasicResult apply_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const char* op) {
+// self[..., i, ...] at dim of the view being built (real_dim: the dim of the indexed tensor).
+void select_integer(BasicResult& r, int64_t dim, int64_t& real_dim, int64_t i) {
+  int64_t size = r.view.size(dim);
+  EMBER_CHECK(i >= -size && i < size, IndexError, "index ", i, " is out of bounds for dimension ", real_dim,
+              " with size ", size);
+  r.view = r.view.select(dim, i);
+  ++real_dim;
+}
+
+// The advanced index a boolean scalar stands for: [0] when true, [] when false.
+Tensor bool_index(bool value, Device device) {
+  return value ? ember::zeros({1}, TensorOptions(kInt64).device(device))
+               : ember::empty({0}, TensorOptions(kInt64).device(device));
+}
+
+// api: the TensorIndex API (Tensor::index), where a 0-d integer tensor is an integer, as in
+// libtorch's applySlicing; otherwise ATen's index.Tensor list, where every tensor is advanced.
+enum class IndexApi { TensorIndex, AtenList };
+
+BasicResult apply_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const char* op,
+                        IndexApi api = IndexApi::TensorIndex) {
   EMBER_CHECK(!indices.empty(), IndexError, "Passing an empty index list to Tensor::", op, "() is not valid syntax");
   int64_t consumed = 0;
   int ellipses = 0;
@@ -96,6 +116,9 @@ BasicResult apply_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const
     ellipses += index.is_ellipsis();
   }
   EMBER_CHECK(ellipses <= 1, IndexError, "an index can only have a single ellipsis ('...')");
+  EMBER_CHECK(self.dim() > 0 || consumed == 0, IndexError,
+              "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+              "convert a 0-dim tensor to a number");
   EMBER_CHECK(consumed <= self.dim(), IndexError, "too many indices for tensor of dimension ", self.dim());
 
   BasicResult r;
@@ -114,18 +137,10 @@ BasicResult apply_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const
         real_dim += skip;
         break;
       }
-      case TensorIndexType::Integer: {
-        EMBER_CHECK(r.view.dim() > 0, IndexError,
-                    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
-                    "convert a 0-dim tensor to a number");
-        int64_t size = r.view.size(dim), i = index.integer();
-        EMBER_CHECK(i >= -size && i < size, IndexError, "index ", i, " is out of bounds for dimension ", real_dim,
-                    " with size ", size);
-        r.view = r.view.select(dim, i);
-        ++real_dim;
+      case TensorIndexType::Integer:
+        select_integer(r, dim, real_dim, index.integer());
         --remaining;
         break;
-      }
       case TensorIndexType::Slice: {
         const indexing::Slice& s = index.slice();
         EMBER_CHECK(s.step() > 0, ValueError, "step must be greater than zero");
@@ -135,17 +150,23 @@ BasicResult apply_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const
         break;
       }
       case TensorIndexType::Boolean:
+        // As a 0-d bool tensor (numpy's rule): a new dim with an advanced index of one element or
+        // none, so that several booleans broadcast into one dim and the result is a copy.
         r.view = r.view.unsqueeze(dim);
-        if (!index.boolean()) r.view = r.view.narrow(dim, 0, 0);
-        ++dim;
+        set_advanced(r, dim++, bool_index(index.boolean(), self.device()));
         break;
       case TensorIndexType::Tensor: {
         const Tensor& t = index.tensor();
+        if (api == IndexApi::TensorIndex && t.dim() == 0 && !is_mask(t) && is_integral(t.scalar_type(), false)) {
+          select_integer(r, dim, real_dim, t.item().to<int64_t>());
+          --remaining;
+          break;
+        }
         if (is_mask(t)) {
           Tensor mask = mask_to_bool(t);
           if (mask.dim() == 0) {
             r.view = r.view.unsqueeze(dim);
-            set_advanced(r, dim++, ember::nonzero(mask.view({1})).select(1, 0));
+            set_advanced(r, dim++, bool_index(mask.item().to<bool>(), self.device()));
             break;
           }
           for (int64_t j = 0; j < mask.dim(); ++j) {
@@ -347,6 +368,10 @@ void scatter_into_storage(const Tensor& dst, const AdvancedPlan& p, const Tensor
 
 }  // namespace
 
+namespace {
+Tensor index_by(const Tensor& self, ArrayRef<TensorIndex> indices, IndexApi api);
+}  // namespace
+
 Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indices) {
   EMBER_CHECK(static_cast<int64_t>(indices.size()) <= self.dim(), IndexError, "too many indices for tensor of dimension ",
               self.dim(), " (got ", indices.size(), ")");
@@ -355,17 +380,19 @@ Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indic
     if (i && i->defined()) list.emplace_back(*i);
     else list.emplace_back(indexing::Slice());
   }
-  return index(self, list);
+  return index_by(self, list, IndexApi::AtenList);
 }
 
-Tensor index(const Tensor& self, ArrayRef<TensorIndex> indices) {
-  BasicResult r = apply_basic(self, indices, "index");
+namespace {
+Tensor index_by(const Tensor& self, ArrayRef<TensorIndex> indices, IndexApi api) {
+  BasicResult r = apply_basic(self, indices, "index", api);
   if (!r.has_advanced) {
     // A result that is self itself (x[...]) is still a new view, as in PyTorch.
     return r.view.is_same(self) ? self.alias() : r.view;
   }
   return advanced_index(r.view, r.advanced);
 }
+}  // namespace
 
 namespace {
 Tensor& put_basic(const Tensor& self, ArrayRef<TensorIndex> indices, const Tensor& values) {
@@ -411,7 +438,7 @@ Tensor& index_put_(Tensor& self, const std::vector<std::optional<Tensor>>& indic
   // Masks among the indices expand into one index tensor per masked dim.
   std::vector<TensorIndex> list;
   for (const Tensor& t : adv) list.emplace_back(t.defined() ? TensorIndex(t) : TensorIndex(indexing::Slice()));
-  BasicResult r = apply_basic(self, list, "index_put_");
+  BasicResult r = apply_basic(self, list, "index_put_", IndexApi::AtenList);
   AdvancedPlan p = plan_advanced(r.view, r.advanced);
   Tensor v = expand_values(values, p.result_shape, self.scalar_type());
   if (p.moved) v = v.permute(result_to_front(p, others_before(p)));
@@ -430,7 +457,7 @@ Tensor index_put(const Tensor& self, const std::vector<std::optional<Tensor>>& i
     if (indices[i] && indices[i]->defined()) adv[i] = *indices[i];
   std::vector<TensorIndex> list;
   for (const Tensor& t : adv) list.emplace_back(t.defined() ? TensorIndex(t) : TensorIndex(indexing::Slice()));
-  BasicResult r = apply_basic(self, list, "index_put_");
+  BasicResult r = apply_basic(self, list, "index_put_", IndexApi::AtenList);
   if (!r.has_advanced) {
     Tensor v = expand_values(values, self.sizes(), self.scalar_type());
     return accumulate ? self + v : v.clone();
@@ -452,7 +479,11 @@ Tensor index_put(const Tensor& self, const std::vector<std::optional<Tensor>>& i
   return out2.reshape(permuted_shape).permute(invert(perm));
 }
 
-Tensor Tensor::index(ArrayRef<indexing::TensorIndex> indices) const { return ember::index(*this, indices); }
+Tensor Tensor::index(ArrayRef<indexing::TensorIndex> indices) const { return index_by(*this, indices, IndexApi::TensorIndex); }
+
+Tensor& Tensor::index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate) const {
+  return ember::index_put_(const_cast<Tensor&>(*this), indices, values, accumulate);
+}
 
 Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& values) const {
   return put_basic(*this, indices, values);

@@ -91,10 +91,9 @@ EMBER_API std::ostream& operator<<(std::ostream& os, const std::vector<TensorInd
 
 }  // namespace indexing
 
-// The functional forms of Tensor::index / index_put_, and advanced indexing by a list of optional
-// index tensors (one per leading dim; an undefined tensor means "all of this dim"), as ATen's
-// index.Tensor and index_put_.
-EMBER_API Tensor index(const Tensor& self, ArrayRef<indexing::TensorIndex> indices);
+// ATen's index.Tensor and index_put_: advanced indexing by a list of optional index tensors (one
+// per leading dim; an undefined tensor means "all of this dim"; every tensor, 0-d ones included,
+// is an advanced index).
 EMBER_API Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indices);
 EMBER_API Tensor& index_put_(Tensor& self, const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                              bool accumulate = false);

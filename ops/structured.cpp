@@ -9,6 +9,8 @@
 namespace ember {
 namespace structured {
 
+const std::optional<Tensor> kNoTensor;
+
 namespace {
 
 constexpr int kMaxArgs = 24;

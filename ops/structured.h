@@ -80,7 +80,13 @@ struct Arg {
 
 inline Arg output(int i) { return Arg{Arg::Kind::Output, i, nullptr}; }
 inline Arg arg(const Tensor& v) { return Arg{Arg::Kind::Tensor, 0, &v}; }
-inline Arg arg(const std::optional<Tensor>& v) { return Arg{Arg::Kind::OptionalTensor, 0, &v}; }
+// An optional tensor that holds an undefined tensor is None, as everywhere in PyTorch
+// (torch::layer_norm(x, shape, Tensor(), Tensor())): meta functions and kernels see nullopt.
+EMBER_API extern const std::optional<Tensor> kNoTensor;
+inline const std::optional<Tensor>& none_if_undefined(const std::optional<Tensor>& v) {
+  return v && !v->defined() ? kNoTensor : v;
+}
+inline Arg arg(const std::optional<Tensor>& v) { return Arg{Arg::Kind::OptionalTensor, 0, &none_if_undefined(v)}; }
 inline Arg arg(const TensorList& v) { return Arg{Arg::Kind::TensorList, 0, &v}; }
 inline Arg arg(const Scalar& v) { return Arg{Arg::Kind::Scalar, 0, &v}; }
 inline Arg arg(const std::optional<Scalar>& v) { return Arg{Arg::Kind::OptionalScalar, 0, &v}; }

@@ -8,7 +8,8 @@
 //   - operator registration: TORCH_LIBRARY, TORCH_LIBRARY_FRAGMENT, TORCH_LIBRARY_IMPL,
 //     MAKE_TORCH_LIBRARY(_IMPL), TORCH_FN (ember's EMBER_LIBRARY... of dispatcher/library.h),
 //     torch::autograd::autogradNotImplementedFallback(), and ATen's test helpers makeStack,
-//     callOp and callOpUnboxed.
+//     callOp and callOpUnboxed;
+//   - modules print (and Module::name() reads) with libtorch's "torch::nn::" prefix.
 //
 // A program that reopens `namespace torch { ... }` must rename it to ember (an alias cannot be
 // reopened). docs/PORTING.md lists what else differs from libtorch 1.13.
@@ -94,6 +95,11 @@ std::string check_message(const char* condition, const Args&... args) {
 #define TORCH_FN(f) EMBER_FN(f)
 
 namespace ember {
+namespace detail {
+// A ported program prints its modules with libtorch's names ("torch::nn::Linear(...)").
+inline const bool torch_compat_module_names = (nn::set_module_name_prefix("torch::nn::"), true);
+}  // namespace detail
+
 namespace autograd {
 inline CppFunction autogradNotImplementedFallback() { return not_implemented_fallback(); }
 inline CppFunction autogradNotImplementedInplaceOrViewFallback() { return not_implemented_inplace_or_view_fallback(); }

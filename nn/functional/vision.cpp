@@ -109,7 +109,8 @@ Tensor unfold(const Tensor& input, const UnfoldFuncOptions& o) {
 }
 
 Tensor affine_grid(const Tensor& theta, IntArrayRef size, bool align_corners) {
-  EMBER_CHECK(theta.is_floating_point(), TypeError, "Expected theta to have floating point type, but got ", theta.dtype());
+  EMBER_CHECK(theta.is_floating_point(), TypeError, "Expected theta to have floating point type, but got ",
+              cpp_type_name(theta.scalar_type()));
   if (size.size() == 4) {
     EMBER_CHECK(theta.dim() == 3 && theta.size(-2) == 2 && theta.size(-1) == 3, ValueError,
                 "Expected a batch of 2D affine matrices of shape Nx2x3 for size ", size, ". Got ", theta.sizes(), ".");

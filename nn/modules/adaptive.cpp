@@ -48,7 +48,7 @@ void AdaptiveLogSoftmaxWithLossImpl::reset_parameters() {
 }
 
 void AdaptiveLogSoftmaxWithLossImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::AdaptiveLogSoftmaxWithLoss";
+  stream << module_name_prefix() << "AdaptiveLogSoftmaxWithLoss";
 }
 
 ASMoutput AdaptiveLogSoftmaxWithLossImpl::forward(const Tensor& input_, const Tensor& target_) {

@@ -56,7 +56,7 @@ void MultiheadAttentionImpl::_reset_parameters() {
   if (bias_v.defined()) init::xavier_normal_(bias_v);
 }
 
-void MultiheadAttentionImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::MultiheadAttention"; }
+void MultiheadAttentionImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "MultiheadAttention"; }
 
 std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(const Tensor& query, const Tensor& key, const Tensor& value,
                                                            const Tensor& key_padding_mask, bool need_weights,

@@ -75,7 +75,7 @@ void print_output_padding(std::ostream& stream, const Options& options, std::tru
 
 template <size_t D, typename Derived, typename Options>
 void ConvNdImpl<D, Derived, Options>::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::" << (kTransposed ? "ConvTranspose" : "Conv") << D << "d(" << options.in_channels() << ", "
+  stream << module_name_prefix() << (kTransposed ? "ConvTranspose" : "Conv") << D << "d(" << options.in_channels() << ", "
          << options.out_channels() << ", kernel_size=" << options.kernel_size() << ", stride=" << options.stride();
   print_padding<D>(stream, options.padding());
   if (!options.dilation().all_equal(1)) stream << ", dilation=" << options.dilation();

@@ -16,7 +16,7 @@ namespace F = functional;
                    F::FuncOptions().p(options.p()).inplace(options.inplace()).training(is_training())); \
   }                                                                                                \
   void Name##Impl::pretty_print(std::ostream& stream) const {                                      \
-    stream << std::boolalpha << "ember::nn::" #Name "(p=" << options.p() << ", inplace=" << options.inplace() << ")"; \
+    stream << std::boolalpha << module_name_prefix() << #Name "(p=" << options.p() << ", inplace=" << options.inplace() << ")"; \
   }
 EMBER_DROPOUT_DEFINITIONS(Dropout, dropout, DropoutFuncOptions)
 EMBER_DROPOUT_DEFINITIONS(Dropout2d, dropout2d, Dropout2dFuncOptions)

@@ -50,7 +50,7 @@ Tensor EmbeddingImpl::forward(const Tensor& indices) {
 }
 
 void EmbeddingImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::Embedding(num_embeddings=" << options.num_embeddings()
+  stream << module_name_prefix() << "Embedding(num_embeddings=" << options.num_embeddings()
          << ", embedding_dim=" << options.embedding_dim();
   if (options.padding_idx()) stream << ", padding_idx=" << *options.padding_idx();
   if (options.max_norm()) stream << ", max_norm=" << *options.max_norm();
@@ -118,7 +118,7 @@ Tensor EmbeddingBagImpl::forward(const Tensor& input, const Tensor& offsets, con
 }
 
 void EmbeddingBagImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::EmbeddingBag(num_embeddings=" << options.num_embeddings()
+  stream << module_name_prefix() << "EmbeddingBag(num_embeddings=" << options.num_embeddings()
          << ", embedding_dim=" << options.embedding_dim();
   if (options.max_norm()) stream << ", max_norm=" << *options.max_norm();
   if (options.norm_type() != 2) stream << ", norm_type=" << options.norm_type();

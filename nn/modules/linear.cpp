@@ -9,7 +9,7 @@
 namespace ember {
 namespace nn {
 
-void IdentityImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::Identity()"; }
+void IdentityImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "Identity()"; }
 Tensor IdentityImpl::forward(const Tensor& input) { return input; }
 
 LinearImpl::LinearImpl(const LinearOptions& options_) : options(options_) {
@@ -41,7 +41,7 @@ void LinearImpl::reset_parameters() {
 Tensor LinearImpl::forward(const Tensor& input) { return functional::linear(input, weight, bias); }
 
 void LinearImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::Linear(in_features=" << options.in_features()
+  stream << std::boolalpha << module_name_prefix() << "Linear(in_features=" << options.in_features()
          << ", out_features=" << options.out_features() << ", bias=" << options.bias() << ")";
 }
 
@@ -69,7 +69,7 @@ Tensor BilinearImpl::forward(const Tensor& input1, const Tensor& input2) {
 }
 
 void BilinearImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::Bilinear(in1_features=" << options.in1_features()
+  stream << std::boolalpha << module_name_prefix() << "Bilinear(in1_features=" << options.in1_features()
          << ", in2_features=" << options.in2_features() << ", out_features=" << options.out_features()
          << ", bias=" << options.bias() << ")";
 }
@@ -79,7 +79,7 @@ FlattenImpl::FlattenImpl(const FlattenOptions& options_) : options(options_) {}
 Tensor FlattenImpl::forward(const Tensor& input) { return input.flatten(options.start_dim(), options.end_dim()); }
 
 void FlattenImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::Flatten(start_dim=" << options.start_dim() << ", end_dim=" << options.end_dim() << ")";
+  stream << module_name_prefix() << "Flatten(start_dim=" << options.start_dim() << ", end_dim=" << options.end_dim() << ")";
 }
 
 UnflattenImpl::UnflattenImpl(UnflattenOptions options_) : options(std::move(options_)) {}
@@ -91,7 +91,7 @@ Tensor UnflattenImpl::forward(const Tensor& input) {
 }
 
 void UnflattenImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::Unflatten(dim=";
+  stream << module_name_prefix() << "Unflatten(dim=";
   if (options.namedshape().empty()) {
     stream << options.dim() << ", unflattened_size={";
     for (size_t i = 0; i < options.sizes().size(); ++i) stream << (i ? ", " : "") << options.sizes()[i];

@@ -8,11 +8,11 @@ namespace F = functional;
 #define EMBER_PLAIN_LOSS(Name)                                                                          \
   Name##Impl::Name##Impl(Name##Options options_) : options(std::move(options_)) {}                     \
   void Name##Impl::reset() {}                                                                          \
-  void Name##Impl::pretty_print(std::ostream& stream) const { stream << "ember::nn::" #Name "()"; }
+  void Name##Impl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << #Name "()"; }
 #define EMBER_WEIGHTED_LOSS(Name)                                                                       \
   Name##Impl::Name##Impl(Name##Options options_) : options(std::move(options_)) { reset(); }           \
   void Name##Impl::reset() { weight = register_buffer("weight", options.weight()); }                   \
-  void Name##Impl::pretty_print(std::ostream& stream) const { stream << "ember::nn::" #Name "()"; }
+  void Name##Impl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << #Name "()"; }
 
 EMBER_PLAIN_LOSS(L1Loss)
 EMBER_PLAIN_LOSS(KLDivLoss)
@@ -76,7 +76,7 @@ Tensor CrossEntropyLossImpl::forward(const Tensor& input, const Tensor& target) 
 HingeEmbeddingLossImpl::HingeEmbeddingLossImpl(HingeEmbeddingLossOptions options_) : options(std::move(options_)) {}
 void HingeEmbeddingLossImpl::reset() {}
 void HingeEmbeddingLossImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::HingeEmbeddingLoss(margin=" << options.margin() << ")";
+  stream << module_name_prefix() << "HingeEmbeddingLoss(margin=" << options.margin() << ")";
 }
 Tensor HingeEmbeddingLossImpl::forward(const Tensor& input, const Tensor& target) {
   return F::hinge_embedding_loss(input, target, options);
@@ -89,7 +89,7 @@ void MultiMarginLossImpl::reset() {
   weight = register_buffer("weight", options.weight());
 }
 void MultiMarginLossImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::MultiMarginLoss(p=" << options.p() << ", margin=" << options.margin()
+  stream << module_name_prefix() << "MultiMarginLoss(p=" << options.p() << ", margin=" << options.margin()
          << ", reduction=" << enumtype::get_enum_name(options.reduction()) << ")";
 }
 Tensor MultiMarginLossImpl::forward(const Tensor& input, const Tensor& target) {
@@ -101,7 +101,7 @@ Tensor MultiMarginLossImpl::forward(const Tensor& input, const Tensor& target) {
 CosineEmbeddingLossImpl::CosineEmbeddingLossImpl(CosineEmbeddingLossOptions options_) : options(std::move(options_)) {}
 void CosineEmbeddingLossImpl::reset() {}
 void CosineEmbeddingLossImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::CosineEmbeddingLoss(margin=" << options.margin() << ")";
+  stream << module_name_prefix() << "CosineEmbeddingLoss(margin=" << options.margin() << ")";
 }
 Tensor CosineEmbeddingLossImpl::forward(const Tensor& input1, const Tensor& input2, const Tensor& target) {
   return F::cosine_embedding_loss(input1, input2, target, options);
@@ -110,7 +110,7 @@ Tensor CosineEmbeddingLossImpl::forward(const Tensor& input1, const Tensor& inpu
 TripletMarginLossImpl::TripletMarginLossImpl(TripletMarginLossOptions options_) : options(std::move(options_)) {}
 void TripletMarginLossImpl::reset() {}
 void TripletMarginLossImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::TripletMarginLoss(margin=" << options.margin() << ", p=" << options.p()
+  stream << std::boolalpha << module_name_prefix() << "TripletMarginLoss(margin=" << options.margin() << ", p=" << options.p()
          << ", eps=" << options.eps() << ", swap=" << options.swap() << ")";
 }
 Tensor TripletMarginLossImpl::forward(const Tensor& anchor, const Tensor& positive, const Tensor& negative) {
@@ -121,7 +121,7 @@ TripletMarginWithDistanceLossImpl::TripletMarginWithDistanceLossImpl(TripletMarg
     : options(std::move(options_)) {}
 void TripletMarginWithDistanceLossImpl::reset() {}
 void TripletMarginWithDistanceLossImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::TripletMarginWithDistanceLoss(margin=" << options.margin()
+  stream << std::boolalpha << module_name_prefix() << "TripletMarginWithDistanceLoss(margin=" << options.margin()
          << ", swap=" << options.swap() << ")";
 }
 Tensor TripletMarginWithDistanceLossImpl::forward(const Tensor& anchor, const Tensor& positive, const Tensor& negative) {
@@ -133,7 +133,7 @@ void BCEWithLogitsLossImpl::reset() {
   weight = register_buffer("weight", options.weight());
   pos_weight = register_buffer("pos_weight", options.pos_weight());
 }
-void BCEWithLogitsLossImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::BCEWithLogitsLoss()"; }
+void BCEWithLogitsLossImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "BCEWithLogitsLoss()"; }
 Tensor BCEWithLogitsLossImpl::forward(const Tensor& input, const Tensor& target) {
   return F::binary_cross_entropy_with_logits(
       input, target, F::BinaryCrossEntropyWithLogitsFuncOptions().weight(weight).pos_weight(pos_weight).reduction(

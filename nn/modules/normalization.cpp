@@ -75,7 +75,7 @@ Tensor BatchNormImplBase<D, Derived>::forward(const Tensor& input) {
 template <size_t D, typename Derived>
 void BatchNormImplBase<D, Derived>::pretty_print(std::ostream& stream) const {
   const BatchNormOptions& o = this->options;
-  stream << std::boolalpha << "ember::nn::BatchNorm" << D << "d(" << o.num_features() << ", eps=" << o.eps()
+  stream << std::boolalpha << module_name_prefix() << "BatchNorm" << D << "d(" << o.num_features() << ", eps=" << o.eps()
          << ", momentum=";
   if (o.momentum()) stream << *o.momentum();
   else stream << "None";
@@ -103,7 +103,7 @@ Tensor InstanceNormImpl<D, Derived>::forward(const Tensor& input) {
 template <size_t D, typename Derived>
 void InstanceNormImpl<D, Derived>::pretty_print(std::ostream& stream) const {
   const InstanceNormOptions& o = this->options;
-  stream << std::boolalpha << "ember::nn::InstanceNorm" << D << "d(" << o.num_features() << ", eps=" << o.eps()
+  stream << std::boolalpha << module_name_prefix() << "InstanceNorm" << D << "d(" << o.num_features() << ", eps=" << o.eps()
          << ", momentum=" << o.momentum() << ", affine=" << o.affine()
          << ", track_running_stats=" << o.track_running_stats() << ")";
 }
@@ -166,7 +166,7 @@ Tensor LayerNormImpl::forward(const Tensor& input) {
 }
 
 void LayerNormImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::LayerNorm(" << IntArrayRef(options.normalized_shape()) << ", eps=" << options.eps()
+  stream << std::boolalpha << module_name_prefix() << "LayerNorm(" << IntArrayRef(options.normalized_shape()) << ", eps=" << options.eps()
          << ", elementwise_affine=" << options.elementwise_affine() << ")";
 }
 
@@ -194,14 +194,14 @@ Tensor GroupNormImpl::forward(const Tensor& input) {
 }
 
 void GroupNormImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha << "ember::nn::GroupNorm(" << options.num_groups() << ", " << options.num_channels()
+  stream << std::boolalpha << module_name_prefix() << "GroupNorm(" << options.num_groups() << ", " << options.num_channels()
          << ", eps=" << options.eps() << ", affine=" << options.affine() << ")";
 }
 
 Tensor LocalResponseNormImpl::forward(const Tensor& input) { return F::local_response_norm(input, options); }
 
 void LocalResponseNormImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::LocalResponseNorm(" << options.size() << ", alpha=" << options.alpha() << ", beta=" << options.beta()
+  stream << module_name_prefix() << "LocalResponseNorm(" << options.size() << ", alpha=" << options.alpha() << ", beta=" << options.beta()
          << ", k=" << options.k() << ")";
 }
 
@@ -219,7 +219,7 @@ Tensor CrossMapLRN2dImpl::forward(const Tensor& input) {
 }
 
 void CrossMapLRN2dImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::CrossMapLRN2d(" << options.size() << ", alpha=" << options.alpha() << ", beta=" << options.beta()
+  stream << module_name_prefix() << "CrossMapLRN2d(" << options.size() << ", alpha=" << options.alpha() << ", beta=" << options.beta()
          << ", k=" << options.k() << ")";
 }
 

@@ -17,7 +17,7 @@ std::vector<int64_t> pads(const ExpandingArray<N>& a) {
     return F::pad(input, F::PadFuncOptions(pads(options.padding())).mode(pad_mode));                     \
   }                                                                                                   \
   void Name##Impl::pretty_print(std::ostream& stream) const {                                         \
-    stream << "ember::nn::" #Name "(padding=" << options.padding() << ")";                           \
+    stream << module_name_prefix() << #Name "(padding=" << options.padding() << ")";                           \
   }
 EMBER_PAD_DEFINITIONS(ReflectionPad1d, ember::kReflect)
 EMBER_PAD_DEFINITIONS(ReflectionPad2d, ember::kReflect)
@@ -33,7 +33,7 @@ EMBER_PAD_DEFINITIONS(ZeroPad2d, ember::kConstant)
     return F::pad(input, F::PadFuncOptions(pads(options.padding())).mode(ember::kConstant).value(options.value())); \
   }                                                                                                       \
   void ConstantPad##D##dImpl::pretty_print(std::ostream& stream) const {                                  \
-    stream << "ember::nn::ConstantPad" #D "d(padding=" << options.padding() << ", value=" << options.value() << ")"; \
+    stream << module_name_prefix() << "ConstantPad" #D "d(padding=" << options.padding() << ", value=" << options.value() << ")"; \
   }
 EMBER_CONSTANT_PAD_DEFINITIONS(1)
 EMBER_CONSTANT_PAD_DEFINITIONS(2)

@@ -8,7 +8,7 @@ namespace F = functional;
 #define EMBER_AVG_POOL(D)                                                                                   \
   Tensor AvgPool##D##dImpl::forward(const Tensor& input) { return F::avg_pool##D##d(input, options); }      \
   void AvgPool##D##dImpl::pretty_print(std::ostream& stream) const {                                        \
-    stream << "ember::nn::AvgPool" #D "d(kernel_size=" << options.kernel_size() << ", stride=" << options.stride() \
+    stream << module_name_prefix() << "AvgPool" #D "d(kernel_size=" << options.kernel_size() << ", stride=" << options.stride() \
            << ", padding=" << options.padding() << ")";                                                     \
   }
 EMBER_AVG_POOL(1)
@@ -22,7 +22,7 @@ EMBER_AVG_POOL(3)
     return F::max_pool##D##d_with_indices(input, options);                                                  \
   }                                                                                                         \
   void MaxPool##D##dImpl::pretty_print(std::ostream& stream) const {                                        \
-    stream << std::boolalpha << "ember::nn::MaxPool" #D "d(kernel_size=" << options.kernel_size()           \
+    stream << std::boolalpha << module_name_prefix() << "MaxPool" #D "d(kernel_size=" << options.kernel_size()           \
            << ", stride=" << options.stride() << ", padding=" << options.padding()                          \
            << ", dilation=" << options.dilation() << ", ceil_mode=" << options.ceil_mode() << ")";          \
   }
@@ -36,7 +36,7 @@ EMBER_MAX_POOL(3)
     return F::adaptive_avg_pool##D##d(input, options);                                                      \
   }                                                                                                         \
   void AdaptiveAvgPool##D##dImpl::pretty_print(std::ostream& stream) const {                                \
-    stream << "ember::nn::AdaptiveAvgPool" #D "d(output_size=" << options.output_size() << ")";            \
+    stream << module_name_prefix() << "AdaptiveAvgPool" #D "d(output_size=" << options.output_size() << ")";            \
   }                                                                                                         \
   Tensor AdaptiveMaxPool##D##dImpl::forward(const Tensor& input) {                                          \
     return F::adaptive_max_pool##D##d(input, options);                                                      \
@@ -45,7 +45,7 @@ EMBER_MAX_POOL(3)
     return F::adaptive_max_pool##D##d_with_indices(input, options);                                         \
   }                                                                                                         \
   void AdaptiveMaxPool##D##dImpl::pretty_print(std::ostream& stream) const {                                \
-    stream << "ember::nn::AdaptiveMaxPool" #D "d(output_size=" << options.output_size() << ")";            \
+    stream << module_name_prefix() << "AdaptiveMaxPool" #D "d(output_size=" << options.output_size() << ")";            \
   }
 EMBER_ADAPTIVE_POOL(1)
 EMBER_ADAPTIVE_POOL(2)
@@ -62,7 +62,7 @@ EMBER_ADAPTIVE_POOL(3)
                                    .output_size(output_size));                                              \
   }                                                                                                         \
   void MaxUnpool##D##dImpl::pretty_print(std::ostream& stream) const {                                      \
-    stream << "ember::nn::MaxUnpool" #D "d(kernel_size=" << options.kernel_size() << ", stride=" << options.stride() \
+    stream << module_name_prefix() << "MaxUnpool" #D "d(kernel_size=" << options.kernel_size() << ", stride=" << options.stride() \
            << ", padding=" << options.padding() << ")";                                                     \
   }
 EMBER_MAX_UNPOOL(1)
@@ -98,7 +98,7 @@ EMBER_MAX_UNPOOL(3)
     return F::fractional_max_pool##D##d_with_indices(input, f);                                                 \
   }                                                                                                             \
   void FractionalMaxPool##D##dImpl::pretty_print(std::ostream& stream) const {                                  \
-    stream << "ember::nn::FractionalMaxPool" #D "d()";                                                          \
+    stream << module_name_prefix() << "FractionalMaxPool" #D "d()";                                                          \
   }
 EMBER_FRACTIONAL(2)
 EMBER_FRACTIONAL(3)
@@ -107,7 +107,7 @@ EMBER_FRACTIONAL(3)
 #define EMBER_LPPOOL(D)                                                                                      \
   Tensor LPPool##D##dImpl::forward(const Tensor& input) { return F::lp_pool##D##d(input, options); }         \
   void LPPool##D##dImpl::pretty_print(std::ostream& stream) const {                                          \
-    stream << std::boolalpha << "ember::nn::LPPool" #D "d(norm_type=" << options.norm_type()                 \
+    stream << std::boolalpha << module_name_prefix() << "LPPool" #D "d(norm_type=" << options.norm_type()                 \
            << ", kernel_size=" << options.kernel_size() << ", stride=" << options.stride()                   \
            << ", ceil_mode=" << options.ceil_mode() << ")";                                                  \
   }

@@ -78,7 +78,7 @@ std::vector<Tensor> RNNImplBase::all_weights() const { return parameters_.values
 void RNNImplBase::pretty_print(std::ostream& stream) const {
   const RNNOptionsBase& o = options_base;
   const char* name = is_lstm(o) ? "LSTM" : is_gru(o) ? "GRU" : "RNN";
-  stream << std::boolalpha << "ember::nn::" << name << "(input_size=" << o.input_size() << ", hidden_size=" << o.hidden_size()
+  stream << std::boolalpha << module_name_prefix() << name << "(input_size=" << o.input_size() << ", hidden_size=" << o.hidden_size()
          << ", num_layers=" << o.num_layers() << ", bias=" << o.bias() << ", batch_first=" << o.batch_first()
          << ", dropout=" << o.dropout() << ", bidirectional=" << o.bidirectional();
   if (o.proj_size() > 0) stream << ", proj_size=" << o.proj_size();
@@ -336,7 +336,7 @@ template <typename Derived>
 void RNNCellImplBase<Derived>::pretty_print(std::ostream& stream) const {
   const std::string name = demangle(typeid(Derived).name());
   const std::string short_name = name.substr(name.rfind(':') + 1, name.size() - name.rfind(':') - 1 - 4);  // drop "Impl"
-  stream << "ember::nn::" << short_name << "(" << options_base.input_size() << ", " << options_base.hidden_size();
+  stream << module_name_prefix() << short_name << "(" << options_base.input_size() << ", " << options_base.hidden_size();
   if (!options_base.bias()) stream << ", bias=false";
   const std::string nonlinearity = get_nonlinearity_str();
   if (!nonlinearity.empty() && nonlinearity != "kTanh") stream << ", nonlinearity=" << nonlinearity;

@@ -100,7 +100,8 @@ std::tuple<Tensor, Tensor> pad_packed_sequence(PackedSequence sequence, bool bat
     const int64_t bs = t < static_cast<int64_t>(batch_sizes.size()) ? batch_sizes[static_cast<size_t>(t)] : 0;
     Tensor chunk = data.narrow(0, offset, bs);
     offset += bs;
-    std::vector<int64_t> pad(2 * static_cast<size_t>(data.dim() - 1), 0);
+    // constant_pad_nd's list runs from the last dim back: its last pair pads dim 0 (the batch).
+    std::vector<int64_t> pad(2 * static_cast<size_t>(data.dim()), 0);
     pad.back() = batch - bs;
     steps.push_back(ember::constant_pad_nd(chunk, pad, padding_value));
   }

@@ -102,7 +102,10 @@ Tensor ctc_impl(const Tensor& log_probs, const Tensor& targets, const std::vecto
   return batched ? loss : loss.squeeze(0);
 }
 
-std::vector<int64_t> to_vector(const Tensor& t) {
+// Lengths given as a tensor: integers only (a float length is a mistake, not something to round).
+std::vector<int64_t> to_vector(const Tensor& t, const char* name) {
+  EMBER_CHECK(is_integral(t.scalar_type(), false), TypeError, "[ctc_loss] ", name, " must be integral, got ",
+              t.scalar_type());
   Tensor host = t.to(Device("cpu")).to(kInt64).contiguous().reshape({-1});
   const int64_t* p = host.data_ptr<int64_t>();
   return std::vector<int64_t>(p, p + host.numel());
@@ -117,7 +120,7 @@ Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef inpu
 
 Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths, const Tensor& target_lengths,
                 int64_t blank, int64_t reduction, bool zero_infinity) {
-  return ctc_impl(log_probs, targets, to_vector(input_lengths), to_vector(target_lengths), blank, reduction, zero_infinity);
+  return ctc_impl(log_probs, targets, to_vector(input_lengths, "input_lengths"), to_vector(target_lengths, "target_lengths"), blank, reduction, zero_infinity);
 }
 
 }  // namespace native

@@ -1,7 +1,7 @@
 // The libtorch spellings of operator registration, as a ported program writes them through
 // <ember/torch_compat.h>: TORCH_LIBRARY / TORCH_LIBRARY_IMPL, TORCH_FN, MAKE_TORCH_LIBRARY(_IMPL),
 // c10::DispatchKey, torch::CppFunction, c10::Dispatcher::findSchemaOrThrow, callOp / callOpUnboxed
-// and torch::autograd::autogradNotImplementedFallback().
+// and torch::autograd::autogradNotImplementedFallback(); and libtorch's printed module names.
 #include <ember/torch_compat.h>
 
 #include "support/ember_test_support.h"
@@ -50,6 +50,12 @@ TEST(TorchCompatLibrary, ScopedLibrariesWithDispatchKeys) {
   auto x = torch::tensor({7.}, torch::kFloat32);
   auto r = op.typed<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>().call(x, torch::zeros({1}));
   EXPECT_EQ(r.unsafeGetTensorImpl(), x.unsafeGetTensorImpl());
+}
+
+TEST(TorchCompatLibrary, ModulesPrintWithLibtorchNames) {
+  std::ostringstream os;
+  os << torch::nn::Linear(2, 3);
+  EXPECT_EQ(os.str(), "torch::nn::Linear(in_features=2, out_features=3, bias=true)");
 }
 
 }  // namespace

@@ -269,6 +269,24 @@ TEST(OrderedDict, KeepsOrderAndReportsKeys) {
   EXPECT_EQ(d.item(0).value(), 7);
 }
 
+TEST(Printing, TheNamePrefixIsEmberOrTorch) {
+  auto str = [](const auto& m) {
+    std::ostringstream os;
+    os << m;
+    return os.str();
+  };
+  EXPECT_STREQ(nn::module_name_prefix(), "ember::nn::");
+  nn::set_module_name_prefix("torch::nn::");
+  EXPECT_EQ(str(nn::Linear(2, 3)), "torch::nn::Linear(in_features=2, out_features=3, bias=true)");
+  EXPECT_EQ(str(nn::Sequential(nn::ReLU(), nn::Tanh())), "torch::nn::Sequential(\n  (0): torch::nn::ReLU()\n  (1): torch::nn::Tanh()\n)");
+  EXPECT_EQ(nn::Linear(2, 3)->name(), "torch::nn::LinearImpl");
+  EXPECT_THROW_MSG(nn::set_module_name_prefix("tf::"), ValueError, "the module name prefix is");
+  EXPECT_THROW_MSG(nn::set_module_name_prefix(nullptr), ValueError, "the module name prefix is");
+  nn::set_module_name_prefix("ember::nn::");
+  EXPECT_EQ(str(nn::Linear(2, 3)), "ember::nn::Linear(in_features=2, out_features=3, bias=true)");
+  EXPECT_EQ(nn::Linear(2, 3)->name(), "ember::nn::LinearImpl");
+}
+
 TEST(Printing, MatchesLibtorchFormat) {
   auto str = [](const auto& m) {
     std::ostringstream os;

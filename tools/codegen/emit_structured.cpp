@@ -63,7 +63,8 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
   for (int i = 0; i < static_cast<int>(xs.arguments().size()); ++i) {
     const Argument& a = xs.arguments()[i];
     std::string name = cpp_arg_name(a.name);
-    if (!a.is_out()) meta_args.push_back(name);
+    bool optional_tensor = a.type.base == BaseType::Tensor && a.type.optional && !a.type.is_list;
+    if (!a.is_out()) meta_args.push_back(optional_tensor ? "structured::none_if_undefined(" + name + ")" : name);
     bool is_output = next_output < outputs.size() && outputs[next_output] == i;
     if (is_output) kernel_args.push_back("structured::output(" + std::to_string(next_output++) + ")");
     else if (is_dim_argument(a)) kernel_args.push_back("structured::arg(dim_normalized)");

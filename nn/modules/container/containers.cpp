@@ -14,7 +14,7 @@ std::shared_ptr<Module> ModuleListImpl::clone(const std::optional<Device>& devic
   return copy;
 }
 
-void ModuleListImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::ModuleList"; }
+void ModuleListImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "ModuleList"; }
 
 void ModuleListImpl::push_back(std::shared_ptr<Module> module) {
   EMBER_CHECK(module != nullptr, ValueError, "[ModuleList] cannot add a null module");
@@ -45,7 +45,7 @@ std::shared_ptr<Module> ModuleDictImpl::clone(const std::optional<Device>& devic
   return copy;
 }
 
-void ModuleDictImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::ModuleDict"; }
+void ModuleDictImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "ModuleDict"; }
 
 void ModuleDictImpl::clear() {
   modules_.clear();
@@ -79,7 +79,7 @@ void print_parameter(std::ostream& stream, const std::string& key, const Tensor&
 }  // namespace
 
 void ParameterDictImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::ParameterDict(\n";
+  stream << module_name_prefix() << "ParameterDict(\n";
   for (const auto& item : parameters_) print_parameter(stream, item.key(), item.value());
   stream << ")";
 }
@@ -95,7 +95,7 @@ Tensor ParameterDictImpl::pop(const std::string& key) {
 }
 
 void ParameterListImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::ParameterList(\n";
+  stream << module_name_prefix() << "ParameterList(\n";
   for (const auto& item : parameters_) print_parameter(stream, item.key(), item.value());
   stream << ")";
 }
@@ -129,7 +129,7 @@ FunctionalImpl::FunctionalImpl(Function function) : function_(std::move(function
 
 Tensor FunctionalImpl::forward(Tensor input) { return function_(std::move(input)); }
 
-void FunctionalImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::Functional()"; }
+void FunctionalImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "Functional()"; }
 
 }  // namespace nn
 }  // namespace ember

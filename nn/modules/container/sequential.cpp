@@ -25,7 +25,7 @@ AnyValue SequentialImpl::forward_any(std::vector<AnyValue>&& inputs) {
   return value;
 }
 
-void SequentialImpl::pretty_print(std::ostream& stream) const { stream << "ember::nn::Sequential"; }
+void SequentialImpl::pretty_print(std::ostream& stream) const { stream << module_name_prefix() << "Sequential"; }
 
 void SequentialImpl::push_back_any(std::string name, AnyModule module) {
   EMBER_CHECK(!module.is_empty(), ValueError, "[Sequential] cannot add an empty module");
