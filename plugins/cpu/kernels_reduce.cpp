@@ -211,7 +211,7 @@ struct VarOp : ReduceOpBase<VarOp<T>, T> {
     if constexpr (std::is_same<T, float>::value) {
       if (stride == 1 && n > 0) {
         acc_t run_acc{n, 0.0, 0.0};
-        vec().mean_m2(p, n, &run_acc.mean, &run_acc.m2);  // blocked two-pass, one pass over memory
+        vec().mean_m2(p, n, &run_acc.mean, &run_acc.m2);  // one pass over memory
         combine(acc, run_acc);
         return;
       }

@@ -1,7 +1,8 @@
 // CPU plugin: float32 reductions through the vector kernels (plugins/cpu/vec/) and the column
 // path (plugins/cpu/reduce_columns.cpp): accuracy on 16M values of mixed magnitude against long
-// double, variance of offset data, NaN and tie rules of max / argmax over long runs, and
-// reductions over outer dims (each output a column) against references in double.
+// double, variance of offset data and of blocks that start with outliers, NaN and tie rules of
+// max / argmax over long runs, and reductions over outer dims (each output a column) against
+// references in double.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -69,6 +70,45 @@ TEST(CpuReduceAccuracy, VarianceOfOffsetData) {
   ASSERT_CALL_OK(cpu_plugin().call("var.correction_out", Args().tensor(x).none().none().b(false).tensor(var)));
   const long double want = m2 / (k16M - 1);
   EXPECT_NEAR(var.get_linear<float>(0), static_cast<double>(want), 2e-7 * static_cast<double>(want));
+}
+
+// The variance kernel shifts each 8K block by its first element: an outlier there (or values
+// far from the block's first one) must not cost accuracy. Rows (var along dim 1) and the whole
+// tensor against long double.
+TEST(CpuReduceAccuracy, VarianceWithOutliersAndDriftingMean) {
+  const int64_t rows = 3, cols = 50000;
+  TestTensor x({rows, cols}, EMBER_DTYPE_FLOAT32);
+  std::mt19937 rng(17);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  float* p = static_cast<float*>(x.data());
+  for (int64_t j = 0; j < cols; ++j) {
+    p[j] = 1e4f + normal(rng);                                     // offset data
+    p[cols + j] = 1e-3f * static_cast<float>(j) + 1e-3f * normal(rng);  // a drifting mean
+    p[2 * cols + j] = normal(rng);
+  }
+  for (int64_t b = 0; b < cols; b += 8192) p[b] = 3e6f;  // every block of row 0 starts with an outlier
+  p[2 * cols] = -1e7f;
+  auto reference = [](const float* v, int64_t n) {
+    long double mean = 0, m2 = 0;
+    for (int64_t i = 0; i < n; ++i) mean += v[i];
+    mean /= n;
+    for (int64_t i = 0; i < n; ++i) m2 += (v[i] - mean) * (v[i] - mean);
+    return static_cast<double>(m2 / (n - 1));
+  };
+  TestTensor var({rows}, EMBER_DTYPE_FLOAT32), all({}, EMBER_DTYPE_FLOAT32);
+  ASSERT_CALL_OK(cpu_plugin().call("var.correction_out", Args().tensor(x).ints({1}).none().b(false).tensor(var)));
+  for (int64_t r = 0; r < rows; ++r) {
+    const double want = reference(p + r * cols, cols);
+    EXPECT_NEAR(var.get_linear<float>(r), want, 2e-7 * want) << "row " << r;
+  }
+  ASSERT_CALL_OK(cpu_plugin().call("var.correction_out", Args().tensor(x).none().none().b(false).tensor(all)));
+  const double want = reference(p, rows * cols);
+  EXPECT_NEAR(all.get_linear<float>(0), want, 2e-7 * want);
+  // Equal values: exactly 0, never a negative rounding residue.
+  TestTensor same({20000}, EMBER_DTYPE_FLOAT32), zero({}, EMBER_DTYPE_FLOAT32);
+  for (int64_t i = 0; i < 20000; ++i) same.set_linear<float>(i, 0.1f);
+  ASSERT_CALL_OK(cpu_plugin().call("var.correction_out", Args().tensor(same).none().none().b(false).tensor(zero)));
+  EXPECT_EQ(zero.get_linear<float>(0), 0.0f);
 }
 
 TEST(CpuReduceAccuracy, MaxAndArgmaxOverLongRunsTiesAndNaN) {

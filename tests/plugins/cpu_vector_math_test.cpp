@@ -5,8 +5,9 @@
 //
 // Bounds (ulp of the float64 result, where the result is a normal float; subnormal results
 // only need |error| <= FLT_MIN): exp, log, sin, cos, tanh, erf, sigmoid, silu, gelu(tanh) <= 2;
-// gelu(erf) <= 2 for x >= 0 and <= 6 for x < 0 (x * erfc(|x| / sqrt2) / 2: several roundings of
-// similar size remain in erfc's tail, measured 4.9); pow <= 2. Backward kernels subtract terms
+// gelu(erf) <= 2 for x >= 0 and <= 6 for x < 0 (beyond x = -4, x * erfc(|x| / sqrt2) / 2: several
+// roundings of similar size remain in erfc's tail, measured 4.9; 2.0 within the table on
+// [-4, 4)); pow <= 2. Backward kernels subtract terms
 // of similar size near their zeros, so they are held to 8 ulp of the largest term (PyTorch's
 // float formulas lose far more there).
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <random>
 #include <string>
 
 #include "plugin_test_support.h"
@@ -236,6 +238,78 @@ TEST(CpuVectorMath, PowElementwiseAndScalarExponents) {
   for (int i = 0; i < 5; ++i) {
     const long double want = std::pow(static_cast<long double>(xs[i]), 1.5L);
     EXPECT_LE(std::fabs(static_cast<double>(o.get_linear<float>(i) - want)) / ulp_of(want), 1.0) << xs[i];
+  }
+}
+
+// erf and gelu read per-interval polynomials from tables over [-4, 4) in steps of 1/4: every
+// value within 64 ulp of each interval boundary, and of the +-4 edge where gelu's general form
+// takes over.
+TEST(CpuVectorMath, ErfAndGeluAtTheirTableBoundaries) {
+  std::vector<float> xs;
+  for (int k = -17; k <= 17; ++k) {
+    float v = static_cast<float>(k) / 4;
+    for (int i = 0; i < 64; ++i) v = std::nextafter(v, -kInf);
+    for (int i = 0; i < 128; ++i, v = std::nextafter(v, kInf)) xs.push_back(v);
+  }
+  expect_ulps("erf boundaries", xs, run_unary("erf.out", xs), [](long double x) { return std::erf(x); }, {2});
+  expect_ulps("gelu boundaries", xs, run_unary("gelu.out", xs, "none"), gelu_ref, {2, 0.0f, 6});
+}
+
+// gelu takes its general form for the lanes a vector holds beyond +-4; a lane's result depends
+// on its own value alone, whatever its neighbours and its position in the vector.
+TEST(CpuVectorMath, GeluLanesDoNotDependOnTheirNeighbours) {
+  const float probes[] = {0.3f, -2.5f, 3.99999976f, -3.99999976f, 4.0f, -4.0f, -7.5f, 1e-20f, -0.0f};
+  for (float probe : probes) {
+    const float alone = run_unary("gelu.out", {probe}, "none")[0];
+    for (float neighbour : {0.5f, 5.0f, -6.0f}) {
+      for (int position = 0; position < 16; ++position) {
+        std::vector<float> xs(37, neighbour);
+        xs[static_cast<size_t>(position)] = probe;
+        const float got = run_unary("gelu.out", xs, "none")[static_cast<size_t>(position)];
+        EXPECT_EQ(std::memcmp(&got, &alone, sizeof got), 0)
+            << "gelu(" << probe << ") = " << got << " beside " << neighbour << " at lane " << position << ", alone "
+            << alone;
+      }
+    }
+  }
+}
+
+// Results across float's whole range: bases over every binade with exponents aimed at results
+// from 2^-150 to 2^150, and bases near 1 with large exponents (where log2 x must be accurate to
+// ~2^-33). Normal results within 2 ulp, subnormal ones within FLT_MIN, beyond FLT_MAX inf.
+TEST(CpuVectorMath, PowOverTheWholeRange) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> bases, exps;
+  for (int i = 0; i < 200000; ++i) {
+    const float x = i % 2 ? std::ldexp(1.0f + unit(rng), static_cast<int>(unit(rng) * 250) - 125)
+                          : 1.0f + (unit(rng) - 0.5f) * std::ldexp(1.0f, -static_cast<int>(unit(rng) * 24) - 3);
+    const float y = (unit(rng) * 2 - 1) * 150 / std::log2(x);
+    if (!std::isfinite(y)) continue;
+    bases.push_back(x);
+    exps.push_back(y);
+  }
+  for (float y : {3e38f, -3e38f, 1e10f}) {  // 1^y = 1 exactly, as C
+    bases.push_back(1.0f);
+    exps.push_back(y);
+  }
+  TestTensor x = f32(bases), y = f32(exps), out({static_cast<int64_t>(bases.size())}, EMBER_DTYPE_FLOAT32);
+  ASSERT_TRUE(cpu_plugin().call("pow.Tensor_Tensor_out", Args().tensor(x).tensor(y).tensor(out)).ok());
+  const std::vector<float> got = out.values<float>();
+  const long double kMax = std::numeric_limits<float>::max();
+  int failures = 0;
+  for (size_t i = 0; i < bases.size() && failures < 5; ++i) {
+    const long double want = std::pow(static_cast<long double>(bases[i]), static_cast<long double>(exps[i]));
+    bool ok;
+    if (want > kMax * (1 + 0x1p-23L)) ok = std::isinf(got[i]);
+    else if (want > kMax) ok = std::isinf(got[i]) || got[i] == std::numeric_limits<float>::max();
+    else if (want < std::numeric_limits<float>::min()) ok = std::fabs(got[i] - want) <= std::numeric_limits<float>::min();
+    else ok = std::fabs(static_cast<double>(got[i] - want)) / ulp_of(want) <= 2.0;
+    if (!ok) {
+      ADD_FAILURE() << "pow(" << std::hexfloat << bases[i] << ", " << exps[i] << ") = " << got[i] << ", want "
+                    << static_cast<double>(want);
+      ++failures;
+    }
   }
 }
 

@@ -85,34 +85,47 @@ inline double dot(const float* a, const float* b, int64_t n) {
   return total;
 }
 
-// Mean and M2 (sum of squared deviations): per 8K-element block (in L1/L2), the block's sum,
-// then the squared deviations from the block mean in double, merged across blocks with Chan's
-// formula in double.
+// Mean and M2 (sum of squared deviations) in one pass: per 8K-element block, the sums of d and
+// d^2 in double lanes with d = x - (the block's first element), then M2 = S2 - S1^2 / n for the
+// block, merged across blocks with Chan's formula in double. The shift is one of the block's
+// values, so (x0 - mean)^2 <= M2 and S2 <= (n + 1) M2: the subtraction loses at most 13 of
+// double's 53 bits, far below float32's rounding (a two-pass kernel read each block twice).
 inline void mean_m2(const float* x, int64_t n, double* mean_out, double* m2_out) {
   constexpr int64_t kBlock = 8192;
   double count = 0, mean = 0, m2 = 0;
   for (int64_t b = 0; b < n; b += kBlock) {
     const int64_t nb = n - b < kBlock ? n - b : kBlock;
-    const double block_mean = sum(x + b, nb) / static_cast<double>(nb);
-    // Deviations and squares in double: float32 variance then rounds correctly even over
-    // values of very different magnitudes (the block is in cache for this second pass).
-    const VD cv = dset(block_mean);
-    VD a0 = dset(0.0), a1 = dset(0.0);
+    const float* p = x + b;
+    const double shift = static_cast<double>(p[0]);
+    const VD c = dset(shift);
+    VD s0 = dset(0.0), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
     int64_t i = 0;
-    for (; i + 2 * kDWidth <= nb; i += 2 * kDWidth) {
-      const VD d0 = dload_f(x + b + i) - cv, d1 = dload_f(x + b + i + kDWidth) - cv;
-      a0 = fma(d0, d0, a0);
-      a1 = fma(d1, d1, a1);
+    for (; i + 4 * kDWidth <= nb; i += 4 * kDWidth) {
+      const VD d0 = dload_f(p + i) - c, d1 = dload_f(p + i + kDWidth) - c;
+      const VD d2 = dload_f(p + i + 2 * kDWidth) - c, d3 = dload_f(p + i + 3 * kDWidth) - c;
+      s0 = s0 + d0;
+      s1 = s1 + d1;
+      s2 = s2 + d2;
+      s3 = s3 + d3;
+      q0 = fma(d0, d0, q0);
+      q1 = fma(d1, d1, q1);
+      q2 = fma(d2, d2, q2);
+      q3 = fma(d3, d3, q3);
     }
-    double block_m2 = hsum(a0 + a1);
+    double sum = hsum((s0 + s1) + (s2 + s3)), squares = hsum((q0 + q1) + (q2 + q3));
     for (; i < nb; ++i) {
-      const double d = static_cast<double>(x[b + i]) - block_mean;
-      block_m2 += d * d;
+      const double d = static_cast<double>(p[i]) - shift;
+      sum += d;
+      squares += d * d;
     }
-    const double total = count + static_cast<double>(nb);
+    const double nbd = static_cast<double>(nb);
+    const double block_mean = shift + sum / nbd;
+    const double difference = squares - sum * (sum / nbd);
+    const double block_m2 = difference > 0 ? difference : 0.0;  // rounding never makes it negative
+    const double total = count + nbd;
     const double delta = block_mean - mean;
-    mean += delta * static_cast<double>(nb) / total;
-    m2 += block_m2 + delta * delta * count * static_cast<double>(nb) / total;
+    mean += delta * nbd / total;
+    m2 += block_m2 + delta * delta * count * nbd / total;
     count = total;
   }
   *mean_out = mean;

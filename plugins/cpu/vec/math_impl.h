@@ -18,16 +18,27 @@
 //   sigmoid  1 / (1 + exp(-x)) with 1 + exp(-x) rounded once (2^n (1 + t) + 1 as one FMA);
 //            below x = -80, e^x (no overflow, accurate tail). silu: x / (1 + exp(-x)) likewise,
 //            x e^x formed without a subnormal intermediate.
-//   erf      |t| < 1: t e(t^2); else 1 - erfc(t). erfc(t) = exp(-t^2) R(1 / (1 + t / 2)) with t^2
+//   erf      piecewise: for |x| < 4, one degree-6 polynomial per interval [k/4, (k+1)/4) in
+//            s = |x| - k/4, its coefficients read per lane from a 16-entry table (one permute
+//            each, no branch, no division); the leading s erf'(k/4) term rounds once, so erf
+//            keeps its relative accuracy near 0. |x| >= 4 rounds to +-1.
+//   gelu     x Phi(x) for |x| < 4 piecewise as erf, over 32 signed intervals of Phi, with Phi's
+//            value at the interval start as float hi + lo and x Phi rounded once. Lanes with
+//            |x| >= 4 or NaN take the general form below (only they: each lane's result
+//            depends on its own value alone).
+//   erfc     (gelu's tails and gelu's backward) erfc(t) = exp(-t^2) R(1 / (1 + t / 2)) with t^2
 //            split exactly into hi + lo (FMA) and exp unrounded until the last product, so
-//            that the tail keeps its relative accuracy (gelu's negative side needs it).
-//   gelu     x Phi(x): Phi = (1 + erf(x / sqrt2)) / 2 for x >= 0, erfc(|x| / sqrt2) / 2 for x < 0.
+//            that the tail keeps its relative accuracy; Phi = (1 + erf(x / sqrt2)) / 2 for
+//            x >= 0, erfc(|x| / sqrt2) / 2 for x < 0.
 //   gelu_tanh  x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3): the same value as
 //            PyTorch's 0.5 x (1 + tanh(u)) without its cancellation for negative x; 2u is
 //            formed as a double-float (FMA) because exp amplifies its error by |2u|.
-//   pow      exp(y log x) in double (log to ~1e-15, exp to ~1e-12, then one rounding to float);
-//            x <= 0, subnormal or non-finite x and non-finite y go to the C library's powf
-//            lane by lane, so every special case is C's.
+//   pow      in double, table-driven as glibc's powf: log2 x = k + log2 c + log2(1 + r) with c
+//            from a 16-entry table (r = z / c - 1, |r| < 0.03, degree-5 polynomial), then
+//            2^(y log2 x) = 2^n 2^(j/16) 2^r' (16-entry table, degree-4 polynomial), one
+//            rounding to float at the end (0.83 ulp measured). x <= 0, subnormal or
+//            non-finite x and non-finite y go to the C library's powf lane by lane, so every
+//            special case is C's.
 // Stateless; thread-safe.
 #pragma once
 
@@ -273,18 +284,31 @@ inline VF mul_erfc_tail(VF m, VF t, VF sq, VF sq_lo) {
   return scale_by(m * fma(big_r, e.w, big_r), e.n);
 }
 
+// c[k][i] for the lanes' intervals i, table rows of 16 or 32 entries (coefficients.h).
+template <int kRows, int kEntries>
+inline VF row(const float (&table)[kRows][kEntries], int k, VI i) {
+  static_assert(kEntries == 16 || kEntries == 32, "one or two permute registers");
+  if constexpr (kEntries == 16) return lookup16(table[k], i);
+  else return lookup32(table[k], i);
+}
+
+// Horner over the first kDegree + 1 rows of a piecewise table.
+template <int kDegree, int kRows, int kEntries>
+inline VF table_poly(const float (&table)[kRows][kEntries], VI i, VF s) {
+  VF r = row(table, 0, i);
+  for (int k = 1; k <= kDegree; ++k) r = fma(r, s, row(table, k, i));
+  return r;
+}
+
 inline VF erf(VF x) {
-  const VF t = vabs(x);
-  VF y = erf_small(x);
-  const VM big = t >= vset(1.0f);
-  if (any(big)) {
-    const VF tc = vmin(vset(9.3f), t);
-    VF sq, sq_lo;
-    two_square(tc, &sq, &sq_lo);
-    const VF tail = vset(1.0f) - mul_erfc_tail(vset(1.0f), tc, sq, sq_lo);
-    y = select(big, copysign(tail, x), y);
-  }
-  return y;
+  // Clamped below 4, where erf rounds to 1 (erfc(4) < 2^-25); NaN stays (second operand).
+  const VF t = vmin(vset(3.99999976f), vabs(x));
+  const VF k = vfloor(t * vset(4.0f));
+  const VI i = to_int(k);
+  const VF s = fma(k, vset(-0.25f), t);  // exact
+  const VF q = table_poly<5>(c::kErfTable, i, s);
+  const VF small = fma(s, row(c::kErfTable, 6, i), fma(q, s, row(c::kErfTable, 7, i)));
+  return copysign(small + row(c::kErfTable, 8, i), x);
 }
 
 constexpr float kInvSqrt2Hi = 0.707106769f;
@@ -322,7 +346,21 @@ inline VF mul_normal_cdf(VF m, VF x, VF* x_pdf) {
   return select(positive_side, positive, select(isnan(x), x, negative));
 }
 
-inline VF gelu(VF x) { return mul_normal_cdf(x, x, nullptr); }
+// The general form for the lanes of m the table of gelu does not cover (out of line: rare).
+[[gnu::noinline]] inline VF gelu_outside(VF x, VM m, VF current) {
+  return select(m, mul_normal_cdf(x, x, nullptr), current);
+}
+
+inline VF gelu(VF x) {
+  const VF k = vfloor(x * vset(4.0f));
+  const VI i = to_int(k) + iset(16);
+  const VF s = fma(k, vset(-0.25f), x);  // exact
+  const VF small = fma(table_poly<5>(c::kPhiTable, i, s), s, row(c::kPhiTable, 6, i));  // Phi - C_hi
+  VF y = fma(x, row(c::kPhiTable, 7, i), x * small);
+  const VM outside = ~(vabs(x) < vset(4.0f));  // and NaN
+  if (any(outside)) y = gelu_outside(x, outside, y);
+  return y;
+}
 
 constexpr float kGeluBeta = 0.797884561f;  // sqrt(2 / pi)
 constexpr float kGeluKappa = 0.044715f;
@@ -407,57 +445,55 @@ inline VF tanh_backward(VF g, VF y) { return g * fnma(y, y, vset(1.0f)); }
 
 // ---- pow ----
 
-constexpr double kShift52 = 6755399441055744.0;  // 1.5 * 2^52
-constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 trailing zero bits
-constexpr double kLn2LoD = 1.90821492927058770002e-10;
-
-// log(m) + e ln2 in double for m in [sqrt(1/2), sqrt(2)): 2 atanh(s), s = (m - 1) / (m + 1),
-// |s| <= 0.1716, series to s^13 (truncation < 1e-15).
-inline VD log_reduced(VD m, VD e) {
-  const VD f = m - dset(1.0);
-  const VD s = f / (f + dset(2.0));
-  const VD z = s * s;
-  VD w = dset(1.0 / 13);
-  w = fma(w, z, dset(1.0 / 11));
-  w = fma(w, z, dset(1.0 / 9));
-  w = fma(w, z, dset(1.0 / 7));
-  w = fma(w, z, dset(1.0 / 5));
-  w = fma(w, z, dset(1.0 / 3));
-  const VD two_s = s + s;
-  const VD log_m = fma(two_s * z, w, two_s);
-  return fma(e, dset(kLn2HiD), fma(e, dset(kLn2LoD), log_m));
+// pow(x, y) in double for the lanes of one half: z, k, i from x = 2^k z (z in [0.7, 1.4), i its
+// subinterval), y as double.
+inline VD pow_half(VD z, VD k, VL i, VD y) {
+  const VD r = fma(z, dlookup16(c::kPowInvC, i), dset(-1.0));  // z / c - 1, one rounding
+  const VD r2 = r * r;
+  const VD hi = fma(dset(c::kPowLog2P[0]), r, dset(c::kPowLog2P[1]));
+  const VD mid = fma(dset(c::kPowLog2P[2]), r, dset(c::kPowLog2P[3]));
+  const VD low = fma(dset(c::kPowLog2P[4]), r, dlookup16(c::kPowLogC, i) + k);
+  const VD log2x = fma(fma(hi, r2, mid), r2, low);
+  // 2^t, t clamped where float overflows (2^130) or underflows (2^-160) anyway: t = m/16 + r'
+  // with m = 16 n + j by the 1.5 * 2^52 shift trick, |r'| <= 1/32.
+  const VD t = dmin(dset(130.0), dmax(dset(-160.0), y * log2x));
+  const VD shift = dset(0x1.8p52 / 16);
+  const VD kd = t + shift;
+  const VL m = dbits(kd);
+  const VD rt = t - (kd - shift);
+  // 2^(n + j/16) from the table entry's bits plus m << 48 (the entries have j << 48 taken off).
+  const VD scale = dfrom_bits(dbits(dlookup16(c::kPowExp2T, m)) + lshift_left<48>(m));
+  const VD e_hi = fma(dset(c::kPowExp2Q[0]), rt, dset(c::kPowExp2Q[1]));
+  const VD e_lo = fma(dset(c::kPowExp2Q[2]), rt, dset(c::kPowExp2Q[3]));
+  return fma(scale * rt, fma(e_hi, rt * rt, e_lo), scale);
 }
 
-// e^t in double for |t| <= 160 (series to r^10, error < 1e-12).
-inline VD exp_double(VD t) {
-  const VD kd = fma(t, dset(1.4426950408889634), dset(kShift52));
-  const VD n = kd - dset(kShift52);
-  VD r = t - n * dset(kLn2HiD);
-  r = r - n * dset(kLn2LoD);
-  VD p = dset(1.0 / 3628800);
-  const double inv_fact[] = {1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
-  for (double cf : inv_fact) p = fma(p, r, dset(cf));
-  const VD scale = dfrom_bits(lshift_left<52>(dbits(kd) + lset(1023)));
-  return p * scale;
+// C's powf for the lanes of m (special cases; out of line).
+[[gnu::noinline]] inline VF pow_special(VF x, VF y, VM m, VF current) {
+  return per_lane2(x, y, m, current, [](float a, float b) { return std::pow(a, b); });
 }
 
 inline VF pow(VF x, VF y) {
   const VM ordinary = (x >= vset(kFltMin)) & (x < vset(kInf)) & (vabs(y) < vset(kInf));
   const VF xo = select(ordinary, x, vset(1.0f));
   const VF yo = select(ordinary, y, vset(0.0f));
-  const VI ix = bits(xo) - iset(0x3f3504f3);
-  const VF e = to_float(shift_right_arith<23>(ix));
-  const VF m = from_bits((ix & iset(0x007fffff)) + iset(0x3f3504f3));
-  VD m_lo, m_hi, e_lo, e_hi, y_lo, y_hi;
-  split(m, &m_lo, &m_hi);
-  split(e, &e_lo, &e_hi);
+  // x = 2^k z with z's bits in [0x3f330000, 2 * 0x3f330000): exact; i = z's subinterval.
+  const VI offset = bits(xo) - iset(0x3f330000);
+  const VI top = offset & iset(static_cast<int32_t>(0xff800000u));
+  const VF z = from_bits(bits(xo) - top);
+  const VF k = to_float(shift_right_arith<23>(top));
+  VD z_lo, z_hi, k_lo, k_hi, y_lo, y_hi;
+  VL i_lo, i_hi;
+  split(z, &z_lo, &z_hi);
+  split(k, &k_lo, &k_hi);
   split(yo, &y_lo, &y_hi);
-  const VD t_lo = dmin(dset(160.0), dmax(dset(-160.0), y_lo * log_reduced(m_lo, e_lo)));
+  split_i(shift_right_arith<19>(offset), &i_lo, &i_hi);  // the lookups read its low 4 bits
+  const VD r_lo = pow_half(z_lo, k_lo, i_lo, y_lo);
   VD r_hi = dset(0.0);
-  if (kHalves == 2) r_hi = exp_double(dmin(dset(160.0), dmax(dset(-160.0), y_hi * log_reduced(m_hi, e_hi))));
-  VF r = join(exp_double(t_lo), r_hi);
+  if (kHalves == 2) r_hi = pow_half(z_hi, k_hi, i_hi, y_hi);
+  VF r = join(r_lo, r_hi);
   const VM special = ~ordinary;
-  if (any(special)) r = per_lane2(x, y, special, r, [](float a, float b) { return std::pow(a, b); });
+  if (any(special)) r = pow_special(x, y, special, r);
   return r;
 }
 

@@ -118,3 +118,26 @@ inline VI iselect(VM m, VI a, VI b) { return {_mm256_castps_si256(_mm256_blendv_
 inline VI iload(const int32_t* p) { return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))}; }
 inline void istore(int32_t* p, VI a) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), a.v); }
 inline VI lane_iota_i() { return {_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)}; }
+
+// Rounding toward -inf, and float -> int32 by truncation (NaN and out-of-range give INT32_MIN).
+inline VF vfloor(VF a) { return {_mm256_floor_ps(a.v)}; }
+inline VI to_int(VF a) { return {_mm256_cvttps_epi32(a.v)}; }
+// Per-lane table lookups: table[i & 15] / table[i & 31] from 16 / 32 floats (8-entry permutes
+// blended on the higher index bits), and table[i & 15] from 16 doubles (a gather).
+inline VF lookup16(const float* table, VI i) {
+  const __m256 lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), i.v);
+  const __m256 hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 8), i.v);
+  return {_mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(i.v, 28)))};
+}
+inline VF lookup32(const float* table, VI i) {
+  const VF lo = lookup16(table, i), hi = lookup16(table + 16, i);
+  return {_mm256_blendv_ps(lo.v, hi.v, _mm256_castsi256_ps(_mm256_slli_epi32(i.v, 27)))};
+}
+inline VD dlookup16(const double* table, VL i) {
+  return {_mm256_i64gather_pd(table, _mm256_and_si256(i.v, _mm256_set1_epi64x(15)), 8)};
+}
+// The int32 lanes of a VI as int64 halves (lanes 0-3, 4-7), zero-extended.
+inline void split_i(VI a, VL* lo, VL* hi) {
+  lo->v = _mm256_cvtepu32_epi64(_mm256_castsi256_si128(a.v));
+  hi->v = _mm256_cvtepu32_epi64(_mm256_extracti128_si256(a.v, 1));
+}

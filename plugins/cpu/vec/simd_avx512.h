@@ -121,3 +121,21 @@ inline VI iselect(VM m, VI a, VI b) { return {_mm512_mask_blend_epi32(m.m, b.v, 
 inline VI iload(const int32_t* p) { return {_mm512_loadu_si512(p)}; }
 inline void istore(int32_t* p, VI a) { _mm512_storeu_si512(p, a.v); }
 inline VI lane_iota_i() { return {_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)}; }
+
+// Rounding toward -inf, and float -> int32 by truncation (NaN and out-of-range give INT32_MIN).
+inline VF vfloor(VF a) { return {_mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)}; }
+inline VI to_int(VF a) { return {_mm512_cvttps_epi32(a.v)}; }
+// Per-lane table lookups: table[i & 15] / table[i & 31] from a table of 16 / 32 floats, and
+// table[i & 15] from 16 doubles (one permute each).
+inline VF lookup16(const float* table, VI i) { return {_mm512_permutexvar_ps(i.v, _mm512_loadu_ps(table))}; }
+inline VF lookup32(const float* table, VI i) {
+  return {_mm512_permutex2var_ps(_mm512_loadu_ps(table), i.v, _mm512_loadu_ps(table + 16))};
+}
+inline VD dlookup16(const double* table, VL i) {
+  return {_mm512_permutex2var_pd(_mm512_loadu_pd(table), i.v, _mm512_loadu_pd(table + 8))};
+}
+// The int32 lanes of a VI as int64 halves (lanes 0-7, 8-15), zero-extended.
+inline void split_i(VI a, VL* lo, VL* hi) {
+  lo->v = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(a.v));
+  hi->v = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(a.v, 1));
+}

@@ -130,3 +130,18 @@ inline VI iload(const int32_t* p) {  // may point into float data: read the byte
 }
 inline void istore(int32_t* p, VI a) { *p = a.v; }
 inline VI lane_iota_i() { return {0}; }
+
+// Rounding toward -inf, and float -> int32 by truncation; NaN and out-of-range give INT32_MIN,
+// as the vector instructions do (a plain cast would be undefined).
+inline VF vfloor(VF a) { return {std::floor(a.v)}; }
+inline VI to_int(VF a) {
+  return {a.v >= -2147483648.0f && a.v < 2147483648.0f ? static_cast<int32_t>(a.v) : INT32_MIN};
+}
+// table[i & 15] / table[i & 31], as the vector permutes read only the low index bits.
+inline VF lookup16(const float* table, VI i) { return {table[i.v & 15]}; }
+inline VF lookup32(const float* table, VI i) { return {table[i.v & 31]}; }
+inline VD dlookup16(const double* table, VL i) { return {table[i.v & 15]}; }
+inline void split_i(VI a, VL* lo, VL* hi) {
+  lo->v = static_cast<uint32_t>(a.v);
+  hi->v = 0;
+}

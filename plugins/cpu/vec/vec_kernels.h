@@ -54,8 +54,8 @@ struct VecKernels {
   // never depend on threads (callers fix the blocking).
   double (*sum)(const float* x, int64_t n);
   double (*dot)(const float* a, const float* b, int64_t n);  // sum(a * b)
-  // Mean and sum of squared deviations of the run (two passes over cache-sized blocks,
-  // merged with Chan's formula): one pass over memory.
+  // Mean and sum of squared deviations of the run in one pass over memory (shifted sums in
+  // double per block, merged with Chan's formula).
   void (*mean_m2)(const float* x, int64_t n, double* mean, double* m2);
   // First index of the maximum (argmax) or minimum (argmin); the first NaN wins. n >= 1.
   int64_t (*argmax)(const float* x, int64_t n, float* value);
