@@ -61,7 +61,7 @@ class CustomOpBackward final : public Node {
       size_t a = op_.tensor_args[k];
       Tensor t = saved_inputs_[k].unpack(node);
       args[a] = t.defined() ? IValue(t) : IValue();
-      needs[a] = should_compute_output(k);
+      needs[a] = task_should_compute_output(k);
     }
     std::vector<Tensor> outputs;
     for (const SavedVariable& v : saved_outputs_) outputs.push_back(v.unpack(node));
@@ -72,7 +72,7 @@ class CustomOpBackward final : public Node {
                 r.size(), " gradients, expected ", n_tensors, " (one per tensor argument of ", schema_.name_with_overload(),
                 ") or ", n_args, " (one per argument)");
     for (size_t k = 0; k < n_tensors; ++k) {
-      if (!should_compute_output(k)) continue;
+      if (!task_should_compute_output(k)) continue;
       grad_inputs[k] = r.size() == n_tensors ? r[k] : r[op_.tensor_args[k]];
     }
     return grad_inputs;

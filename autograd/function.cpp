@@ -58,7 +58,7 @@ variable_list AutogradContext::get_saved_variables() const {
 
 bool AutogradContext::needs_input_grad(size_t index) const {
   std::shared_ptr<Node> node = grad_fn_.lock();
-  return node && node->should_compute_output(index);
+  return node && node->task_should_compute_output(index);
 }
 
 bool AutogradContext::needs_input_grad(std::initializer_list<IndexRange> ranges) const {
@@ -66,7 +66,7 @@ bool AutogradContext::needs_input_grad(std::initializer_list<IndexRange> ranges)
   if (!node) return false;
   for (const IndexRange& r : ranges)
     for (size_t i = r.first; i < r.second; ++i)
-      if (node->should_compute_output(i)) return true;
+      if (node->task_should_compute_output(i)) return true;
   return false;
 }
 

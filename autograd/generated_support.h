@@ -42,9 +42,10 @@ inline size_t append_edges(std::vector<Edge>& edges, TensorList tensors) {
   return tensors.size();
 }
 
+// In apply: whether the running pass needs any of gradients [begin, begin + count).
 inline bool should_compute_any(const Node& node, size_t begin, size_t count) {
   for (size_t i = begin; i < begin + count; ++i)
-    if (node.should_compute_output(i)) return true;
+    if (node.task_should_compute_output(i)) return true;
   return false;
 }
 

@@ -64,11 +64,12 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   const std::vector<InputMetadata>& input_metadata() const { return input_metadata_; }
   size_t num_inputs() const { return input_metadata_.size(); }
   size_t num_outputs() const { return next_edges_.size(); }
-  // Whether next edge i leads anywhere the running backward pass needs (generated nodes skip
-  // computing gradients nobody needs; grad() and backward(inputs=...) need only the paths to
-  // their inputs).
-  bool should_compute_output(size_t i) const {
-    return i < next_edges_.size() && next_edges_[i].valid() && detail::pass_needs(next_edges_[i].function.get());
+  // Whether next edge i leads anywhere (forward-time kernels save only what such edges need).
+  bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].valid(); }
+  // In apply: whether the running backward pass needs gradient i (grad() and backward(inputs=...)
+  // need only the paths to their inputs), so that backward code skips the others.
+  bool task_should_compute_output(size_t i) const {
+    return should_compute_output(i) && detail::pass_needs(next_edges_[i].function.get());
   }
   uint64_t sequence_nr() const { return sequence_nr_; }
 

@@ -361,7 +361,7 @@ TEST_F(CodegenTest, AutogradKernels) {
   EXPECT_NE(all.find("struct MyaddBackward0 final : public Node {"), std::string::npos) << all;
   EXPECT_NE(all.find("std::string name() const override { return \"MyaddBackward0\"; }"), std::string::npos);
   EXPECT_NE(all.find("  Scalar alpha_{};"), std::string::npos);
-  EXPECT_NE(all.find("if (should_compute_output(1)) grad_inputs[1] = grad * alpha;"), std::string::npos);
+  EXPECT_NE(all.find("if (task_should_compute_output(1)) grad_inputs[1] = grad * alpha;"), std::string::npos);
   // Functional, in-place and out= kernels.
   EXPECT_NE(all.find("result = ::ember::redispatch::myadd(ks & kBelowAutograd, self, other, alpha);"), std::string::npos);
   EXPECT_NE(all.find("set_output_history(result, grad_fn);"), std::string::npos);

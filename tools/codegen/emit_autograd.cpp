@@ -103,7 +103,7 @@ void emit_node(std::ostringstream& o, const BackwardFunction& fn, const OpApi& o
     const GradInput& in = fn.inputs[k];
     o << "  // " << in.name << "\n";
     if (!fn.has_list_input) {
-      o << "  if (should_compute_output(" << k << ")) grad_inputs[" << k << "] = " << in.formula << ";\n";
+      o << "  if (task_should_compute_output(" << k << ")) grad_inputs[" << k << "] = " << in.formula << ";\n";
       continue;
     }
     std::string n = in.kind == GradInput::TensorList ? in.name + "_size_" : "1";
