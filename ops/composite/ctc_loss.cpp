@@ -50,10 +50,19 @@ Tensor ctc_impl(const Tensor& log_probs, const Tensor& targets, const std::vecto
   if (!batched && tgt.dim() == 1 && N == 1 && tgt.size(0) >= max_target) tgt = tgt.unsqueeze(0);
   Tensor padded;
   if (tgt.dim() == 2) {
-    EMBER_CHECK(tgt.size(0) == N, ValueError, "[ctc_loss] Expected tensor to have size at least ", max_target,
-                " at dimension 1, but got size ", tgt.size(1));
+    EMBER_CHECK(tgt.size(0) == N, ValueError, "[ctc_loss] Expected tensor to have size ", N,
+                " at dimension 0, but got size ", tgt.size(0), " for argument #2 'targets'");
+    EMBER_CHECK(tgt.size(1) >= max_target, ValueError, "[ctc_loss] Expected tensor to have size at least ", max_target,
+                " at dimension 1, but got size ", tgt.size(1), " for argument #2 'targets'");
     padded = tgt.narrow(1, 0, max_target);
   } else {
+    int64_t total = 0;
+    for (int64_t len : target_lengths) {
+      EMBER_CHECK(len >= 0, ValueError, "[ctc_loss] target_lengths must be non-negative, got ", len);
+      total += len;
+    }
+    EMBER_CHECK(tgt.dim() == 1 && tgt.size(0) >= total, ValueError, "[ctc_loss] Expected tensor to have size at least ",
+                total, " at dimension 0, but got size ", tgt.dim() == 1 ? tgt.size(0) : -1, " for argument #2 'targets'");
     std::vector<Tensor> rows;
     int64_t offset = 0;
     for (int64_t n = 0; n < N; ++n) {

@@ -57,6 +57,13 @@ TEST(TorchApiDetails, CtcLossLengthsMustBeIntegers) {
                    "input_lengths must be integral");
   EXPECT_THROW_MSG(F::ctc_loss(log_probs, targets, lengths_in, lengths_t.to(kFloat32)), TypeError,
                    "target_lengths must be integral");
+  // Targets too short for their lengths: a clear error, not a failed narrow.
+  Tensor lp3 = ember::zeros({5, 2, 3}).log_softmax(2);
+  Tensor two = ember::tensor(std::vector<int64_t>{5, 5});
+  EXPECT_THROW_MSG(F::ctc_loss(lp3, ember::ones({2, 2}, TensorOptions(kInt64)), two, ember::tensor(std::vector<int64_t>{3, 1})),
+                   ValueError, "Expected tensor to have size at least 3 at dimension 1, but got size 2");
+  EXPECT_THROW_MSG(F::ctc_loss(lp3, ember::ones({3}, TensorOptions(kInt64)), two, ember::tensor(std::vector<int64_t>{3, 1})),
+                   ValueError, "Expected tensor to have size at least 4 at dimension 0, but got size 3");
   // Uniform log-probabilities over 3 classes: the loss is finite and positive.
   double loss = F::ctc_loss(log_probs, targets, lengths_in, lengths_t).item().to<double>();
   EXPECT_GT(loss, 0.0);
