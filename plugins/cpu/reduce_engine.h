@@ -175,7 +175,7 @@ void reduce(const ReducePlan& p, const T* in, char* out0, size_t out0_size, char
         const int64_t w0 = (job % blocks_per_row) * kWidth;
         const int64_t width = std::min(kWidth, inner - w0);
         for (int64_t w = 0; w < width; ++w) acc[w] = op.identity();
-        const T* base = in + it.offset(0) + w0;
+        const T* base = count > 0 ? in + it.offset(0) + w0 : in;  // nothing read when empty
         char* bases[1] = {reinterpret_cast<char*>(const_cast<T*>(base))};
         int64_t index = 0;
         for_each_run<1>(red, bases, 0, count, [&](char* const* ptrs, const int64_t* strides, int64_t n) {
@@ -204,7 +204,8 @@ void reduce(const ReducePlan& p, const T* in, char* out0, size_t out0_size, char
     ember::sdk::StridedCounter<3> it(p.out_ndim, p.out_sizes, {p.in_kept_strides, p.out_strides[0], p.out_strides[1]}, b);
     for (int64_t o = b; o < e; ++o, it.next()) {
       Acc acc = op.identity();
-      detail::reduce_range(red, in + it.offset(0), 0, count, op, acc);
+      // An empty reduced extent reads nothing, and its input may be null (no offset on null: UB).
+      if (count > 0) detail::reduce_range(red, in + it.offset(0), 0, count, op, acc);
       const int64_t offsets[2] = {it.offset(1), it.offset(2)};
       char *o0, *o1;
       out_ptrs(offsets, &o0, &o1);
