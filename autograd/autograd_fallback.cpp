@@ -83,28 +83,27 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
 // An argument's or return's alias annotation, on the tensor or on the list (Tensor[](a)).
 const std::optional<AliasInfo>& alias_of(const Argument& a) { return a.alias ? a.alias : a.container_alias; }
 
+// The index of the one entry of list with a non-write alias annotation (-1 if none); two are an
+// error, worded as libtorch's ("outputs" / "inputs" of the operator schema).
+int single_view_alias(const FunctionSchema& s, const std::vector<Argument>& list, const char* one, const char* many,
+                      const char* others) {
+  int found = -1;
+  for (size_t k = 0; k < list.size(); ++k) {
+    const auto& alias = alias_of(list[k]);
+    if (!alias || alias->is_write) continue;
+    EMBER_CHECK(found == -1, RuntimeError, "[", s.qualified_name(), "] Expected only a single ", one,
+                " in the operator schema to have a non-write alias annotation (i.e., 'Tensor(a)'). Non-composite "
+                "functions where multiple ", many, " are aliased with ", others, " aren't supported. Please rewrite "
+                "your function as a composite function.");
+    found = static_cast<int>(k);
+  }
+  return found;
+}
+
 // libtorch's checks of a custom op's alias annotations, made before it runs (messages as libtorch's).
 void check_view_annotations(const FunctionSchema& s) {
-  int aliased_output = -1;
-  for (size_t j = 0; j < s.returns().size(); ++j) {
-    const auto& alias = alias_of(s.returns()[j]);
-    if (!alias || alias->is_write) continue;
-    EMBER_CHECK(aliased_output == -1, RuntimeError, "[", s.qualified_name(),
-                "] Expected only a single output in the operator schema to have a non-write alias annotation "
-                "(i.e., 'Tensor(a)'). Non-composite functions where multiple outputs are aliased with inputs aren't "
-                "supported. Please rewrite your function as a composite function.");
-    aliased_output = static_cast<int>(j);
-  }
-  int aliased_input = -1;
-  for (size_t i = 0; i < s.arguments().size(); ++i) {
-    const auto& alias = alias_of(s.arguments()[i]);
-    if (!alias || alias->is_write) continue;
-    EMBER_CHECK(aliased_input == -1, RuntimeError, "[", s.qualified_name(),
-                "] Expected only a single input in the operator schema to have a non-write alias annotation "
-                "(i.e., 'Tensor(a)'). Non-composite functions where multiple inputs are aliased with outputs aren't "
-                "supported. Please rewrite your function as a composite function.");
-    aliased_input = static_cast<int>(i);
-  }
+  const int aliased_output = single_view_alias(s, s.returns(), "output", "outputs", "inputs");
+  const int aliased_input = single_view_alias(s, s.arguments(), "input", "inputs", "outputs");
   EMBER_CHECK((aliased_input == -1 && aliased_output == -1) || (aliased_input == 0 && aliased_output == 0),
               RuntimeError, "[", s.qualified_name(),
               "] the not-implemented autograd fallback can only create view relationships between the first input "
