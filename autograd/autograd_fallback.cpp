@@ -8,6 +8,7 @@
 // Integer and bool outputs (comparisons, argmax, masks) are not differentiable and stay plain.
 #include "autograd/generated_support.h"
 #include "autograd/not_implemented_fallback.h"
+#include "autograd/view_tracking.h"
 
 namespace ember {
 namespace autograd {
@@ -34,10 +35,8 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
   std::vector<Edge> edges;
   for (size_t i = 0; i < args.size(); ++i) {
     const IValue& v = (*stack)[base + i];
-    bool written = args[i].alias && args[i].alias->is_write;
     if (v.is_tensor()) {
       const Tensor& t = v.to_tensor();
-      if (written && !args[i].is_out() && t.defined()) check_inplace(t, s.name().c_str());
       if (args[i].is_out()) continue;
       any_input_requires_grad = any_input_requires_grad || (t.defined() && requires_grad(t));
       edges.push_back(t.defined() ? gradient_edge(t) : Edge{});
@@ -49,6 +48,12 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
     }
   }
   const bool record = GradMode::is_enabled() && any_input_requires_grad;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const IValue& v = (*stack)[base + i];
+    const bool written = args[i].alias && args[i].alias->is_write;
+    if (written && !args[i].is_out() && v.is_tensor() && v.to_tensor().defined())
+      check_inplace(v.to_tensor(), s.name().c_str(), record);
+  }
   if (record && s.is_out()) {
     for (size_t i = 0; i < args.size(); ++i)
       if (args[i].is_out() && is_differentiable_value((*stack)[base + i])) throw_out_not_differentiable(s.name().c_str());
@@ -112,8 +117,18 @@ void check_view_annotations(const FunctionSchema& s) {
 }
 
 void not_implemented_kernel(void* ctx, const OperatorHandle& op, DispatchKeySet ks, Stack* stack) {
-  check_view_annotations(op.schema());
+  const FunctionSchema& s = op.schema();
+  check_view_annotations(s);
   autograd_fallback(ctx, op, ks, stack);
+  // A view the op returned (its first output, of its first input) has no derivative to replay
+  // when it is modified in place.
+  if (s.returns().empty()) return;
+  const auto& out = alias_of(s.returns()[0]);
+  if (!out || out->is_write) return;
+  const IValue& v = (*stack)[stack->size() - s.returns().size()];
+  if (v.is_tensor()) mark_view_without_derivative(v.to_tensor(), s.qualified_name());
+  if (v.is_tensor_list())
+    for (const Tensor& t : v.to_tensor_list()) mark_view_without_derivative(t, s.qualified_name());
 }
 
 }  // namespace

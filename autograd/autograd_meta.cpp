@@ -2,6 +2,7 @@
 #include "autograd/autograd_meta.h"
 
 #include "autograd/grad_mode.h"
+#include "autograd/view_tracking.h"
 
 namespace ember {
 namespace autograd {
@@ -25,7 +26,12 @@ AutogradMeta& materialize_meta(const Tensor& t) {
 
 bool requires_grad(const Tensor& t) {
   AutogradMeta* m = get_meta(t);
-  return m && (m->requires_grad || m->grad_fn);
+  if (m && (m->requires_grad || m->grad_fn)) return true;
+  // A view requires grad when its base does (PyTorch's rule), even before it has a history.
+  TensorImpl* base = t.defined() ? t.impl()->view_base() : nullptr;
+  if (!base) return false;
+  auto* bm = static_cast<AutogradMeta*>(base->autograd_meta());
+  return bm && (bm->requires_grad || bm->grad_fn);
 }
 
 bool any_requires_grad(std::initializer_list<const Tensor*> tensors) {
@@ -40,6 +46,7 @@ bool any_requires_grad(TensorList tensors) {
 }
 
 Edge gradient_edge(const Tensor& t) {
+  if (t.defined() && t.impl()->view_base()) refresh_view_history(t);
   AutogradMeta* m = get_meta(t);
   if (!m) return {};
   if (m->grad_fn) return Edge{m->grad_fn, m->output_nr};
@@ -73,28 +80,27 @@ void set_history(const Tensor& output, const std::shared_ptr<Node>& node) {
   output.impl()->add_key(FunctionalityKey::Autograd);
 }
 
-void check_inplace(const Tensor& self, const char* op) {
+void check_inplace(const Tensor& self, const char* op, bool record) {
+  if (!GradMode::is_enabled()) return;
   AutogradMeta* m = get_meta(self);
-  if (!m || !GradMode::is_enabled()) return;
-  EMBER_CHECK(!(m->requires_grad && !m->grad_fn), RuntimeError, "[", op,
+  EMBER_CHECK(!(m && m->requires_grad && !m->grad_fn), RuntimeError, "[", op,
               "] a leaf Variable that requires grad is being used in an in-place operation.");
-  EMBER_CHECK(!(m->is_view && requires_grad(self)), NotImplementedError, "[", op,
-              "] in-place modification of a view of a tensor that requires grad is not supported by ember's autograd "
-              "yet; use the out-of-place form");
+  if (record) check_inplace_on_view(self, op);
 }
 
 void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const char* op) {
-  check_inplace(self, op);
+  check_inplace(self, op, /*record=*/false);
+  const uint32_t output_nr = node->add_input_metadata(self);
+  if (self.impl()->view_base()) {
+    rebase_view_history(self, node, output_nr);
+    return;
+  }
   AutogradMeta& m = materialize_meta(self);
   m.grad_fn = node;
-  m.output_nr = node->add_input_metadata(self);
+  m.output_nr = output_nr;
   // retain_grad() follows the tensor to its new history: .grad() is the gradient of its new value.
   if (m.retains_grad) node->retain_grad(m.output_nr);
   self.impl()->add_key(FunctionalityKey::Autograd);
-}
-
-void mark_view(const Tensor& view) {
-  if (view.defined() && requires_grad(view)) materialize_meta(view).is_view = true;
 }
 
 }  // namespace autograd

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "autograd/node.h"
@@ -22,8 +23,9 @@ struct AutogradMeta : AutogradMetaInterface {
   uint32_t output_nr = 0;
   bool requires_grad = false;  // leaves only; non-leaves require grad through grad_fn
   bool retains_grad = false;
-  // Views made by view ops while autograd was recording: in-place ops on them are refused.
-  bool is_view = false;
+  // Views returned by a custom op without a derivative (the not-implemented fallback): the op's
+  // name; such a view may not be modified in place (autograd/view_tracking.h).
+  std::string view_op_without_derivative;
   std::vector<TensorHook> hooks;  // leaves: run before accumulation
   std::vector<std::function<void(const Tensor&)>> post_accumulate_hooks;
 };
@@ -43,9 +45,10 @@ EMBER_API std::vector<Edge> collect_next_edges(TensorList tensors);
 EMBER_API void set_history(const Tensor& output, const std::shared_ptr<Node>& node);
 // For in-place ops: self's history moves to node (after the checks PyTorch makes).
 EMBER_API void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const char* op);
-// Checks made before an in-place op records: leaves that require grad and views of them.
-EMBER_API void check_inplace(const Tensor& self, const char* op);
-EMBER_API void mark_view(const Tensor& view);
+// Checks made before an in-place op runs: a leaf that requires grad may not be modified in grad
+// mode; when the op will be recorded (record), neither may a view that autograd cannot rebase
+// (autograd/view_tracking.h).
+EMBER_API void check_inplace(const Tensor& self, const char* op, bool record);
 EMBER_API bool any_requires_grad(std::initializer_list<const Tensor*> tensors);
 EMBER_API bool any_requires_grad(TensorList tensors);
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autograd/anomaly_mode.h"
 #include "autograd/autograd_meta.h"
 #include "autograd/functions.h"
 #include "autograd/grad_mode.h"
@@ -49,6 +50,21 @@ class CurrentTaskGuard {
  private:
   const GraphTask* saved_;
 };
+
+// A node's backward in anomaly mode: nodes it creates (double backward) record it as their
+// parent; a failure warns with the tracebacks of the forward calls before it propagates; NaN in
+// an output is a failure when asked for.
+std::vector<Tensor> apply_in_anomaly_mode(const std::shared_ptr<Node>& node, std::vector<Tensor>&& grads) {
+  detail::AnomalyNodeScope running(node);
+  try {
+    std::vector<Tensor> outputs = node->apply(std::move(grads));
+    if (AnomalyMode::should_check_nan()) detail::check_outputs_for_nan(*node, outputs);
+    return outputs;
+  } catch (...) {
+    detail::warn_anomaly_tracebacks(*node);
+    throw;
+  }
+}
 
 // Marks task.run: the nodes from which a target is reachable through at least one edge, and the
 // targets that must execute (the accumulators of backward(inputs=...)). Iterative post-order,
@@ -175,7 +191,11 @@ void execute(GraphTask& task, const std::vector<Edge>& roots, const std::vector<
     bool is_accumulator = dynamic_cast<AccumulateGrad*>(node.get()) != nullptr;
     std::vector<Tensor> outputs;
     if (!is_accumulator || (task.accumulate && (!task.restrict_accumulation || task.allowed_accumulators.count(node.get())))) {
-      outputs = node->apply(std::move(grads));
+      if (EMBER_UNLIKELY(AnomalyMode::is_enabled())) {
+        outputs = apply_in_anomaly_mode(node, std::move(grads));
+      } else {
+        outputs = node->apply(std::move(grads));
+      }
     }
     if (!task.keep_graph) node->release_variables();
 
@@ -236,6 +256,8 @@ bool pass_needs(const Node* next) {
   const GraphTask* t = current_task;
   return !t || !t->restricted || t->run.count(next) || t->targets.count(next);
 }
+UnrestrictedPassGuard::UnrestrictedPassGuard() : saved_(current_task) { current_task = nullptr; }
+UnrestrictedPassGuard::~UnrestrictedPassGuard() { current_task = static_cast<const GraphTask*>(saved_); }
 }  // namespace detail
 
 void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grad_tensors, std::optional<bool> retain_graph,

@@ -3,6 +3,7 @@
 #include "autograd/function.h"
 
 #include "autograd/autograd_meta.h"
+#include "autograd/view_tracking.h"
 #include "generated/functions.h"
 
 namespace ember {
@@ -127,12 +128,19 @@ variable_list wrap_outputs(const variable_list& inputs, variable_list outputs, A
     if (is_modified) {
       EMBER_CHECK(!(var.is_leaf() && var.requires_grad()), RuntimeError,
                   "a leaf Variable that requires grad has been used in an in-place operation.");
-      attach(var, node, static_cast<uint32_t>(i));
-    } else if (is_input) {
-      var = alias_without_history(var);
+      if (var.is_view()) {
+        // An input view the function modified: its base takes the function's history (CopySlices).
+        EMBER_CHECK(outputs.size() == 1, RuntimeError, "Functions which modify views in-place must return a single Variable");
+        check_inplace_on_view(var, "custom Function");
+        rebase_view_history(var, node, static_cast<uint32_t>(i));
+        continue;
+      }
       attach(var, node, static_cast<uint32_t>(i));
     } else {
+      if (is_input) var = alias_without_history(var);
       attach(var, node, static_cast<uint32_t>(i));
+      // Modifying such a view in place later would bypass the function's backward.
+      mark_views_created_by({var}, ViewCreation::InCustomFunction);
     }
   }
   return outputs;

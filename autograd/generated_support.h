@@ -57,6 +57,11 @@ EMBER_API void set_list_grads(std::vector<Tensor>& grads, size_t begin, size_t c
 // other outputs (indices, masks) only take their output number.
 EMBER_API void set_output_history(const Tensor& output, const std::shared_ptr<Node>& node);
 
+// An input of an in-place op, as saved for backward: a copy when it shares self's memory (the op
+// is about to change it).
+inline Tensor inplace_saved_input(const Tensor& input, const Tensor& self) {
+  return input.defined() && input.impl()->storage() == self.impl()->storage() ? input.clone() : input;
+}
 inline SavedVariable saved_optional(const std::optional<Tensor>& t) {
   return t ? SavedVariable(*t, false) : SavedVariable();
 }

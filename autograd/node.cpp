@@ -1,6 +1,7 @@
 // Node bookkeeping, AccumulateGrad and the not-implemented backward.
 #include "autograd/node.h"
 
+#include "autograd/anomaly_mode.h"
 #include "autograd/autograd_meta.h"
 #include "autograd/grad_mode.h"
 #include "ops/tensor_operators.h"
@@ -12,7 +13,9 @@ namespace {
 std::atomic<uint64_t> g_next_sequence_nr{0};
 }
 
-Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {
+  if (EMBER_UNLIKELY(AnomalyMode::is_enabled())) anomaly_ = detail::capture_anomaly_metadata();
+}
 
 uint32_t Node::add_input_metadata(const Tensor& t) {
   InputMetadata m;

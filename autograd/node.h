@@ -19,6 +19,7 @@ namespace ember {
 namespace autograd {
 
 class Node;
+struct AnomalyMetadata;
 
 struct Edge {
   std::shared_ptr<Node> function;
@@ -40,6 +41,18 @@ namespace detail {
 // Whether the backward pass running on this thread needs gradients flowing into next (always
 // true outside grad() and backward(inputs=...), and outside any pass). Defined by the engine.
 EMBER_API bool pass_needs(const Node* next);
+// Within its scope every gradient counts as needed (for a node run outside the pass's graph, as
+// CopySlices runs the backward of an in-place op on a view). Defined by the engine.
+class EMBER_API UnrestrictedPassGuard {
+ public:
+  UnrestrictedPassGuard();
+  ~UnrestrictedPassGuard();
+  UnrestrictedPassGuard(const UnrestrictedPassGuard&) = delete;
+  UnrestrictedPassGuard& operator=(const UnrestrictedPassGuard&) = delete;
+
+ private:
+  const void* saved_;
+};
 }  // namespace detail
 
 class EMBER_API Node : public std::enable_shared_from_this<Node> {
@@ -72,6 +85,8 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
     return should_compute_output(i) && detail::pass_needs(next_edges_[i].function.get());
   }
   uint64_t sequence_nr() const { return sequence_nr_; }
+  // Where the node was created, when anomaly mode was on then (autograd/anomaly_mode.h); else null.
+  const std::shared_ptr<AnomalyMetadata>& anomaly_metadata() const { return anomaly_; }
 
   // Hooks on the gradient of forward output `output_nr`, run before apply (Tensor::register_hook
   // on a non-leaf tensor).
@@ -93,6 +108,7 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   std::vector<std::pair<uint32_t, TensorHook>> pre_hooks_;
   std::vector<std::pair<uint32_t, Tensor>> retained_grads_;
   uint64_t sequence_nr_;
+  std::shared_ptr<AnomalyMetadata> anomaly_;
 };
 
 // The sink of a leaf tensor's gradient: accumulates into tensor.grad(), runs the leaf's hooks and

@@ -10,7 +10,7 @@ namespace ember {
 namespace autograd {
 
 namespace {
-Tensor plain_alias(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
+Tensor plain_alias(const Tensor& t) { return make_untracked_view(t, t.sizes(), t.strides(), t.storage_offset()); }
 }  // namespace
 
 SavedVariable::SavedVariable(const Tensor& t, bool is_output) {

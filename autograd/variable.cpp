@@ -3,6 +3,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
+#include "autograd/view_tracking.h"
 #include "core/warning.h"
 #include "generated/native_functions.h"
 #include "ops/tensor_factory.h"
@@ -13,7 +14,15 @@ using autograd::AutogradMeta;
 using autograd::get_meta;
 using autograd::materialize_meta;
 
-Tensor& Tensor::requires_grad_(bool requires_grad) {
+namespace {
+// The tensor's autograd state with a view's history brought up to date (view_tracking.h).
+AutogradMeta* current_meta(const Tensor& t) {
+  if (t.defined() && t.impl()->view_base()) autograd::refresh_view_history(t);
+  return get_meta(t);
+}
+}  // namespace
+
+const Tensor& Tensor::requires_grad_(bool requires_grad) const {
   AutogradMeta* m = get_meta(*this);
   if (!requires_grad) {
     EMBER_CHECK(!(m && m->grad_fn), RuntimeError,
@@ -23,8 +32,9 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
     if (!m || !m->grad_fn) impl()->remove_key(FunctionalityKey::Autograd);
     return *this;
   }
-  EMBER_CHECK(is_floating_point(), RuntimeError, "only Tensors of floating point dtype can require gradients, got ",
-              scalar_type());
+  // libtorch's words (ember has no complex dtypes, so floating point is what qualifies).
+  EMBER_CHECK(is_floating_point(), RuntimeError,
+              "Only Tensors of floating point and complex dtype can require gradients, got ", scalar_type());
   if (m && m->grad_fn) return *this;  // non-leaves already require grad
   materialize_meta(*this).requires_grad = true;
   impl()->add_key(FunctionalityKey::Autograd);
@@ -35,7 +45,7 @@ bool Tensor::requires_grad() const { return autograd::requires_grad(*this); }
 
 const Tensor& Tensor::grad() const {
   static const Tensor undefined;
-  AutogradMeta* m = get_meta(*this);
+  AutogradMeta* m = current_meta(*this);
   if (m && m->retains_grad && m->grad_fn) return m->grad_fn->retained_grad(m->output_nr);
   const Tensor& g = m ? m->grad : undefined;
   if (m && m->grad_fn && !g.defined()) {
@@ -60,18 +70,23 @@ void Tensor::set_grad(const Tensor& grad) const {
 }
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
-  AutogradMeta* m = get_meta(*this);
+  AutogradMeta* m = current_meta(*this);
   return m ? m->grad_fn : nullptr;
 }
 
 bool Tensor::is_leaf() const {
-  AutogradMeta* m = get_meta(*this);
+  AutogradMeta* m = current_meta(*this);
   return !m || !m->grad_fn;
 }
 
 int64_t Tensor::output_nr() const {
-  AutogradMeta* m = get_meta(*this);
+  AutogradMeta* m = current_meta(*this);
   return m ? m->output_nr : 0;
+}
+
+Tensor Tensor::_base() const {
+  EMBER_CHECK(is_view(), RuntimeError, "Can't get base of non-view Tensor");
+  return Tensor(impl()->view_base_ptr());
 }
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
@@ -83,6 +98,7 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 
 void Tensor::retain_grad() const {
   EMBER_CHECK(requires_grad(), RuntimeError, "can't retain_grad on Tensor that has requires_grad=False");
+  current_meta(*this);
   AutogradMeta& m = materialize_meta(*this);
   if (!m.grad_fn || m.retains_grad) return;  // leaves keep their grad anyway
   m.retains_grad = true;
@@ -96,6 +112,7 @@ bool Tensor::retains_grad() const {
 
 size_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   EMBER_CHECK(requires_grad(), RuntimeError, "cannot register a hook on a tensor that doesn't require gradient");
+  current_meta(*this);
   AutogradMeta& m = materialize_meta(*this);
   if (m.grad_fn) {
     m.grad_fn->add_pre_hook(m.output_nr, std::move(hook));
@@ -128,12 +145,12 @@ void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&
 namespace native {
 
 // A new TensorImpl over the same storage: no autograd metadata, no Autograd key.
-Tensor detach(const Tensor& self) { return make_view(self, self.sizes(), self.strides(), self.storage_offset()); }
+Tensor detach(const Tensor& self) { return make_untracked_view(self, self.sizes(), self.strides(), self.storage_offset()); }
 
 Tensor detach_(const Tensor& self) {
   AutogradMeta* m = get_meta(self);
   if (!m) return self;
-  EMBER_CHECK(!(m->is_view && autograd::requires_grad(self)), RuntimeError,
+  EMBER_CHECK(!(self.is_view() && autograd::requires_grad(self)), RuntimeError,
               "[detach_] Can't detach views in-place. Use detach() instead.");
   m->grad_fn.reset();
   m->output_nr = 0;
@@ -153,10 +170,9 @@ namespace {
 // PyTorch's repr: grad_fn=<MulBackward0> for results of recorded ops, requires_grad=True for
 // leaves that require grad.
 std::string autograd_suffix(const Tensor& t) {
-  AutogradMeta* m = get_meta(t);
-  if (!m) return "";
-  if (m->grad_fn) return "grad_fn=<" + m->grad_fn->name() + ">";
-  if (m->requires_grad) return "requires_grad=True";
+  AutogradMeta* m = current_meta(t);
+  if (m && m->grad_fn) return "grad_fn=<" + m->grad_fn->name() + ">";
+  if (autograd::requires_grad(t)) return "requires_grad=True";
   return "";
 }
 const bool kAutogradSuffixInstalled = [] {

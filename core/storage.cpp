@@ -34,6 +34,21 @@ IntrusivePtr<StorageImpl> StorageImpl::borrow(void* data, size_t nbytes, Device 
   return s;
 }
 
+const void* StorageImpl::deleter_context() const {
+  if (from_allocator_ || pinned_by_ != nullptr) return data_;
+  return deleter_ ? static_cast<const void*>(&deleter_) : nullptr;
+}
+
+DataPtr Storage::data_ptr() const {
+  EMBER_CHECK(impl_, ValueError, "[storage] undefined storage");
+  return DataPtr(impl_->data(), impl_->deleter_context(), impl_->device());
+}
+
+Device Storage::device() const {
+  EMBER_CHECK(impl_, ValueError, "[storage] undefined storage");
+  return impl_->device();
+}
+
 StorageImpl::~StorageImpl() {
   if (from_allocator_) {
     if (data_ != nullptr) device_type_info(device_.type()).runtime->deallocate(device_.index(), data_);

@@ -39,6 +39,10 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   // True for memory from allocate_pinned.
   bool is_pinned() const { return pinned_by_ != nullptr; }
 
+  // What frees the memory, as libtorch's DataPtr context: the address itself for memory that ember
+  // allocated, the deleter for borrowed memory that has one, null for borrowed memory without one.
+  const void* deleter_context() const;
+
   uint32_t version() const { return version_.load(std::memory_order_relaxed); }
   void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
   // Only for storage that no one else has seen yet: factories fill what they allocate with
@@ -54,6 +58,39 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   bool from_allocator_ = false;
   DeviceRuntime* pinned_by_ = nullptr;  // the runtime whose host_allocate made data_
   std::atomic<uint32_t> version_{0};
+};
+
+// The address of a storage's memory with its deleter context and device, as libtorch's DataPtr.
+class DataPtr {
+ public:
+  DataPtr(void* ptr, const void* context, Device device) : ptr_(ptr), context_(context), device_(device) {}
+  void* get() const { return ptr_; }
+  const void* get_context() const { return context_; }
+  Device device() const { return device_; }
+  explicit operator bool() const { return ptr_ != nullptr; }
+
+ private:
+  void* ptr_;
+  const void* context_;
+  Device device_;
+};
+
+// A handle to a tensor's storage (Tensor::storage()), as libtorch's Storage: shares ownership of
+// the memory with the tensors that use it. Thread-safety: as StorageImpl.
+class EMBER_API Storage {
+ public:
+  Storage() = default;
+  explicit Storage(IntrusivePtr<StorageImpl> impl) : impl_(std::move(impl)) {}
+  bool defined() const { return static_cast<bool>(impl_); }
+  StorageImpl* unsafeGetStorageImpl() const { return impl_.get(); }
+  size_t nbytes() const { return impl_ ? impl_->nbytes() : 0; }
+  void* data() const { return impl_ ? impl_->data() : nullptr; }
+  DataPtr data_ptr() const;
+  Device device() const;
+  bool is_alias_of(const Storage& other) const { return impl_ && impl_ == other.impl_; }
+
+ private:
+  IntrusivePtr<StorageImpl> impl_;
 };
 
 }  // namespace ember

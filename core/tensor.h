@@ -73,6 +73,14 @@ class EMBER_API Tensor {
   TensorImpl* unsafeGetTensorImpl() const { return impl(); }
   DispatchKeySet key_set() const { return checked()->key_set(); }
   uint32_t _version() const { return checked()->version(); }
+  // The storage this tensor (and every view of it) uses.
+  Storage storage() const { return Storage(checked()->storage_ptr()); }
+  bool has_storage() const { return defined(); }
+  bool is_alias_of(const Tensor& other) const { return storage().is_alias_of(other.storage()); }
+  // Views (PyTorch's): whether a view op made this tensor from another, and the root tensor it
+  // views (RuntimeError when it is not a view). Not tracked in InferenceMode.
+  bool is_view() const { return checked()->view_base() != nullptr; }
+  Tensor _base() const;
 
   // Raw data (host-accessible devices only for reads through data_ptr<T>).
   void* data_ptr() const { return checked()->data(); }
@@ -137,9 +145,13 @@ class EMBER_API Tensor {
   void print() const;
 
   // Autograd (defined in autograd/).
-  Tensor& requires_grad_(bool requires_grad = true);
+  // const, as libtorch's: the flag is autograd state, not the tensor's value.
+  const Tensor& requires_grad_(bool requires_grad = true) const;
   bool requires_grad() const;
-  Tensor& set_requires_grad(bool requires_grad) { return requires_grad_(requires_grad); }
+  Tensor& set_requires_grad(bool requires_grad) {
+    requires_grad_(requires_grad);
+    return *this;
+  }
   const Tensor& grad() const;
   Tensor& mutable_grad() const;
   void set_grad(const Tensor& grad) const;

@@ -22,6 +22,14 @@ struct AutogradMetaInterface {
   virtual ~AutogradMetaInterface() = default;
 };
 
+// How a tracked view was made (PyTorch's CreationMeta): autograd refuses in-place changes that
+// would make a view's gradient ambiguous, and says which case it was.
+enum class ViewCreation : uint8_t {
+  Default,           // by a view op with grad mode on
+  NoGradMode,        // with grad mode off
+  InCustomFunction,  // returned by the forward of a custom autograd Function
+};
+
 class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<TensorImpl> {
  public:
   TensorImpl(IntrusivePtr<StorageImpl> storage, ScalarType dtype, Device device);
@@ -70,6 +78,22 @@ class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<Te
   uint32_t version() const { return storage_->version(); }
   void bump_version() { storage_->bump_version(); }
 
+  // View tracking (PyTorch's differentiable views), maintained by the view ops (make_view) and
+  // read by autograd (autograd/view_tracking.h): the root tensor whose storage this one views
+  // (null when it is not a view; a view keeps its base alive), the storage version at which
+  // autograd last brought the view's history up to date, and how it was made.
+  TensorImpl* view_base() const { return view_base_.get(); }
+  const IntrusivePtr<TensorImpl>& view_base_ptr() const { return view_base_; }
+  void set_view_base(IntrusivePtr<TensorImpl> base, ViewCreation creation) {
+    view_base_ = std::move(base);
+    view_creation_ = creation;
+    view_version_ = version();
+  }
+  ViewCreation view_creation() const { return view_creation_; }
+  void set_view_creation(ViewCreation c) { view_creation_ = c; }
+  uint32_t view_version() const { return view_version_; }
+  void set_view_version(uint32_t v) { view_version_ = v; }
+
   // A 0-d tensor made from a Python-style number (2 in `x + 2`): it takes part in type
   // promotion only as a category (PyTorch's wrapped-number rule).
   bool is_wrapped_number() const { return is_wrapped_number_; }
@@ -86,9 +110,12 @@ class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<Te
   ScalarType dtype_;
   bool is_contiguous_ = true;
   bool is_wrapped_number_ = false;
+  ViewCreation view_creation_ = ViewCreation::Default;
+  uint32_t view_version_ = 0;
   Device device_;
   DispatchKeySet key_set_;
   std::unique_ptr<AutogradMetaInterface> autograd_meta_;
+  IntrusivePtr<TensorImpl> view_base_;
 };
 
 }  // namespace ember

@@ -55,7 +55,9 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
   auto storage = StorageImpl::borrow(data, nbytes, device, std::move(deleter));
   auto impl = make_intrusive<TensorImpl>(std::move(storage), dtype, device);
   impl->set_sizes_and_strides(sizes, strides, 0);
-  return Tensor(std::move(impl));
+  Tensor out(std::move(impl));
+  if (options.requires_grad()) out.requires_grad_(true);
+  return out;
 }
 
 }  // namespace ember

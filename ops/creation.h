@@ -26,5 +26,14 @@ EMBER_API Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& o
                            std::function<void(void*)> deleter = {});
 EMBER_API Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& options = {},
                            std::function<void(void*)> deleter = {});
+// libtorch's order: the deleter before the options.
+inline Tensor from_blob(void* data, IntArrayRef sizes, std::function<void(void*)> deleter,
+                        const TensorOptions& options = {}) {
+  return from_blob(data, sizes, options, std::move(deleter));
+}
+inline Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, std::function<void(void*)> deleter,
+                        const TensorOptions& options = {}) {
+  return from_blob(data, sizes, strides, options, std::move(deleter));
+}
 
 }  // namespace ember

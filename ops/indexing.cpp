@@ -360,7 +360,7 @@ void scatter_into_storage(const Tensor& dst, const AdvancedPlan& p, const Tensor
   }
   offsets = offsets.expand(full_shape).reshape({-1});
   int64_t storage_numel = static_cast<int64_t>(dst.impl()->storage()->nbytes() / dst.element_size());
-  Tensor storage_view = make_view(dst, {storage_numel}, {1}, 0);
+  Tensor storage_view = make_untracked_view(dst, {storage_numel}, {1}, 0);
   Tensor vals = front_values.reshape({-1});
   if (accumulate) storage_view.scatter_add_(0, offsets, vals);
   else storage_view.scatter_(0, offsets, vals);

@@ -30,7 +30,20 @@ Tensor new_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
+namespace detail {
+ViewTracker& view_tracker() {
+  static ViewTracker tracker = nullptr;
+  return tracker;
+}
+}  // namespace detail
+
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
+  Tensor view = make_untracked_view(base, sizes, strides, storage_offset);
+  if (detail::ViewTracker track = detail::view_tracker()) track(*view.impl(), *base.impl());
+  return view;
+}
+
+Tensor make_untracked_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
   TensorImpl* b = base.impl();
   // Every view's highest element index fits in int64, so no index arithmetic on it (select,
   // slice, narrow) can overflow; that includes an empty view, whose bounds nobody checks. A

@@ -4,6 +4,7 @@
 // `#include <ember/ember.h>` and link ember::ember.
 #pragma once
 
+#include "autograd/anomaly_mode.h"
 #include "autograd/custom_function.h"
 #include "autograd/function.h"
 #include "autograd/engine.h"
@@ -24,6 +25,7 @@
 #include "generated/functions.h"
 #include "nn/nn.h"
 #include "nn/parallel/distributed.h"
+#include "ops/accelerator.h"
 #include "ops/creation.h"
 #include "ops/indexing.h"
 #include "ops/tensor_operators.h"

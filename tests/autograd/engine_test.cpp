@@ -337,14 +337,18 @@ TEST(AutogradEngine, PrintingShowsGradFnAndRequiresGradLikePyTorch) {
   EXPECT_EQ(y.grad_fn(), fn);
 }
 
-TEST(AutogradEngine, ViewsOfTensorsThatRequireGradRefuseInplaceChanges) {
+TEST(AutogradEngine, ViewsDifferentiateAndTheirInplaceChangesReachTheBase) {
   Tensor x = leaf({1, 2, 3, 4});
   Tensor y = x * 1.0;
   Tensor v = y.view({2, 2});
-  EXPECT_TRUE(throws_with<NotImplementedError>([&] { v.mul_(2.0); }, "in-place modification of a view"));
-  // Views themselves differentiate.
-  (v[1] * 3.0).sum().backward();
+  (v[1] * 3.0).sum().backward(Tensor(), /*retain_graph=*/true);
   EXPECT_TRUE(all_close(x.grad(), {0, 0, 3, 3}));
+  // y = x with its second half doubled (in place, through the view): dy/dx = (1, 1, 2, 2).
+  x.mutable_grad() = Tensor();
+  v[1].mul_(2.0);
+  EXPECT_EQ(y.grad_fn()->name(), "CopySlices");
+  y.sum().backward();
+  EXPECT_TRUE(all_close(x.grad(), {1, 1, 2, 2}));
 }
 
 TEST(AutogradEngine, SeveralRootsAndGradOutputs) {

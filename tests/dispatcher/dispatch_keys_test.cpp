@@ -59,7 +59,10 @@ TEST(DispatchKeys, TensorKeySets) {
   g.requires_grad_(true);
   EXPECT_TRUE(g.key_set().has(FunctionalityKey::Autograd));
   EXPECT_TRUE(g.key_set().has_backend(Device("cpu").type()));
-  // Views carry their base's backend key.
+  // Views carry their base's backend key; made in grad mode, the Autograd key too, so that ops
+  // on them see a history their base may get later through another view (view_tracking.h).
+  EXPECT_EQ(d.view({1, 1}).key_set(), testdev_key() | DispatchKeySet::functionality(FunctionalityKey::Autograd));
+  NoGradGuard no_grad;
   EXPECT_EQ(d.view({1, 1}).key_set(), testdev_key());
 }
 

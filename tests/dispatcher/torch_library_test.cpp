@@ -238,5 +238,55 @@ TEST(NotImplementedFallback, AliasAnnotationsAreChecked) {
   EXPECT_EQ(v.data_ptr(), base.data_ptr());
 }
 
+TEST(NotImplementedFallback, ViewOutputsAreTrackedAndRefuseInplaceChanges) {
+  OperatorHandle h = define_without_derivative("embertest_ni", "view_op(Tensor(a) self) -> Tensor(a)",
+                                               [](const Tensor& a) { return a.alias(); });
+  auto op = h.typed<Tensor(const Tensor&)>();
+  Tensor b = make1d({1});
+  Tensor v = op.call(b);
+  EXPECT_TRUE(v.is_view());
+  EXPECT_EQ(v._base().unsafeGetTensorImpl(), b.unsafeGetTensorImpl());
+  Tensor b1 = leaf(1).clone();
+  Tensor v1 = op.call(b1);
+  EXPECT_TRUE(v1._base().is_same(b1));
+  Tensor t = leaf(1);
+  EXPECT_THROW_MSG(v1.add_(t), RuntimeError,
+                   "Mutating the view embertest_ni::view_op which does not have a derivative implemented is forbidden.");
+  EXPECT_TRUE(matches(b1.detach(), {1}, kFloat32, {1}));  // refused before anything was written
+  b1.add_(t);  // the base itself may change, but the view cannot take its new history
+  EXPECT_THROW_MSG(v1.grad_fn(), RuntimeError, "which does not have a derivative implemented is forbidden");
+
+  OperatorHandle hl = define_without_derivative(
+      "embertest_ni", "views_op(Tensor(a) self, Tensor other) -> Tensor[](a)",
+      [](const Tensor& a, const Tensor&) { return std::vector<Tensor>{a.alias(), a.alias()}; });
+  Tensor a = make1d({1});
+  auto outs = hl.typed<std::vector<Tensor>(const Tensor&, const Tensor&)>().call(a, make1d({1}));
+  ASSERT_EQ(outs.size(), 2u);
+  EXPECT_TRUE(outs[1].is_view());
+  EXPECT_TRUE(outs[1]._base().is_same(a));
+}
+
+TEST(NotImplementedFallback, InplaceOpsOnViews) {
+  OperatorHandle h = define_without_derivative("embertest_ni", "add_one_(Tensor(a!) self, Tensor other) -> Tensor(a!)",
+                                               [](const Tensor& self, const Tensor& other) { return self.add_(other); });
+  auto op = h.typed<Tensor(const Tensor&, const Tensor&)>();
+  Tensor base = leaf(1).clone();
+  Tensor view = base.view({-1});
+  Tensor t = make1d({1});
+  Tensor v_nograd;
+  {
+    NoGradGuard no_grad;
+    v_nograd = base.view({-1});
+    op.call(v_nograd, t);
+  }
+  EXPECT_THROW_MSG(op.call(v_nograd, t), RuntimeError, "A view was created in no_grad mode");
+  Tensor r = op.call(view, t);
+  EXPECT_EQ(r.unsafeGetTensorImpl(), view.unsafeGetTensorImpl());
+  EXPECT_EQ(r.grad_fn()->name(), "AsStridedBackward0");
+  EXPECT_EQ(base.grad_fn()->name(), "CopySlices");
+  EXPECT_TRUE(matches(base.detach(), {1}, kFloat32, {3}));
+  EXPECT_THROW_MSG(base.sum().backward(), NotImplementedError, "the derivative for 'embertest_ni::add_one_' is not implemented");
+}
+
 }  // namespace
 }  // namespace ember_test

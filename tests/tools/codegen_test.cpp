@@ -365,7 +365,7 @@ TEST_F(CodegenTest, AutogradKernels) {
   // Functional, in-place and out= kernels.
   EXPECT_NE(all.find("result = ::ember::redispatch::myadd(ks & kBelowAutograd, self, other, alpha);"), std::string::npos);
   EXPECT_NE(all.find("set_output_history(result, grad_fn);"), std::string::npos);
-  EXPECT_NE(all.find("check_inplace(self, \"myadd_\");"), std::string::npos);
+  EXPECT_NE(all.find("check_inplace(self, \"myadd_\", record);"), std::string::npos);
   EXPECT_NE(all.find("rebase_history(result, grad_fn, \"myadd_\");"), std::string::npos);
   EXPECT_NE(all.find("throw_out_not_differentiable(\"myadd\");"), std::string::npos);
   // Factories with a tensor argument record nothing; ops without formulas get no kernel.

@@ -390,8 +390,6 @@ class Planner {
           a.kind = AutogradKind::Formula;
           a.function = f;
           a.inplace = writes_self(s);
-          const auto& rets = s.returns();
-          a.is_view = !a.inplace && !rets.empty() && rets[0].alias && !rets[0].alias->is_write;
         }
         continue;
       }

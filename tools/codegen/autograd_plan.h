@@ -70,7 +70,6 @@ struct OpAutograd {
   AutogradKind kind = AutogradKind::None;
   int function = -1;  // Formula: index into AutogradPlan::functions
   bool inplace = false;  // Formula: the op writes its self
-  bool is_view = false;  // Formula: the first return aliases an input without writing it
 };
 
 struct AutogradPlan {

@@ -145,9 +145,10 @@ void emit_record(std::ostringstream& o, const BackwardFunction& fn, const OpApi&
         const Argument& a = s.arguments()[static_cast<size_t>(arg)];
         if (written_self) value = "SavedVariable(" + p + ".clone(), false)";
         else if (a.type.optional) value = "saved_optional(" + p + ")";
-        // Another input that is self itself (x.pow_(x)) is saved as its value before the op: saving
-        // the tensor would make the node (its grad_fn after the op) own itself, a reference cycle.
-        else if (inplace) value = "SavedVariable(" + p + ".is_same(self) ? " + p + ".clone() : " + p + ", false)";
+        // Another input that shares self's memory (x.pow_(x), y[1:].mul_(y[:2])) is saved as its
+        // value before the op: the op changes it, and saving the tensor would make the node (self's
+        // or its base's history after the op) own itself, a reference cycle.
+        else if (inplace) value = "SavedVariable(inplace_saved_input(" + p + ", self), false)";
         else value = "SavedVariable(" + p + ", false)";
         break;
       }
@@ -175,7 +176,6 @@ void emit_formula_kernel(std::ostringstream& o, const OpApi& api, const OpAutogr
   o << api.kernel_return << " " << kernel_name(op) << "(void*, DispatchKeySet ks"
     << (api.kernel_params.empty() ? "" : ", ") << api.kernel_param_list() << ") {\n";
   std::string op_label = cpp_string_literal(s.name());
-  if (a.inplace) o << "  check_inplace(" << param(s.argument_index("self")) << ", " << op_label << ");\n";
   std::string any;
   for (const GradInput& in : fn.inputs) {
     std::string p = param(s.argument_index(in.name));
@@ -183,6 +183,7 @@ void emit_formula_kernel(std::ostringstream& o, const OpApi& api, const OpAutogr
            (in.kind == GradInput::TensorList ? "any_requires_grad(" + p + ")" : "requires_grad(" + p + ")");
   }
   o << "  const bool record = GradMode::is_enabled() && (" << any << ");\n";
+  if (a.inplace) o << "  check_inplace(" << param(s.argument_index("self")) << ", " << op_label << ", record);\n";
   emit_record(o, fn, api, a.inplace);
   o << "  " << api.kernel_return << " result;\n";
   o << "  {\n";
@@ -196,7 +197,6 @@ void emit_formula_kernel(std::ostringstream& o, const OpApi& api, const OpAutogr
   } else {
     for (size_t i = 0; i < s.returns().size(); ++i)
       o << "    set_output_history(" << output_expr(api, static_cast<int>(i)) << ", grad_fn);\n";
-    if (a.is_view) o << "    mark_view(" << output_expr(api, 0) << ");\n";
   }
   for (const SavedItem& item : fn.saved) {
     if (item.output_index < 0) continue;
