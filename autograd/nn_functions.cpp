@@ -339,5 +339,28 @@ Tensor layer_norm_double_backward(const std::string& wrt, const std::vector<Tens
   EMBER_FAIL(InternalError, "layer_norm_double_backward: no input '", wrt, "'");
 }
 
+namespace {
+// The forward reshapes a target whose sizes differ only in size-1 dims to self's sizes.
+Tensor bce_scale(Tensor g, const Tensor& self, const std::optional<Tensor>& weight, int64_t reduction) {
+  if (weight && weight->defined()) g = g * *weight;
+  if (reduction == 1) g = g / static_cast<double>(self.numel());
+  return g;
+}
+}  // namespace
+
+Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                     const std::optional<Tensor>& weight, int64_t reduction) {
+  Tensor t = target.sizes() == self.sizes() ? target : target.reshape(self.sizes());
+  // PyTorch's EPSILON is the float 1e-12f, widened.
+  Tensor g = (self - t) / ((1 - self) * self).clamp_min(static_cast<double>(1e-12f));
+  return bce_scale(g, self, weight, reduction) * grad;
+}
+
+Tensor binary_cross_entropy_target_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                            const std::optional<Tensor>& weight, int64_t reduction) {
+  Tensor g = (1 - self).log() - self.log();  // -logit(self), unclamped as PyTorch's
+  return (bce_scale(g, self, weight, reduction) * grad).reshape(target.sizes());
+}
+
 }  // namespace autograd
 }  // namespace ember

@@ -45,6 +45,13 @@ EMBER_API Tensor adaptive_avg_pool2d_double_backward(const Tensor& grad, IntArra
 // ---- losses ------------------------------------------------------------------------------------
 // nll_loss_backward w.r.t. grad_output: nll_loss of grad at the targets; for mean reduction the
 // sum divided by the given total_weight (so it is exact for any total_weight).
+// binary_cross_entropy's gradients (PyTorch's): self, grad (self - target) / max(self (1 - self),
+// 1e-12); target, -logit(self) (unclamped: +-inf at 0 and 1); both times weight, over numel for
+// reduction Mean (1).
+EMBER_API Tensor binary_cross_entropy_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                               const std::optional<Tensor>& weight, int64_t reduction);
+EMBER_API Tensor binary_cross_entropy_target_backward(const Tensor& grad, const Tensor& self, const Tensor& target,
+                                                      const std::optional<Tensor>& weight, int64_t reduction);
 EMBER_API Tensor nll_loss_double_backward(const Tensor& grad, const Tensor& target, const std::optional<Tensor>& weight,
                                           int64_t reduction, int64_t ignore_index, const Tensor& total_weight);
 

@@ -361,6 +361,14 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
          return std::vector<GradSample>{S("to 2x2", {{"self", U({1, 2, 5, 4})}, {"output_size", IValue(Shape{2, 2})}}),
                                         S("to 1x1", {{"self", U({2, 1, 3, 3})}, {"output_size", IValue(Shape{1, 1})}})};
        }},
+      {"binary_cross_entropy",
+       [] {
+         return std::vector<GradSample>{
+             S("mean", {{"self", U({2, 3}, 0.1, 0.9)}, {"target", U({2, 3}, 0, 1)}}),
+             S("sum, weight", {{"self", U({4}, 0.1, 0.9)}, {"target", U({4}, 0, 1)}, {"weight", P({4})}, {"reduction", 2}}),
+             S("none, [N, 1] input with an [N] target",
+               {{"self", U({3, 1}, 0.1, 0.9)}, {"target", U({3}, 0, 1)}, {"reduction", 0}})};
+       }},
       {"nll_loss_forward",
        [] {
          Tensor target = I({3, 0, 1}, {3});

@@ -216,5 +216,19 @@ TEST(LossTest, BinaryCrossEntropyOperatorSqueezesSizeOneDims) {
   EXPECT_THROW_MSG(ember::binary_cross_entropy(x, make1d({0, 1}, kFloat64)), ember::ValueError, "does not match");
 }
 
+// At inputs of exactly 0 and 1 the gradient is finite where PyTorch's is (its denominator
+// max(x (1 - x), 1e-12)); the decomposition's own gradient was NaN there (0 * inf through the
+// clamped log), which made training that saturates a sigmoid diverge. Values from PyTorch 1.13.
+TEST(LossTest, BinaryCrossEntropyGradientAtZeroAndOne) {
+  Tensor x = make1d({0, 1, 0.5, 0, 1}, kFloat64).requires_grad_(true);
+  Tensor t = make1d({0, 1, 1, 1, 0.2}, kFloat64).requires_grad_(true);
+  Tensor loss = ember::binary_cross_entropy(x, t);
+  EXPECT_TRUE(all_close(loss.detach(), {36.13862943611199}, Tol{1e-12, 1e-12}));
+  loss.backward();
+  EXPECT_TRUE(all_close(x.grad(), {0, 0, -0.4, -200000000799.16058, 160000000639.32846}, Tol{0, 1e-12}));
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(all_close(t.grad(), {inf, -inf, 0, inf, -inf}, Tol{0, 0}));
+}
+
 }  // namespace
 }  // namespace ember_test
