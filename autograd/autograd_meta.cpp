@@ -80,6 +80,18 @@ void set_history(const Tensor& output, const std::shared_ptr<Node>& node) {
   output.impl()->add_key(FunctionalityKey::Autograd);
 }
 
+namespace {
+// self's value now comes from node's output output_nr.
+void set_new_history(const Tensor& self, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  AutogradMeta& m = materialize_meta(self);
+  m.grad_fn = node;
+  m.output_nr = output_nr;
+  // retain_grad() follows the tensor to its new history: .grad() is the gradient of its new value.
+  if (m.retains_grad) node->retain_grad(m.output_nr);
+  self.impl()->add_key(FunctionalityKey::Autograd);
+}
+}  // namespace
+
 void check_inplace(const Tensor& self, const char* op, bool record) {
   if (!GradMode::is_enabled()) return;
   AutogradMeta* m = get_meta(self);
@@ -95,12 +107,14 @@ void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const
     rebase_view_history(self, node, output_nr);
     return;
   }
-  AutogradMeta& m = materialize_meta(self);
-  m.grad_fn = node;
-  m.output_nr = output_nr;
-  // retain_grad() follows the tensor to its new history: .grad() is the gradient of its new value.
-  if (m.retains_grad) node->retain_grad(m.output_nr);
-  self.impl()->add_key(FunctionalityKey::Autograd);
+  set_new_history(self, node, output_nr);
+}
+
+void rebase_history_of_inplace_view(const Tensor& self, const std::shared_ptr<Node>& node, const char* op) {
+  check_inplace(self, op, /*record=*/false);
+  set_new_history(self, node, node->add_input_metadata(self));
+  // A view's history is current as of now (the op moved the version).
+  if (self.impl()->view_base()) self.impl()->set_view_version(self.impl()->version());
 }
 
 }  // namespace autograd

@@ -43,8 +43,12 @@ EMBER_API std::vector<Edge> collect_next_edges(std::initializer_list<const Tenso
 EMBER_API std::vector<Edge> collect_next_edges(TensorList tensors);
 // Makes node the grad_fn of a forward output, at the next output index.
 EMBER_API void set_history(const Tensor& output, const std::shared_ptr<Node>& node);
-// For in-place ops: self's history moves to node (after the checks PyTorch makes).
+// For in-place ops: self's history moves to node (after the checks PyTorch makes); a view's base
+// takes it through CopySlices (autograd/view_tracking.h).
 EMBER_API void rebase_history(const Tensor& self, const std::shared_ptr<Node>& node, const char* op);
+// For in-place view ops (transpose_), which change self's geometry, not its data: node (whose
+// edge is self's previous history) becomes self's history, also when self is a view.
+EMBER_API void rebase_history_of_inplace_view(const Tensor& self, const std::shared_ptr<Node>& node, const char* op);
 // Checks made before an in-place op runs: a leaf that requires grad may not be modified in grad
 // mode; when the op will be recorded (record), neither may a view that autograd cannot rebase
 // (autograd/view_tracking.h).

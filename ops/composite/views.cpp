@@ -380,5 +380,22 @@ std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
 
 Tensor alias(const Tensor& self) { return make_view(self, self.sizes(), self.strides(), self.storage_offset()); }
 
+// In-place view ops: self takes the geometry of the out-of-place view (its data stays where it
+// is). The version moves, as for any in-place op, so that a tensor saved for backward is not
+// used with its new shape.
+namespace {
+Tensor take_geometry(const Tensor& self, const Tensor& view) {
+  self.impl()->set_sizes_and_strides(view.sizes(), view.strides(), view.storage_offset());
+  self.impl()->bump_version();
+  return self;
+}
+}  // namespace
+
+Tensor transpose_(const Tensor& self, int64_t dim0, int64_t dim1) { return take_geometry(self, native::transpose(self, dim0, dim1)); }
+Tensor t_(const Tensor& self) { return take_geometry(self, native::t(self)); }
+Tensor squeeze_(const Tensor& self) { return take_geometry(self, native::squeeze(self)); }
+Tensor squeeze_(const Tensor& self, int64_t dim) { return take_geometry(self, native::squeeze(self, dim)); }
+Tensor unsqueeze_(const Tensor& self, int64_t dim) { return take_geometry(self, native::unsqueeze(self, dim)); }
+
 }  // namespace native
 }  // namespace ember

@@ -103,6 +103,8 @@ inline const std::map<std::string, std::function<std::vector<GradSample>()>>& ta
       {"view", [] { return std::vector<GradSample>{S("flatten", {{"self", U({2, 3})}, {"size", IValue(Shape{3, -1})}})}; }},
       {"permute", [] { return std::vector<GradSample>{S("3-d", {{"self", U({2, 3, 2})}, {"dims", IValue(Shape{2, 0, 1})}})}; }},
       {"transpose.int", [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}, {"dim0", 0}, {"dim1", -1}})}; }},
+      {"transpose_", [] { return std::vector<GradSample>{S("3-d", {{"self", U({2, 3, 2})}, {"dim0", 0}, {"dim1", 1}})}; }},
+      {"t_", [] { return std::vector<GradSample>{S("2-d", {{"self", U({2, 3})}}), S("1-d", {{"self", U({3})}})}; }},
       {"expand",
        [] {
          return std::vector<GradSample>{S("size-1 dim", {{"self", U({3, 1})}, {"size", IValue(Shape{3, 4})}}),

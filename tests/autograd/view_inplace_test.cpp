@@ -169,6 +169,38 @@ TEST(ViewInplace, Gradcheck) {
   EXPECT_TRUE(rr.ok) << rr.message;
 }
 
+TEST(InplaceViewOps, TheirHistoryFollowsTheNewGeometry) {
+  // y = 2x, transposed in place: d sum(y * w) / dx = 2 w^T.
+  Tensor x = make(std::vector<double>{1, 2, 3, 4, 5, 6}, {2, 3}, kFloat64).requires_grad_(true);
+  Tensor y = x * 2.0;
+  y.t_();
+  EXPECT_EQ(y.grad_fn()->name(), "TBackward0");
+  Tensor w = make(std::vector<double>{1, 2, 3, 4, 5, 6}, {3, 2}, kFloat64);
+  (y * w).sum().backward();
+  EXPECT_TRUE(all_close(x.grad(), {2, 6, 10, 4, 8, 12}));
+  // On a view: the view keeps its base, and a later in-place change through it reaches the base
+  // with the new geometry. y2 = x with row 0 doubled.
+  x.mutable_grad() = Tensor();
+  Tensor y2 = x * 1.0;
+  Tensor row = y2.narrow(0, 0, 1);
+  row.squeeze_(0);
+  EXPECT_EQ(row.sizes(), IntArrayRef({3}));
+  EXPECT_TRUE(row._base().is_same(y2));
+  row.mul_(2.0);
+  y2.sum().backward();
+  EXPECT_TRUE(all_close(x.grad(), {2, 2, 2, 1, 1, 1}));
+}
+
+TEST(InplaceViewOps, TensorsSavedBeforeAreNotUsedWithTheNewShape) {
+  Tensor x = make(std::vector<double>{1, 2, 3, 4}, {2, 2}, kFloat64).requires_grad_(true);
+  Tensor y = x * 1.0;
+  Tensor z = y * y;  // saves y
+  y.t_();
+  EXPECT_THROW_MSG(z.sum().backward(), RuntimeError, "modified by an inplace operation");
+  EXPECT_THROW_MSG(x.t_(), RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation");
+  EXPECT_EQ(x.sizes(), IntArrayRef({2, 2}));
+}
+
 // ---- refusals: PyTorch's messages, and nothing written -----------------------------------------
 
 TEST(ViewInplaceRefusals, ViewOfALeafThatRequiresGrad) {

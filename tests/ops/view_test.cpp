@@ -1,6 +1,8 @@
 // View ops: view, reshape (a view when possible, else a copy), view_as, reshape_as, as_strided,
 // permute, transpose, t, expand, expand_as, slice (negative indices, steps), select, narrow,
-// squeeze, unsqueeze, flatten, unflatten, chunk, split, split_with_sizes, unbind, alias.
+// squeeze, unsqueeze, flatten, unflatten, chunk, split, split_with_sizes, unbind, alias; the
+// in-place view ops transpose_, t_, squeeze_, unsqueeze_ (self's geometry changes, its data does
+// not move).
 // Views share storage (a write through the view is read in the base) and the version counter;
 // shapes and strides match PyTorch's; errors as PyTorch 1.13.
 #include "support/ember_test_support.h"
@@ -13,7 +15,7 @@ using namespace ember;
 EMBER_TESTED_OPS("as_strided", "view", "reshape", "view_as", "reshape_as", "permute", "transpose.int", "t", "expand",
                  "expand_as", "slice.Tensor", "select.int", "narrow", "squeeze", "squeeze.dim", "unsqueeze",
                  "flatten.using_ints", "unflatten.int", "chunk", "split.Tensor", "split_with_sizes", "unbind.int", "alias",
-                 "detach", "detach_");
+                 "detach", "detach_", "transpose_", "t_", "squeeze_", "squeeze_.dim", "unsqueeze_");
 
 // base = arange(12).view(3, 4)
 Tensor base12() { return make(iota(12), {3, 4}); }
@@ -287,6 +289,36 @@ TEST(View, DetachSharesDataOutsideAutograd) {
   EXPECT_TRUE(all_close(y, {1, 2}));
   EXPECT_TRUE(ember::detach_(make1d({3})).defined());
   EXPECT_TRUE(matches(make1d({5, 6}).detach(), {2}, kFloat32, {5, 6}));
+}
+
+TEST(Views, InplaceViewOpsChangeTheGeometryNotTheData) {
+  Tensor a = base12();  // [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
+  const void* data = a.data_ptr();
+  uint32_t v0 = a._version();
+  Tensor& same = a.transpose_(0, 1);
+  EXPECT_TRUE(same.is_same(a));
+  EXPECT_TRUE(matches(a, {4, 3}, kFloat32, {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}));
+  EXPECT_EQ(a.strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(a.data_ptr(), data);
+  EXPECT_GT(a._version(), v0);  // saved copies of the old shape must not be reused
+  a.t_();
+  EXPECT_TRUE(matches(a, {3, 4}, kFloat32, iota(12)));
+  a.unsqueeze_(1);
+  EXPECT_EQ(a.sizes(), IntArrayRef({3, 1, 4}));
+  a.squeeze_(0);  // not size 1: unchanged
+  EXPECT_EQ(a.sizes(), IntArrayRef({3, 1, 4}));
+  a.squeeze_(-2);
+  EXPECT_EQ(a.sizes(), IntArrayRef({3, 4}));
+  Tensor b = make(iota(3), {1, 3, 1});
+  b.squeeze_();
+  EXPECT_TRUE(matches(b, {3}, kFloat32, {0, 1, 2}));
+  Tensor s = make1d({5});
+  s.t_();  // 1-d: as it is
+  EXPECT_EQ(s.sizes(), IntArrayRef({1}));
+  // Errors as the out-of-place ops', and nothing changes.
+  EXPECT_THROW_MSG(a.transpose_(0, 2), IndexError, "");
+  EXPECT_EQ(a.sizes(), IntArrayRef({3, 4}));
+  EXPECT_THROW_MSG(make(iota(8), {2, 2, 2}).t_(), ValueError, "t() expects a tensor with <= 2 dimensions");
 }
 
 }  // namespace

@@ -449,7 +449,7 @@ TEST_F(CodegenTest, BackwardNamesAreNumberedPerOpName) {
 
 TEST_F(CodegenTest, UnknownTag) {
   expect_error("- func: f(Tensor self) -> Tensor\n  dispatch: {Composite: f}\n  tags: [pointwize]\n",
-               "ops.yaml:3: unknown tag 'pointwize' (allowed: pointwise, reduction, view, inplace, factory, "
+               "ops.yaml:3: unknown tag 'pointwize' (allowed: pointwise, reduction, view, inplace, inplace_view, factory, "
                "nondeterministic_seeded, core)");
 }
 

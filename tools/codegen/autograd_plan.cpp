@@ -390,6 +390,7 @@ class Planner {
           a.kind = AutogradKind::Formula;
           a.function = f;
           a.inplace = writes_self(s);
+          a.inplace_view = a.inplace && std::find(op.tags.begin(), op.tags.end(), "inplace_view") != op.tags.end();
         }
         continue;
       }

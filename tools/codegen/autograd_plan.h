@@ -70,6 +70,7 @@ struct OpAutograd {
   AutogradKind kind = AutogradKind::None;
   int function = -1;  // Formula: index into AutogradPlan::functions
   bool inplace = false;  // Formula: the op writes its self
+  bool inplace_view = false;  // ... its geometry only (tag inplace_view: transpose_), not its data
 };
 
 struct AutogradPlan {

@@ -193,7 +193,8 @@ void emit_formula_kernel(std::ostringstream& o, const OpApi& api, const OpAutogr
   o << "  }\n";
   o << "  if (record) {\n";
   if (a.inplace) {
-    o << "    rebase_history(" << output_expr(api, 0) << ", grad_fn, " << op_label << ");\n";
+    o << "    " << (a.inplace_view ? "rebase_history_of_inplace_view(" : "rebase_history(") << output_expr(api, 0)
+      << ", grad_fn, " << op_label << ");\n";
   } else {
     for (size_t i = 0; i < s.returns().size(); ++i)
       o << "    set_output_history(" << output_expr(api, static_cast<int>(i)) << ", grad_fn);\n";

@@ -20,7 +20,7 @@ namespace {
 const std::vector<std::string> kAllowedFields = {"func",        "variants",      "dispatch", "structured",
                                                  "structured_delegate", "derivatives", "backward_name", "tags",
                                                  "doc"};
-const std::vector<std::string> kAllowedTags = {"pointwise", "reduction", "view", "inplace",
+const std::vector<std::string> kAllowedTags = {"pointwise", "reduction", "view", "inplace", "inplace_view",
                                                "factory", "nondeterministic_seeded", "core"};
 
 std::string join(const std::vector<std::string>& words) {
