@@ -91,6 +91,19 @@ void show_custom_op(const Tensor& x, bool have_sim) {
   std::cout << "\n";
 }
 
+void show_inplace_autograd() {
+  std::cout << "4. Autograd through an in-place write into a view, as PyTorch's: y = x * 2; y[0] = 0\n";
+  const Tensor x = ember::tensor({1.0, 2.0, 3.0}).requires_grad_(true);
+  Tensor y = x * 2.0;
+  y.index_put_({0}, 0.0);  // y[0] is a view of y: y's history becomes CopySlices
+  print_tensor("y =", y);
+  (y * y).sum().backward();
+  print_tensor("d sum(y * y) / dx = 8 x, except where y[0] was overwritten:", x.grad());
+  const double diff = max_abs_difference(x.grad(), ember::tensor({0.0, 16.0, 24.0}));
+  EMBER_CHECK(diff == 0, RuntimeError, "[demo] the gradient through y[0] = 0 is off by ", diff);
+  std::cout << "\n";
+}
+
 }  // namespace
 
 int run_demo() {
@@ -103,6 +116,7 @@ int run_demo() {
   const Tensor x = ember::tensor({{-1.0, 0.5}, {2.0, -0.25}});
   show_myfun(x, have_sim);
   show_custom_op(x, have_sim);
+  show_inplace_autograd();
   show_training();
   show_script(x);
   show_ddp_training();

@@ -36,7 +36,7 @@ nn::Sequential demo_cnn() {
 }  // namespace
 
 void show_ddp_training() {
-  std::cout << "5. The same CNN trained by 2 processes with DistributedDataParallel over gloo\n";
+  std::cout << "7. The same CNN trained by 2 processes with DistributedDataParallel over gloo\n";
   std::string problem;
   if (!distributed::detail::resolve_backend("gloo", &problem)) {
     std::cout << "  skipped: " << problem << " (install libgloo-dev and rebuild)\n\n";

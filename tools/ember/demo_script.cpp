@@ -15,7 +15,7 @@ namespace ember {
 namespace cli {
 
 void show_script(const Tensor& x) {
-  std::cout << "5. The same myfun in the TorchScript dialect (`ember script FILE.py`, `ember run FILE.py`)\n";
+  std::cout << "6. The same myfun in the TorchScript dialect (`ember script FILE.py`, `ember run FILE.py`)\n";
   const char* source =
       "def myfun(x):\n"
       "    y = x * x\n"

@@ -81,7 +81,7 @@ double accuracy(nn::Sequential& model, const Tensor& images, const Tensor& targe
 
 void show_training() {
   namespace F = nn::functional;
-  std::cout << "4. Training a small CNN on procedurally drawn, noisy shapes (" << kClassNames[0] << ", "
+  std::cout << "5. Training a small CNN on procedurally drawn, noisy shapes (" << kClassNames[0] << ", "
             << kClassNames[1] << ", " << kClassNames[2] << ", " << kClassNames[3] << ")\n";
   manual_seed(7);
   // The first GPU when there is one (the data set is small: it moves there whole).
