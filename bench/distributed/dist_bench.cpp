@@ -66,13 +66,13 @@ nn::Sequential demo_cnn() {
 void ddp(const std::string& model_name, int64_t batch, int steps) {
   const ember::Device device = bench_device();
   nn::AnyModule model;
-  int64_t channels = 1, side = 28, classes = 10;
+  int64_t channels = 1, side = 28;
   if (model_name == "cnn") {
     model = nn::AnyModule(demo_cnn());
 #ifdef EMBER_DIST_BENCH_RESNET50
   } else if (model_name == "resnet50") {
     model = nn::AnyModule(ember_bench::ResNet50());
-    channels = 3, side = 224, classes = 1000;
+    channels = 3, side = 224;
 #endif
   } else {
     std::fprintf(stderr, "unknown model '%s' (cnn%s)\n", model_name.c_str(),
