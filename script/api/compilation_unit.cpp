@@ -311,6 +311,13 @@ ClassTypePtr CompilationUnit::create_class(const std::string& name, bool is_modu
   return cls;
 }
 
+void CompilationUnit::keep_alive(std::shared_ptr<CompilationUnit> other) {
+  if (!other || other.get() == this) return;
+  for (const auto& kept : kept_alive_)
+    if (kept == other) return;
+  kept_alive_.push_back(std::move(other));
+}
+
 IValue CompilationUnit::create_object(const std::string& class_name, std::vector<IValue> args) {
   ClassTypePtr cls = find_class(class_name);
   EMBER_CHECK(cls, ValueError, "[script] no class named '", class_name, "'");

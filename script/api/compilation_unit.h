@@ -79,6 +79,9 @@ class EMBER_API CompilationUnit {
   ClassTypePtr create_class(const std::string& name, bool is_module);
   // Constructs an instance of a class, running its __init__ with args.
   IValue create_object(const std::string& class_name, std::vector<IValue> args);
+  // Keeps `other` (and so the methods of its classes) alive as long as this unit: a module of
+  // this unit holds a submodule whose class another unit owns.
+  void keep_alive(std::shared_ptr<CompilationUnit> other);
 
  private:
   friend class UnitResolver;
@@ -90,6 +93,7 @@ class EMBER_API CompilationUnit {
   std::map<std::string, ClassTypePtr> classes_;  // by name below __torch__ ("M", "a.b.C")
   std::function<ClassTypePtr(const std::string&)> class_loader_;
   std::vector<IValue> constants_;
+  std::vector<std::shared_ptr<CompilationUnit>> kept_alive_;
 };
 
 }  // namespace script

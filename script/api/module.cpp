@@ -59,6 +59,8 @@ void Module::register_attribute(const std::string& name, const TypePtr& type, co
 
 void Module::register_module(const std::string& name, const Module& module) {
   add_slot(name, module.type(), false, false, module.object());
+  // The submodule's methods belong to its unit, which must outlive every handle to this module.
+  unit_->keep_alive(module.unit());
 }
 
 IValue Module::attr(const std::string& name) const { return object_.to_object().attr(name); }

@@ -2,6 +2,7 @@
 // data.pkl, storages into data/<key>.
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "script/api/function.h"
 #include "script/ir/code_printer.h"
@@ -32,6 +33,35 @@ void collect_classes(const ClassType* cls, std::vector<const ClassType*>& out) {
     if (const ClassType* sub = as_class(a.type)) collect_classes(sub, out);
 }
 
+// PyTorch's mangled form of a qualified name (its jit::NameMangler): the atom ___torch_mangle_<n>
+// replaces an earlier mangle atom or goes before the class name.
+std::string mangled(const std::string& qualified, int n) {
+  const std::string atom = "___torch_mangle_" + std::to_string(n);
+  size_t at = qualified.find(".___torch_mangle_");
+  if (at != std::string::npos) {
+    size_t end = qualified.find('.', at + 1);
+    return qualified.substr(0, at + 1) + atom + qualified.substr(end);
+  }
+  size_t dot = qualified.rfind('.');
+  if (dot == std::string::npos) return atom + "." + qualified;
+  return qualified.substr(0, dot + 1) + atom + qualified.substr(dot);
+}
+
+// Each class's name in the archive: distinct classes with one name (two modules built with the
+// same class name) get PyTorch's mangled names, so that every name in the archive means one class.
+std::map<const ClassType*, std::string> archive_names(const std::vector<const ClassType*>& classes) {
+  std::map<const ClassType*, std::string> names;
+  std::set<std::string> used;
+  int next = 0;
+  for (const ClassType* cls : classes) {
+    std::string name = cls->name();
+    while (used.count(name)) name = mangled(cls->name(), next++);
+    used.insert(name);
+    names[cls] = name;
+  }
+  return names;
+}
+
 std::string name_list(const ClassType& cls, bool parameters) {
   std::string out = "[";
   for (const ClassType::Attribute& a : cls.attributes())
@@ -53,16 +83,19 @@ std::string indent(const std::string& text, const std::string& by) {
 }
 
 // PyTorch's form of a class in an archive: declarations, then methods whose self is typed.
-std::string class_source(const ClassType& cls, std::vector<IValue>& constants) {
-  const std::string& q = cls.name();
+std::string class_source(const ClassType& cls, const std::map<const ClassType*, std::string>& names,
+                         std::vector<IValue>& constants) {
+  const std::string& q = names.at(&cls);
   std::string out = "class " + q.substr(q.rfind('.') + 1) + "(Module):\n";
   out += "  __parameters__ = " + name_list(cls, true) + "\n";
   out += "  __buffers__ = " + name_list(cls, false) + "\n";
   for (const ClassType::Attribute& a : cls.attributes()) {
     bool plain = a.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
                      std::string::npos && !(a.name[0] >= '0' && a.name[0] <= '9');
-    if (plain) out += "  " + a.name + " : " + a.type->annotation_str() + "\n";
-    else out += "  __annotations__[\"" + a.name + "\"] = " + a.type->annotation_str() + "\n";
+    const ClassType* sub = as_class(a.type);
+    const std::string type = sub ? names.at(sub) : a.type->annotation_str();
+    if (plain) out += "  " + a.name + " : " + type + "\n";
+    else out += "  __annotations__[\"" + a.name + "\"] = " + type + "\n";
   }
   for (const ClassType::Method& m : cls.methods()) {
     m.second->ensure_defined();
@@ -99,14 +132,18 @@ std::string save_to_bytes(const Module& module, const std::string& archive_name)
   std::map<std::string, std::string> files;  // path -> source, classes in tree order
   std::vector<std::string> file_order;
   std::vector<IValue> constants;  // tensors the code reads as CONSTANTS.cN
+  const std::map<const ClassType*, std::string> names = archive_names(classes);
   for (const ClassType* cls : classes) {
-    std::string path = code_file(cls->name());
+    std::string path = code_file(names.at(cls));
     if (!files.count(path)) file_order.push_back(path);
-    files[path] += class_source(*cls, constants);
+    files[path] += class_source(*cls, names, constants);
   }
 
   PickledStorages storages;
-  std::string data = pickle(module.object(), storages);
+  std::string data = pickle(module.object(), storages, [&names](const ClassType& cls) {
+    auto it = names.find(&cls);
+    return it != names.end() ? it->second : cls.name();
+  });
   std::string prefix = archive_name + "/";
   ZipWriter zip;
   for (size_t i = 0; i < storages.storages.size(); ++i) {

@@ -42,10 +42,13 @@ struct PickledStorages {
   std::vector<ScalarType> dtypes;
 };
 
+// The name a class has in the archive (empty function: its own name).
+using ClassNames = std::function<std::string(const ClassType&)>;
+
 // Pickles `value` (types as the unpickler reads them; module and class objects with their
 // attributes in declaration order). TypeError for values an archive cannot hold (futures,
 // generators, tensors not on the CPU).
-EMBER_API std::string pickle(const IValue& value, PickledStorages& storages);
+EMBER_API std::string pickle(const IValue& value, PickledStorages& storages, const ClassNames& class_name = {});
 
 // torch.FloatStorage and the other storage type names, both ways.
 EMBER_API std::string storage_type_name(ScalarType dtype);

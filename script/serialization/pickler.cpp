@@ -12,7 +12,7 @@ namespace {
 
 class Pickler {
  public:
-  explicit Pickler(PickledStorages& storages) : storages_(storages) {}
+  Pickler(PickledStorages& storages, const ClassNames& class_name) : storages_(storages), class_name_(class_name) {}
 
   std::string run(const IValue& v) {
     out_ += "\x80\x02";  // PROTO 2
@@ -102,7 +102,7 @@ class Pickler {
   }
 
   void object(const ivalue::Object& obj) {
-    const std::string& q = obj.type()->name();
+    const std::string q = class_name_ ? class_name_(*obj.type()) : obj.type()->name();
     size_t dot = q.rfind('.');
     global(q.substr(0, dot), q.substr(dot + 1));
     out_ += ")\x81}";  // EMPTY_TUPLE NEWOBJ EMPTY_DICT
@@ -176,12 +176,15 @@ class Pickler {
   }
 
   PickledStorages& storages_;
+  const ClassNames& class_name_;
   std::string out_;
 };
 
 }  // namespace
 
-std::string pickle(const IValue& value, PickledStorages& storages) { return Pickler(storages).run(value); }
+std::string pickle(const IValue& value, PickledStorages& storages, const ClassNames& class_name) {
+  return Pickler(storages, class_name).run(value);
+}
 
 }  // namespace script
 }  // namespace ember

@@ -334,6 +334,41 @@ TEST(ArchiveSave, ModulesBuiltInCppRoundTrip) {
       << code;
 }
 
+// Two module classes built with one name (each Module("Scale") makes a class of its own): in
+// the archive the second gets PyTorch's mangled name, so that each name means one class (the
+// archive used to hold two `class Scale` in one file, which neither ember nor PyTorch could load).
+// The submodules' handles (and their compilation units) die here: the outer module's unit keeps
+// theirs alive (their methods were freed under it before, a use-after-free).
+Module same_named_classes() {
+  Module a("Scale");
+  a.register_parameter("factor", ember::tensor({2.0f}));
+  a.define("def forward(self, x):\n    return x * self.factor\n");
+  Module b("Scale");
+  b.register_buffer("offset", ember::tensor({0.5f}));
+  b.define("def forward(self, x):\n    return x + self.offset\n");
+  Module outer("Pair");
+  outer.register_module("first", a);
+  outer.register_module("second", b);
+  outer.define("def forward(self, x):\n    return self.second(self.first(x))\n");
+  return outer;
+}
+
+TEST(ArchiveSave, DistinctClassesWithOneNameGetPyTorchsMangledNames) {
+  Module m = same_named_classes();
+  Tensor x = ember::tensor({1.0f, -3.0f});
+  std::string bytes = save_to_bytes(m);
+  ZipReader zip(bytes, "<saved>");
+  EXPECT_NE(zip.read("archive/code/__torch__.py").find("  second : __torch__.___torch_mangle_0.Scale\n"),
+            std::string::npos);
+  std::string mangled = zip.read("archive/code/__torch__/___torch_mangle_0.py");
+  EXPECT_NE(mangled.find("class Scale(Module):\n  __parameters__ = []\n  __buffers__ = [\"offset\", ]\n"),
+            std::string::npos)
+      << mangled;
+  Module back = load_from_bytes(bytes);
+  expect_close(values(back.forward({x}).to_tensor()), {2.5, -5.5}, 0, "reloaded");
+  EXPECT_EQ(save_to_bytes(back), bytes);
+}
+
 // Archives for check_ember_archives.py: ember's own outputs beside each, in generate.py's format.
 TEST(ArchiveForPyTorch, WritesArchivesAndOutputs) {
   std::string dir = std::string(EMBER_BINARY_DIR) + "/script_archives";
@@ -358,6 +393,7 @@ TEST(ArchiveForPyTorch, WritesArchivesAndOutputs) {
     }
   };
   write(built_module(), "ember_built", {ember::tensor({{1.0f, 2.0f, 3.0f}, {-1.0f, 0.0f, 1.0f}})});
+  write(same_named_classes(), "ember_same_named_classes", {ember::tensor({1.0f, -3.0f})});
   for (const char* name : {"scripted", "tiny_resnet", "with_constant", "dtypes"}) {
     std::vector<Line> lines = read_expected(archives_dir() + "/" + name + ".expected.txt");
     std::vector<Tensor> inputs;
