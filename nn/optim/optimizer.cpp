@@ -202,7 +202,7 @@ void Optimizer::load_state_dict(const StateDict& dict) {
               ") than the optimizer (", param_groups_.size(), ")");
   // Build everything first; commit only when the whole dict was read without error.
   std::vector<std::unique_ptr<OptimizerOptions>> options;
-  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>> state;
+  ParamStateMap state;
   int64_t index = 0;
   for (size_t g = 0; g < groups; ++g) {
     const auto& group = param_groups_[g];
@@ -253,6 +253,22 @@ void Optimizer::load_state_dict(const StateDict& dict) {
   }
   for (size_t g = 0; g < groups; ++g) param_groups_[g].set_options(std::move(options[g]));
   state_ = std::move(state);
+}
+
+ParamStateKey::ParamStateKey(const std::string& pointer_text) : impl_(nullptr) {
+  size_t used = 0;
+  unsigned long long value = 0;
+  bool ok = pointer_text.size() > 2 && pointer_text.compare(0, 2, "0x") == 0;
+  if (ok) {
+    try {
+      value = std::stoull(pointer_text, &used, 16);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  EMBER_CHECK(ok && used == pointer_text.size(), ValueError, "[optimizer state] '", pointer_text,
+              "' is not a parameter key (a TensorImpl address as guts::to_string prints it)");
+  impl_ = reinterpret_cast<const TensorImpl*>(static_cast<uintptr_t>(value));
 }
 
 }  // namespace optim

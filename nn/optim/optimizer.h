@@ -122,6 +122,26 @@ class EMBER_API OptimizerParamGroup {
   std::unique_ptr<OptimizerOptions> options_;
 };
 
+// The key of an optimizer's per-parameter state (Optimizer::state()): the parameter's TensorImpl.
+// libtorch keys the same map by the pointer's text, c10::guts::to_string(p.unsafeGetTensorImpl());
+// that text converts to the same key, so libtorch's lookups work unchanged.
+class EMBER_API ParamStateKey {
+ public:
+  ParamStateKey(const TensorImpl* impl) : impl_(impl) {}  // NOLINT(google-explicit-constructor)
+  // "0x55d0c4a1b2c0", as guts::to_string prints a pointer; ValueError for other text.
+  ParamStateKey(const std::string& pointer_text);  // NOLINT(google-explicit-constructor)
+  ParamStateKey(const char* pointer_text) : ParamStateKey(std::string(pointer_text)) {}  // NOLINT
+  const TensorImpl* impl() const { return impl_; }
+  bool operator==(const ParamStateKey& other) const { return impl_ == other.impl_; }
+
+ private:
+  const TensorImpl* impl_;
+};
+struct ParamStateKeyHash {
+  size_t operator()(const ParamStateKey& key) const { return std::hash<const void*>()(key.impl()); }
+};
+using ParamStateMap = std::unordered_map<ParamStateKey, std::unique_ptr<OptimizerParamState>, ParamStateKeyHash>;
+
 class EMBER_API Optimizer {
  public:
   // Re-evaluates the model and returns the loss; step() runs it with grad mode on.
@@ -150,10 +170,8 @@ class EMBER_API Optimizer {
   size_t size() const;  // the number of parameters
   std::vector<OptimizerParamGroup>& param_groups() noexcept { return param_groups_; }
   const std::vector<OptimizerParamGroup>& param_groups() const noexcept { return param_groups_; }
-  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>>& state() noexcept { return state_; }
-  const std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>>& state() const noexcept {
-    return state_;
-  }
+  ParamStateMap& state() noexcept { return state_; }
+  const ParamStateMap& state() const noexcept { return state_; }
   OptimizerOptions& defaults() noexcept { return *defaults_; }
   const OptimizerOptions& defaults() const noexcept { return *defaults_; }
 
@@ -170,7 +188,7 @@ class EMBER_API Optimizer {
   static Tensor run_closure(const LossClosure& closure);
 
   std::vector<OptimizerParamGroup> param_groups_;
-  std::unordered_map<const TensorImpl*, std::unique_ptr<OptimizerParamState>> state_;
+  ParamStateMap state_;
   std::unique_ptr<OptimizerOptions> defaults_;
 };
 

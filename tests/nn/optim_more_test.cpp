@@ -50,6 +50,22 @@ TEST(OptimMoreTest, AdagradMatchesPyTorch) {
   EXPECT_TRUE(all_close(minimize(opt, p, 3, false), {-0.2904554241712901, 0.5792378910349033, 1.0010935954519395}, kTol));
 }
 
+// libtorch keys per-parameter state by the TensorImpl address's text; ember by the address, and
+// that text converts to the same key.
+TEST(OptimMoreTest, StateIsReachableByLibtorchsKey) {
+  Tensor p = start();
+  optim::Adagrad opt({p}, optim::AdagradOptions(0.1));
+  minimize(opt, p, 2, false);
+  ASSERT_EQ(opt.state().count(p.impl()), 1u);
+  auto& state = static_cast<optim::AdagradParamState&>(*opt.state()[guts::to_string(p.unsafeGetTensorImpl())]);
+  EXPECT_EQ(state.step(), 2);
+  state.step(state.step() + 1);
+  EXPECT_EQ(static_cast<optim::AdagradParamState&>(*opt.state().at(p.impl())).step(), 3);
+  EXPECT_EQ(opt.state().size(), 1u);  // the text found the existing entry
+  EXPECT_THROW_MSG(optim::ParamStateKey("weight"), ValueError, "is not a parameter key");
+  EXPECT_THROW_MSG(optim::ParamStateKey("0x12zz"), ValueError, "is not a parameter key");
+}
+
 TEST(OptimMoreTest, RMSpropMatchesPyTorch) {
   Tensor p = start();
   optim::RMSprop plain({p}, optim::RMSpropOptions(0.01));
