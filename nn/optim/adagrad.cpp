@@ -49,7 +49,19 @@ void AdagradParamState::load(StateDictReader& in, const std::string& prefix) {
 }
 
 Adagrad::Adagrad(const std::vector<OptimizerParamGroup>& param_groups, AdagradOptions defaults)
-    : Optimizer(param_groups, std::make_unique<AdagradOptions>(defaults)) {}
+    : Optimizer(param_groups, std::make_unique<AdagradOptions>(defaults)) {
+  // As PyTorch's (and libtorch's) Adagrad: every parameter's state exists from the start (step
+  // 0, sum filled with the initial accumulator value), so that state() can be read before step.
+  NoGradGuard no_grad;
+  for (auto& group : param_groups_) {
+    const auto& options = static_cast<const AdagradOptions&>(group.options());
+    for (const Tensor& p : group.params()) {
+      auto fresh = std::make_unique<AdagradParamState>();
+      fresh->sum(ember::full_like(p, options.initial_accumulator_value()));
+      state_[p.impl()] = std::move(fresh);
+    }
+  }
+}
 
 Tensor Adagrad::step(LossClosure closure) {
   Tensor loss = run_closure(closure);

@@ -54,9 +54,13 @@ TEST(OptimMoreTest, AdagradMatchesPyTorch) {
 // that text converts to the same key.
 TEST(OptimMoreTest, StateIsReachableByLibtorchsKey) {
   Tensor p = start();
-  optim::Adagrad opt({p}, optim::AdagradOptions(0.1));
-  minimize(opt, p, 2, false);
+  optim::Adagrad opt({p}, optim::AdagradOptions(0.1).initial_accumulator_value(0.25));
+  // Adagrad's state exists from the start, as PyTorch's.
   ASSERT_EQ(opt.state().count(p.impl()), 1u);
+  const auto& initial = static_cast<const optim::AdagradParamState&>(*opt.state().at(p.impl()));
+  EXPECT_EQ(initial.step(), 0);
+  EXPECT_TRUE(all_close(initial.sum(), {0.25, 0.25, 0.25}));
+  minimize(opt, p, 2, false);
   auto& state = static_cast<optim::AdagradParamState&>(*opt.state()[guts::to_string(p.unsafeGetTensorImpl())]);
   EXPECT_EQ(state.step(), 2);
   state.step(state.step() + 1);
