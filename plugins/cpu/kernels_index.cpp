@@ -21,10 +21,12 @@ using ember::sdk::StridedCounter;
 
 constexpr uint32_t kIndexDTypes = ember::sdk::dtype_bit(EMBER_DTYPE_INT32) | ember::sdk::dtype_bit(EMBER_DTYPE_INT64);
 
-// The sub-view of t with dim fixed at i (t.select(dim, i)).
+// The sub-view of t with dim fixed at i (t.select(dim, i)). An empty t may have no memory at
+// all (a null address, which must not be offset): its sub-views are empty too and keep it.
 OwnedView select_view(const TensorView& t, int64_t dim, int64_t i) {
   OwnedView v(t);
-  v.view.data = static_cast<char*>(t.data_ptr()) + i * t.stride(dim) * static_cast<int64_t>(t.element_size());
+  char* base = static_cast<char*>(t.data_ptr());
+  v.view.data = t.numel() == 0 ? base : base + i * t.stride(dim) * static_cast<int64_t>(t.element_size());
   for (int32_t d = static_cast<int32_t>(dim); d + 1 < t.ndim(); ++d) {
     v.sizes[d] = v.sizes[d + 1];
     v.strides[d] = v.strides[d + 1];
@@ -88,6 +90,7 @@ void index_select(KernelArgs& a) {
     copy_same_dtype(out, self);
     return;
   }
+  if (out.numel() == 0) return;  // empty slices (self [3, 0], say): nothing to copy
   const int64_t count = static_cast<int64_t>(indices.size());
   const int64_t slice = self.numel() / std::max<int64_t>(1, size);
   parallel_for(0, count, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, slice)), [&](int64_t b, int64_t e) {

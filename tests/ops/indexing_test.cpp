@@ -83,6 +83,10 @@ TEST(IndexSelect, RowsColumnsDtypesAndErrors) {
   EXPECT_TRUE(matches(x.index_select(0, make1d({2, 0}, kInt32)), {2, 4}, kFloat32, {8, 9, 10, 11, 0, 1, 2, 3}));
   EXPECT_TRUE(matches(x.index_select(-2, make1d({}, kInt64)), {0, 4}, kFloat32, {}));
   EXPECT_TRUE(matches(x.t().index_select(0, make1d({1}, kInt64)), {1, 3}, kFloat32, {1, 5, 9}));  // strided source
+  // Rows of a tensor with no columns (no memory at all): empty rows, no arithmetic on a null
+  // address (found by the tensor_api fuzz target under UBSan; seed regression_index_select_empty).
+  EXPECT_TRUE(matches(ember::empty({3, 0}).index_select(0, make1d({2, 0}, kInt64)), {2, 0}, kFloat32, {}));
+  EXPECT_TRUE(matches(ember::empty({0, 3}).index_select(1, make1d({1}, kInt64)), {0, 1}, kFloat32, {}));
   for (ScalarType dt : all_dtypes()) {
     SCOPED_TRACE(dtype_str(dt));
     std::vector<double> v = dt == kBool ? std::vector<double>{1, 0, 0, 1} : iota(4, 1);
