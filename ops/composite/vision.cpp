@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/checked_arith.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
@@ -77,7 +78,30 @@ Blocks blocks_of(IntArrayRef k, IntArrayRef d, IntArrayRef p, IntArrayRef s, con
               " stride_width: ", sw);
   EMBER_CHECK(dh > 0 && dw > 0, ValueError, "[", op, "] dilation should be greater than zero, but got dilation_height: ", dh,
               " dilation_width: ", dw);
+  EMBER_CHECK(ph >= 0 && pw >= 0, ValueError, "[", op, "] padding should be non-negative, but got pad_height: ", ph,
+              " pad_width: ", pw);
   return {kh, kw, dh, dw, ph, pw, sh, sw};
+}
+
+// a * b and a + b, or a ValueError naming the op when int64 cannot hold them (fuzzed arguments
+// reach 2^63).
+int64_t mul_or_throw(int64_t a, int64_t b, const char* op) {
+  int64_t r = 0;
+  EMBER_CHECK(checked_mul(a, b, &r), ValueError, "[", op, "] ", a, " * ", b, " overflows int64 (sizes too large)");
+  return r;
+}
+int64_t add_or_throw(int64_t a, int64_t b, const char* op) {
+  int64_t r = 0;
+  EMBER_CHECK(checked_add(a, b, &r), ValueError, "[", op, "] ", a, " + ", b, " overflows int64 (sizes too large)");
+  return r;
+}
+
+// PyTorch's number of sliding blocks along one dim, (extent + 2 pad - (dilation (kernel - 1) + 1))
+// / stride + 1, with every step checked.
+int64_t sliding_blocks(int64_t extent, int64_t pad, int64_t dilation, int64_t kernel, int64_t stride, const char* op) {
+  const int64_t padded = add_or_throw(extent, mul_or_throw(2, pad, op), op);
+  const int64_t span = add_or_throw(mul_or_throw(dilation, kernel - 1, op), 1, op);
+  return (padded - span) / stride + 1;  // both non-negative: no overflow
 }
 }  // namespace
 
@@ -88,15 +112,17 @@ Tensor im2col(const Tensor& self, IntArrayRef kernel_size, IntArrayRef dilation,
               self.sizes());
   Tensor x = self.dim() == 3 ? self.unsqueeze(0) : self;
   const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-  const int64_t oh = (h + 2 * b.ph - (b.dh * (b.kh - 1) + 1)) / b.sh + 1;
-  const int64_t ow = (w + 2 * b.pw - (b.dw * (b.kw - 1) + 1)) / b.sw + 1;
+  const int64_t oh = sliding_blocks(h, b.ph, b.dh, b.kh, b.sh, "im2col");
+  const int64_t ow = sliding_blocks(w, b.pw, b.dw, b.kw, b.sw, "im2col");
   EMBER_CHECK(oh >= 1 && ow >= 1, ValueError, "[im2col] Given input with spatial size (", h, ", ", w, "), kernel_size=(", b.kh,
               ", ", b.kw, "), dilation=(", b.dh, ", ", b.dw, "), padding=(", b.ph, ", ", b.pw,
               "), calculated shape of the array of sliding blocks as (", oh, ", ", ow,
               "), but its components must be at least one.");
   Tensor padded = window::pad_spatial(x, {b.ph, b.pw}, {0, 0}, 0);
   Tensor win = window::windows(padded, {b.kh, b.kw}, {b.sh, b.sw}, {b.dh, b.dw}, {oh, ow});  // [N, C, oh, ow, kh, kw]
-  Tensor cols = win.permute({0, 1, 4, 5, 2, 3}).reshape({n, c * b.kh * b.kw, oh * ow});
+  Tensor cols = win.permute({0, 1, 4, 5, 2, 3})
+                    .reshape({n, mul_or_throw(mul_or_throw(c, b.kh, "im2col"), b.kw, "im2col"),
+                              mul_or_throw(oh, ow, "im2col")});
   return self.dim() == 3 ? cols.squeeze(0) : cols;
 }
 
@@ -110,17 +136,21 @@ Tensor col2im(const Tensor& self, IntArrayRef output_size, IntArrayRef kernel_si
               self.sizes());
   Tensor cols = self.dim() == 2 ? self.unsqueeze(0) : self;
   const int64_t h = output_size[0], w = output_size[1];
-  const int64_t kernel_volume = b.kh * b.kw;
+  const int64_t kernel_volume = mul_or_throw(b.kh, b.kw, "col2im");
   EMBER_CHECK(cols.size(1) % kernel_volume == 0, ValueError,
               "[col2im] Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=",
               cols.size(1), " and kernel_size=(", b.kh, ", ", b.kw, ")");
-  const int64_t oh = (h + 2 * b.ph - (b.dh * (b.kh - 1) + 1)) / b.sh + 1;
-  const int64_t ow = (w + 2 * b.pw - (b.dw * (b.kw - 1) + 1)) / b.sw + 1;
-  EMBER_CHECK(oh >= 1 && ow >= 1 && cols.size(2) == oh * ow, ValueError, "[col2im] Given output_size=(", h, ", ", w,
+  EMBER_CHECK(h >= 0 && w >= 0, ValueError, "[col2im] output_size must be non-negative, but got (", h, ", ", w, ")");
+  const int64_t oh = sliding_blocks(h, b.ph, b.dh, b.kh, b.sh, "col2im");
+  const int64_t ow = sliding_blocks(w, b.pw, b.dw, b.kw, b.sw, "col2im");
+  int64_t blocks = 0;
+  const bool blocks_fit = oh >= 1 && ow >= 1 && checked_mul(oh, ow, &blocks);
+  EMBER_CHECK(blocks_fit && cols.size(2) == blocks, ValueError, "[col2im] Given output_size=(", h, ", ", w,
               "), kernel_size=(", b.kh, ", ", b.kw, "), dilation=(", b.dh, ", ", b.dw, "), padding=(", b.ph, ", ", b.pw,
               "), stride=(", b.sh, ", ", b.sw, "), expected size of input's dimension 2 to match the calculated number of sliding blocks ",
-              oh, " * ", ow, " = ", oh * ow, ", but got input.size(2)=", cols.size(2), ".");
+              oh, " * ", ow, " = ", blocks, ", but got input.size(2)=", cols.size(2), ".");
   const int64_t n = cols.size(0), c = cols.size(1) / kernel_volume;
+  // h + 2 ph and w + 2 pw fit (sliding_blocks checked them).
   const int64_t hp = h + 2 * b.ph, wp = w + 2 * b.pw;
   // Target position (in the padded image) of every (ki, kj, block) entry.
   TensorOptions longs = TensorOptions(kInt64).device(self.device());
@@ -129,9 +159,10 @@ Tensor col2im(const Tensor& self, IntArrayRef output_size, IntArrayRef kernel_si
   Tensor bi = ember::arange(oh, longs).reshape({1, 1, oh, 1});
   Tensor bj = ember::arange(ow, longs).reshape({1, 1, 1, ow});
   Tensor pos = (bi * b.sh + ki * b.dh) * wp + (bj * b.sw + kj * b.dw);  // [kh, kw, oh, ow]
-  Tensor index = pos.reshape({1, 1, -1}).expand({n, c, kernel_volume * oh * ow});
-  Tensor src = cols.reshape({n, c, kernel_volume * oh * ow});
-  Tensor image = ember::zeros({n, c, hp * wp}, cols.options()).scatter_add(2, index, src).reshape({n, c, hp, wp});
+  const int64_t entries = mul_or_throw(kernel_volume, blocks, "col2im");
+  Tensor index = pos.reshape({1, 1, -1}).expand({n, c, entries});
+  Tensor src = cols.reshape({n, c, entries});
+  Tensor image = ember::zeros({n, c, mul_or_throw(hp, wp, "col2im")}, cols.options()).scatter_add(2, index, src).reshape({n, c, hp, wp});
   image = image.narrow(2, b.ph, h).narrow(3, b.pw, w);
   return self.dim() == 2 ? image.squeeze(0) : image;
 }

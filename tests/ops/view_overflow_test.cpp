@@ -124,5 +124,23 @@ TEST(ViewOverflow, ShapesWhoseElementCountOverflows) {
   EXPECT_THROW_MSG(e.view({k2p62, k2p62, 0}), ValueError, "");  // its strides do not fit in int64
 }
 
+// im2col / col2im with padding, dilation or kernel sizes near INT64_MAX: a ValueError, not signed
+// overflow (col2im's 2 * padding was found by the tensor_api fuzz target under UBSan; seed
+// regression_col2im_huge_padding); negative padding is PyTorch's error.
+TEST(ViewOverflow, SlidingBlockOpsWithHugeArguments) {
+  Tensor img = ember::zeros({1, 1, 4, 4});
+  Tensor cols = ember::zeros({1, 4, 9});
+  const std::vector<int64_t> one{1, 1}, two{2, 2};
+  EXPECT_THROW_MSG(ember::col2im(cols, {4, 4}, two, one, {kMax - 1, kMax - 1}, one), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(ember::im2col(img, two, one, {kMax - 1, 0}, one), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(ember::im2col(img, {3, 3}, {k2p62, 1}, {0, 0}, one), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(ember::im2col(img, two, {k2p62, 1}, {0, 0}, one), ValueError, "must be at least one");
+  EXPECT_THROW_MSG(ember::col2im(ember::zeros({1, 4, 1}), {4, 4}, {k2p62, k2p62}, one, {0, 0}, one), ValueError, "");
+  EXPECT_THROW_MSG(ember::im2col(img, two, one, {-1, 0}, one), ValueError, "padding should be non-negative");
+  // Ordinary arguments still give the blocks: 4x4 with 2x2 kernels, stride 1: 3 x 3 = 9 blocks.
+  EXPECT_EQ(ember::im2col(img, two, one, {0, 0}, one).sizes(), IntArrayRef({1, 4, 9}));
+  EXPECT_EQ(ember::col2im(cols, {4, 4}, two, one, {0, 0}, one).sizes(), IntArrayRef({1, 1, 4, 4}));
+}
+
 }  // namespace
 }  // namespace ember_test
