@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/checked_arith.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
@@ -42,7 +43,10 @@ Tensor repeat(const Tensor& self, IntArrayRef repeats) {
     interleaved.push_back(padded[i]);
     expanded.push_back(repeats[i]);
     expanded.push_back(padded[i]);
-    final_shape.push_back(repeats[i] * padded[i]);
+    int64_t size = 0;
+    EMBER_CHECK(checked_mul(repeats[i], padded[i], &size), ValueError, "[repeat] repeating a dim of size ", padded[i],
+                " ", repeats[i], " times gives more elements than int64 can count");
+    final_shape.push_back(size);
   }
   return x.reshape(interleaved).expand(expanded).reshape(final_shape);
 }

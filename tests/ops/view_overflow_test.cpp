@@ -124,6 +124,13 @@ TEST(ViewOverflow, ShapesWhoseElementCountOverflows) {
   EXPECT_THROW_MSG(e.view({k2p62, k2p62, 0}), ValueError, "");  // its strides do not fit in int64
 }
 
+// repeat whose repeated size does not fit int64: a ValueError (signed overflow before; found by
+// the tensor_api fuzz target, seed regression_repeat_huge).
+TEST(ViewOverflow, RepeatWithAHugeCount) {
+  EXPECT_THROW_MSG(make1d({1, 2, 3}).repeat({k2p62}), ValueError, "more elements than int64 can count");
+  EXPECT_TRUE(matches(make1d({1, 2}).repeat({2, 2}), {2, 4}, kFloat32, {1, 2, 1, 2, 1, 2, 1, 2}));
+}
+
 // im2col / col2im with padding, dilation or kernel sizes near INT64_MAX: a ValueError, not signed
 // overflow (col2im's 2 * padding was found by the tensor_api fuzz target under UBSan; seed
 // regression_col2im_huge_padding); negative padding is PyTorch's error.
