@@ -4,6 +4,7 @@
 // input with zeros inserted between its elements (stride - 1 per gap), padded by
 // dilation * (kernel - 1) - padding (+ output_padding on the right), with the kernel flipped and
 // its in/out channels swapped per group.
+#include "core/checked_arith.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
@@ -39,8 +40,12 @@ Tensor correlate(const Tensor& x, const Tensor& w, const std::optional<Tensor>& 
   const size_t dims = stride.size();
   const int64_t n = x.size(0), c = x.size(1), o = w.size(0);
   EMBER_CHECK(groups > 0, ValueError, "[", op, "] non-positive groups is not supported");
-  EMBER_CHECK(c == w.size(1) * groups, ValueError, "[", op, "] Given groups=", groups, ", weight of size ", w.sizes(),
-              ", expected input", x.sizes(), " to have ", w.size(1) * groups, " channels, but got ", c,
+  int64_t channels = 0;  // w.size(1) * groups, which a huge groups can overflow
+  const bool fits = checked_mul(w.size(1), groups, &channels);
+  EMBER_CHECK(fits && c == channels, ValueError, "[", op, "] Given groups=", groups, ", weight of size ", w.sizes(),
+              ", expected input", x.sizes(), " to have ",
+              fits ? std::to_string(channels) : std::to_string(w.size(1)) + " * " + std::to_string(groups),
+              " channels, but got ", c,
               " channels instead");
   EMBER_CHECK(o % groups == 0, ValueError, "[", op, "] Given groups=", groups, ", expected weight to be divisible by ",
               groups, " at dimension 0, but got weight of size ", w.sizes(), " instead");

@@ -131,6 +131,17 @@ TEST(ViewOverflow, RepeatWithAHugeCount) {
   EXPECT_TRUE(matches(make1d({1, 2}).repeat({2, 2}), {2, 4}, kFloat32, {1, 2, 1, 2, 1, 2, 1, 2}));
 }
 
+// A convolution's groups so large that weight channels * groups overflows: PyTorch's channel
+// error, not signed overflow.
+TEST(ViewOverflow, ConvolutionWithHugeGroups) {
+  EXPECT_THROW_MSG(ember::conv2d(ember::zeros({1, 3, 4, 4}), ember::zeros({2, 3, 1, 1}), std::nullopt, {1, 1}, {0, 0},
+                                 {1, 1}, k2p62),
+                   ValueError, "channels, but got 3 channels instead");
+  EXPECT_THROW_MSG(ember::conv3d(ember::zeros({1, 3, 2, 2, 2}), ember::zeros({2, 3, 1, 1, 1}), std::nullopt, {1, 1, 1},
+                                 {0, 0, 0}, {1, 1, 1}, k2p62),
+                   ValueError, "channels, but got 3 channels instead");
+}
+
 // im2col / col2im with padding, dilation or kernel sizes near INT64_MAX: a ValueError, not signed
 // overflow (col2im's 2 * padding was found by the tensor_api fuzz target under UBSan; seed
 // regression_col2im_huge_padding); negative padding is PyTorch's error.
