@@ -4,6 +4,7 @@
 // follow PyTorch's area_pixel_compute_source_index (align_corners, or explicit scales).
 #include <cmath>
 
+#include "core/checked_arith.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
@@ -40,33 +41,39 @@ Tensor resample_dim(const Tensor& x, int64_t d, int64_t out, Mode mode, bool ali
   const int64_t in = x.size(d);
   EMBER_CHECK(in > 0 && out > 0, ValueError, "[upsample] Input and output sizes should be greater than 0, but got input (",
               in, ") and output (", out, ")");
-  std::vector<int64_t> taps_index;
-  std::vector<double> taps_weight;
-  int taps = 1;
-  if (mode == Mode::Nearest || mode == Mode::NearestExact) {
+  const bool nearest = mode == Mode::Nearest || mode == Mode::NearestExact;
+  const int64_t taps = nearest ? 1 : mode == Mode::Linear ? 2 : 4;
+  // The taps live in ember tensors, so that an output size too large for memory is ember's
+  // OutOfMemoryError (and a count past int64 a ValueError) before anything is built.
+  int64_t count = 0;
+  EMBER_CHECK(checked_mul(out, taps, &count), ValueError, "[upsample] output size ", out, " is too large");
+  Tensor index = ember::empty({count}, TensorOptions(kInt64));
+  int64_t* ip = index.data_ptr<int64_t>();
+  if (nearest) {
     // In float, as PyTorch computes nearest indices.
     const float s = static_cast<float>(scale_value(scale, in, out));
     for (int64_t o = 0; o < out; ++o) {
       float pos = mode == Mode::Nearest ? static_cast<float>(o) * s : (static_cast<float>(o) + 0.5f) * s;
       int64_t i = std::min(static_cast<int64_t>(std::floor(pos)), in - 1);
       if (mode == Mode::Nearest && out == in) i = o;
-      taps_index.push_back(i);
+      ip[o] = i;
     }
-    return x.index_select(d, ember::tensor(taps_index).to(x.device()));
+    return x.index_select(d, index.to(x.device()));
   }
+  Tensor weight = ember::empty({count}, TensorOptions(kFloat64));
+  double* wp = weight.data_ptr<double>();
   const double s = area_scale(in, out, align_corners, scale);
   if (mode == Mode::Linear) {
-    taps = 2;
     for (int64_t o = 0; o < out; ++o) {
       double src = source_index(s, o, align_corners, false);
       int64_t i0 = static_cast<int64_t>(src);
-      int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
       double l1 = src - static_cast<double>(i0);
-      taps_index.insert(taps_index.end(), {i0, i1});
-      taps_weight.insert(taps_weight.end(), {1 - l1, l1});
+      ip[2 * o] = i0;
+      ip[2 * o + 1] = i0 + (i0 < in - 1 ? 1 : 0);
+      wp[2 * o] = 1 - l1;
+      wp[2 * o + 1] = l1;
     }
   } else {
-    taps = 4;
     constexpr double kA = -0.75;
     for (int64_t o = 0; o < out; ++o) {
       double src = source_index(s, o, align_corners, true);
@@ -75,22 +82,20 @@ Tensor resample_dim(const Tensor& x, int64_t d, int64_t out, Mode mode, bool ali
       int64_t base = static_cast<int64_t>(fl);
       double w[4] = {cubic2(t + 1, kA), cubic1(t, kA), cubic1(1 - t, kA), cubic2(2 - t, kA)};
       for (int k = 0; k < 4; ++k) {
-        taps_index.push_back(std::min(std::max<int64_t>(base - 1 + k, 0), in - 1));
-        taps_weight.push_back(w[k]);
+        ip[4 * o + k] = std::min(std::max<int64_t>(base - 1 + k, 0), in - 1);
+        wp[4 * o + k] = w[k];
       }
     }
   }
   // out[.., o, ..] = sum_k w[o, k] * x[.., index[o, k], ..]
-  Tensor index = ember::tensor(taps_index).to(x.device());
-  Tensor weight = ember::tensor(taps_weight, TensorOptions(kFloat64)).to(x.options()).reshape({out, taps});
-  Tensor picked = x.index_select(d, index);  // dim d: out * taps
+  Tensor picked = x.index_select(d, index.to(x.device()));  // dim d: out * taps
   DimVector split(x.sizes());
   split[static_cast<size_t>(d)] = out;
   split.insert(static_cast<size_t>(d) + 1, taps);
   DimVector wshape(static_cast<size_t>(x.dim() + 1), 1);
   wshape[static_cast<size_t>(d)] = out;
   wshape[static_cast<size_t>(d) + 1] = taps;
-  return (picked.reshape(split) * weight.reshape(wshape)).sum({d + 1});
+  return (picked.reshape(split) * weight.to(x.options()).reshape(wshape)).sum({d + 1});
 }
 
 Tensor upsample(const Tensor& self, IntArrayRef output_size, Mode mode, bool align_corners,

@@ -82,5 +82,17 @@ TEST(Allocation, TensorFromEmptyDataIsWellDefined) {
   EXPECT_TRUE(matches(ember::tensor(std::vector<double>{}), {0}, kFloat32, {}));
 }
 
+// An op whose output size asks for more memory than there is: ember's OutOfMemoryError before
+// any host-side bookkeeping grows with it (upsample built its taps in std::vectors, found by the
+// tensor_api fuzz target as an allocation past its limit; seed regression_upsample_huge_output).
+TEST(Allocation, UpsampleToAnImpossibleSizeIsATypedError) {
+  Tensor x = ember::zeros({1, 1, 2});
+  EXPECT_THROW(ember::upsample_linear1d(x, {k2p40}, false), OutOfMemoryError);
+  EXPECT_THROW(ember::upsample_nearest1d(x, {k2p40}), OutOfMemoryError);
+  EXPECT_THROW_MSG(ember::upsample_linear1d(x, {INT64_MAX}, false), ValueError, "is too large");
+  EXPECT_TRUE(matches(ember::upsample_linear1d(make(std::vector<double>{1, 3}, {1, 1, 2}), {4}, true), {1, 1, 4}, kFloat32,
+                      {1, 5.0 / 3, 7.0 / 3, 3}));
+}
+
 }  // namespace
 }  // namespace ember_test
