@@ -39,6 +39,15 @@ struct LoopGeometry {
                const int64_t* elem_sizes) {
     EMBER_SDK_CHECK(src_ndim <= kMaxDims, EMBER_ERROR_VALUE, "tensors with more than ", kMaxDims,
                     " dims are not supported");
+    // An empty shape has nothing to walk; its strides may be anything (an empty view's bounds are
+    // never checked), so their byte sizes are not computed (they may not fit in int64).
+    for (int32_t d = 0; d < src_ndim; ++d) {
+      if (src_sizes[d] != 0) continue;
+      ndim = 1;
+      sizes[0] = 0;
+      for (int k = 0; k < N; ++k) strides[k][0] = 0;
+      return;
+    }
     for (int32_t d = src_ndim - 1; d >= 0; --d) {
       int64_t size = src_sizes[d];
       if (size == 1) continue;

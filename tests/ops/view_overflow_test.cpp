@@ -3,6 +3,7 @@
 // Regression tests for issue 14; under `make check-sanitize` the old code failed them with
 // UBSan reports, and chunk(t, 2^40) on an empty dimension hung.
 #include <chrono>
+#include <cmath>
 #include <climits>
 
 #include "support/ember_test_support.h"
@@ -122,6 +123,16 @@ TEST(ViewOverflow, ShapesWhoseElementCountOverflows) {
   Tensor e = ember::empty({0});
   EXPECT_TRUE(matches(e.view({k2p62, 0}), {k2p62, 0}, kFloat32, {}));
   EXPECT_THROW_MSG(e.view({k2p62, k2p62, 0}), ValueError, "");  // its strides do not fit in int64
+}
+
+// Reducing all of an empty view whose other dim has a huge stride: nothing is read, and the byte
+// strides of the walk (2^62 elements x itemsize) are not computed (UBSan found the overflow via the
+// tensor_api fuzz target; seed regression_empty_view_huge_stride_reduce).
+TEST(ViewOverflow, ReductionsOfAnEmptyViewWithAHugeStride) {
+  Tensor v = ember::zeros({4}, kBFloat16).as_strided({2, 0}, {k2p62, 1}, 0);
+  EXPECT_TRUE(std::isnan(v.var().item<double>()));
+  EXPECT_EQ(v.sum().item<double>(), 0.0);
+  EXPECT_TRUE(matches(v.sum(1), {2}, kBFloat16, {0, 0}));
 }
 
 // repeat whose repeated size does not fit int64: a ValueError (signed overflow before; found by
