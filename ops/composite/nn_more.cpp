@@ -152,19 +152,33 @@ Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, 
                      const std::optional<Tensor>& b_ih, const std::optional<Tensor>& b_hh) {
   return (ember::linear(input, w_ih, b_ih) + ember::linear(hx, w_hh, b_hh)).relu();
 }
+namespace {
+// The `count` gates of a recurrent cell, from the [N, count * hidden] product with its weights:
+// a weight whose row count is not a multiple of count is PyTorch's error (chunk would give fewer,
+// or unequal, gates).
+std::vector<Tensor> gate_chunks(const Tensor& gates, int64_t count, const char* op) {
+  std::vector<Tensor> g;
+  if (gates.dim() == 2 && gates.size(1) % count == 0) g = gates.chunk(count, 1);
+  EMBER_CHECK(static_cast<int64_t>(g.size()) == count, ValueError, "[", op, "] the weights give gate values of size ",
+              gates.sizes(), "; expected [batch, ", count, " * hidden_size] (weight_ih and weight_hh must have ", count,
+              " * hidden_size rows)");
+  return g;
+}
+}  // namespace
+
 std::tuple<Tensor, Tensor> lstm_cell(const Tensor& input, TensorList hx, const Tensor& w_ih, const Tensor& w_hh,
                                      const std::optional<Tensor>& b_ih, const std::optional<Tensor>& b_hh) {
   EMBER_CHECK(hx.size() == 2, ValueError, "[lstm_cell] lstm_cell expects two hidden states (h, c), got ", hx.size());
   Tensor gates = ember::linear(input, w_ih, b_ih) + ember::linear(hx[0], w_hh, b_hh);
-  std::vector<Tensor> g = gates.chunk(4, 1);
+  std::vector<Tensor> g = gate_chunks(gates, 4, "lstm_cell");
   Tensor c = g[1].sigmoid() * hx[1] + g[0].sigmoid() * g[2].tanh();
   Tensor h = g[3].sigmoid() * c.tanh();
   return {h, c};
 }
 Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
                 const std::optional<Tensor>& b_ih, const std::optional<Tensor>& b_hh) {
-  std::vector<Tensor> gi = ember::linear(input, w_ih, b_ih).chunk(3, 1);
-  std::vector<Tensor> gh = ember::linear(hx, w_hh, b_hh).chunk(3, 1);
+  std::vector<Tensor> gi = gate_chunks(ember::linear(input, w_ih, b_ih), 3, "gru_cell");
+  std::vector<Tensor> gh = gate_chunks(ember::linear(hx, w_hh, b_hh), 3, "gru_cell");
   Tensor r = (gi[0] + gh[0]).sigmoid();
   Tensor z = (gi[1] + gh[1]).sigmoid();
   Tensor n = (gi[2] + r * gh[2]).tanh();

@@ -135,6 +135,20 @@ TEST(ViewOverflow, ReductionsOfAnEmptyViewWithAHugeStride) {
   EXPECT_TRUE(matches(v.sum(1), {2}, kBFloat16, {0, 0}));
 }
 
+// Recurrent cells whose weights do not hold 4 (LSTM) or 3 (GRU) gates: a ValueError (lstm_cell
+// read past the chunks it got, uninitialized memory; found by the tensor_api fuzz target, seed
+// regression_lstm_cell_gate_count).
+TEST(ViewOverflow, RecurrentCellsCheckTheirGateCount) {
+  Tensor x = ember::ones({1, 2}), h = ember::zeros({1, 1});
+  std::vector<Tensor> hc{h, h};
+  EXPECT_THROW_MSG(ember::lstm_cell(x, hc, ember::ones({2, 2}), ember::ones({2, 1})), ValueError,
+                   "expected [batch, 4 * hidden_size]");
+  EXPECT_THROW_MSG(ember::gru_cell(x, h, ember::ones({2, 2}), ember::ones({2, 1})), ValueError,
+                   "expected [batch, 3 * hidden_size]");
+  auto [h1, c1] = ember::lstm_cell(x, hc, ember::zeros({4, 2}), ember::zeros({4, 1}));
+  EXPECT_TRUE(matches(c1, {1, 1}, kFloat32, {0}));  // sigmoid(0) * 0 + sigmoid(0) * tanh(0)
+}
+
 // repeat whose repeated size does not fit int64: a ValueError (signed overflow before; found by
 // the tensor_api fuzz target, seed regression_repeat_huge).
 TEST(ViewOverflow, RepeatWithAHugeCount) {
