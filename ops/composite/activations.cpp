@@ -15,7 +15,14 @@ namespace native {
 
 namespace {
 Tensor zero_like_scalar(const Tensor& self) { return ember::zeros({}, self.options()); }
-Tensor in_place(const Tensor& self, const Tensor& result) { return self.copy_(result); }
+// The in-place forms: self overwritten with the out-of-place result f(self). When self takes part
+// in autograd, f runs on a copy of self: f's backward may save its input, which the overwrite
+// would otherwise invalidate ("modified by an inplace operation" at backward) and turn into a
+// reference cycle through self.
+template <typename F>
+Tensor in_place(const Tensor& self, const F& f) {
+  return self.copy_(f(self.requires_grad() ? self.clone() : self));
+}
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 }  // namespace
@@ -26,31 +33,33 @@ Tensor elu(const Tensor& self, const Scalar& alpha, const Scalar& scale, const S
   return ember::where(self > 0, self * s, negative);
 }
 Tensor elu_(const Tensor& self, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
-  return in_place(self, ember::elu(self, alpha, scale, input_scale));
+  return in_place(self, [&](const Tensor& x) { return ember::elu(x, alpha, scale, input_scale); });
 }
 Tensor selu(const Tensor& self) { return ember::elu(self, kSeluAlpha, kSeluScale, 1); }
-Tensor selu_(const Tensor& self) { return in_place(self, ember::selu(self)); }
+Tensor selu_(const Tensor& self) { return in_place(self, [&](const Tensor& x) { return ember::selu(x); }); }
 Tensor celu(const Tensor& self, const Scalar& alpha) {
   EMBER_CHECK(alpha.to_double() != 0, ValueError, "[celu] ZeroDivisionError: alpha must not be 0");
   return ember::elu(self, alpha, 1, 1.0 / alpha.to_double());
 }
-Tensor celu_(const Tensor& self, const Scalar& alpha) { return in_place(self, ember::celu(self, alpha)); }
+Tensor celu_(const Tensor& self, const Scalar& alpha) {
+  return in_place(self, [&](const Tensor& x) { return ember::celu(x, alpha); });
+}
 
 Tensor hardtanh(const Tensor& self, const Scalar& min_val, const Scalar& max_val) {
   EMBER_CHECK(min_val.to_double() <= max_val.to_double(), ValueError, "[hardtanh] min_val cannot be greater than max_val");
   return ember::clamp(self, min_val, max_val);
 }
 Tensor hardtanh_(const Tensor& self, const Scalar& min_val, const Scalar& max_val) {
-  return in_place(self, ember::hardtanh(self, min_val, max_val));
+  return in_place(self, [&](const Tensor& x) { return ember::hardtanh(x, min_val, max_val); });
 }
 Tensor relu6(const Tensor& self) { return ember::hardtanh(self, 0, 6); }
-Tensor relu6_(const Tensor& self) { return in_place(self, ember::relu6(self)); }
+Tensor relu6_(const Tensor& self) { return in_place(self, [&](const Tensor& x) { return ember::relu6(x); }); }
 
 Tensor leaky_relu(const Tensor& self, const Scalar& negative_slope) {
   return ember::where(self > 0, self, self * negative_slope);
 }
 Tensor leaky_relu_(const Tensor& self, const Scalar& negative_slope) {
-  return in_place(self, ember::leaky_relu(self, negative_slope));
+  return in_place(self, [&](const Tensor& x) { return ember::leaky_relu(x, negative_slope); });
 }
 
 Tensor softplus(const Tensor& self, const Scalar& beta, const Scalar& threshold) {
@@ -75,7 +84,7 @@ Tensor threshold(const Tensor& self, const Scalar& threshold, const Scalar& valu
   return ember::where(self > threshold, self, ember::full({}, value, self.options()));
 }
 Tensor threshold_(const Tensor& self, const Scalar& threshold, const Scalar& value) {
-  return in_place(self, ember::threshold(self, threshold, value));
+  return in_place(self, [&](const Tensor& x) { return ember::threshold(x, threshold, value); });
 }
 
 Tensor glu(const Tensor& self, int64_t dim) {
@@ -89,11 +98,13 @@ Tensor glu(const Tensor& self, int64_t dim) {
 Tensor log_sigmoid(const Tensor& self) { return self.clamp_max(0) - (-self.abs()).exp().log1p(); }
 
 Tensor mish(const Tensor& self) { return self * ember::softplus(self, 1, 20).tanh(); }
-Tensor mish_(const Tensor& self) { return in_place(self, ember::mish(self)); }
+Tensor mish_(const Tensor& self) { return in_place(self, [&](const Tensor& x) { return ember::mish(x); }); }
 Tensor hardsigmoid(const Tensor& self) { return ember::hardtanh(self + 3, 0, 6) / 6; }
-Tensor hardsigmoid_(const Tensor& self) { return in_place(self, ember::hardsigmoid(self)); }
+Tensor hardsigmoid_(const Tensor& self) {
+  return in_place(self, [&](const Tensor& x) { return ember::hardsigmoid(x); });
+}
 Tensor hardswish(const Tensor& self) { return self * ember::hardsigmoid(self); }
-Tensor hardswish_(const Tensor& self) { return in_place(self, ember::hardswish(self)); }
+Tensor hardswish_(const Tensor& self) { return in_place(self, [&](const Tensor& x) { return ember::hardswish(x); }); }
 
 Tensor rrelu(const Tensor& self, const Scalar& lower, const Scalar& upper, bool training,
              const std::optional<Generator>& generator) {
@@ -105,7 +116,7 @@ Tensor rrelu(const Tensor& self, const Scalar& lower, const Scalar& upper, bool 
 }
 Tensor rrelu_(const Tensor& self, const Scalar& lower, const Scalar& upper, bool training,
               const std::optional<Generator>& generator) {
-  return in_place(self, ember::rrelu(self, lower, upper, training, generator));
+  return in_place(self, [&](const Tensor& x) { return ember::rrelu(x, lower, upper, training, generator); });
 }
 
 Tensor prelu(const Tensor& self, const Tensor& weight) {
