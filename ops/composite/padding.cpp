@@ -1,6 +1,9 @@
 // Padding composites: constant_pad_nd (cat with filled blocks; negative pads crop), and the
 // reflect, replicate and circular pads as index_select with a computed index per padded dim.
 // Pads are (left, right) pairs, last dim first, as PyTorch's.
+#include <climits>
+
+#include "core/checked_arith.h"
 #include "ops/tensor_operators.h"
 #include "generated/functions.h"
 #include "generated/native_functions.h"
@@ -43,9 +46,16 @@ Tensor index_pad(const Tensor& self, IntArrayRef pad, PadMode mode, size_t expec
                   "] Padding value causes wrapping around more than once.");
     }
     EMBER_CHECK(n > 0 || (left == 0 && right == 0), ValueError, "[", op, "] cannot pad an empty dimension ", dim);
-    std::vector<int64_t> index;
-    for (int64_t j = -left; j < n + right; ++j) {
-      int64_t k = j;
+    // The padded extent n + left + right (negative pads crop), checked; its source indices live
+    // in an ember tensor, so that an impossible extent is ember's OutOfMemoryError.
+    int64_t count = 0;
+    EMBER_CHECK(left != INT64_MIN && checked_add(n, left, &count) && checked_add(count, right, &count), ValueError,
+                "[", op, "] padding (", left, ", ", right, ") of dimension ", dim, " overflows int64");
+    Tensor index = ember::empty({std::max<int64_t>(count, 0)}, TensorOptions(kInt64));
+    int64_t* ip = index.data_ptr<int64_t>();
+    for (int64_t t = 0; t < count; ++t) {
+      int64_t k = 0;  // t - left; past int64 only for a huge cropping pad, where replicate clamps anyway
+      if (__builtin_sub_overflow(t, left, &k)) k = INT64_MAX;
       if (mode == PadMode::Reflect) {
         if (k < 0) k = -k;
         if (k >= n) k = 2 * (n - 1) - k;
@@ -54,9 +64,9 @@ Tensor index_pad(const Tensor& self, IntArrayRef pad, PadMode mode, size_t expec
       } else {
         k = ((k % n) + n) % n;
       }
-      index.push_back(k);
+      ip[t] = k;
     }
-    out = out.index_select(dim, ember::tensor(index).to(self.device()));
+    out = out.index_select(dim, index.to(self.device()));
   }
   return out;
 }

@@ -94,5 +94,16 @@ TEST(Allocation, UpsampleToAnImpossibleSizeIsATypedError) {
                       {1, 5.0 / 3, 7.0 / 3, 3}));
 }
 
+// Reflect / replicate / circular padding to an impossible extent: ember's OutOfMemoryError (or a
+// ValueError past int64), not a growing std::vector (found by the tensor_api fuzz target).
+TEST(Allocation, PaddingToAnImpossibleExtentIsATypedError) {
+  Tensor x = ember::zeros({1, 1, 2, 2});
+  EXPECT_THROW(ember::replication_pad2d(x, {0, 0, 0, k2p40}), OutOfMemoryError);
+  EXPECT_THROW_MSG(ember::replication_pad2d(x, {0, 0, INT64_MAX, INT64_MAX}), ValueError, "overflows int64");
+  EXPECT_THROW_MSG(ember::replication_pad2d(x, {0, 0, INT64_MIN, 0}), ValueError, "overflows int64");
+  EXPECT_TRUE(matches(ember::replication_pad1d(make(std::vector<double>{1, 2}, {1, 1, 2}), {1, 2}), {1, 1, 5}, kFloat32,
+                      {1, 1, 2, 2, 2}));
+}
+
 }  // namespace
 }  // namespace ember_test
