@@ -2,7 +2,7 @@
 // backward warns with the traceback of the forward call that created the node (and of the node
 // that induced it, for double backward) before the error propagates; check_nan turns NaN gradients
 // into errors naming the node; guards nest and restore the mode.
-#include "core/warning.h"
+#include "support/captured_warnings.h"
 #include "support/ember_test_support.h"
 
 namespace ember_test {
@@ -10,11 +10,6 @@ namespace {
 
 using namespace ember;
 using namespace ember::autograd;
-
-struct CapturedWarnings : WarningHandler {
-  void process(const SourceLocation&, const std::string& msg, bool) override { messages.push_back(msg); }
-  std::vector<std::string> messages;
-};
 
 // grad of grad of x^1.5 at 0 with a zero grad_output: 0 * inf, NaN, in a node the first backward
 // created.

@@ -4,7 +4,7 @@
 // backward(inputs=...) get their .grad(); hooks can be removed; retain_grad follows an in-place
 // op; bad gradients and empty inputs are errors; the warnings libtorch gives. Values are
 // hand-computed.
-#include "core/warning.h"
+#include "support/captured_warnings.h"
 #include "support/ember_test_support.h"
 
 namespace ember_test {
@@ -12,16 +12,6 @@ namespace {
 
 using namespace ember;
 using namespace ember::autograd;
-
-struct CapturedWarnings : WarningHandler {
-  void process(const SourceLocation&, const std::string& msg, bool) override { messages.push_back(msg); }
-  bool contains(const std::string& s) const {
-    for (const auto& m : messages)
-      if (m.find(s) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<std::string> messages;
-};
 
 int g_identity_runs = 0;
 struct CountingIdentity : public Function<CountingIdentity> {

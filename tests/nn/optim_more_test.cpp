@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/warning.h"
+#include "support/captured_warnings.h"
 #include "support/ember_test_support.h"
 
 namespace ember_test {
@@ -109,11 +109,6 @@ TEST(OptimMoreTest, OptionChecks) {
   EXPECT_THROW(optim::Adagrad({p}, optim::AdagradOptions(-1.0)), ember::ValueError);
   EXPECT_THROW(optim::RMSprop({p}, optim::RMSpropOptions(0.01).alpha(-0.5)), ember::ValueError);
 }
-
-struct CapturedWarnings : WarningHandler {
-  void process(const SourceLocation&, const std::string& msg, bool) override { messages.push_back(msg); }
-  std::vector<std::string> messages;
-};
 
 TEST(OptimMoreTest, OldInterfaceWarnsOncePerCall) {
   Tensor a = start(), b = start();

@@ -2,7 +2,7 @@
 // tensor means None (layer_norm and group_norm without affine tensors), registering an undefined
 // parameter that asks for grad warns, dtype names in messages are libtorch's ("int"), and
 // ctc_loss refuses lengths that are not integers.
-#include "core/warning.h"
+#include "support/captured_warnings.h"
 #include "support/ember_test_support.h"
 
 namespace ember_test {
@@ -10,11 +10,6 @@ namespace {
 
 using namespace ember;
 namespace F = ember::nn::functional;
-
-struct CapturedWarnings : WarningHandler {
-  void process(const SourceLocation&, const std::string& msg, bool) override { messages.push_back(msg); }
-  std::vector<std::string> messages;
-};
 
 TEST(TorchApiDetails, UndefinedOptionalTensorsAreNone) {
   Tensor x = ember::tensor(std::vector<double>{1, 2, 3, 6}).reshape({2, 2}).to(kFloat32);
