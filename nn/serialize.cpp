@@ -1,6 +1,7 @@
 // State dicts: Module::state_dict / load_state_dict, and the version-1 file format of
 // nn/serialize.h.
 #include "nn/serialize.h"
+#include "nn/serialize/archive_node.h"
 
 #include <array>
 #include <cstdio>
@@ -226,8 +227,17 @@ void save(const StateDict& dict, const std::string& path) {
 }
 
 StateDict load(std::istream& in, const std::string& what) {
-  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EMBER_CHECK(!in.bad(), RuntimeError, "[load] ", what, ": read error");
+  if (serialize::is_zip_archive(bytes)) {
+    // An archive of libtorch's format (torch::save of a module, ember::save of one): its tensors.
+    return serialize::flatten_tensors(*serialize::archive_from_bytes(std::move(bytes), what));
+  }
+  return serialize::parse_state_dict_file(bytes, what);
+}
+
+StateDict serialize::parse_state_dict_file(const std::string& bytes, const std::string& what) {
+  const std::vector<unsigned char> data(bytes.begin(), bytes.end());
   Reader r(data, what);
   if (data.size() < sizeof(kMagic) || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0)
     r.fail("not an ember state dict file (bad magic; expected \"EMBERSD\" followed by a zero byte)");
@@ -300,27 +310,31 @@ bool has_state(const nn::Module& module) {
 }
 }  // namespace
 
+// As libtorch's: parameters, then buffers, then every serializable child as a nested archive
+// (children without tensors too, so that libtorch reads the file).
 void nn::Module::save(serialize::OutputArchive& archive) const {
   for (const auto& item : parameters_)
     if (item.value().defined()) archive.write(item.key(), item.value());
   for (const auto& item : buffers_)
     if (item.value().defined()) archive.write(item.key(), item.value(), /*is_buffer=*/true);
   for (const auto& child : children_) {
-    if (!child.value()->is_serializable() || !has_state(*child.value())) continue;
+    if (!child.value()->is_serializable()) continue;
     serialize::OutputArchive child_archive;
     child.value()->save(child_archive);
     archive.write(child.key(), child_archive);
   }
 }
 
+// A child without tensors may be missing (ember's earlier files left such children out).
 void nn::Module::load(serialize::InputArchive& archive) {
   for (auto& item : parameters_)
     if (item.value().defined()) archive.read(item.key(), item.value());
   for (auto& item : buffers_)
     if (item.value().defined()) archive.read(item.key(), item.value(), /*is_buffer=*/true);
   for (const auto& child : children_) {
-    if (!child.value()->is_serializable() || !has_state(*child.value())) continue;
+    if (!child.value()->is_serializable()) continue;
     serialize::InputArchive child_archive;
+    if (!has_state(*child.value()) && !archive.try_read(child.key(), child_archive)) continue;
     archive.read(child.key(), child_archive);
     child.value()->load(child_archive);
   }

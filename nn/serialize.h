@@ -1,11 +1,13 @@
-// Saving and loading state dicts (name -> tensor) to files, and modules through them:
+// Saving and loading: values through archives in libtorch's format (nn/serialize/archive.h), and
+// state dicts (name -> tensor) in ember's checksummed state-dict file:
 //
-//   ember::save(model, "model.ember");   // the file holds model->state_dict()
-//   ember::load(model, "model.ember");   // reads every parameter and buffer back
-//   ember::StateDict d = ember::load("model.ember");
+//   ember::save(model, "model.pt");      // libtorch's format: torch::load reads it, and back
+//   ember::load(model, "model.pt");      // reads every parameter and buffer back (strict)
+//   ember::save(model->state_dict(), "model.ember");   // the state-dict file below
+//   ember::StateDict d = ember::load("model.pt");      // either format: the file's tensors
 //   model->load_state_dict(d, /*strict=*/false);
 //
-// The file format (version 1; docs/NN.md), all integers little-endian:
+// The state-dict file format (version 1; docs/NN.md), all integers little-endian:
 //   magic    8 bytes  "EMBERSD\0"
 //   version  u32      1
 //   count    u64      number of entries
@@ -32,6 +34,7 @@ namespace ember {
 
 EMBER_API void save(const StateDict& dict, const std::string& path);
 EMBER_API void save(const StateDict& dict, std::ostream& out);
+// Either format: a state-dict file, or an archive (its tensors, named "a.b.k").
 EMBER_API StateDict load(const std::string& path);
 // what names the source in error messages.
 EMBER_API StateDict load(std::istream& in, const std::string& what = "stream");
@@ -40,8 +43,9 @@ EMBER_API StateDict load(std::istream& in, const std::string& what = "stream");
 // save(value, args...) writes `archive << value` and then archive.save_to(args...): a file name,
 // an ostream or a writer function. load(value, args...) reads archive.load_from(args...) and then
 // `archive >> value`. Values: tensors (key "0"), vectors of tensors ("0", "1", ...), modules (as
-// holders or shared_ptrs: their state dict), optimizers, and data samplers and stateful
-// datasets; other types join by declaring these operators.
+// holders or shared_ptrs: parameters, buffers, then each serializable child as a nested archive,
+// as libtorch's Module::save), optimizers, and data samplers and stateful datasets; other types
+// join by declaring these operators.
 namespace serialize {
 EMBER_API OutputArchive& operator<<(OutputArchive& archive, const Tensor& tensor);
 EMBER_API InputArchive& operator>>(InputArchive& archive, Tensor& tensor);

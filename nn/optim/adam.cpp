@@ -25,8 +25,8 @@ void AdamOptions::save(StateDict& out, const std::string& prefix) const {
   out.insert_or_assign(prefix + "betas", ember::tensor({std::get<0>(betas()), std::get<1>(betas())}, kFloat64));
   put_scalar(out, prefix + "eps", eps());
   put_scalar(out, prefix + "weight_decay", weight_decay());
-  put_scalar(out, prefix + "amsgrad", amsgrad());
-  put_scalar(out, prefix + "maximize", maximize());
+  put_flag(out, prefix + "amsgrad", amsgrad());
+  put_flag(out, prefix + "maximize", maximize());
 }
 
 void AdamOptions::load(StateDictReader& in, const std::string& prefix) {
@@ -39,7 +39,7 @@ void AdamOptions::load(StateDictReader& in, const std::string& prefix) {
   eps(in.scalar(prefix + "eps"));
   weight_decay(in.scalar(prefix + "weight_decay"));
   amsgrad(in.scalar(prefix + "amsgrad") != 0);
-  maximize(in.scalar(prefix + "maximize") != 0);
+  if (in.contains(prefix + "maximize")) maximize(in.scalar(prefix + "maximize") != 0);  // libtorch 1.13 has none
 }
 
 void AdamParamState::save(StateDict& out, const std::string& prefix) const {

@@ -28,12 +28,12 @@ bool operator==(const LBFGSOptions& a, const LBFGSOptions& b) {
 
 void LBFGSOptions::save(StateDict& out, const std::string& prefix) const {
   put_scalar(out, prefix + "lr", lr());
-  put_scalar(out, prefix + "max_iter", static_cast<double>(max_iter()));
-  if (max_eval()) put_scalar(out, prefix + "max_eval", static_cast<double>(*max_eval()));
+  put_count(out, prefix + "max_iter", max_iter());
+  if (max_eval()) put_count(out, prefix + "max_eval", *max_eval());
   put_scalar(out, prefix + "tolerance_grad", tolerance_grad());
   put_scalar(out, prefix + "tolerance_change", tolerance_change());
-  put_scalar(out, prefix + "history_size", static_cast<double>(history_size()));
-  put_scalar(out, prefix + "strong_wolfe", line_search_fn().has_value());
+  put_count(out, prefix + "history_size", history_size());
+  put_flag(out, prefix + "strong_wolfe", line_search_fn().has_value());
 }
 
 void LBFGSOptions::load(StateDictReader& in, const std::string& prefix) {
@@ -49,14 +49,14 @@ void LBFGSOptions::load(StateDictReader& in, const std::string& prefix) {
 }
 
 void LBFGSParamState::save(StateDict& out, const std::string& prefix) const {
-  put_scalar(out, prefix + "func_evals", static_cast<double>(func_evals()));
-  put_scalar(out, prefix + "n_iter", static_cast<double>(n_iter()));
+  put_count(out, prefix + "func_evals", func_evals());
+  put_count(out, prefix + "n_iter", n_iter());
   put_scalar(out, prefix + "t", t());
   put_scalar(out, prefix + "prev_loss", prev_loss());
   put_scalar(out, prefix + "H_diag", H_diag());
   if (d().defined()) out.insert(prefix + "d", d());
   if (prev_flat_grad().defined()) out.insert(prefix + "prev_flat_grad", prev_flat_grad());
-  put_scalar(out, prefix + "history", static_cast<double>(old_dirs().size()));
+  put_count(out, prefix + "history", static_cast<int64_t>(old_dirs().size()));
   for (size_t i = 0; i < old_dirs().size(); ++i) {
     out.insert(prefix + "old_dirs." + std::to_string(i), old_dirs()[i]);
     out.insert(prefix + "old_stps." + std::to_string(i), old_stps()[i]);

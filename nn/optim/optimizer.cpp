@@ -4,6 +4,7 @@
 #include "nn/serialize/archive.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "autograd/grad_mode.h"
 #include "core/warning.h"
@@ -39,6 +40,12 @@ std::vector<std::string> StateDictReader::unused_keys() const {
 
 void put_scalar(StateDict& out, const std::string& key, double value) {
   out.insert_or_assign(key, ember::scalar_tensor(value, kFloat64));
+}
+void put_flag(StateDict& out, const std::string& key, bool value) {
+  out.insert_or_assign(key, ember::scalar_tensor(value ? 1.0 : 0.0, kBool));
+}
+void put_count(StateDict& out, const std::string& key, int64_t value) {
+  out.insert_or_assign(key, ember::scalar_tensor(Scalar(value), kInt64));
 }
 
 // ---- default options and state -----------------------------------------------------------------
@@ -274,14 +281,168 @@ ParamStateKey::ParamStateKey(const std::string& pointer_text) : impl_(nullptr) {
 }  // namespace optim
 
 namespace optim {
+
+// ---- libtorch's optimizer archive ---------------------------------------------------------------
+// torch::save(optimizer) in libtorch 1.5 and later writes:
+//   pytorch_version   str "1.5.0"
+//   state             an archive per parameter that has state, under the parameter's key (its
+//                     TensorImpl's address as text), holding the state's fields
+//   param_groups      "param_groups/size" (int64 tensor) and "param_groups/<g>": "params/size"
+//                     (int64 tensor), "params/<j>" (str, the parameters' keys) and "options"
+// ember's state_dict() entries become fields by dtype: a 0-d int64 tensor an int, a 0-d float64 a
+// float, a 0-d bool a bool, an option's 1-d float64 (betas) a tuple of floats, other tensors
+// tensors; a '.' inside a state name (LBFGS's "old_dirs.0") becomes '/'. Loading maps the file's
+// parameters to the optimizer's by position, as libtorch.
+namespace {
+
+constexpr const char* kArchiveVersion = "1.5.0";
+
+std::string parameter_key(const Tensor& p) {
+  std::ostringstream text;
+  text << static_cast<const void*>(p.impl());
+  return text.str();
+}
+
+IValue field_of(const Tensor& t, bool is_option) {
+  if (t.dim() == 0 && t.scalar_type() == kInt64) return IValue(t.item<int64_t>());
+  if (t.dim() == 0 && t.scalar_type() == kFloat64) return IValue(t.item<double>());
+  if (t.dim() == 0 && t.scalar_type() == kBool) return IValue(t.item<bool>());
+  if (is_option && t.dim() == 1 && t.scalar_type() == kFloat64) {
+    const Tensor values = t.contiguous();
+    const double* d = static_cast<const double*>(values.data_ptr());
+    std::vector<IValue> items(d, d + values.numel());
+    return IValue::tuple(std::move(items));
+  }
+  return IValue(t);
+}
+
+Tensor tensor_of_field(const IValue& v, const std::string& name) {
+  switch (v.tag()) {
+    case IValue::Tag::Int: return ember::scalar_tensor(Scalar(v.to_int()), kInt64);
+    case IValue::Tag::Double: return ember::scalar_tensor(v.to_double(), kFloat64);
+    case IValue::Tag::Bool: return ember::scalar_tensor(v.to_bool() ? 1.0 : 0.0, kBool);
+    case IValue::Tag::Tensor: return v.to_tensor();
+    case IValue::Tag::DoubleList: {
+      const std::vector<double>& d = v.to_double_list();
+      return ember::tensor_from_doubles(d, {static_cast<int64_t>(d.size())}, kFloat64);
+    }
+    case IValue::Tag::Tuple: {
+      std::vector<double> d;
+      for (const IValue& e : v.to_tuple()) {
+        EMBER_CHECK(e.is_double() || e.is_int(), TypeError, "[load optimizer] the field '", name,
+                    "' is a tuple of non-numbers");
+        d.push_back(e.is_double() ? e.to_double() : static_cast<double>(e.to_int()));
+      }
+      return ember::tensor_from_doubles(d, {static_cast<int64_t>(d.size())}, kFloat64);
+    }
+    default:
+      EMBER_FAIL(TypeError, "[load optimizer] the field '", name, "' holds a value of kind ", v.tag_name(),
+                 ", which ember's optimizers do not keep");
+  }
+}
+
+std::string replaced(std::string text, char from, char to) {
+  for (char& c : text)
+    if (c == from) c = to;
+  return text;
+}
+
+int64_t count_of(serialize::InputArchive& archive, const std::string& key) {
+  Tensor t;
+  archive.read(key, t);
+  EMBER_CHECK(t.numel() == 1 && !t.is_floating_point(), ValueError, "[load optimizer] '", key,
+              "' must hold one integer, got shape ", t.sizes());
+  int64_t n = t.item<int64_t>();
+  EMBER_CHECK(n >= 0, ValueError, "[load optimizer] '", key, "' is negative (", n, ")");
+  return n;
+}
+
+}  // namespace
+
 serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer) {
-  for (const auto& item : optimizer.state_dict()) archive.write(item.key(), item.value());
+  const StateDict dict = optimizer.state_dict();
+  serialize::OutputArchive state, groups;
+  const auto& param_groups = optimizer.param_groups();
+  groups.write("param_groups/size", ember::scalar_tensor(Scalar(static_cast<int64_t>(param_groups.size())), kInt64));
+  int64_t index = 0;
+  for (size_t g = 0; g < param_groups.size(); ++g) {
+    serialize::OutputArchive group, options;
+    const std::string group_prefix = "param_groups." + std::to_string(g) + ".";
+    const auto& params = param_groups[g].params();
+    group.write("params/size", ember::scalar_tensor(Scalar(static_cast<int64_t>(params.size())), kInt64));
+    for (size_t j = 0; j < params.size(); ++j, ++index) {
+      const std::string key = parameter_key(params[j]);
+      group.write("params/" + std::to_string(j), IValue(key));
+      const std::string state_prefix = "state." + std::to_string(index) + ".";
+      serialize::OutputArchive fields;
+      bool any = false;
+      for (const auto& item : dict) {
+        if (item.key().compare(0, state_prefix.size(), state_prefix) != 0) continue;
+        fields.write(replaced(item.key().substr(state_prefix.size()), '.', '/'), field_of(item.value(), false));
+        any = true;
+      }
+      if (any) state.write(key, fields);
+    }
+    for (const auto& item : dict) {
+      if (item.key().compare(0, group_prefix.size(), group_prefix) != 0) continue;
+      const std::string name = item.key().substr(group_prefix.size());
+      if (name != "params") options.write(name, field_of(item.value(), true));
+    }
+    group.write("options", options);
+    groups.write("param_groups/" + std::to_string(g), group);
+  }
+  archive.write("pytorch_version", IValue(std::string(kArchiveVersion)));
+  archive.write("state", state);
+  archive.write("param_groups", groups);
   return archive;
 }
+
 serialize::InputArchive& operator>>(serialize::InputArchive& archive, Optimizer& optimizer) {
-  optimizer.load_state_dict(archive.state_dict());
+  IValue version;
+  if (!archive.try_read("pytorch_version", version)) {  // ember's earlier files: the state dict's entries
+    optimizer.load_state_dict(archive.state_dict());
+    return archive;
+  }
+  EMBER_CHECK(version.is_string(), ValueError, "[load optimizer] 'pytorch_version' is not a string");
+  serialize::InputArchive groups, state;
+  archive.read("param_groups", groups);
+  archive.read("state", state);
+  StateDict dict("Key");
+  const int64_t group_count = count_of(groups, "param_groups/size");
+  int64_t index = 0;
+  for (int64_t g = 0; g < group_count; ++g) {
+    serialize::InputArchive group, options;
+    groups.read("param_groups/" + std::to_string(g), group);
+    const std::string group_prefix = "param_groups." + std::to_string(g) + ".";
+    const int64_t param_count = count_of(group, "params/size");
+    std::vector<double> ids;
+    for (int64_t j = 0; j < param_count; ++j, ++index) {
+      IValue key;
+      group.read("params/" + std::to_string(j), key);
+      EMBER_CHECK(key.is_string(), ValueError, "[load optimizer] 'params/", j, "' of group ", g, " is not a key");
+      ids.push_back(static_cast<double>(index));
+      serialize::InputArchive fields;
+      if (!state.try_read(key.to_string_ref(), fields)) continue;
+      for (const std::string& name : fields.keys()) {
+        IValue field;
+        fields.read(name, field);
+        if (field.is_none()) continue;  // an optional state tensor libtorch left undefined
+        dict.insert("state." + std::to_string(index) + "." + replaced(name, '/', '.'), tensor_of_field(field, name));
+      }
+    }
+    dict.insert(group_prefix + "params", ember::tensor_from_doubles(ids, {param_count}, kInt64));
+    group.read("options", options);
+    for (const std::string& name : options.keys()) {
+      IValue field;
+      options.read(name, field);
+      if (field.is_none()) continue;  // an unset optional option (LBFGS's max_eval)
+      dict.insert(group_prefix + name, tensor_of_field(field, name));
+    }
+  }
+  optimizer.load_state_dict(dict);
   return archive;
 }
+
 }  // namespace optim
 
 

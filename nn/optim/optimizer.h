@@ -16,8 +16,9 @@
 // state_dict() flattens the groups' options and the state into a StateDict, which ember::save /
 // ember::load write in the state-dict file format (nn/serialize.h):
 //   param_groups.<g>.params   int64 [n]: the group's parameters, as indices into all parameters
-//   param_groups.<g>.<option> float64 0-d (bools as 0 / 1; betas as [2])
+//   param_groups.<g>.<option> 0-d float64, bool or int64 (betas as float64 [2])
 //   state.<i>.<name>          the state of parameter i (step as int64 0-d)
+// ember::save(optimizer, ...) writes libtorch's optimizer archive instead (operator<< below).
 // load_state_dict checks the group count and sizes and every key before changing anything, and
 // casts state tensors to their parameter's device and (floating) dtype.
 //
@@ -192,14 +193,21 @@ class EMBER_API Optimizer {
   std::unique_ptr<OptimizerOptions> defaults_;
 };
 
-// For options writing themselves into a state dict: a float64 0-d tensor.
+// For options and states writing themselves into a state dict: a float64, bool or int64 0-d
+// tensor (the dtype says what the value is, so that archives store it as a float, bool or int).
 EMBER_API void put_scalar(StateDict& out, const std::string& key, double value);
+EMBER_API void put_flag(StateDict& out, const std::string& key, bool value);
+EMBER_API void put_count(StateDict& out, const std::string& key, int64_t value);
 
 }  // namespace optim
 
 namespace optim {
-// ember::save(optimizer, ...) / ember::load(optimizer, ...) (nn/serialize.h): the state_dict's
-// entries. Loading restores the options and state (load_state_dict's checks apply).
+// ember::save(optimizer, ...) / ember::load(optimizer, ...) (nn/serialize.h): libtorch's optimizer
+// archive (pytorch_version "1.5.0", state keyed by parameter, param_groups; optimizer.cpp spells
+// it out), so that libtorch's torch::load reads ember's files and ember reads libtorch's. Loading
+// maps the file's parameters to the optimizer's by position and goes through load_state_dict (its
+// checks apply); options the file lacks (libtorch 1.13 has no `maximize`) keep their values.
+// Archives of ember's earlier versions (state-dict entries) load too.
 EMBER_API serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer);
 EMBER_API serialize::InputArchive& operator>>(serialize::InputArchive& archive, Optimizer& optimizer);
 }  // namespace optim

@@ -27,7 +27,7 @@ void RMSpropOptions::save(StateDict& out, const std::string& prefix) const {
   put_scalar(out, prefix + "eps", eps());
   put_scalar(out, prefix + "weight_decay", weight_decay());
   put_scalar(out, prefix + "momentum", momentum());
-  put_scalar(out, prefix + "centered", centered());
+  put_flag(out, prefix + "centered", centered());
 }
 
 void RMSpropOptions::load(StateDictReader& in, const std::string& prefix) {

@@ -20,8 +20,8 @@ void SGDOptions::save(StateDict& out, const std::string& prefix) const {
   put_scalar(out, prefix + "momentum", momentum());
   put_scalar(out, prefix + "dampening", dampening());
   put_scalar(out, prefix + "weight_decay", weight_decay());
-  put_scalar(out, prefix + "nesterov", nesterov());
-  put_scalar(out, prefix + "maximize", maximize());
+  put_flag(out, prefix + "nesterov", nesterov());
+  put_flag(out, prefix + "maximize", maximize());
 }
 
 void SGDOptions::load(StateDictReader& in, const std::string& prefix) {
@@ -30,7 +30,7 @@ void SGDOptions::load(StateDictReader& in, const std::string& prefix) {
   dampening(in.scalar(prefix + "dampening"));
   weight_decay(in.scalar(prefix + "weight_decay"));
   nesterov(in.scalar(prefix + "nesterov") != 0);
-  maximize(in.scalar(prefix + "maximize") != 0);
+  if (in.contains(prefix + "maximize")) maximize(in.scalar(prefix + "maximize") != 0);  // libtorch 1.13 has none
 }
 
 void SGDParamState::save(StateDict& out, const std::string& prefix) const {

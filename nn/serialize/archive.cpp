@@ -1,118 +1,125 @@
-// The archives of nn/serialize/archive.h over state-dict entries.
+// The archives of nn/serialize/archive.h: a tree of ArchiveNodes, saved and loaded through
+// nn/serialize/archive_formats.cpp.
 #include "nn/serialize/archive.h"
 
+#include <cctype>
 #include <cstring>
+#include <fstream>
 #include <sstream>
-#include <unordered_set>
 
 #include "autograd/grad_mode.h"
-#include "generated/functions.h"
-#include "nn/serialize.h"
+#include "nn/serialize/archive_node.h"
 
 namespace ember {
 namespace serialize {
 
 namespace {
 
-constexpr char kValueMark = '\x1f';
-
-std::string value_name(const std::string& key, char kind) { return key + kValueMark + kind; }
-
-Tensor cpu_tensor_of(const Tensor& t) { return t.detach().to(Device("cpu")).contiguous(); }
-
-template <typename T>
-Tensor vector_tensor(const std::vector<T>& values, ScalarType dtype) {
-  Tensor t = ember::empty({static_cast<int64_t>(values.size())}, TensorOptions(dtype));
-  for (size_t i = 0; i < values.size(); ++i) static_cast<T*>(t.data_ptr())[i] = values[i];
-  return t;
-}
-
-Tensor scalar_tensor_of(int64_t v) { return ember::full({}, Scalar(v), TensorOptions(kInt64)); }
-
-// Checks a key before it becomes part of an entry name.
 void check_key(const std::string& key) {
   EMBER_CHECK(!key.empty(), ValueError, "[OutputArchive] keys must not be empty");
-  EMBER_CHECK(key.find(kValueMark) == std::string::npos, ValueError, "[OutputArchive] key '", key,
-              "' contains the reserved character \\x1f");
+}
+
+// What an archive stores of a tensor: its values on the CPU, detached, keeping requires_grad (as
+// libtorch's archives keep a parameter's flag).
+Tensor stored_tensor(const Tensor& t) {
+  NoGradGuard no_grad;
+  // A copy: the archive must not change when the module's tensors do before save_to.
+  Tensor out = t.detach().to(Device("cpu"), t.scalar_type(), false, /*copy=*/true).contiguous();
+  if (t.requires_grad()) out.requires_grad_(true);
+  return out;
+}
+
+std::string file_stem(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t dot = name.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
+  // The stem names a folder in the zip: keep it to characters every reader accepts.
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) c = '_';
+  return name.empty() ? "archive" : name;
 }
 
 }  // namespace
 
-OutputArchive::OutputArchive() : entries_(std::make_shared<OrderedDict<std::string, Tensor>>("Key")) {}
+// ---- OutputArchive -------------------------------------------------------------------------------
 
-void OutputArchive::write(const std::string& key, const Tensor& tensor, bool /*is_buffer*/) {
+OutputArchive::OutputArchive() : node_(std::make_shared<ArchiveNode>()) {}
+
+void OutputArchive::write(const std::string& key, const Tensor& tensor, bool is_buffer) {
   check_key(key);
   EMBER_CHECK(tensor.defined(), ValueError, "[OutputArchive] cannot write the undefined tensor '", key, "'");
-  NoGradGuard no_grad;
-  entries_->insert_or_assign(key, cpu_tensor_of(tensor));
+  ArchiveNode::Entry e;
+  e.key = key;
+  e.kind = is_buffer ? ArchiveNode::Kind::Buffer : ArchiveNode::Kind::Parameter;
+  e.tensor = stored_tensor(tensor);
+  node_->put(std::move(e));
 }
 
 void OutputArchive::write(const std::string& key, const IValue& value) {
   check_key(key);
-  NoGradGuard no_grad;
-  switch (value.tag()) {
-    case IValue::Tag::None:
-      entries_->insert_or_assign(value_name(key, 'n'), ember::empty({0}, TensorOptions(kUInt8)));
-      return;
-    case IValue::Tag::Int:
-      entries_->insert_or_assign(value_name(key, 'i'), scalar_tensor_of(value.to_int()));
-      return;
-    case IValue::Tag::Double:
-      entries_->insert_or_assign(value_name(key, 'd'), ember::full({}, Scalar(value.to_double()), TensorOptions(kFloat64)));
-      return;
-    case IValue::Tag::Bool:
-      entries_->insert_or_assign(value_name(key, 'z'), ember::full({}, Scalar(value.to_bool()), TensorOptions(kBool)));
-      return;
-    case IValue::Tag::String: {
-      const std::string& s = value.to_string_ref();
-      entries_->insert_or_assign(value_name(key, 's'), vector_tensor(std::vector<uint8_t>(s.begin(), s.end()), kUInt8));
-      return;
+  if (value.is_tensor() && !value.to_tensor().defined()) return;
+  ArchiveNode::Entry e;
+  e.key = key;
+  if (value.is_tensor()) e.value = IValue(stored_tensor(value.to_tensor()));
+  else if (value.tag() == IValue::Tag::TensorList) {
+    std::vector<Tensor> list;
+    for (const Tensor& t : value.to_tensor_list()) {
+      EMBER_CHECK(t.defined(), ValueError, "[OutputArchive] the tensor list '", key, "' holds an undefined tensor");
+      list.push_back(stored_tensor(t));
     }
-    case IValue::Tag::IntList:
-      entries_->insert_or_assign(value_name(key, 'I'), vector_tensor(value.to_int_list(), kInt64));
-      return;
-    case IValue::Tag::DoubleList:
-      entries_->insert_or_assign(value_name(key, 'D'), vector_tensor(value.to_double_list(), kFloat64));
-      return;
-    case IValue::Tag::BoolList: {
-      const std::vector<bool>& b = value.to_bool_list();
-      entries_->insert_or_assign(value_name(key, 'Z'), vector_tensor(std::vector<uint8_t>(b.begin(), b.end()), kUInt8));
-      return;
-    }
-    case IValue::Tag::Tensor:
-      entries_->insert_or_assign(value_name(key, 't'), cpu_tensor_of(value.to_tensor()));
-      return;
-    case IValue::Tag::TensorList: {
-      const std::vector<Tensor>& list = value.to_tensor_list();
-      entries_->insert_or_assign(value_name(key, 'T'), scalar_tensor_of(static_cast<int64_t>(list.size())));
-      for (size_t i = 0; i < list.size(); ++i) {
-        EMBER_CHECK(list[i].defined(), ValueError, "[OutputArchive] element ", i, " of '", key, "' is undefined");
-        entries_->insert_or_assign(value_name(key, 'T') + std::to_string(i), cpu_tensor_of(list[i]));
-      }
-      return;
-    }
-    default:
-      EMBER_FAIL(NotImplementedError, "[OutputArchive] cannot write '", key, "': values of kind ", value.tag_name(),
-                 " are not archivable (ints, doubles, bools, strings, their lists, tensors and tensor lists are)");
+    e.value = IValue(std::move(list));
+  } else {
+    e.value = value;
   }
+  node_->put(std::move(e));
 }
 
 void OutputArchive::write(const std::string& key, OutputArchive& nested) {
   check_key(key);
-  // The marker keeps an empty nested archive visible to try_read.
-  entries_->insert_or_assign(value_name(key, 'a'), ember::empty({0}, TensorOptions(kUInt8)));
-  for (const auto& item : *nested.entries_) entries_->insert_or_assign(key + "." + item.key(), item.value());
+  EMBER_CHECK(nested.node_ != node_, ValueError, "[OutputArchive] cannot write an archive into itself ('", key, "')");
+  ArchiveNode::Entry e;
+  e.key = key;
+  e.kind = ArchiveNode::Kind::Nested;
+  e.nested = nested.node_;
+  node_->put(std::move(e));
 }
 
-void OutputArchive::save_to(const std::string& filename) { ember::save(*entries_, filename); }
-void OutputArchive::save_to(std::ostream& stream) { ember::save(*entries_, stream); }
+std::string OutputArchive::bytes(const std::string& archive_name) const { return archive_zip_bytes(*node_, archive_name); }
+
+void OutputArchive::save_to(const std::string& filename) {
+  const std::string data = bytes(file_stem(filename));
+  // Written next to the target and renamed, so that a failed save leaves no half-written file.
+  const std::string tmp = filename + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    EMBER_CHECK(out.is_open(), RuntimeError, "[OutputArchive] cannot open '", tmp, "' for writing: ", std::strerror(errno));
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.flush();
+    if (!out.good()) {
+      out.close();
+      std::remove(tmp.c_str());
+      EMBER_FAIL(RuntimeError, "[OutputArchive] writing '", tmp, "' failed: ", std::strerror(errno));
+    }
+  }
+  if (std::rename(tmp.c_str(), filename.c_str()) != 0) {
+    int err = errno;
+    std::remove(tmp.c_str());
+    EMBER_FAIL(RuntimeError, "[OutputArchive] cannot rename '", tmp, "' to '", filename, "': ", std::strerror(err));
+  }
+}
+
+void OutputArchive::save_to(std::ostream& stream) {
+  const std::string data = bytes("archive");
+  stream.write(data.data(), static_cast<std::streamsize>(data.size()));
+  EMBER_CHECK(stream.good(), RuntimeError, "[OutputArchive] writing the archive to the stream failed");
+}
+
 void OutputArchive::save_to(const std::function<size_t(const void*, size_t)>& func) {
-  std::ostringstream out;
-  ember::save(*entries_, out);
-  const std::string bytes = out.str();
+  const std::string data = bytes("archive");
   size_t written = 0;
-  while (written < bytes.size()) {
-    size_t n = func(bytes.data() + written, bytes.size() - written);
+  while (written < data.size()) {
+    size_t n = func(data.data() + written, data.size() - written);
     EMBER_CHECK(n > 0, RuntimeError, "[OutputArchive] the writer function accepted no bytes at offset ", written);
     written += n;
   }
@@ -120,18 +127,20 @@ void OutputArchive::save_to(const std::function<size_t(const void*, size_t)>& fu
 
 // ---- InputArchive -------------------------------------------------------------------------------
 
-InputArchive::InputArchive() : entries_(std::make_shared<OrderedDict<std::string, Tensor>>("Key")) {}
-
-const Tensor* InputArchive::find(const std::string& name) const { return entries_->find(prefix_ + name); }
+InputArchive::InputArchive() : node_(std::make_shared<ArchiveNode>()) {}
 
 bool InputArchive::try_read(const std::string& key, Tensor& tensor, bool /*is_buffer*/) {
-  const Tensor* stored = find(key);
-  if (!stored) return false;
+  const ArchiveNode::Entry* e = node_->find(key);
+  if (!e) return false;
+  const Tensor* stored = nullptr;
+  if (e->kind == ArchiveNode::Kind::Parameter || e->kind == ArchiveNode::Kind::Buffer) stored = &e->tensor;
+  else if (e->kind == ArchiveNode::Kind::Value && e->value.is_tensor()) stored = &e->value.to_tensor();
+  if (!stored || !stored->defined()) return false;
   if (!tensor.defined()) {
     tensor = *stored;
     return true;
   }
-  EMBER_CHECK(tensor.sizes() == stored->sizes(), ValueError, "[InputArchive] the tensor '", prefix_, key, "' has shape ",
+  EMBER_CHECK(tensor.sizes() == stored->sizes(), ValueError, "[InputArchive] the tensor '", path_, key, "' has shape ",
               stored->sizes(), ", but the tensor read into has shape ", tensor.sizes());
   NoGradGuard no_grad;
   tensor.copy_(*stored);
@@ -139,121 +148,80 @@ bool InputArchive::try_read(const std::string& key, Tensor& tensor, bool /*is_bu
 }
 
 void InputArchive::read(const std::string& key, Tensor& tensor, bool is_buffer) {
-  EMBER_CHECK(try_read(key, tensor, is_buffer), ValueError, "No such serialized tensor '", prefix_, key, "'");
+  EMBER_CHECK(try_read(key, tensor, is_buffer), ValueError, "No such serialized tensor '", path_, key, "'");
 }
 
 bool InputArchive::try_read(const std::string& key, IValue& value) {
-  auto as_vector = [](const Tensor& t, auto tag) {
-    using T = decltype(tag);
-    const T* p = static_cast<const T*>(t.data_ptr());
-    return std::vector<T>(p, p + t.numel());
-  };
-  if (const Tensor* t = find(key)) {  // a tensor written as such reads as a tensor value
-    value = IValue(*t);
-    return true;
-  }
-  for (char kind : std::string("nizdsIDZtT")) {
-    const Tensor* t = find(value_name(key, kind));
-    if (!t) continue;
-    switch (kind) {
-      case 'n': value = IValue(); break;
-      case 'i': value = IValue(t->item().to<int64_t>()); break;
-      case 'd': value = IValue(t->item().to<double>()); break;
-      case 'z': value = IValue(t->item().to<bool>()); break;
-      case 's': {
-        std::vector<uint8_t> bytes = as_vector(*t, uint8_t{});
-        value = IValue(std::string(bytes.begin(), bytes.end()));
-        break;
-      }
-      case 'I': value = IValue(as_vector(*t, int64_t{})); break;
-      case 'D': value = IValue(as_vector(*t, double{})); break;
-      case 'Z': {
-        std::vector<uint8_t> bytes = as_vector(*t, uint8_t{});
-        value = IValue(std::vector<bool>(bytes.begin(), bytes.end()));
-        break;
-      }
-      case 't': value = IValue(*t); break;
-      case 'T': {
-        int64_t n = t->item().to<int64_t>();
-        std::vector<Tensor> list;
-        for (int64_t i = 0; i < n; ++i) {
-          const Tensor* element = find(value_name(key, 'T') + std::to_string(i));
-          EMBER_CHECK(element, RuntimeError, "[InputArchive] the tensor list '", prefix_, key, "' lacks element ", i);
-          list.push_back(*element);
-        }
-        value = IValue(std::move(list));
-        break;
-      }
-    }
-    return true;
-  }
-  return false;
+  const ArchiveNode::Entry* e = node_->find(key);
+  if (!e || e->kind == ArchiveNode::Kind::Nested) return false;
+  value = e->kind == ArchiveNode::Kind::Value ? e->value : IValue(e->tensor);
+  return true;
 }
 
 void InputArchive::read(const std::string& key, IValue& value) {
-  EMBER_CHECK(try_read(key, value), ValueError, "[InputArchive] the archive does not have a field with name '", prefix_,
+  EMBER_CHECK(try_read(key, value), ValueError, "[InputArchive] the archive does not have a field with name '", path_,
               key, "'");
 }
 
 bool InputArchive::try_read(const std::string& key, InputArchive& nested) {
-  const std::string nested_prefix = prefix_ + key + ".";
-  bool exists = entries_->contains(prefix_ + value_name(key, 'a'));
-  for (auto it = entries_->begin(); !exists && it != entries_->end(); ++it)
-    exists = it->key().compare(0, nested_prefix.size(), nested_prefix) == 0;
-  if (!exists) return false;
-  nested.entries_ = entries_;
-  nested.prefix_ = nested_prefix;
+  const ArchiveNode::Entry* e = node_->find(key);
+  if (!e || e->kind != ArchiveNode::Kind::Nested) return false;
+  nested.node_ = e->nested;
+  nested.path_ = path_ + key + ".";
   return true;
 }
 
 void InputArchive::read(const std::string& key, InputArchive& nested) {
-  EMBER_CHECK(try_read(key, nested), ValueError, "No such serialized submodule: '", prefix_, key, "'");
+  EMBER_CHECK(try_read(key, nested), ValueError, "No such serialized submodule: '", path_, key, "'");
 }
 
 std::vector<std::string> InputArchive::keys() const {
   std::vector<std::string> out;
-  std::unordered_set<std::string> seen;
-  for (const auto& item : *entries_) {
-    const std::string& name = item.key();
-    if (name.compare(0, prefix_.size(), prefix_) != 0) continue;
-    std::string rest = name.substr(prefix_.size());
-    size_t mark = rest.find(kValueMark);
-    size_t dot = rest.find('.');
-    std::string key = rest.substr(0, std::min(mark, dot));
-    if (seen.insert(key).second) out.push_back(key);
-  }
+  for (const auto& e : node_->entries) out.push_back(e.key);
   return out;
 }
+
+namespace {
+void move_tensors(ArchiveNode& node, const Device& device) {
+  for (auto& e : node.entries) {
+    if (e.kind == ArchiveNode::Kind::Nested) move_tensors(*e.nested, device);
+    else if (e.kind != ArchiveNode::Kind::Value) e.tensor = e.tensor.to(device);
+    else if (e.value.is_tensor()) e.value = IValue(e.value.to_tensor().to(device));
+  }
+}
+}  // namespace
 
 OrderedDict<std::string, Tensor> InputArchive::state_dict() const {
-  OrderedDict<std::string, Tensor> out("Key");
-  for (const auto& item : *entries_) {
-    const std::string& name = item.key();
-    if (name.compare(0, prefix_.size(), prefix_) == 0 && name.find(kValueMark) == std::string::npos)
-      out.insert(name.substr(prefix_.size()), item.value());
-  }
-  return out;
+  return flatten_tensors(*node_);
 }
 
-void InputArchive::adopt(OrderedDict<std::string, Tensor> entries, const std::optional<Device>& device) {
+void InputArchive::adopt(std::string bytes, const std::string& what, const std::optional<Device>& device) {
+  std::shared_ptr<ArchiveNode> root = archive_from_bytes(std::move(bytes), what);
   if (device) {
-    for (auto& item : entries) item.value() = item.value().to(*device);
+    NoGradGuard no_grad;
+    move_tensors(*root, *device);
   }
-  entries_ = std::make_shared<const OrderedDict<std::string, Tensor>>(std::move(entries));
-  prefix_.clear();
+  node_ = std::move(root);
+  path_.clear();
 }
 
 void InputArchive::load_from(const std::string& filename, std::optional<Device> device) {
-  adopt(ember::load(filename), device);
+  std::ifstream in(filename, std::ios::binary);
+  EMBER_CHECK(in.is_open(), RuntimeError, "[InputArchive] cannot open '", filename, "' for reading: ", std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EMBER_CHECK(!in.bad(), RuntimeError, "[InputArchive] reading '", filename, "' failed");
+  adopt(std::move(bytes), "'" + filename + "'", device);
 }
 
 void InputArchive::load_from(std::istream& stream, std::optional<Device> device) {
-  adopt(ember::load(stream), device);
+  std::string bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  EMBER_CHECK(!stream.bad(), RuntimeError, "[InputArchive] reading the stream failed");
+  adopt(std::move(bytes), "stream", device);
 }
 
 void InputArchive::load_from(const char* data, size_t size, std::optional<Device> device) {
-  std::istringstream in(std::string(data, size));
-  adopt(ember::load(in, "buffer"), device);
+  EMBER_CHECK(data != nullptr || size == 0, ValueError, "[InputArchive] null buffer");
+  adopt(std::string(data ? data : "", size), "buffer", device);
 }
 
 void InputArchive::load_from(const std::function<size_t(uint64_t, void*, size_t)>& read_func,
@@ -267,8 +235,7 @@ void InputArchive::load_from(const std::function<size_t(uint64_t, void*, size_t)
                 size);
     done += n;
   }
-  std::istringstream in(bytes);
-  adopt(ember::load(in, "reader function"), device);
+  adopt(std::move(bytes), "reader function", device);
 }
 
 }  // namespace serialize

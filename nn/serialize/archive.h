@@ -1,23 +1,31 @@
 // serialize::OutputArchive / InputArchive: keyed tensors, values and nested archives, as
-// libtorch's torch::serialize archives, written in ember's state-dict file format (nn/serialize.h).
+// libtorch's torch::serialize archives, in libtorch's file format: a TorchScript module archive
+// (the zip of torch.jit.save, script/serialization/archive.h), so that files move between
+// libtorch's torch::save / torch::load and ember's both ways.
 //
 //   ember::serialize::OutputArchive out;
-//   out.write("weight", w);                  // a tensor
-//   out.write("step", ember::IValue(3));     // a value
-//   out.write("child", child_archive);       // a nested archive
-//   out.save_to("ckpt.ember");
+//   out.write("weight", w);                  // a tensor (a parameter of the archive's module)
+//   out.write("running_mean", m, true);      // a buffer
+//   out.write("step", ember::IValue(3));     // a value (int, float, bool, str, lists, tuples, ...)
+//   out.write("child", child_archive);       // a nested archive (a submodule)
+//   out.save_to("ckpt.pt");
 //   ember::serialize::InputArchive in;
-//   in.load_from("ckpt.ember");
+//   in.load_from("ckpt.pt");
 //   in.read("weight", w);                    // copies into a defined w, else binds w
 //
-// The file is a state dict: a tensor at key k of the nested archive a.b is the entry "a.b.k",
-// so a module saved through an archive is the same file as its state_dict() saved with
-// ember::save. Values are entries whose name ends in '\x1f' and a kind letter (i int, d double,
-// z bool, s string (uint8 bytes), n none, I/D/Z int/double/bool lists, t tensor, T tensor list
-// with elements "k\x1fT<i>"); generic lists, tuples, devices and generators cannot be archived.
-// Keys should not contain '.', which separates nesting levels.
+// Each archive is one module object of class __torch__.Module (nested ones get PyTorch's mangled
+// names, __torch__.___torch_mangle_<n>.Module); keys are its attribute names and may be any text
+// ("params/0", "0x55d0c4a1b2c0"), as libtorch's. Writing a key again replaces its entry.
+// load_from also reads the state-dict files of earlier ember versions (nn/serialize.h, magic
+// "EMBERSD"), where a nested archive's tensor k is the entry "a.b.k".
 //
-// Thread-safety: an archive is not shared; different archives may be used concurrently.
+// Errors: reading a missing key is a ValueError naming its path ("No such serialized tensor
+// 'fc.bias'"); a file that is neither format, or damaged, is a ValueError / RuntimeError naming
+// the file and what is wrong; values an archive cannot hold (generators, futures) are TypeErrors
+// when saving.
+//
+// Thread-safety: an archive is not shared; different archives may be used concurrently. Copies
+// of an archive share its entries (as libtorch's, which hold a module handle).
 #pragma once
 
 #include <cstddef>
@@ -35,27 +43,25 @@
 namespace ember {
 namespace serialize {
 
+struct ArchiveNode;  // the entries of one archive level (nn/serialize/archive_node.h)
+
 class EMBER_API OutputArchive {
  public:
   OutputArchive();
-  OutputArchive(const OutputArchive&) = default;
-  OutputArchive& operator=(const OutputArchive&) = default;
-  OutputArchive(OutputArchive&&) = default;
-  OutputArchive& operator=(OutputArchive&&) = default;
 
-  // Writes tensor (detached) under key; is_buffer is accepted for libtorch's signature (ember
-  // stores parameters and buffers alike).
+  // Writes tensor (detached, on the CPU, keeping requires_grad) under key: a parameter of the
+  // archive's module, or a buffer when is_buffer.
   void write(const std::string& key, const Tensor& tensor, bool is_buffer = false);
+  // Writes an attribute; an undefined tensor value is skipped (libtorch writes optional state
+  // that way).
   void write(const std::string& key, const IValue& value);
   void write(const std::string& key, OutputArchive& nested);
 
+  // The file's top-level folder is the file name's stem (as torch::save), "archive" otherwise.
   void save_to(const std::string& filename);
   void save_to(std::ostream& stream);
   // func receives the file's bytes in pieces and returns how many it consumed.
   void save_to(const std::function<size_t(const void*, size_t)>& func);
-
-  // The entries written so far, as the file will hold them.
-  const OrderedDict<std::string, Tensor>& entries() const { return *entries_; }
 
   template <typename... Ts>
   void operator()(Ts&&... ts) {
@@ -63,7 +69,8 @@ class EMBER_API OutputArchive {
   }
 
  private:
-  std::shared_ptr<OrderedDict<std::string, Tensor>> entries_;
+  std::string bytes(const std::string& archive_name) const;
+  std::shared_ptr<ArchiveNode> node_;
 };
 
 class EMBER_API InputArchive {
@@ -72,12 +79,12 @@ class EMBER_API InputArchive {
 
   // Reads into tensor: a defined tensor gets the stored values (copied to its device and dtype,
   // under no-grad; its shape must match), an undefined one becomes the stored tensor. Throws
-  // ValueError "No such serialized tensor '<path>'" when key is missing.
+  // ValueError "No such serialized tensor '<path>'" when key is missing or not a tensor.
   void read(const std::string& key, Tensor& tensor, bool is_buffer = false);
   bool try_read(const std::string& key, Tensor& tensor, bool is_buffer = false);
+  // Any entry reads as a value (a tensor entry as a tensor value; a nested archive does not).
   void read(const std::string& key, IValue& value);
   bool try_read(const std::string& key, IValue& value);
-  // A nested archive exists when an entry lies under it (or it was written empty).
   void read(const std::string& key, InputArchive& nested);
   bool try_read(const std::string& key, InputArchive& nested);
 
@@ -100,11 +107,10 @@ class EMBER_API InputArchive {
   }
 
  private:
-  void adopt(OrderedDict<std::string, Tensor> entries, const std::optional<Device>& device);
-  const Tensor* find(const std::string& name) const;
+  void adopt(std::string bytes, const std::string& what, const std::optional<Device>& device);
 
-  std::shared_ptr<const OrderedDict<std::string, Tensor>> entries_;
-  std::string prefix_;  // "a.b." for the nested archive a.b
+  std::shared_ptr<const ArchiveNode> node_;
+  std::string path_;  // "a.b." for the nested archive a.b (error messages)
 };
 
 }  // namespace serialize

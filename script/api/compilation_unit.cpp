@@ -146,6 +146,10 @@ void CompilationUnit::declare_attributes(const ClassTypePtr& cls, const StmtPtr&
     if (is_name(target, "__parameters__")) parameters = string_list(m);
     else if (is_name(target, "__buffers__")) buffers = string_list(m);
     else if (is_name(target, "__constants__")) string_list(m);
+    // PyTorch's printer starts the dict it then fills with `__annotations__["params/0"] = T`.
+    else if (is_name(target, "__annotations__") && m->value && m->value->kind == ExprKind::List &&
+             m->value->args.empty())
+      continue;
     else if (target->kind == ExprKind::Var && m->annotation && !m->value) declared.emplace_back(target->name, m->annotation);
     else if (target->kind == ExprKind::Subscript && is_name(target->base, "__annotations__") && target->args.size() == 1 &&
              target->args[0]->kind == ExprKind::String && m->value)

@@ -89,13 +89,19 @@ std::string class_source(const ClassType& cls, const std::map<const ClassType*, 
   std::string out = "class " + q.substr(q.rfind('.') + 1) + "(Module):\n";
   out += "  __parameters__ = " + name_list(cls, true) + "\n";
   out += "  __buffers__ = " + name_list(cls, false) + "\n";
+  bool first = true;
   for (const ClassType::Attribute& a : cls.attributes()) {
     bool plain = a.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
                      std::string::npos && !(a.name[0] >= '0' && a.name[0] <= '9');
     const ClassType* sub = as_class(a.type);
     const std::string type = sub ? names.at(sub) : a.type->annotation_str();
     if (plain) out += "  " + a.name + " : " + type + "\n";
-    else out += "  __annotations__[\"" + a.name + "\"] = " + type + "\n";
+    else {
+      // As PyTorch's printer: the dict is named first when the first attribute needs it.
+      if (first) out += "  __annotations__ = []\n";
+      out += "  __annotations__[\"" + a.name + "\"] = " + type + "\n";
+    }
+    first = false;
   }
   for (const ClassType::Method& m : cls.methods()) {
     m.second->ensure_defined();
