@@ -13,7 +13,7 @@ seconds=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 here="$(cd "$(dirname "$0")" && pwd)"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(config schema ops_yaml plugin_file plugin_table tensor_api)
+[ ${#targets[@]} -eq 0 ] && targets=(config schema ops_yaml plugin_file plugin_table tensor_api script archive)
 
 # Per-target libFuzzer options: input size limits that fit what each input means.
 declare -A extra=(
@@ -23,6 +23,8 @@ declare -A extra=(
   [plugin_file]="-max_len=8192"
   [plugin_table]="-max_len=512"
   [tensor_api]="-max_len=1024"
+  [script]="-max_len=4096 -dict=$here/dict/script.dict"
+  [archive]="-max_len=65536"
 )
 # Big allocations fail (OutOfMemoryError) instead of being attempted: a correct op may ask for
 # gigabytes when fuzzed sizes say so, which is not a bug and must not exhaust the machine. 32 MiB

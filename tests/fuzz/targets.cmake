@@ -8,3 +8,7 @@ ember_add_fuzz_target(plugin_table SOURCES ${CMAKE_CURRENT_LIST_DIR}/plugin_tabl
                       DEPENDS ember_cpu)
 ember_add_fuzz_target(tensor_api SOURCES ${CMAKE_CURRENT_LIST_DIR}/tensor_api_fuzzer.cpp LIBS ember::ember
                       DEPENDS ember_cpu)
+ember_add_fuzz_target(script SOURCES ${CMAKE_CURRENT_LIST_DIR}/script_fuzzer.cpp LIBS ember::ember
+                      DEPENDS ember_cpu)
+ember_add_fuzz_target(archive SOURCES ${CMAKE_CURRENT_LIST_DIR}/archive_fuzzer.cpp LIBS ember::ember
+                      DEPENDS ember_cpu)

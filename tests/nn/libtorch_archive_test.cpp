@@ -331,6 +331,11 @@ TEST(Archives, RoundTripKeepsKindsOrderAndValues) {
   EXPECT_THROW_MSG(out.write("", ember::ones({1})), ValueError, "keys must not be empty");
   EXPECT_THROW_MSG(out.write("u", Tensor()), ValueError, "undefined tensor 'u'");
   EXPECT_THROW_MSG(out.write("self", out), ValueError, "into itself");
+  serialize::OutputArchive inner, outer;
+  outer.write("inner", inner);
+  inner.write("outer", outer);  // a cycle: refused when saving, not an endless recursion
+  std::ostringstream sink;
+  EXPECT_THROW_MSG(outer.save_to(sink), ValueError, "nested inside itself");
 }
 
 template <typename Opt, typename Options>

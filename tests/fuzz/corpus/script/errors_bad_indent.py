@@ -1,0 +1,4 @@
+def main():
+    x = 1
+      y = 2
+    return x

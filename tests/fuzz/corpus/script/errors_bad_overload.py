@@ -1,0 +1,3 @@
+def main():
+    x = torch.ones(2)
+    return torch.add(x, "a")

@@ -1,0 +1,4 @@
+def main():
+    xs: List[int] = []
+    xs.append("a")
+    return xs

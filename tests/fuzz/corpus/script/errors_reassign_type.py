@@ -1,0 +1,4 @@
+def main():
+    a = 1
+    a = "one"
+    return a

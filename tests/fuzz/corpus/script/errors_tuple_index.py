@@ -1,0 +1,4 @@
+def main():
+    t = (1, "a")
+    i = 1
+    return t[i]
