@@ -132,6 +132,10 @@ std::string ZipReader::read(const std::string& name) const {
               ValueError, "[zip] ", what_, ": the local header of '", name, "' is damaged");
   uint64_t data = e.local_header + kLocalHeaderSize + read_u16(b, e.local_header + 26) + read_u16(b, e.local_header + 28);
   EMBER_CHECK(data + e.compressed <= b.size(), ValueError, "[zip] ", what_, ": entry '", name, "' is truncated");
+  // Deflate expands at most 1032:1: a larger claimed size is damage, refused before the output
+  // buffer is allocated (a flipped size field would otherwise ask for gigabytes).
+  EMBER_CHECK(e.method == 0 || e.size <= e.compressed * 1032 + 64, ValueError, "[zip] ", what_, ": entry '", name,
+              "' claims ", e.size, " bytes from ", e.compressed, " compressed, more than deflate can produce");
   std::string raw = b.substr(data, e.compressed);
   std::string out = e.method == 0 ? raw : inflate_raw(raw, e.size, "entry '" + name + "' of " + what_);
   EMBER_CHECK(out.size() == e.size, ValueError, "[zip] ", what_, ": entry '", name, "' has ", out.size(),

@@ -151,6 +151,16 @@ TEST(ZipArchive, Errors) {
             }).find("written twice"),
             std::string::npos);
   EXPECT_NE(error_of<RuntimeError>([] { ZipReader::open("/nonexistent/x.pt"); }).find("cannot open"), std::string::npos);
+  // A directory entry turned into a deflated one that claims ~3.9 GB (found by the archive fuzz
+  // target: the reader allocated the claimed size before inflating).
+  std::string inflated = bytes;
+  size_t central = inflated.find("PK\x01\x02");
+  ASSERT_NE(central, std::string::npos);
+  inflated[central + 10] = 8;  // method: deflate
+  const char huge[4] = {'\x01', '\x00', '\x00', '\xe8'};
+  std::memcpy(&inflated[central + 24], huge, 4);  // uncompressed size 0xe8000001
+  EXPECT_NE(error_of<ValueError>([&] { ZipReader(inflated, "<t>").read("a/x"); }).find("more than deflate can produce"),
+            std::string::npos);
 }
 
 // ---- pickle --------------------------------------------------------------------------------------
