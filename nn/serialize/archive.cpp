@@ -40,6 +40,15 @@ std::string file_stem(const std::string& path) {
   return name.empty() ? "archive" : name;
 }
 
+// Whether `target` is `from` or lies below it: writing such an archive under `target` would make
+// a cycle (which the shared entries could never free).
+bool reaches(const ArchiveNode& from, const ArchiveNode* target) {
+  if (&from == target) return true;
+  for (const auto& e : from.entries)
+    if (e.kind == ArchiveNode::Kind::Nested && reaches(*e.nested, target)) return true;
+  return false;
+}
+
 }  // namespace
 
 // ---- OutputArchive -------------------------------------------------------------------------------
@@ -77,7 +86,8 @@ void OutputArchive::write(const std::string& key, const IValue& value) {
 
 void OutputArchive::write(const std::string& key, OutputArchive& nested) {
   check_key(key);
-  EMBER_CHECK(nested.node_ != node_, ValueError, "[OutputArchive] cannot write an archive into itself ('", key, "')");
+  EMBER_CHECK(!reaches(*nested.node_, node_.get()), ValueError, "[OutputArchive] cannot write an archive into itself ('",
+              key, "' holds it, directly or through its nested archives)");
   ArchiveNode::Entry e;
   e.key = key;
   e.kind = ArchiveNode::Kind::Nested;

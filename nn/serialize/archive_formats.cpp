@@ -1,6 +1,5 @@
 // The two file formats of serialize archives (nn/serialize/archive_node.h): libtorch's module
 // archive through script::Module, and ember's earlier state-dict file read back into a tree.
-#include <algorithm>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -51,22 +50,16 @@ namespace {
 
 // ---- libtorch's format: each level is a module object of class Module ---------------------------
 
-// `open` holds the nodes being converted, so that an archive written into its own descendant is
-// an error rather than endless recursion.
-script::Module module_of(const ArchiveNode& node, std::vector<const ArchiveNode*>& open) {
-  EMBER_CHECK(std::find(open.begin(), open.end(), &node) == open.end(), ValueError,
-              "[OutputArchive] an archive is nested inside itself (a cycle of write(key, archive) calls)");
-  open.push_back(&node);
+script::Module module_of(const ArchiveNode& node) {
   script::Module m("Module");
   for (const ArchiveNode::Entry& e : node.entries) {
     switch (e.kind) {
       case ArchiveNode::Kind::Parameter: m.register_parameter(e.key, e.tensor); break;
       case ArchiveNode::Kind::Buffer: m.register_buffer(e.key, e.tensor); break;
       case ArchiveNode::Kind::Value: m.register_attribute(e.key, type_of(e.value), e.value); break;
-      case ArchiveNode::Kind::Nested: m.register_module(e.key, module_of(*e.nested, open)); break;
+      case ArchiveNode::Kind::Nested: m.register_module(e.key, module_of(*e.nested)); break;
     }
   }
-  open.pop_back();
   return m;
 }
 
@@ -203,8 +196,7 @@ std::shared_ptr<ArchiveNode> node_of_state_dict(const OrderedDict<std::string, T
 }  // namespace
 
 std::string archive_zip_bytes(const ArchiveNode& root, const std::string& archive_name) {
-  std::vector<const ArchiveNode*> open;
-  return script::save_to_bytes(module_of(root, open), archive_name);
+  return script::save_to_bytes(module_of(root), archive_name);
 }
 
 std::shared_ptr<ArchiveNode> archive_from_bytes(std::string bytes, const std::string& what) {
