@@ -1,7 +1,8 @@
 // batch_norm.cuh: native_batch_norm forward and backward over a dense [N, C, S] view, as the CPU
 // plugin computes them. Per-channel statistics and sums run in double over (channel, chunk)
 // partials merged in a fixed order (the chunking depends only on the shape); parameters and
-// statistics are double arrays the host prepared (any dtype converts to them and back).
+// statistics are double arrays the host prepared (any dtype converts to them and back), except
+// that the forward reads contiguous parameters of the data's dtype in place (bn_param).
 //
 // Defines: T_IN (data storage), C_T (its compute type: the normalization runs in it, as the CPU's
 // norm_acc_t).
@@ -33,7 +34,18 @@ struct bn_params {
   double eps;
   int training;
   int pad;
+  // The forward's per-channel parameters read in place when they are contiguous [C] arrays of
+  // T_IN (the common case: no conversion launches); null: use the double arrays above.
+  const char* raw_weight;
+  const char* raw_bias;
+  const char* raw_mean;  // eval: running mean
+  const char* raw_var;   // eval: running variance
 };
+
+__device__ __forceinline__ double bn_param(const double* converted, const char* raw, i64 ch, double absent) {
+  if (raw) return (double)e_to_c(((const T_IN*)raw)[ch]);
+  return converted ? converted[ch] : absent;
+}
 
 __device__ __forceinline__ i64 bn_offset(const bn_params& p, i64 ch, i64 j) {
   const i64 nn = j / p.s;
@@ -110,13 +122,13 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_stats(const bn_param
     p.mean[ch] = mean;
     p.invstd[ch] = invstd;
   } else {
-    mean = p.mean[ch];
-    invstd = 1.0 / sqrt(p.var[ch] + p.eps);
+    mean = bn_param(p.mean, p.raw_mean, ch, 0.0);
+    invstd = 1.0 / sqrt(bn_param(p.var, p.raw_var, ch, 0.0) + p.eps);
   }
-  const double scale = invstd * (p.weight ? p.weight[ch] : 1.0);
+  const double scale = invstd * bn_param(p.weight, p.raw_weight, ch, 1.0);
   p.k1[ch] = scale;
   p.k2[ch] = 0.0;
-  p.k3[ch] = (p.bias ? p.bias[ch] : 0.0) - mean * scale;
+  p.k3[ch] = bn_param(p.bias, p.raw_bias, ch, 0.0) - mean * scale;
 }
 
 // Backward sums: a = g, b = x; partial[0] = sum(g), [1] = sum((x - mean) * g).
