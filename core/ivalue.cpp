@@ -1,6 +1,8 @@
 // IValue storage management and accessors.
 #include "core/ivalue.h"
 
+#include <cmath>
+
 #include <functional>
 #include <new>
 
@@ -260,8 +262,10 @@ size_t IValue::key_hash() const {
     case Tag::Bool: return std::hash<int64_t>()(v_.i);
     case Tag::Double: {
       // Integral floats hash like the equal int, as key_equals treats 1.0 == 1.
-      double d = v_.d;
-      if (d == static_cast<double>(static_cast<int64_t>(d))) return std::hash<int64_t>()(static_cast<int64_t>(d));
+      // Only floats inside int64's range convert (a cast of 1e300 or NaN is undefined behaviour).
+      constexpr double kTwoTo63 = 9223372036854775808.0;
+      const double d = v_.d;
+      if (d >= -kTwoTo63 && d < kTwoTo63 && std::trunc(d) == d) return std::hash<int64_t>()(static_cast<int64_t>(d));
       return std::hash<double>()(d);
     }
     case Tag::String: return std::hash<std::string>()(to_string_ref());

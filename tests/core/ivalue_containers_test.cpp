@@ -2,6 +2,8 @@
 // objects with named slots, futures, and lists shared (and mutated) through every copy.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -38,6 +40,24 @@ TEST(IValueDict, KeepsInsertionOrderAndPythonKeyEquality) {
   os << d;
   EXPECT_EQ(os.str(), "{a: 2, z: None}");
   EXPECT_THROW(IValue(int64_t(1)).to_dict(), TypeError);
+}
+
+// Float keys outside int64's range, infinities and NaN hash without the undefined float -> int
+// conversion (found by the archive fuzz target through a pickled dict; UBSan), and still follow
+// Python's equality.
+TEST(IValueDict, HugeAndNonFiniteFloatKeys) {
+  IValue d = IValue::dict();
+  ivalue::Dict& dict = d.to_dict();
+  const double keys[] = {2.38846e35, -1e300, 9223372036854775808.0, -9223372036854775808.0,
+                         std::numeric_limits<double>::infinity(), std::nan("")};
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); ++i) dict.insert_or_assign(IValue(keys[i]), IValue(int64_t(i)));
+  EXPECT_EQ(dict.find(IValue(2.38846e35))->to_int(), 0);
+  EXPECT_EQ(dict.find(IValue(-1e300))->to_int(), 1);
+  EXPECT_EQ(dict.find(IValue(9223372036854775808.0))->to_int(), 2);
+  // -2^63 is an int64: the float key equals the int key.
+  EXPECT_EQ(dict.find(IValue(std::numeric_limits<int64_t>::min()))->to_int(), 3);
+  EXPECT_EQ(dict.find(IValue(std::numeric_limits<double>::infinity()))->to_int(), 4);
+  EXPECT_EQ(dict.find(IValue(std::nan(""))), nullptr);  // NaN != NaN, as in Python's lookup by value
 }
 
 TEST(IValueObject, SlotsByName) {
