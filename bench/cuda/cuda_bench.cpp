@@ -15,6 +15,7 @@
 
 #include "bench/cuda/resnet50.h"
 #include "ops/accelerator.h"
+#include "ops/autocast.h"
 #include "core/stream.h"
 
 namespace {
@@ -113,8 +114,9 @@ void BM_ResNet50Forward(benchmark::State& st) {
 BENCHMARK(BM_ResNet50Forward)->Arg(1)->Arg(64)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 // One SGD step of ResNet-50 at batch 64, float32; `cudnn_benchmark`: convolution algorithms timed
-// per shape (ember::cuda::set_cudnn_benchmark) instead of cuDNN's heuristics.
-void train_step(benchmark::State& st, bool cudnn_benchmark) {
+// per shape (ember::cuda::set_cudnn_benchmark) instead of cuDNN's heuristics; `bf16_autocast`:
+// the forward and loss under AutocastGuard("cuda", bfloat16), as torch.autocast in PyTorch's row.
+void train_step(benchmark::State& st, bool cudnn_benchmark, bool bf16_autocast = false) {
   if (!require_gpu(st)) return;
   ember::cuda::set_cudnn_benchmark(cudnn_benchmark);
   ember::manual_seed(0);
@@ -126,7 +128,11 @@ void train_step(benchmark::State& st, bool cudnn_benchmark) {
   Tensor y = ember::randint(0, 1000, {64}, TensorOptions(ember::kInt64).device(gpu()));
   auto step = [&] {
     opt.zero_grad();
-    Tensor loss = ember::nn::functional::cross_entropy(model->forward(x), y);
+    Tensor loss;
+    {
+      ember::AutocastGuard autocast("cuda", ember::kBFloat16, bf16_autocast);
+      loss = ember::nn::functional::cross_entropy(model->forward(x), y);
+    }
     loss.backward();
     opt.step();
   };
@@ -140,8 +146,10 @@ void train_step(benchmark::State& st, bool cudnn_benchmark) {
 }
 void BM_ResNet50TrainStep(benchmark::State& st) { train_step(st, false); }
 void BM_ResNet50TrainStepCudnnBenchmark(benchmark::State& st) { train_step(st, true); }
+void BM_ResNet50TrainStepAutocastBF16(benchmark::State& st) { train_step(st, false, true); }
 BENCHMARK(BM_ResNet50TrainStep)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK(BM_ResNet50TrainStepCudnnBenchmark)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK(BM_ResNet50TrainStepAutocastBF16)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
 // Host cost: wall time per `a + b` on one-element GPU tensors, launches only (synchronized once).
 void BM_SmallOpHostCost(benchmark::State& st) {

@@ -14,11 +14,13 @@ NAMES = {
     "BM_ResNet50Forward/1": "resnet50_forward_b1", "BM_ResNet50Forward/64": "resnet50_forward_b64",
     "BM_ResNet50TrainStep": "resnet50_train_b64", "BM_SmallOpHostCost": "host_small_op",
     "BM_ResNet50TrainStepCudnnBenchmark": "resnet50_train_b64_cudnn_benchmark",
+    "BM_ResNet50TrainStepAutocastBF16": "resnet50_train_b64_autocast_bf16",
 }
 # Target: ember time <= target * PyTorch time (from the throughput and time bounds).
 TARGET = {"add": 1 / 0.97, "exp": 1 / 0.97, "tanh": 1 / 0.97, "gelu": 1 / 0.97, "sum": 1 / 0.97, "softmax": 1.0,
           "matmul_float32": 1 / 0.97, "matmul_bfloat16": 1 / 0.97, "resnet50_forward_b1": 1.05,
-          "resnet50_forward_b64": 1.05, "resnet50_train_b64": 1.05, "host_small_op": 0.5}
+          "resnet50_forward_b64": 1.05, "resnet50_train_b64": 1.05, "resnet50_train_b64_autocast_bf16": 1.05,
+          "host_small_op": 0.5}
 UNIT = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}
 
 
