@@ -7,10 +7,6 @@
 if(TARGET ember_cuda_jit)
   add_executable(ember_cuda_nvrtc_tests ${CMAKE_CURRENT_LIST_DIR}/nvrtc_sources.cpp)
   target_link_libraries(ember_cuda_nvrtc_tests PRIVATE ember_cuda_jit GTest::gtest GTest::gtest_main)
-  # CUDA::nvrtc brings the driver stub (libcuda.so.1), which nothing here calls and which a
-  # machine without a GPU driver lacks: Debian's gcc drops it (--as-needed is its default), clang
-  # does not, so the binary could not start (or list its tests) under clang.
-  target_link_options(ember_cuda_nvrtc_tests PRIVATE -Wl,--as-needed)
   target_compile_definitions(ember_cuda_nvrtc_tests PRIVATE
     EMBER_CUDA_TEST_ARCHITECTURES="${EMBER_CUDA_ARCHITECTURES}")
   gtest_discover_tests(ember_cuda_nvrtc_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
