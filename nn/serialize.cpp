@@ -138,14 +138,14 @@ class Writer {
 // Bounds-checked reads over the whole file in memory.
 class Reader {
  public:
-  Reader(const std::vector<unsigned char>& data, const std::string& what) : data_(data), what_(what) {}
-  size_t remaining() const { return data_.size() - pos_; }
+  Reader(const unsigned char* data, size_t size, const std::string& what) : data_(data), size_(size), what_(what) {}
+  size_t remaining() const { return size_ - pos_; }
   size_t position() const { return pos_; }
   const unsigned char* take(size_t n, const char* field) {
     if (n > remaining())
       fail("truncated file: reading ", field, " needs ", n, " bytes at offset ", pos_, ", but only ", remaining(),
            " remain");
-    const unsigned char* p = data_.data() + pos_;
+    const unsigned char* p = data_ + pos_;
     pos_ += n;
     return p;
   }
@@ -162,7 +162,8 @@ class Reader {
   }
 
  private:
-  const std::vector<unsigned char>& data_;
+  const unsigned char* data_;
+  size_t size_;
   const std::string& what_;
   size_t pos_ = 0;
 };
@@ -237,16 +238,17 @@ StateDict load(std::istream& in, const std::string& what) {
 }
 
 StateDict serialize::parse_state_dict_file(const std::string& bytes, const std::string& what) {
-  const std::vector<unsigned char> data(bytes.begin(), bytes.end());
-  Reader r(data, what);
-  if (data.size() < sizeof(kMagic) || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0)
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t size = bytes.size();
+  Reader r(data, size, what);
+  if (size < sizeof(kMagic) || std::memcmp(data, kMagic, sizeof(kMagic)) != 0)
     r.fail("not an ember state dict file (bad magic; expected \"EMBERSD\" followed by a zero byte)");
   r.take(sizeof(kMagic), "magic");
   uint32_t version = r.integer<uint32_t>("version");
   if (version != kVersion) r.fail("unsupported format version ", version, " (this build reads version ", kVersion, ")");
   // The checksum covers everything before the last 4 bytes; checked before trusting any field.
-  if (data.size() < r.position() + 8 + 4) r.fail("truncated file: ", data.size(), " bytes is too short for a header");
-  size_t body = data.size() - 4;
+  if (size < r.position() + 8 + 4) r.fail("truncated file: ", size, " bytes is too short for a header");
+  size_t body = size - 4;
   uint32_t stored = 0;
   for (size_t i = 0; i < 4; ++i) stored |= static_cast<uint32_t>(data[body + i]) << (8 * i);
   uint64_t count = r.integer<uint64_t>("entry count");
@@ -291,7 +293,7 @@ StateDict serialize::parse_state_dict_file(const std::string& bytes, const std::
   if (r.position() != body)
     r.fail("corrupt file: ", body > r.position() ? body - r.position() : 0, " unexpected bytes after the last of ",
            count, " entries");
-  uint32_t actual = crc32_update(0, data.data(), body);
+  uint32_t actual = crc32_update(0, data, body);
   if (actual != stored) r.fail("corrupt file: checksum mismatch (stored ", stored, ", computed ", actual, ")");
   return dict;
 }
