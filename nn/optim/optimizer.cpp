@@ -4,6 +4,7 @@
 #include "nn/serialize/archive.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "autograd/grad_mode.h"
@@ -360,34 +361,35 @@ int64_t count_of(serialize::InputArchive& archive, const std::string& key) {
 }  // namespace
 
 serialize::OutputArchive& operator<<(serialize::OutputArchive& archive, const Optimizer& optimizer) {
+  // state_dict()'s entries by owner ("state.3", "param_groups.0"), each with its field names, in
+  // one pass over them.
+  std::map<std::string, std::vector<std::pair<std::string, const Tensor*>>> fields_of;
   const StateDict dict = optimizer.state_dict();
+  for (const auto& item : dict) {
+    const std::string& key = item.key();
+    const size_t first = key.find('.'), second = first == std::string::npos ? first : key.find('.', first + 1);
+    if (second == std::string::npos) continue;
+    fields_of[key.substr(0, second)].emplace_back(key.substr(second + 1), &item.value());
+  }
   serialize::OutputArchive state, groups;
   const auto& param_groups = optimizer.param_groups();
   groups.write("param_groups/size", ember::scalar_tensor(Scalar(static_cast<int64_t>(param_groups.size())), kInt64));
   int64_t index = 0;
   for (size_t g = 0; g < param_groups.size(); ++g) {
     serialize::OutputArchive group, options;
-    const std::string group_prefix = "param_groups." + std::to_string(g) + ".";
     const auto& params = param_groups[g].params();
     group.write("params/size", ember::scalar_tensor(Scalar(static_cast<int64_t>(params.size())), kInt64));
     for (size_t j = 0; j < params.size(); ++j, ++index) {
       const std::string key = parameter_key(params[j]);
       group.write("params/" + std::to_string(j), IValue(key));
-      const std::string state_prefix = "state." + std::to_string(index) + ".";
+      auto owned = fields_of.find("state." + std::to_string(index));
+      if (owned == fields_of.end()) continue;
       serialize::OutputArchive fields;
-      bool any = false;
-      for (const auto& item : dict) {
-        if (item.key().compare(0, state_prefix.size(), state_prefix) != 0) continue;
-        fields.write(replaced(item.key().substr(state_prefix.size()), '.', '/'), field_of(item.value(), false));
-        any = true;
-      }
-      if (any) state.write(key, fields);
+      for (const auto& [name, tensor] : owned->second) fields.write(replaced(name, '.', '/'), field_of(*tensor, false));
+      state.write(key, fields);
     }
-    for (const auto& item : dict) {
-      if (item.key().compare(0, group_prefix.size(), group_prefix) != 0) continue;
-      const std::string name = item.key().substr(group_prefix.size());
-      if (name != "params") options.write(name, field_of(item.value(), true));
-    }
+    for (const auto& [name, tensor] : fields_of["param_groups." + std::to_string(g)])
+      if (name != "params") options.write(name, field_of(*tensor, true));
     group.write("options", options);
     groups.write("param_groups/" + std::to_string(g), group);
   }
