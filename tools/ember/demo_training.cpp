@@ -71,6 +71,13 @@ Tensor shuffled_indices(int64_t n, std::mt19937& rng) {
   return tensor_from_doubles(order, {n}, kInt64);
 }
 
+// Two conv-batchnorm-relu-maxpool blocks, then a linear layer.
+nn::Sequential make_model() {
+  return nn::Sequential(nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1).bias(false)), nn::BatchNorm2d(8), nn::ReLU(),
+                        nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(8, 16, 3).padding(1).bias(false)),
+                        nn::BatchNorm2d(16), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(16 * 4 * 4, kClasses));
+}
+
 double accuracy(nn::Sequential& model, const Tensor& images, const Tensor& targets) {
   NoGradGuard no_grad;
   model->eval();
@@ -95,9 +102,7 @@ void show_training() {
   train_y = train_y.to(device);
   test_x = test_x.to(device);
   test_y = test_y.to(device);
-  nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1).bias(false)), nn::BatchNorm2d(8), nn::ReLU(),
-                       nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(8, 16, 3).padding(1).bias(false)),
-                       nn::BatchNorm2d(16), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(16 * 4 * 4, kClasses));
+  nn::Sequential model = make_model();
   model->to(device);
   optim::Adam optimizer(model->parameters(), optim::AdamOptions(0.005));
   std::cout << "  model: " << model->parameters().size() << " parameter tensors, "
@@ -137,9 +142,7 @@ void show_training() {
   const std::string model_path = dir + "/model.pt", optimizer_path = dir + "/optimizer.pt";
   ember::save(model, model_path);
   ember::save(optimizer, optimizer_path);
-  nn::Sequential fresh(nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1).bias(false)), nn::BatchNorm2d(8), nn::ReLU(),
-                       nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(8, 16, 3).padding(1).bias(false)),
-                       nn::BatchNorm2d(16), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(), nn::Linear(16 * 4 * 4, kClasses));
+  nn::Sequential fresh = make_model();
   ember::load(fresh, model_path);
   fresh->to(device);
   optim::Adam resumed(fresh->parameters(), optim::AdamOptions(0.005));
