@@ -4,7 +4,8 @@
 # configures it with ASan + UBSan) the whole tree gets libFuzzer's coverage instrumentation and
 # each target links libFuzzer: build target `ember_fuzzers`, binaries bin/fuzz_<name>. In every
 # ordinary test build the same sources link a replay main instead, and ctest runs each target
-# over its seed corpus (tests/fuzz/corpus/<name>/), so seeds and saved crash inputs stay tested
+# over its seed corpus (tests/fuzz/corpus/<name>/ and the folders tests/fuzz/extra_seeds.txt names
+# for it), so seeds and saved crash inputs stay tested
 # with gcc too.
 option(EMBER_BUILD_FUZZERS "Build the libFuzzer targets (clang)" OFF)
 
@@ -32,7 +33,14 @@ function(ember_add_fuzz_target name)
     add_dependencies(ember_fuzzers ${target})
   else()
     target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
-    add_test(NAME fuzz_corpus.${name} COMMAND ${target} ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+    # Seed folders kept elsewhere for this target (tests/fuzz/extra_seeds.txt).
+    set(seed_dirs ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+    file(STRINGS ${PROJECT_SOURCE_DIR}/tests/fuzz/extra_seeds.txt seed_lines REGEX "^${name} ")
+    foreach(line ${seed_lines})
+      string(REGEX REPLACE "^${name} +" "" dir "${line}")
+      list(APPEND seed_dirs ${PROJECT_SOURCE_DIR}/${dir})
+    endforeach()
+    add_test(NAME fuzz_corpus.${name} COMMAND ${target} ${seed_dirs})
     set_tests_properties(fuzz_corpus.${name} PROPERTIES TIMEOUT 300)
   endif()
 endfunction()

@@ -3,7 +3,8 @@
 # (`make fuzz FUZZ_SECONDS=N [FUZZ_TARGETS="config schema"]` calls it; docs/RELIABILITY.md).
 #
 # Each target runs for SECONDS on its working corpus (BUILD_DIR/fuzz-corpus/<target>, which grows
-# as coverage grows) plus the seeds in tests/fuzz/corpus/<target> (never modified). A crash, a
+# as coverage grows) plus the seeds in tests/fuzz/corpus/<target> and the folders
+# tests/fuzz/extra_seeds.txt names for it (never modified). A crash, a
 # sanitizer report, an untyped exception (reported as an abort), a hang (-timeout) or running out
 # of memory stops the target and leaves the input in BUILD_DIR/fuzz-artifacts/; the script then
 # exits with 1. Set FUZZ_RUNS to stop after that many executions instead of after SECONDS.
@@ -43,8 +44,13 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t ($limit)"
   log="$build/fuzz-$t.log"
   # shellcheck disable=SC2086
+  # Seed folders kept elsewhere in the repository for this target (extra_seeds.txt).
+  seeds=("$here/corpus/$t")
+  while read -r name dir; do
+    [ "$name" = "$t" ] && seeds+=("$here/../../$dir")
+  done < <(grep -v '^#' "$here/extra_seeds.txt")
   "$bin" $limit -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 ${extra[$t]} \
-    -artifact_prefix="$artifacts/$t-" "$corpus" "$here/corpus/$t" >"$log" 2>&1
+    -artifact_prefix="$artifacts/$t-" "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   # The summary, without libFuzzer's progress lines and ASan's notes on refused allocations.
   grep -v -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\|RELOAD\)' -e 'failed to allocate' "$log" | tail -n 40

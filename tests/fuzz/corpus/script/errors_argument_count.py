@@ -1,5 +1,0 @@
-def f(x: int, y: int) -> int:
-    return x + y
-
-def main():
-    return f(1)

@@ -1,4 +1,0 @@
-def main():
-    xs: List[int] = []
-    xs.append("a")
-    return xs

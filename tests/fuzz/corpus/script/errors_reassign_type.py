@@ -1,4 +1,0 @@
-def main():
-    a = 1
-    a = "one"
-    return a

@@ -1,3 +1,0 @@
-def main():
-    xs = [1, 2, 3]
-    assert len(xs) == 2, "expected two items"

@@ -1,3 +1,0 @@
-def main():
-    x = = 1
-    return x

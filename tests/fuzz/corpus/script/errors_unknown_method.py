@@ -1,3 +1,0 @@
-def main():
-    x = torch.ones(2)
-    return x.frobnicate()
