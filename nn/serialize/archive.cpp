@@ -5,7 +5,6 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "autograd/grad_mode.h"
 #include "nn/serialize/archive_node.h"
@@ -23,8 +22,10 @@ void check_key(const std::string& key) {
 // libtorch's archives keep a parameter's flag).
 Tensor stored_tensor(const Tensor& t) {
   NoGradGuard no_grad;
-  // A copy: the archive must not change when the module's tensors do before save_to.
-  Tensor out = t.detach().to(Device("cpu"), t.scalar_type(), false, /*copy=*/true).contiguous();
+  // A copy (one, whatever the device and layout): the archive must not change when the module's
+  // tensors do before save_to.
+  Tensor out = t.detach().to(Device("cpu")).contiguous();
+  if (out.data_ptr() == t.data_ptr()) out = out.clone();
   if (t.requires_grad()) out.requires_grad_(true);
   return out;
 }
