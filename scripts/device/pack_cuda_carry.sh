@@ -19,6 +19,7 @@ for b in ember ember-conformance ember_cuda_tests ember_autograd_tests ember_cud
   [ -f "$BUILD/bin/$b" ] && cp "$BUILD/bin/$b" "$STAGE/bin/"
 done
 cp -P "$BUILD"/lib/libember.so* "$STAGE/lib/"
+[ -f "$BUILD/lib/libember_sampler.so" ] && cp "$BUILD/lib/libember_sampler.so" "$STAGE/lib/"
 cp "$BUILD/lib/ember/plugins/libember_cpu.so" "$BUILD/lib/ember/plugins/libember_cuda.so" "$STAGE/lib/ember/plugins/"
 for l in libdnnl.so.2 libOpenCL.so.1 libyaml-cpp.so.0.7 libbenchmark.so.1debian libgomp.so.1; do
   for dir in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
