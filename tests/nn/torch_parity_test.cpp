@@ -17,6 +17,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include <ember/ember.h>
 
 namespace {
@@ -81,11 +83,14 @@ class TorchParity : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!torch_available()) GTEST_SKIP() << "python3-torch is not installed; `make test` installs it";
-    path_ = std::string(EMBER_BINARY_DIR) + "/tests/torch_cnn_reference.txt";
+    // One file per process: ctest runs this binary under several ISA settings at once, and a
+    // shared path let one run read the file while another was rewriting it.
+    path_ = std::string(EMBER_BINARY_DIR) + "/tests/torch_cnn_reference." + std::to_string(getpid()) + ".txt";
     std::string script = std::string(EMBER_SOURCE_DIR) + "/tests/nn/torch_reference/cnn_reference.py";
     std::string cmd = std::string(kPython) + " " + script + " " + path_;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "the reference script failed: " << cmd;
     ref_ = load_reference(path_);
+    std::remove(path_.c_str());
     ASSERT_FALSE(ref_.tensors.empty());
   }
 
