@@ -2,7 +2,8 @@
 // path it enables for 3x3 stride-1 convolutions: results against a float64 reference on the
 // first call (cache filled), on later calls (cache hits), after the weights change in place
 // (fingerprint mismatch), when they change on every call (training: the cache steps aside),
-// and with the cache turned off; the option's error path.
+// and with the cache turned off; the option's error path. Direct-algorithm shapes (5x5, 1x1, a
+// 3-channel stem) keep their reordered weights in the same cache.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -58,7 +59,10 @@ void expect_conv(const LoadedPlugin& plugin, const Conv& s, const TestTensor& x,
   for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(got[i], want[i], tol) << what << " at " << i;
 }
 
-const Conv kShapes[] = {{1, 64, 14, 64, 3, 1}, {2, 32, 9, 48, 3, 1}, {1, 16, 8, 16, 3, 0}};
+// 3x3 stride 1 (Winograd when oneDNN has it), then the direct algorithm's cached reorders:
+// 5x5, 1x1, and a 3-channel 7x7 stem (whose input stays NCHW).
+const Conv kShapes[] = {{1, 64, 14, 64, 3, 1}, {2, 32, 9, 48, 3, 1}, {1, 16, 8, 16, 3, 0},
+                        {1, 32, 10, 48, 5, 2}, {2, 16, 9, 32, 1, 0},  {2, 3, 16, 16, 7, 3}};
 
 TEST(CpuConvWeightCache, CachedWeightsGiveTheSameResultsOnEveryCall) {
   for (const Conv& s : kShapes) {
@@ -68,14 +72,16 @@ TEST(CpuConvWeightCache, CachedWeightsGiveTheSameResultsOnEveryCall) {
 }
 
 TEST(CpuConvWeightCache, WeightsChangedInPlaceAreSeen) {
-  const Conv s = kShapes[0];
-  TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 3), w = random_f32({s.o, s.c, s.k, s.k}, 4);
-  expect_conv(cpu_plugin(), s, x, w, "first");
-  expect_conv(cpu_plugin(), s, x, w, "cached");
-  // One weight changes (same address, same shape): the fingerprint differs, the cache refills.
-  w.set_linear<float>(1234, w.get_linear<float>(1234) + 0.5f);
-  expect_conv(cpu_plugin(), s, x, w, "after an in-place change");
-  expect_conv(cpu_plugin(), s, x, w, "cached again");
+  for (const Conv& s : {kShapes[0], kShapes[3], kShapes[5]}) {
+    TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 3), w = random_f32({s.o, s.c, s.k, s.k}, 4);
+    expect_conv(cpu_plugin(), s, x, w, "first");
+    expect_conv(cpu_plugin(), s, x, w, "cached");
+    // One weight changes (same address, same shape): the fingerprint differs, the cache refills.
+    const int64_t i = w.numel() / 2 + 3;
+    w.set_linear<float>(i, w.get_linear<float>(i) + 0.5f);
+    expect_conv(cpu_plugin(), s, x, w, "after an in-place change");
+    expect_conv(cpu_plugin(), s, x, w, "cached again");
+  }
 }
 
 TEST(CpuConvWeightCache, WeightsChangingEveryCallStayCorrect) {
