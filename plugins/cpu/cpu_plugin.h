@@ -29,6 +29,8 @@ const Config& config();
 Config& mutable_config();
 
 void register_device(Registrar& reg);
+// The memory kept in freed large blocks for reuse (device.cpp); 0 frees and keeps none.
+void set_block_cache_bytes(size_t bytes);
 void register_binary_kernels(Registrar& reg);      // kernels_binary.cpp
 void register_compare_kernels(Registrar& reg);     // kernels_compare.cpp
 void register_unary_kernels(Registrar& reg);       // kernels_unary.cpp

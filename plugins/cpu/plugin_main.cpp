@@ -10,6 +10,8 @@
 //                         was built with OpenMP (oneDNN's own runtime), else native
 //   weight_cache_mb: N    memory for convolution weights kept in oneDNN's formats between calls
 //                         (conv_weight_cache.h); 0 turns the cache (and Winograd) off; default 128
+//   block_cache_mb: N     memory kept in freed large blocks for the next allocation of that size
+//                         (device.cpp); 0 turns the cache off; default 128
 //   isa: auto | avx512 | avx2 | scalar
 //                         vector instruction set of the kernels (vec/isa.h); default
 //                         $EMBER_CPU_ISA when set, else auto (the best the CPU supports)
@@ -34,7 +36,7 @@ const Config& config() { return g_config; }
 Config& mutable_config() { return g_config; }
 
 void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
-  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool", "isa", "weight_cache_mb"});
+  options.expect_only({"threads", "onednn", "onednn_batch_norm", "thread_pool", "isa", "weight_cache_mb", "block_cache_mb"});
   // EMBER_CPU_ISA in the environment sets the default, so that test suites can run every path
   // without a configuration file (as ATEN_CPU_CAPABILITY does for PyTorch).
   const char* isa_env = std::getenv("EMBER_CPU_ISA");
@@ -57,6 +59,9 @@ void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   const int cache_mb = options.get<int>("weight_cache_mb", 128);
   EMBER_SDK_CHECK(cache_mb >= 0, EMBER_ERROR_VALUE, "option 'weight_cache_mb': expected >= 0, got ", cache_mb);
   conv_weight_cache().set_budget_bytes(static_cast<size_t>(cache_mb) << 20);
+  const int block_cache_mb = options.get<int>("block_cache_mb", 128);
+  EMBER_SDK_CHECK(block_cache_mb >= 0, EMBER_ERROR_VALUE, "option 'block_cache_mb': expected >= 0, got ", block_cache_mb);
+  set_block_cache_bytes(static_cast<size_t>(block_cache_mb) << 20);
   reg.on_shutdown(&stop_intra_op);
 
   register_device(reg);

@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "plugin_test_support.h"
 
@@ -93,6 +95,47 @@ TEST(CpuDevice, AllocatesAlignedAndCopies) {
   EXPECT_EQ(s->code, EMBER_ERROR_OUT_OF_MEMORY);
   EXPECT_EQ(huge, nullptr);
   delete s;
+}
+
+// Freed large blocks are reused (no fresh pages per call): the same size, or a smaller request
+// of at least a quarter of a cached block, gets that block back, from any thread; a much smaller
+// request does not take a big block. With block_cache_mb 0 nothing is kept; a negative budget is
+// refused at init.
+TEST(CpuDevice, ReusesFreedLargeBlocks) {
+  const ember_device_type_desc& cpu = cpu_plugin().registry().devices[0];
+  auto alloc = [&](const ember_device_type_desc& d, size_t n) {
+    void* p = nullptr;
+    EXPECT_EQ(d.allocate(d.ctx, 0, n, nullptr, &p), nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u);
+    std::memset(p, 0x5a, n);  // the whole payload is usable
+    return p;
+  };
+  const size_t mb = size_t(1) << 20;
+  void* a = alloc(cpu, 3 * mb);
+  cpu.deallocate(cpu.ctx, 0, a);
+  void* b = alloc(cpu, 3 * mb);
+  EXPECT_EQ(b, a) << "the same size reuses the freed block";
+  std::thread([&] { cpu.deallocate(cpu.ctx, 0, b); }).join();  // freed on another thread
+  void* c = alloc(cpu, mb);
+  EXPECT_EQ(c, a) << "a third of the block is within the waste allowed";
+  cpu.deallocate(cpu.ctx, 0, c);
+  void* tiny = alloc(cpu, 64 * 1024);
+  EXPECT_NE(tiny, a) << "a 64 KiB request must not hold a 3 MiB block";
+  void* again = alloc(cpu, 3 * mb);
+  EXPECT_EQ(again, a);
+  cpu.deallocate(cpu.ctx, 0, tiny);
+  cpu.deallocate(cpu.ctx, 0, again);
+
+  LoadedPlugin off(cpu_plugin_path(), 1, {{"block_cache_mb", "0"}}, /*private_copy=*/true);
+  ASSERT_TRUE(off.loaded()) << off.error();
+  const ember_device_type_desc& plain = off.registry().devices[0];
+  void* d = alloc(plain, 3 * mb);
+  plain.deallocate(plain.ctx, 0, d);
+  void* e = alloc(plain, 3 * mb);  // glibc may or may not give the same address; it must work
+  plain.deallocate(plain.ctx, 0, e);
+  LoadedPlugin bad(cpu_plugin_path(), 1, {{"block_cache_mb", "-1"}}, /*private_copy=*/true);
+  ASSERT_FALSE(bad.loaded());
+  EXPECT_NE(bad.error().find("block_cache_mb"), std::string::npos) << bad.error();
 }
 
 TEST(CpuPlugin, RefusesOtherAbiMajorAndShortHostTables) {
