@@ -4,11 +4,15 @@
 // are written one per line as "count lib+0xoffset;lib+0xoffset;..." (innermost first), which
 // bench/sampler/summarize.py symbolizes with addr2line and folds into self / inclusive tables.
 //
+// EMBER_SAMPLER_CLOCK=wall samples the main thread every millisecond of wall time instead,
+// running or blocked (a helper thread signals it): for host-bound GPU programs, and for
+// machines whose kernel does not deliver ITIMER_PROF's signal (the device machine's gave none).
 // EMBER_SAMPLER_START_MS delays sampling (to skip start-up). Thread-safety: the signal handler
 // only claims a slot with an atomic counter and unwinds into it; everything else runs in the
 // destructor after the timer is stopped. Samples beyond kMaxSamples are counted, not kept.
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
 
@@ -19,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -34,7 +39,11 @@ struct Sample {
 Sample* g_samples = nullptr;
 std::atomic<size_t> g_next{0};
 std::atomic<bool> g_on{false};
+std::atomic<bool> g_stop{false};
+std::atomic<size_t> g_signals_sent{0};
 const char* g_out = nullptr;
+bool g_wall = false;
+std::thread* g_ticker = nullptr;
 
 void on_prof(int, siginfo_t*, void*) {
   if (!g_on.load(std::memory_order_relaxed)) return;
@@ -81,7 +90,23 @@ __attribute__((constructor)) void start() {
   const char* delay = std::getenv("EMBER_SAMPLER_START_MS");
   const long start_ms = delay ? std::atol(delay) : 0;
   g_on = start_ms == 0;
-  set_timer(1000);
+  const char* clock = std::getenv("EMBER_SAMPLER_CLOCK");
+  g_wall = clock && std::string(clock) == "wall";
+  if (g_wall) {
+    const pthread_t main_thread = pthread_self();
+    g_ticker = new std::thread([main_thread] {
+      while (!g_stop.load()) {
+        timespec ms{0, 1000000};
+        nanosleep(&ms, nullptr);
+        if (g_on.load()) {
+          pthread_kill(main_thread, SIGPROF);
+          g_signals_sent.fetch_add(1);
+        }
+      }
+    });
+  } else {
+    set_timer(1000);
+  }
   if (start_ms > 0) {
     // The first samples are dropped until the delay passes (measured in process CPU time is not
     // what the user means; wall time is).
@@ -101,8 +126,16 @@ __attribute__((constructor)) void start() {
 __attribute__((destructor)) void finish() {
   if (!g_out || !g_samples) return;
   g_on = false;
-  set_timer(0);
+  if (g_wall) {
+    g_stop = true;
+    g_ticker->join();
+  } else {
+    set_timer(0);
+  }
   const size_t taken = g_next.load();
+  // A process that took no sample (a wrapper such as `timeout` that inherited LD_PRELOAD and
+  // exits after the program it ran) must not overwrite the program's stacks.
+  if (taken == 0) return;
   const size_t kept = taken < kMaxSamples ? taken : kMaxSamples;
   std::map<std::string, size_t> stacks;
   for (size_t i = 0; i < kept; ++i) {
@@ -117,7 +150,8 @@ __attribute__((destructor)) void finish() {
   }
   FILE* out = std::fopen(g_out, "w");
   if (!out) return;
-  std::fprintf(out, "# samples %zu kept %zu period_us 1000\n", taken, kept);
+  std::fprintf(out, "# samples %zu kept %zu period_us 1000 clock %s signals_sent %zu\n", taken, kept,
+               g_wall ? "wall" : "cpu", g_signals_sent.load());
   for (const auto& [stack, count] : stacks) std::fprintf(out, "%zu %s\n", count, stack.c_str());
   std::fclose(out);
 }

@@ -2,7 +2,12 @@
 // grouped, dilated, and transposed (whose forward is cuDNN's backward-data and whose backward is a
 // forward convolution and a backward-filter with the roles of input and grad swapped).
 //
-// Algorithms: by default cuDNN's heuristics (cudnnGet*Algorithm_v7), first choice that fits; with
+// Each pass runs through cuDNN's graph API with an execution plan cached per problem
+// (cudnn_conv_plans.h: the v7-style calls below cost ~170 us of host time each in cuDNN 9); the
+// v7-style API remains for problems the graph API has no plan for, and for every call with
+// EMBER_CUDNN_LEGACY_API=1.
+//
+// Algorithms (v7-style path): by default cuDNN's heuristics (cudnnGet*Algorithm_v7), first choice that fits; with
 // cudnn_benchmark on, cudnnFind*AlgorithmEx times them once per shape and the fastest is kept;
 // with cudnn_deterministic on, only deterministic algorithms are taken. The choice is cached per
 // (kind, dtype, shapes, convolution parameters, math mode). float32 uses FMA math unless
@@ -13,6 +18,7 @@
 // Thread-safety: one cuDNN handle per (device, thread); the algorithm cache is under a mutex.
 #include <cudnn.h>
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -21,6 +27,7 @@
 #include <ember/sdk/ops.h>
 
 #include "cuda_plugin.h"
+#include "cudnn_conv_plans.h"
 #include "dense.h"
 #include "launcher.h"
 #include "reduce.h"
@@ -282,6 +289,26 @@ void run_pass(const KernelArgs& a, const ConvProblem& p, Pass pass, void* x, voi
   DeviceScope scope(device);
   cudaStream_t stream = to_cuda(a.stream());
   cudnnHandle_t h = handle_for(device, stream);
+  // The graph API's cached plans first (cudnn_conv_plans.h); EMBER_CUDNN_LEGACY_API=1 keeps
+  // every call on the v7-style API below (for comparisons and as a way around a cuDNN problem).
+  static const bool legacy_only = [] {
+    const char* v = std::getenv("EMBER_CUDNN_LEGACY_API");
+    return v != nullptr && *v != '\0' && *v != '0';
+  }();
+  if (!legacy_only && beta == 0.0) {
+    ConvPlanProblem pp;
+    pp.data_type = cudnn_type(p.dtype);
+    pp.x = p.x;
+    pp.w = p.w;
+    pp.y = p.y;
+    pp.pad = p.pad;
+    pp.stride = p.stride;
+    pp.dilation = p.dilation;
+    pp.tensor_cores = p.math == CUDNN_TENSOR_OP_MATH;
+    pp.deterministic = config().cudnn_deterministic.load(std::memory_order_relaxed);
+    pp.benchmark = config().cudnn_benchmark.load(std::memory_order_relaxed);
+    if (run_conv_with_plan(a, h, pp, static_cast<ConvPass>(static_cast<int>(pass)), x, w, y)) return;
+  }
   Descriptors d(p, device);
   const Choice c = choose(a, h, p, d, pass, x, w, y);
   void* ws = c.workspace ? a.scratch(c.workspace) : nullptr;

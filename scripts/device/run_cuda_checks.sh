@@ -14,7 +14,8 @@
 #                compiled in the background from the start, beside the other phases
 #   gradcheck    gradcheck / gradgradcheck of every differentiable op on cuda (float64)
 #   profile      ember_cuda_bench's rows matching PROFILE_FILTER (default: ResNet-50 forward at
-#                batch 1) under the sampling profiler (bench/sampler): profile.stacks, to fold
+#                batch 1) under the sampling profiler (bench/sampler; PROFILE_CLOCK wall, the
+#                main thread, or cpu, every thread): profile.stacks, to fold
 #                here with bench/sampler/summarize.py --libs BUILD_DIR (the carried copies are
 #                stripped)
 # Multi-GPU checks (peer copies): run_cuda_multi_gpu.sh, on a kind with two or more GPUs.
@@ -128,7 +129,7 @@ for phase in $PHASES; do
         > "$OUT/compare.txt" 2>&1
       grep host_small_op "$OUT/compare.txt" >> "$SUMMARY" ;;
     profile)
-      EMBER_SAMPLER_OUT="$OUT/profile.stacks" LD_PRELOAD="$WORK/lib/libember_sampler.so" run profile ${PROFILE_S:-90} \
+      EMBER_SAMPLER_CLOCK=${PROFILE_CLOCK:-wall} EMBER_SAMPLER_OUT="$OUT/profile.stacks" LD_PRELOAD="$WORK/lib/libember_sampler.so" run profile ${PROFILE_S:-90} \
         "$WORK/bin/ember_cuda_bench" --benchmark_filter="${PROFILE_FILTER:-ResNet50Forward/1}" --benchmark_min_time=${PROFILE_MIN_TIME:-3}
       cp "$OUT/profile.stacks" "$RESULTS/" 2>/dev/null
       grep -E '^BM_' "$OUT/profile.log" | sed 's/^/    /' >> "$SUMMARY" ;;

@@ -6,6 +6,7 @@
 // (not a hang), raised at the op with launch blocking; integer division by zero; a CUDA error
 // names the op and the device.
 #include <cmath>
+#include <functional>
 
 #include "cuda_test_support.h"
 
@@ -152,6 +153,63 @@ TEST_F(CudaTest, NnKernelsMatchTheCpu) {
                           Tol{1e-5, 1e-5}));
   EXPECT_TRUE(same_as_cpu(F::layer_norm(logits.to(gpu()), F::LayerNormFuncOptions({1000})),
                           F::layer_norm(logits, F::LayerNormFuncOptions({1000})), Tol{1e-5, 1e-5}));
+}
+
+// Convolutions run through cached cuDNN execution plans (plugins/cuda/cudnn_conv_plans.h): every
+// kind (1-d grouped and dilated, 2-d strided, 3-d, transposed, an input 4 bytes off alignment,
+// float16) in each mode (heuristics, benchmark, deterministic), twice (the second call takes the
+// cached plan), forward and both gradients against the CPU.
+TEST_F(CudaTest, ConvolutionPlansMatchTheCpuInEveryMode) {
+  namespace F = nn::functional;
+  struct Case {
+    const char* name;
+    std::vector<int64_t> x, w;
+    std::function<Tensor(const Tensor&, const Tensor&)> conv;
+  };
+  const std::vector<Case> cases = {
+      {"conv1d grouped dilated", {2, 4, 21}, {6, 2, 5},
+       [](const Tensor& x, const Tensor& w) { return F::conv1d(x, w, F::Conv1dFuncOptions().padding(2).dilation(2).groups(2)); }},
+      {"conv2d strided", {3, 8, 15, 13}, {16, 8, 3, 3},
+       [](const Tensor& x, const Tensor& w) { return F::conv2d(x, w, F::Conv2dFuncOptions().stride(2).padding(1)); }},
+      {"conv2d misaligned input", {2, 3, 9, 9}, {4, 3, 3, 3},
+       [](const Tensor& x, const Tensor& w) {
+         // The same values one element into a larger buffer: a contiguous view 4 bytes off.
+         Tensor shifted = zeros({x.numel() + 1}, x.options());
+         shifted.narrow(0, 1, x.numel()).copy_(x.reshape({-1}));
+         return F::conv2d(shifted.narrow(0, 1, x.numel()).view(x.sizes()), w, F::Conv2dFuncOptions().padding(1));
+       }},
+      {"conv3d", {2, 3, 6, 7, 5}, {4, 3, 3, 3, 3},
+       [](const Tensor& x, const Tensor& w) { return F::conv3d(x, w, F::Conv3dFuncOptions().padding(1)); }},
+      {"conv_transpose2d", {2, 6, 7, 7}, {6, 4, 3, 3},
+       [](const Tensor& x, const Tensor& w) {
+         return F::conv_transpose2d(x, w, F::ConvTranspose2dFuncOptions().stride(2).padding(1).output_padding(1));
+       }},
+  };
+  auto run = [](const Case& c, const Tensor& x, const Tensor& w, Device d) {
+    Tensor xd = x.to(d).detach().requires_grad_(), wd = w.to(d).detach().requires_grad_();
+    Tensor y = c.conv(xd, wd);
+    (y * y).sum().backward();
+    return std::vector<Tensor>{y.detach().to(host()), xd.grad().to(host()), wd.grad().to(host())};
+  };
+  for (int mode = 0; mode < 3; ++mode) {
+    cuda::set_cudnn_benchmark(mode == 1);
+    cuda::set_cudnn_deterministic(mode == 2);
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(c.name) + (mode == 1 ? " (benchmark)" : mode == 2 ? " (deterministic)" : ""));
+      Tensor x = random_tensor(c.x, kFloat32, 20), w = random_tensor(c.w, kFloat32, 21, -0.5, 0.5);
+      const std::vector<Tensor> want = run(c, x, w, host());
+      for (int call = 0; call < 2; ++call) {
+        const std::vector<Tensor> got = run(c, x, w, gpu());
+        for (size_t k = 0; k < 3; ++k) EXPECT_TRUE(close_scaled(values(got[k]), values(want[k]), 1e-5)) << "output " << k;
+      }
+      if (mode == 0) {
+        const std::vector<Tensor> half = run(c, x.to(kFloat16), w.to(kFloat16), gpu());
+        EXPECT_TRUE(close_scaled(values(half[0].to(kFloat32)), values(want[0]), 1e-2));
+      }
+    }
+  }
+  cuda::set_cudnn_benchmark(false);
+  cuda::set_cudnn_deterministic(false);
 }
 
 TEST_F(CudaTest, AnIndexOutOfRangeIsAnIndexErrorNotAHang) {
