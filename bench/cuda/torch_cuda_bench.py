@@ -4,7 +4,7 @@ the same way (CUDA events around each iteration, after warm-up), written as JSON
 {"name", "ms", plus rates}. TF32 is off for matmul and cuDNN (ember's default; PyTorch's own
 default enables it for cuDNN), cudnn.benchmark off (ember's default).
 
-Usage: torch_cuda_bench.py [--out FILE] [--reps N]
+Usage: torch_cuda_bench.py [--out FILE] [--reps N] [--resnet-only]
 """
 import argparse
 import json
@@ -35,6 +35,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="-")
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--resnet-only", action="store_true", help="only the ResNet-50 rows")
     args = ap.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -48,26 +49,27 @@ def main():
         results.append(r)
         print(json.dumps(r), flush=True)
 
-    big = 256 << 20
-    a = torch.rand(big, device=dev)
-    b = torch.rand(big, device=dev)
-    ms = timed(lambda: a + b, args.reps)
-    record("add", ms, gbps=3 * 4 * big / ms / 1e6)
-    for name, f in (("exp", torch.exp), ("tanh", torch.tanh), ("gelu", F.gelu)):
-        ms = timed(lambda: f(a), args.reps)
-        record(name, ms, gbps=2 * 4 * big / ms / 1e6)
-    ms = timed(lambda: a.sum(), args.reps)
-    record("sum", ms, gbps=4 * big / ms / 1e6)
-    del a, b
-    x = torch.randn(4096, 4096, device=dev)
-    ms = timed(lambda: x.softmax(-1), args.reps)
-    record("softmax", ms, gbps=2 * 4 * 4096 * 4096 / ms / 1e6)
-    for dt, name in ((torch.float32, "matmul_float32"), (torch.bfloat16, "matmul_bfloat16")):
-        m1 = torch.randn(8192, 8192, device=dev, dtype=dt)
-        m2 = torch.randn(8192, 8192, device=dev, dtype=dt)
-        ms = timed(lambda: m1 @ m2, 20)  # as ember's fixed count (cuda_bench.cpp)
-        record(name, ms, tflops=2 * 8192 ** 3 / ms / 1e9)
-        del m1, m2
+    if not args.resnet_only:
+        big = 256 << 20
+        a = torch.rand(big, device=dev)
+        b = torch.rand(big, device=dev)
+        ms = timed(lambda: a + b, args.reps)
+        record("add", ms, gbps=3 * 4 * big / ms / 1e6)
+        for name, f in (("exp", torch.exp), ("tanh", torch.tanh), ("gelu", F.gelu)):
+            ms = timed(lambda: f(a), args.reps)
+            record(name, ms, gbps=2 * 4 * big / ms / 1e6)
+        ms = timed(lambda: a.sum(), args.reps)
+        record("sum", ms, gbps=4 * big / ms / 1e6)
+        del a, b
+        x = torch.randn(4096, 4096, device=dev)
+        ms = timed(lambda: x.softmax(-1), args.reps)
+        record("softmax", ms, gbps=2 * 4 * 4096 * 4096 / ms / 1e6)
+        for dt, name in ((torch.float32, "matmul_float32"), (torch.bfloat16, "matmul_bfloat16")):
+            m1 = torch.randn(8192, 8192, device=dev, dtype=dt)
+            m2 = torch.randn(8192, 8192, device=dev, dtype=dt)
+            ms = timed(lambda: m1 @ m2, 20)  # as ember's fixed count (cuda_bench.cpp)
+            record(name, ms, tflops=2 * 8192 ** 3 / ms / 1e9)
+            del m1, m2
     torch.cuda.empty_cache()
 
     import torchvision
