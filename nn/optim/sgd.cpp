@@ -59,6 +59,11 @@ Tensor SGD::step(LossClosure closure) {
         auto& state = static_cast<SGDParamState&>(*slot);
         if (!state.momentum_buffer().defined()) {
           state.momentum_buffer(d_p.detach().clone());
+        } else if (options.dampening() == 0) {
+          // buf = momentum * buf + d_p as one kernel (mul_ then add_ was two launches per
+          // parameter: on a GPU a ResNet-50 step is 161 parameters of such tiny kernels).
+          Tensor& buf = state.momentum_buffer();
+          ember::add_out(buf, d_p, buf, options.momentum());
         } else {
           state.momentum_buffer().mul_(options.momentum()).add_(d_p, 1 - options.dampening());
         }

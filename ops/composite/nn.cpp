@@ -106,11 +106,11 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight, cons
   if (training && running_mean && running_var && running_mean->defined() && running_var->defined()) {
     // running = (1 - momentum) * running + momentum * batch stat, with the unbiased variance.
     int64_t n = input.numel() / input.size(1);
-    Tensor var = (invstd.pow(-2.0) - eps) * (static_cast<double>(n) / static_cast<double>(n - 1));
-    // Detached: the statistics update is state, not part of the graph (a running_mean that took
-    // history here would require grad and keep every step's graph alive).
+    // Detached first: the statistics update is state, not part of the graph (a running_mean that
+    // took history here would require grad and keep every step's graph alive), and the
+    // arithmetic below then records no autograd nodes and works in place.
     Tensor m = mean.detach();
-    Tensor v = var.detach();
+    Tensor v = invstd.detach().pow(-2.0).sub_(eps).mul_(static_cast<double>(n) / static_cast<double>(n - 1));
     running_mean->mul_(1 - momentum).add_(m.to(running_mean->scalar_type()), momentum);
     running_var->mul_(1 - momentum).add_(v.to(running_var->scalar_type()), momentum);
   }
