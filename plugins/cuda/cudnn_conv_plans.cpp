@@ -213,11 +213,11 @@ void execute(cudnnHandle_t handle, const Plan& plan, void* x, void* w, void* y, 
                             concat("cuDNN error on cuda:", device, " during ", what, ": ", cudnnGetErrorString(s)));
 }
 
-// Times a finalized plan on the call's buffers: the median of three runs after one warm-up.
-float time_plan(const KernelArgs& a, cudnnHandle_t handle, const Plan& plan, void* x, void* w, void* y) {
+// Times a finalized plan on the call's buffers (`ws`: at least its workspace): the median of
+// three runs after one warm-up.
+float time_plan(const KernelArgs& a, cudnnHandle_t handle, const Plan& plan, void* x, void* w, void* y, void* ws) {
   const int device = a.device_index();
   cudaStream_t stream = to_cuda(a.stream());
-  void* ws = plan.workspace ? a.scratch(static_cast<size_t>(plan.workspace)) : nullptr;
   cudaEvent_t start = nullptr, end = nullptr;
   EMBER_CUDA_CHECK(cudaEventCreate(&start), "cudaEventCreate", device);
   EMBER_CUDA_CHECK(cudaEventCreate(&end), "cudaEventCreate", device);
@@ -274,9 +274,13 @@ std::shared_ptr<const Plan> build_plan(const KernelArgs& a, cudnnHandle_t handle
   if (candidates.empty()) return result;
   std::shared_ptr<Plan> best = candidates.front();
   if (p.benchmark && candidates.size() > 1) {
+    // One workspace for all candidates (scratch memory lives until the call ends).
+    int64_t largest = 0;
+    for (const auto& c : candidates) largest = std::max(largest, c->workspace);
+    void* ws = largest ? a.scratch(static_cast<size_t>(largest)) : nullptr;
     float best_ms = 0;
     for (size_t i = 0; i < candidates.size(); ++i) {
-      const float ms = time_plan(a, handle, *candidates[i], x, w, y);
+      const float ms = time_plan(a, handle, *candidates[i], x, w, y, ws);
       if (i == 0 || ms < best_ms) {
         best_ms = ms;
         best = candidates[i];
