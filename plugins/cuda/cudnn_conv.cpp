@@ -57,35 +57,7 @@ cudnnHandle_t handle_for(int device, cudaStream_t stream) {
   return h;
 }
 
-cudnnDataType_t cudnn_type(int32_t dtype) {
-  switch (dtype) {
-    case EMBER_DTYPE_FLOAT16: return CUDNN_DATA_HALF;
-    case EMBER_DTYPE_BFLOAT16: return CUDNN_DATA_BFLOAT16;
-    case EMBER_DTYPE_FLOAT32: return CUDNN_DATA_FLOAT;
-    default: return CUDNN_DATA_DOUBLE;
-  }
-}
-
-// Descriptors of one convolution problem, built from dense tensors (N, C, spatial...) with 1-d
-// problems lifted to 2-d (a height of 1).
-struct ConvProblem {
-  int32_t dtype = 0;
-  int nsp = 2;  // spatial dims as cuDNN sees them (2 or 3)
-  std::vector<int> x, w, y;                   // dims of input, filter, output
-  std::vector<int> pad, stride, dilation;
-  int groups = 1;
-  cudnnMathType_t math = CUDNN_DEFAULT_MATH;
-
-  std::vector<int> key() const {
-    std::vector<int> k = {dtype, nsp, groups, static_cast<int>(math)};
-    for (const auto* v : {&x, &w, &y, &pad, &stride, &dilation}) {
-      k.push_back(static_cast<int>(v->size()));
-      k.insert(k.end(), v->begin(), v->end());
-    }
-    return k;
-  }
-};
-
+// The v7-style descriptors of a problem, made per call.
 struct Descriptors {
   cudnnTensorDescriptor_t x = nullptr, y = nullptr;
   cudnnFilterDescriptor_t w = nullptr;
@@ -126,8 +98,6 @@ struct Descriptors {
   Descriptors(const Descriptors&) = delete;
   Descriptors& operator=(const Descriptors&) = delete;
 };
-
-enum class Pass { Forward = 0, BackwardData = 1, BackwardFilter = 2 };
 
 struct Choice {
   int algo = 0;
@@ -295,20 +265,7 @@ void run_pass(const KernelArgs& a, const ConvProblem& p, Pass pass, void* x, voi
     const char* v = std::getenv("EMBER_CUDNN_LEGACY_API");
     return v != nullptr && *v != '\0' && *v != '0';
   }();
-  if (!legacy_only && beta == 0.0) {
-    ConvPlanProblem pp;
-    pp.data_type = cudnn_type(p.dtype);
-    pp.x = p.x;
-    pp.w = p.w;
-    pp.y = p.y;
-    pp.pad = p.pad;
-    pp.stride = p.stride;
-    pp.dilation = p.dilation;
-    pp.tensor_cores = p.math == CUDNN_TENSOR_OP_MATH;
-    pp.deterministic = config().cudnn_deterministic.load(std::memory_order_relaxed);
-    pp.benchmark = config().cudnn_benchmark.load(std::memory_order_relaxed);
-    if (run_conv_with_plan(a, h, pp, static_cast<ConvPass>(static_cast<int>(pass)), x, w, y)) return;
-  }
+  if (!legacy_only && beta == 0.0 && run_conv_with_plan(a, h, p, pass, x, w, y)) return;
   Descriptors d(p, device);
   const Choice c = choose(a, h, p, d, pass, x, w, y);
   void* ws = c.workspace ? a.scratch(c.workspace) : nullptr;

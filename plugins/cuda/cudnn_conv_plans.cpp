@@ -73,16 +73,17 @@ DescriptorPtr tensor(Builder& b, const std::vector<int>& dims, cudnnDataType_t t
 constexpr int64_t kUidX = 'x', kUidW = 'w', kUidY = 'y';
 
 // The operation graph of one pass (null when cuDNN refuses it).
-DescriptorPtr operation_graph(Builder& b, cudnnHandle_t handle, const ConvPlanProblem& p, ConvPass pass,
+DescriptorPtr operation_graph(Builder& b, cudnnHandle_t handle, const ConvProblem& p, Pass pass,
                               int64_t alignment) {
-  const bool f64 = p.data_type == CUDNN_DATA_DOUBLE;
+  const cudnnDataType_t data_type = cudnn_type(p.dtype);
+  const bool f64 = data_type == CUDNN_DATA_DOUBLE;
   const cudnnDataType_t compute = f64 ? CUDNN_DATA_DOUBLE : CUDNN_DATA_FLOAT;
-  DescriptorPtr x = tensor(b, p.x, p.data_type, kUidX, alignment);
-  DescriptorPtr w = tensor(b, p.w, p.data_type, kUidW, alignment);
-  DescriptorPtr y = tensor(b, p.y, p.data_type, kUidY, alignment);
+  DescriptorPtr x = tensor(b, p.x, data_type, kUidX, alignment);
+  DescriptorPtr w = tensor(b, p.w, data_type, kUidW, alignment);
+  DescriptorPtr y = tensor(b, p.y, data_type, kUidY, alignment);
 
   DescriptorPtr conv = b.make(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR);
-  const int64_t nsp = static_cast<int64_t>(p.pad.size());
+  const int64_t nsp = p.nsp;
   const std::vector<int64_t> pad = to64(p.pad), stride = to64(p.stride), dilation = to64(p.dilation);
   const cudnnConvolutionMode_t mode = CUDNN_CROSS_CORRELATION;
   b.set(conv, CUDNN_ATTR_CONVOLUTION_COMP_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &compute);
@@ -100,32 +101,33 @@ DescriptorPtr operation_graph(Builder& b, cudnnHandle_t handle, const ConvPlanPr
   const void* one = f64 ? static_cast<const void*>(&one_d) : &one_f;
   const void* zero = f64 ? static_cast<const void*>(&zero_d) : &zero_f;
   cudnnBackendDescriptor_t xd = x->get(), wd = w->get(), yd = y->get(), cd = conv->get();
-  DescriptorPtr op;
-  if (pass == ConvPass::Forward) {
-    op = b.make(CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_X, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_W, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_Y, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_CONV_DESC, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_ALPHA, scalar, 1, one);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_BETA, scalar, 1, zero);
-  } else if (pass == ConvPass::BackwardData) {
-    op = b.make(CUDNN_BACKEND_OPERATION_CONVOLUTION_BACKWARD_DATA_DESCRIPTOR);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_DX, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_W, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_DY, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_CONV_DESC, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_ALPHA, scalar, 1, one);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_BETA, scalar, 1, zero);
-  } else {
-    op = b.make(CUDNN_BACKEND_OPERATION_CONVOLUTION_BACKWARD_FILTER_DESCRIPTOR);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_X, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DW, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DY, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_CONV_DESC, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cd);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_ALPHA, scalar, 1, one);
-    b.set(op, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_BETA, scalar, 1, zero);
-  }
+  // The operation's descriptor type and attribute names, per pass: x, w, y, conv, alpha, beta.
+  struct OpAttributes {
+    cudnnBackendDescriptorType_t type;
+    cudnnBackendAttributeName_t x, w, y, conv, alpha, beta;
+  };
+  static const OpAttributes kOps[] = {
+      {CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_X,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_W, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_Y,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_CONV_DESC, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_ALPHA,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_BETA},
+      {CUDNN_BACKEND_OPERATION_CONVOLUTION_BACKWARD_DATA_DESCRIPTOR, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_DX,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_W, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_DY,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_CONV_DESC, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_ALPHA,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_DATA_BETA},
+      {CUDNN_BACKEND_OPERATION_CONVOLUTION_BACKWARD_FILTER_DESCRIPTOR, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_X,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DW, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DY,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_CONV_DESC, CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_ALPHA,
+       CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_BETA},
+  };
+  const OpAttributes& names = kOps[static_cast<int>(pass)];
+  DescriptorPtr op = b.make(names.type);
+  b.set(op, names.x, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xd);
+  b.set(op, names.w, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wd);
+  b.set(op, names.y, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yd);
+  b.set(op, names.conv, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cd);
+  b.set(op, names.alpha, scalar, 1, one);
+  b.set(op, names.beta, scalar, 1, zero);
   b.finalize(op);
 
   DescriptorPtr graph = b.make(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR);
@@ -164,8 +166,14 @@ std::vector<DescriptorPtr> heuristic_configs(Builder& b, const DescriptorPtr& gr
   return configs;
 }
 
+// The configuration's cuDNN modes, read once per call.
+struct Modes {
+  bool deterministic = config().cudnn_deterministic.load(std::memory_order_relaxed);
+  bool benchmark = config().cudnn_benchmark.load(std::memory_order_relaxed);
+};
+
 // Whether an engine configuration keeps the caller's numerics (see the header).
-bool acceptable(const DescriptorPtr& config, const ConvPlanProblem& p) {
+bool acceptable(const DescriptorPtr& config, const ConvProblem& p, const Modes& modes) {
   Descriptor engine(CUDNN_BACKEND_ENGINE_DESCRIPTOR);
   if (!engine) return false;
   cudnnBackendDescriptor_t ed = engine.get();
@@ -180,8 +188,8 @@ bool acceptable(const DescriptorPtr& config, const ConvPlanProblem& p) {
     return false;
   for (int64_t i = 0; i < count; ++i) {
     if (notes[i] == CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS) return false;
-    if (notes[i] == CUDNN_NUMERICAL_NOTE_TENSOR_CORE && !p.tensor_cores) return false;
-    if (notes[i] == CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && p.deterministic) return false;
+    if (notes[i] == CUDNN_NUMERICAL_NOTE_TENSOR_CORE && p.math != CUDNN_TENSOR_OP_MATH) return false;
+    if (notes[i] == CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && modes.deterministic) return false;
   }
   return true;
 }
@@ -242,8 +250,8 @@ float time_plan(const KernelArgs& a, cudnnHandle_t handle, const Plan& plan, voi
   return times[times.size() / 2];
 }
 
-std::shared_ptr<const Plan> build_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvPlanProblem& p,
-                                       ConvPass pass, int64_t alignment, void* x, void* w, void* y) {
+std::shared_ptr<const Plan> build_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvProblem& p,
+                                       Pass pass, const Modes& modes, int64_t alignment, void* x, void* w, void* y) {
   auto result = std::make_shared<Plan>();
   Builder b;
   DescriptorPtr graph = operation_graph(b, handle, p, pass, alignment);
@@ -251,7 +259,7 @@ std::shared_ptr<const Plan> build_plan(const KernelArgs& a, cudnnHandle_t handle
   std::vector<std::shared_ptr<Plan>> candidates;
   for (cudnnBackendHeurMode_t mode : {CUDNN_HEUR_MODE_A, CUDNN_HEUR_MODE_FALLBACK}) {
     for (const DescriptorPtr& config : heuristic_configs(b, graph, mode)) {
-      if (!acceptable(config, p)) continue;
+      if (!acceptable(config, p, modes)) continue;
       Builder pb;
       DescriptorPtr plan = pb.make(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
       cudnnBackendDescriptor_t cd = config->get();
@@ -267,13 +275,13 @@ std::shared_ptr<const Plan> build_plan(const KernelArgs& a, cudnnHandle_t handle
       candidate->plan = plan;
       candidate->workspace = workspace;
       candidates.push_back(candidate);
-      if (!p.benchmark || candidates.size() >= kMaxTimed) break;
+      if (!modes.benchmark || candidates.size() >= kMaxTimed) break;
     }
     if (!candidates.empty()) break;
   }
   if (candidates.empty()) return result;
   std::shared_ptr<Plan> best = candidates.front();
-  if (p.benchmark && candidates.size() > 1) {
+  if (modes.benchmark && candidates.size() > 1) {
     // One workspace for all candidates (scratch memory lives until the call ends).
     int64_t largest = 0;
     for (const auto& c : candidates) largest = std::max(largest, c->workspace);
@@ -299,31 +307,30 @@ int64_t alignment_of(const void* x, const void* w, const void* y) {
   return a;
 }
 
-std::vector<int64_t> cache_key(cudnnHandle_t handle, const ConvPlanProblem& p, ConvPass pass, int64_t alignment) {
+std::vector<int64_t> cache_key(cudnnHandle_t handle, const ConvProblem& p, Pass pass, const Modes& modes,
+                               int64_t alignment) {
   std::vector<int64_t> k = {static_cast<int64_t>(reinterpret_cast<uintptr_t>(handle)), static_cast<int64_t>(pass),
-                            static_cast<int64_t>(p.data_type), alignment, p.tensor_cores, p.deterministic, p.benchmark};
-  for (const auto* v : {&p.x, &p.w, &p.y, &p.pad, &p.stride, &p.dilation}) {
-    k.push_back(static_cast<int64_t>(v->size()));
-    k.insert(k.end(), v->begin(), v->end());
-  }
+                            alignment, modes.deterministic, modes.benchmark};
+  for (int v : p.key()) k.push_back(v);
   return k;
 }
 
 }  // namespace
 
-bool run_conv_with_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvPlanProblem& p, ConvPass pass, void* x,
+bool run_conv_with_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvProblem& p, Pass pass, void* x,
                         void* w, void* y) {
   thread_local std::map<std::vector<int64_t>, std::shared_ptr<const Plan>> plans;
+  const Modes modes;
   const int64_t alignment = alignment_of(x, w, y);
-  const std::vector<int64_t> key = cache_key(handle, p, pass, alignment);
+  const std::vector<int64_t> key = cache_key(handle, p, pass, modes, alignment);
   auto it = plans.find(key);
-  if (it == plans.end()) it = plans.emplace(key, build_plan(a, handle, p, pass, alignment, x, w, y)).first;
+  if (it == plans.end()) it = plans.emplace(key, build_plan(a, handle, p, pass, modes, alignment, x, w, y)).first;
   const Plan& plan = *it->second;
   if (!plan.plan) return false;
   const int device = a.device_index();
   void* ws = plan.workspace ? a.scratch(static_cast<size_t>(plan.workspace)) : nullptr;
-  const char* what = pass == ConvPass::Forward        ? "convolution forward (execution plan)"
-                     : pass == ConvPass::BackwardData ? "convolution backward data (execution plan)"
+  const char* what = pass == Pass::Forward        ? "convolution forward (execution plan)"
+                     : pass == Pass::BackwardData ? "convolution backward data (execution plan)"
                                                       : "convolution backward filter (execution plan)";
   execute(handle, plan, x, w, y, ws, what, device);
   after_library_call(to_cuda(a.stream()), device, what);

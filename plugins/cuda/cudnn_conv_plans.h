@@ -10,8 +10,8 @@
 //
 // Engine choice: cuDNN's heuristics (mode A, then the fallback list) in order, skipping engines
 // that would break the caller's numerics: tensor-core (TF32) engines for float32 unless
-// tensor cores are allowed, engines that down-convert inputs, and with `deterministic` the
-// non-deterministic ones. With `benchmark`, every usable engine of the list (up to 8) is timed
+// tensor cores are allowed, engines that down-convert inputs, and with `cudnn_deterministic` the
+// non-deterministic ones. With `cudnn_benchmark`, every usable engine of the list (up to 8) is timed
 // on the call's buffers and the fastest is kept (cudnn.benchmark's behaviour).
 //
 // When the graph API has no usable plan for a problem (some float64 and 3-d cases), that is
@@ -29,23 +29,44 @@
 
 namespace ember_cuda {
 
-enum class ConvPass { Forward = 0, BackwardData = 1, BackwardFilter = 2 };
+// cuDNN's element type for an ember floating dtype.
+inline cudnnDataType_t cudnn_type(int32_t dtype) {
+  switch (dtype) {
+    case EMBER_DTYPE_FLOAT16: return CUDNN_DATA_HALF;
+    case EMBER_DTYPE_BFLOAT16: return CUDNN_DATA_BFLOAT16;
+    case EMBER_DTYPE_FLOAT32: return CUDNN_DATA_FLOAT;
+    default: return CUDNN_DATA_DOUBLE;
+  }
+}
 
-// A convolution of dense tensors: x [N, C, spatial...] * w [O, C / groups, k...] -> y, dims as
-// cuDNN sees them (1-d problems already lifted to 2-d).
-struct ConvPlanProblem {
-  cudnnDataType_t data_type = CUDNN_DATA_FLOAT;
-  std::vector<int> x, w, y;
+// One convolution problem over dense tensors (N, C, spatial...), with 1-d problems lifted to 2-d
+// (a height of 1): what both the plans and the v7-style path (cudnn_conv.cpp) are built from.
+struct ConvProblem {
+  int32_t dtype = 0;
+  int nsp = 2;  // spatial dims as cuDNN sees them (2 or 3)
+  std::vector<int> x, w, y;                   // dims of input, filter, output
   std::vector<int> pad, stride, dilation;
-  bool tensor_cores = false;  // float32: TF32 allowed; 16-bit types: always
-  bool deterministic = false;
-  bool benchmark = false;
+  int groups = 1;
+  cudnnMathType_t math = CUDNN_DEFAULT_MATH;  // tensor-op math: TF32 for float32, always for 16-bit
+
+  std::vector<int> key() const {
+    std::vector<int> k = {dtype, nsp, groups, static_cast<int>(math)};
+    for (const auto* v : {&x, &w, &y, &pad, &stride, &dilation}) {
+      k.push_back(static_cast<int>(v->size()));
+      k.insert(k.end(), v->begin(), v->end());
+    }
+    return k;
+  }
 };
 
-// Runs `pass` (Forward: y = x * w; BackwardData: x = grad wrt input given w and y = grad_output;
-// BackwardFilter: w = grad wrt weight given x and y) on the handle's stream with a cached plan.
-// Returns false when no plan exists for the problem; throws a typed error when executing fails.
-bool run_conv_with_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvPlanProblem& p, ConvPass pass, void* x,
-                        void* w, void* y);
+// Forward: y = x * w; BackwardData: x = grad wrt input given w and y = grad_output;
+// BackwardFilter: w = grad wrt weight given x and y.
+enum class Pass { Forward = 0, BackwardData = 1, BackwardFilter = 2 };
+
+// Runs `pass` on the handle's stream with a cached plan, in the modes config() sets
+// (cudnn_deterministic, cudnn_benchmark). Returns false when no plan exists for the problem;
+// throws a typed error when executing fails.
+bool run_conv_with_plan(const KernelArgs& a, cudnnHandle_t handle, const ConvProblem& p, Pass pass, void* x, void* w,
+                        void* y);
 
 }  // namespace ember_cuda
