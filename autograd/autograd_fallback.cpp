@@ -48,11 +48,19 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
     }
   }
   const bool record = GradMode::is_enabled() && any_input_requires_grad;
+  std::vector<Tensor> written_in_lists;  // (the stack holds the results once the op ran)
   for (size_t i = 0; i < args.size(); ++i) {
     const IValue& v = (*stack)[base + i];
     const bool written = args[i].alias && args[i].alias->is_write;
     if (written && !args[i].is_out() && v.is_tensor() && v.to_tensor().defined())
       check_inplace(v.to_tensor(), s.name().c_str(), record);
+    if (written && v.is_tensor_list()) {  // Tensor(a!)[] (_fused_sgd_): each element is updated in place
+      for (const Tensor& t : v.to_tensor_list()) {
+        if (!t.defined()) continue;
+        check_inplace(t, s.name().c_str(), record);
+        if (record && requires_grad(t) && is_floating_point(t.scalar_type())) written_in_lists.push_back(t);
+      }
+    }
   }
   if (record && s.is_out()) {
     for (size_t i = 0; i < args.size(); ++i)
@@ -63,6 +71,13 @@ void autograd_fallback(void*, const OperatorHandle& op, DispatchKeySet ks, Stack
     op.redispatch_boxed(ks & kBelowAutograd, stack);
   }
   if (!record || s.is_out()) return;
+  // Tensors of written lists that require grad (non-leaves: check_inplace refused leaves) now
+  // hold values autograd cannot differentiate: backward through them raises not-implemented.
+  if (!written_in_lists.empty()) {
+    auto list_node = std::make_shared<NotImplementedBackward>(s.qualified_name());
+    list_node->set_next_edges(std::vector<Edge>(edges));
+    for (const Tensor& t : written_in_lists) rebase_history(t, list_node, s.name().c_str());
+  }
   size_t num_returns = s.returns().size();
   size_t out_base = stack->size() - num_returns;
   bool any_output = false;

@@ -95,6 +95,13 @@ MetaResult nll_loss_backward_op(const Tensor& grad_output, const Tensor& self, c
                                 const std::optional<Tensor>& weight, int64_t reduction, int64_t ignore_index,
                                 const Tensor& total_weight);
 
+// Multi-tensor optimizer steps (no outputs: they update their Tensor(a!)[] lists).
+MetaResult fused_sgd_op(TensorList self, TensorList grads, TensorList momentum_buffer_list, double weight_decay,
+                        double momentum, double lr, double dampening, bool nesterov, bool maximize, bool is_first_step);
+MetaResult fused_adam_op(TensorList self, TensorList grads, TensorList exp_avgs, TensorList exp_avg_sqs,
+                         TensorList max_exp_avg_sqs, IntArrayRef state_steps, double lr, double beta1, double beta2,
+                         double weight_decay, double eps, bool amsgrad, bool maximize);
+
 // Joining, indexing, filling.
 MetaResult cat_op(TensorList tensors, int64_t dim);
 MetaResult index_select_op(const Tensor& self, int64_t dim, const Tensor& index);

@@ -102,7 +102,8 @@ IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
       const auto& o = *static_cast<const std::optional<Tensor>*>(a.ptr);
       return prepared ? IValue(*prepared) : o ? IValue(*o) : IValue();
     }
-    case Arg::Kind::TensorList: return IValue(*static_cast<const TensorList*>(a.ptr));
+    case Arg::Kind::TensorList:
+    case Arg::Kind::WrittenTensorList: return IValue(*static_cast<const TensorList*>(a.ptr));
     case Arg::Kind::Scalar: return IValue(*static_cast<const Scalar*>(a.ptr));
     case Arg::Kind::OptionalScalar: return IValue(*static_cast<const std::optional<Scalar>*>(a.ptr));
     case Arg::Kind::Int: return IValue(*static_cast<const int64_t*>(a.ptr));
@@ -131,6 +132,14 @@ IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
   return IValue();
 }
 
+// Tensors of written(list) arguments changed: their version counters move (autograd's saved
+// tensors and caches keyed on versions see the update).
+void bump_written_lists(const Arg* args, int num_args) {
+  for (int i = 0; i < num_args; ++i)
+    if (args[i].kind == Arg::Kind::WrittenTensorList)
+      for (const Tensor& t : *static_cast<const TensorList*>(args[i].ptr))
+        if (t.defined()) t.impl()->bump_version();
+}
 
 }  // namespace
 
@@ -186,6 +195,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
     call_backend_boxed(*k, kernel_op, &stack);
     if (form != Form::Functional)
       for (int i = 0; i < num_outs; ++i) outs[i].impl()->bump_version();
+    bump_written_lists(args, num_args);
     return;
   }
 
@@ -218,7 +228,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
       for (int i = 0; i < *n; ++i) p[i].~PreparedTensor();
     }
   } destroy_prepared{prepared, &prepared_count};
-  std::vector<Tensor> cast_list;  // at most one Tensor[] argument per op (cat)
+  std::vector<Tensor> cast_list;  // at most one Tensor[] argument needing casts per op (cat)
   ScalarType kernel_dtype = m.compute_dtype;
   int tensor_index = 0;  // bit i of the masks = i-th tensor argument
   for (int i = 0; i < num_args; ++i) {
@@ -263,10 +273,33 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         }
         break;
       }
+      case Arg::Kind::WrittenTensorList: {
+        // Updated in place: passed as they are (meta checked dtypes and devices).
+        tensor_index++;
+        const TensorList& l = *static_cast<const TensorList*>(a.ptr);
+        std::vector<const Tensor*> list;
+        list.reserve(l.size());
+        for (const Tensor& t : l) {
+          list.push_back(&t);
+          if (kernel_dtype == ScalarType::Undefined && t.defined()) kernel_dtype = t.scalar_type();
+        }
+        call.add_tensor_list(list);
+        break;
+      }
       case Arg::Kind::TensorList: {
         tensor_index++;
-        EMBER_INTERNAL_ASSERT(cast_list.empty(), "more than one tensor list");
         const TensorList& l = *static_cast<const TensorList*>(a.ptr);
+        if (!m.cast_inputs) {  // as they are: any number of lists (the optimizer steps have several)
+          std::vector<const Tensor*> list;
+          list.reserve(l.size());
+          for (const Tensor& t : l) {
+            list.push_back(&t);
+            if (kernel_dtype == ScalarType::Undefined && t.defined()) kernel_dtype = t.scalar_type();
+          }
+          call.add_tensor_list(list);
+          break;
+        }
+        EMBER_INTERNAL_ASSERT(cast_list.empty(), "more than one tensor list to cast");
         cast_list.reserve(l.size());
         for (const Tensor& e : l) {
           cast_list.push_back(m.cast_inputs && e.scalar_type() != m.compute_dtype ? e.to(m.compute_dtype) : e);
@@ -356,6 +389,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
     }
     if (form != Form::Functional) outs[i].impl()->bump_version();
   }
+  bump_written_lists(args, num_args);
 }
 
 }  // namespace structured

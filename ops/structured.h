@@ -71,6 +71,7 @@ struct Arg {
     OptionalDouble, Bool, OptionalBool, Str, OptionalStr, IntList, OptionalIntList, DoubleList,
     ScalarTypeArg, OptionalScalarType, Generator, OptionalGenerator, Device, OptionalDevice,
     BoolList,  // bool[N] (output_mask): plugins get an int list of 0/1, as kernel_adapter passes bool[]
+    WrittenTensorList,  // Tensor(a!)[]: the kernel updates these tensors in place (_fused_sgd_)
     None,
   };
   Kind kind = Kind::None;
@@ -88,6 +89,7 @@ inline const std::optional<Tensor>& none_if_undefined(const std::optional<Tensor
 }
 inline Arg arg(const std::optional<Tensor>& v) { return Arg{Arg::Kind::OptionalTensor, 0, &none_if_undefined(v)}; }
 inline Arg arg(const TensorList& v) { return Arg{Arg::Kind::TensorList, 0, &v}; }
+inline Arg written(const TensorList& v) { return Arg{Arg::Kind::WrittenTensorList, 0, &v}; }
 inline Arg arg(const Scalar& v) { return Arg{Arg::Kind::Scalar, 0, &v}; }
 inline Arg arg(const std::optional<Scalar>& v) { return Arg{Arg::Kind::OptionalScalar, 0, &v}; }
 inline Arg arg(const int64_t& v) { return Arg{Arg::Kind::Int, 0, &v}; }
@@ -120,7 +122,9 @@ EMBER_API IntArrayRef normalized_dims(const MetaResult& meta, const char* op);
 // call that meta described. args are the kernel's arguments in its schema order, with Output(i)
 // where output i goes. outs: for Functional, empty handles that run() allocates; for Inplace
 // and Out, the caller's tensors (checked against meta; out= tensors are resized when their
-// shape differs). Throws the errors users see: shape/dtype mismatches, missing kernels,
+// shape differs). An op that updates tensor lists (written(list) arguments) has no outs: its
+// meta function checked the lists, which reach the kernel as they are (never cast), and their
+// tensors' versions are bumped after the kernel. Throws the errors users see: shape/dtype mismatches, missing kernels,
 // unsupported dtypes, and plugin failures.
 EMBER_API void run(const BackendOp& kernel_op, const MetaResult& meta, Form form, const Arg* args,
                    int num_args, Tensor* outs, int num_outs);

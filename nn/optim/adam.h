@@ -4,10 +4,14 @@
 //   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
 //   amsgrad: v_max = max(v_max, v), used for v below
 //   p -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
+// With foreach (default: on for parameters off the CPU; nn/optim/foreach.h) the parameters of a
+// group go through one _fused_adam_ / _fused_adamw_ call per (device, dtype).
 // Thread-safety: as optim::Optimizer.
 #pragma once
 
+#include <optional>
 #include <tuple>
+#include <vector>
 
 #include "nn/optim/optimizer.h"
 
@@ -23,6 +27,8 @@ struct EMBER_API AdamOptions : public OptimizerOptions {
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(bool, amsgrad) = false;
   EMBER_ARG(bool, maximize) = false;
+  // Multi-tensor steps: unset = on off the CPU, true / false force it (PyTorch's `foreach`).
+  EMBER_ARG(std::optional<bool>, foreach) = std::nullopt;
 
  public:
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamOptions>(*this); }
@@ -64,6 +70,10 @@ class EMBER_API Adam : public Optimizer {
   std::unique_ptr<OptimizerParamState> make_param_state() const override { return std::make_unique<AdamParamState>(); }
 
  private:
+  // The parameter's state, created (zero moments) on its first step; its step count advanced.
+  AdamParamState& advance_state(const Tensor& p, const AdamOptions& options);
+  void update(Tensor& p, const Tensor& grad, AdamParamState& state, const AdamOptions& options);
+
   bool decoupled_weight_decay_ = false;
 };
 

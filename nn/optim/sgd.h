@@ -3,8 +3,13 @@
 //   momentum != 0: buf = g on the first step, else buf = momentum * buf + (1 - dampening) * g;
 //                  g = g + momentum * buf (nesterov) or g = buf
 //   p -= lr * g
+// With foreach (default: on for parameters off the CPU; nn/optim/foreach.h) the parameters of a
+// group go through one _fused_sgd_ call per (device, dtype): on a GPU a few launches per step.
 // Thread-safety: as optim::Optimizer.
 #pragma once
+
+#include <optional>
+#include <vector>
 
 #include "nn/optim/optimizer.h"
 
@@ -19,6 +24,8 @@ struct EMBER_API SGDOptions : public OptimizerOptions {
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(bool, nesterov) = false;
   EMBER_ARG(bool, maximize) = false;
+  // Multi-tensor steps: unset = on off the CPU, true / false force it (PyTorch's `foreach`).
+  EMBER_ARG(std::optional<bool>, foreach) = std::nullopt;
 
  public:
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
@@ -47,6 +54,14 @@ class EMBER_API SGD : public Optimizer {
 
  protected:
   std::unique_ptr<OptimizerParamState> make_param_state() const override { return std::make_unique<SGDParamState>(); }
+
+ private:
+  SGDParamState& state_of(const Tensor& p);
+  void update(Tensor& p, const SGDOptions& options);
+  // One _fused_sgd_ call per set of parameters whose momentum buffers are all new or all ready;
+  // the others go to `rest`.
+  void update_fused(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const SGDOptions& options,
+                    std::vector<Tensor>* rest);
 };
 
 }  // namespace optim

@@ -50,5 +50,6 @@ void register_norm_backward_kernels(Registrar& reg);        // kernels_norm_back
 void register_activation_backward_kernels(Registrar& reg);  // kernels_activation_backward.cpp
 void register_loss_kernels(Registrar& reg);                 // kernels_loss.cpp
 void register_math_kernels(Registrar& reg);                 // kernels_math.cpp
+void register_optim_kernels(Registrar& reg);                // kernels_optim.cpp
 
 }  // namespace ember_cpu

@@ -84,6 +84,7 @@ void init_cpu_plugin(Registrar& reg, const ember::sdk::Options& options) {
   register_activation_backward_kernels(reg);
   register_loss_kernels(reg);
   register_math_kernels(reg);
+  register_optim_kernels(reg);
 }
 
 }  // namespace ember_cpu

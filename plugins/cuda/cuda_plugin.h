@@ -20,6 +20,7 @@ void register_index_kernels(Registrar& reg);         // ops_index.cpp: cat, inde
 void register_pool_kernels(Registrar& reg);          // ops_pool.cpp
 void register_blas_kernels(Registrar& reg);          // blas.cpp: mm, bmm, addmm (cuBLAS)
 void register_conv_kernels(Registrar& reg);          // cudnn_conv.cpp
+void register_optim_kernels(Registrar& reg);         // ops_optim.cpp: multi-tensor SGD / Adam / AdamW steps
 void register_backend_flag_ops(Registrar& reg);      // ops_backend_flags.cpp: cuda::_set_backend_flag
 
 }  // namespace ember_cuda

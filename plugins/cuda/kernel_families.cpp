@@ -148,6 +148,7 @@ std::vector<FamilyInstance> all_family_instances() {
                      "nll_loss"});
     out.push_back({concat("layer_norm_", d), typed_family_source(sources::layer_norm, d, d), "layer_norm"});
     out.push_back({concat("batch_norm_", d), typed_family_source(sources::batch_norm, d, d), "batch_norm"});
+    out.push_back({concat("optim_", d), typed_family_source(sources::optim, d, d), "optim"});
   }
   out.push_back({"softmax_half_to_float",
                  typed_family_source(sources::softmax, EMBER_DTYPE_FLOAT16, EMBER_DTYPE_FLOAT32,

@@ -15,6 +15,7 @@ extern const char* const layer_norm;        // layer norm forward and backward
 extern const char* const batch_norm;        // batch norm statistics and backward reductions
 extern const char* const index_ops;         // index_select, gather, scatter, masked_fill, cat
 extern const char* const pool;              // max / avg / adaptive avg pooling, forward and backward
+extern const char* const optim;             // multi-tensor SGD / Adam / AdamW steps
 
 }  // namespace sources
 }  // namespace ember_cuda

@@ -68,6 +68,7 @@ void init_cuda_plugin(Registrar& reg, const ember::sdk::Options& options) {
   register_pool_kernels(reg);
   register_blas_kernels(reg);
   register_conv_kernels(reg);
+  register_optim_kernels(reg);
   register_backend_flag_ops(reg);
   ember::sdk::log(ember::sdk::LogLevel::Info,
                   concat(count, " CUDA device(s); kernels compiled by NVRTC ", nvrtc_version(), ", cache ",

@@ -2,6 +2,8 @@
 // of the same CNN trained on the CPU, optimizers on GPU parameters, and the gradients of the
 // common layers against the CPU's. (The gradcheck of every differentiable op in float64 on cuda
 // is tests/autograd/gradcheck_all_ops_test.cpp run with EMBER_TEST_DEVICE=cuda.)
+#include <functional>
+
 #include "cuda_test_support.h"
 
 namespace ember_test {
@@ -55,6 +57,53 @@ TEST_F(CudaTest, ACnnTrainedOnCudaFollowsTheCpuLosses) {
     std::vector<double> cpu = train(host(), adam, 10), gpu_losses = train(gpu(), adam, 10);
     EXPECT_TRUE(all_close(gpu_losses, cpu, Tol{1e-4, 1e-5}));
     EXPECT_LT(gpu_losses.back(), gpu_losses.front());
+  }
+}
+
+// Multi-tensor optimizer steps (foreach is on by default off the CPU): 60 parameters (two
+// launches of at most 48), one of 150,000 elements (three 65,536-element chunks), an empty one,
+// a float32 and a bfloat16 bucket; three steps each of SGD (momentum, nesterov) and Adam
+// (amsgrad) / AdamW against the CPU's per-parameter path.
+TEST_F(CudaTest, ForeachOptimizersMatchTheCpu) {
+  auto make_params = [](Device device) {
+    manual_seed(3);
+    std::vector<Tensor> ps;
+    for (int i = 0; i < 57; ++i) ps.push_back(randn({i % 7 + 1, 3}));
+    ps.push_back(randn({300, 500}));
+    ps.push_back(randn({0, 4}));
+    ps.push_back(randn({64}).to(kBFloat16));
+    for (Tensor& p : ps) p = p.to(device).detach().requires_grad_();
+    return ps;
+  };
+  auto set_grads = [](std::vector<Tensor>& ps, int step) {
+    manual_seed(100 + static_cast<uint64_t>(step));
+    for (Tensor& p : ps) p.mutable_grad() = randn(p.sizes()).to(p.scalar_type()).to(p.device());
+  };
+  using Make = std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tensor>&, bool)>;
+  std::vector<std::pair<const char*, Make>> cases = {
+      {"sgd", [](std::vector<Tensor>& ps, bool f) {
+         return std::make_unique<optim::SGD>(ps, optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(0.01).foreach(f));
+       }},
+      {"adam amsgrad", [](std::vector<Tensor>& ps, bool f) {
+         return std::make_unique<optim::Adam>(ps, optim::AdamOptions(0.01).amsgrad(true).weight_decay(0.1).foreach(f));
+       }},
+      {"adamw", [](std::vector<Tensor>& ps, bool f) {
+         return std::make_unique<optim::AdamW>(ps, optim::AdamWOptions(0.01).foreach(f));
+       }}};
+  for (auto& [name, make] : cases) {
+    SCOPED_TRACE(name);
+    std::vector<Tensor> on_gpu = make_params(gpu()), on_cpu = make_params(host());
+    auto fused = make(on_gpu, true), plain = make(on_cpu, false);
+    for (int step = 0; step < 3; ++step) {
+      set_grads(on_gpu, step);
+      set_grads(on_cpu, step);
+      fused->step();
+      plain->step();
+    }
+    for (size_t i = 0; i < on_gpu.size(); ++i) {
+      const double tol = on_gpu[i].scalar_type() == kBFloat16 ? 3e-2 : 1e-5;
+      EXPECT_TRUE(all_close(host_values(on_gpu[i]), host_values(on_cpu[i]), Tol{tol, tol})) << "parameter " << i;
+    }
   }
 }
 

@@ -20,9 +20,10 @@ namespace codegen {
 namespace {
 
 // The indices of X's arguments that are kernel outputs: its out= arguments, or the self of an
-// in-place-only structured op (fill_.Scalar).
+// in-place-only structured op (fill_.Scalar); none for an op that updates tensor lists.
 std::vector<int> output_positions(const FunctionSchema& x) {
   std::vector<int> positions;
+  if (writes_lists(x)) return positions;
   const std::vector<Argument>& args = x.arguments();
   for (int i = 0; i < static_cast<int>(args.size()); ++i) {
     if (x.is_out() ? args[i].is_out() : args[i].name == "self") positions.push_back(i);
@@ -50,7 +51,8 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
   const OpDef& x = *x_api.op;
   const FunctionSchema& xs = x.schema;
   std::vector<int> outputs = output_positions(xs);
-  const char* form = w.schema.is_out() ? "Out" : writes_self(w.schema) ? "Inplace" : "Functional";
+  const bool list_update = writes_lists(w.schema);
+  const char* form = w.schema.is_out() ? "Out" : writes_self(w.schema) || list_update ? "Inplace" : "Functional";
 
   o << "\n" << op_comment(w);
   if (&w != &x) o << "// structured_delegate: " << xs.name_with_overload() << "\n";
@@ -67,6 +69,7 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
     if (!a.is_out()) meta_args.push_back(optional_tensor ? "structured::none_if_undefined(" + name + ")" : name);
     bool is_output = next_output < outputs.size() && outputs[next_output] == i;
     if (is_output) kernel_args.push_back("structured::output(" + std::to_string(next_output++) + ")");
+    else if (a.type.is_tensor_list() && a.write_alias()) kernel_args.push_back("structured::written(" + name + ")");
     else if (is_dim_argument(a)) kernel_args.push_back("structured::arg(dim_normalized)");
     else kernel_args.push_back("structured::arg(" + name + ")");
   }
@@ -77,6 +80,15 @@ void emit_wrapper(std::ostringstream& o, const OpApi& w_api, const OpApi& x_api)
     if (is_dim_argument(a)) o << "  " << normalized_dim_local(a.type, xs.name_with_overload()) << "\n";
 
   size_t k = outputs.size();
+  if (list_update) {
+    // No outputs: the kernel writes into the lists' tensors (run() bumps their versions).
+    o << "  structured::Arg args[" << kernel_args.size() << "] = {";
+    for (size_t i = 0; i < kernel_args.size(); ++i) o << (i ? ", " : "") << kernel_args[i];
+    o << "};\n";
+    o << "  structured::run(kernel_op, meta_result, structured::Form::Inplace, args, " << kernel_args.size()
+      << ", nullptr, 0);\n}\n";
+    return;
+  }
   o << "  Tensor outs[" << k << "]";
   if (w.schema.is_out()) {
     std::vector<std::string> outs;

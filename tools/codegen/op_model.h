@@ -55,6 +55,20 @@ inline bool writes_self(const FunctionSchema& s) {
   return a.type.is_tensor() && a.alias && a.alias->is_write;
 }
 
+// Whether an op updates Tensor[] arguments in place and returns nothing (_fused_sgd_): every
+// written argument is a tensor list. Its structured wrapper has no outputs; the kernel writes
+// into the lists' tensors.
+inline bool writes_lists(const FunctionSchema& s) {
+  if (s.is_out() || !s.returns().empty()) return false;
+  bool any = false;
+  for (const Argument& a : s.arguments()) {
+    if (!a.write_alias()) continue;
+    if (!a.type.is_tensor_list()) return false;
+    any = true;
+  }
+  return any;
+}
+
 inline const char* dispatch_kind_name(DispatchKind k) {
   switch (k) {
     case DispatchKind::Backend: return "backend";

@@ -19,8 +19,11 @@ namespace {
 // ops/structured.h's MetaResult::kMaxOutputs (not included: the generator builds without the core).
 constexpr size_t kMaxStructuredOutputs = 3;
 
-// How many tensors a structured backend op's kernel writes: its out= arguments, or its self.
-size_t structured_outputs(const FunctionSchema& s) { return s.is_out() ? s.num_out_arguments() : 1; }
+// How many tensors a structured backend op's kernel writes: its out= arguments, or its self
+// (none for an op that updates tensor lists: those are arguments, not outputs).
+size_t structured_outputs(const FunctionSchema& s) {
+  return s.is_out() ? s.num_out_arguments() : writes_lists(s) ? 0 : 1;
+}
 
 std::string type_of(const Argument& a) { return cpp_param_type(a.type).value_or(a.type.str()); }
 
@@ -65,8 +68,9 @@ class Validator {
       error(l.dispatch, "'dispatch: backend' requires 'structured'");
     if (has_structured && !(has_dispatch && op.dispatch == DispatchKind::Backend))
       error(l.structured, "'structured' requires 'dispatch: backend'");
-    if (has_structured && !op.schema.is_out() && !writes_self(op.schema))
-      error(l.structured, "'structured' needs an out= or in-place operator");
+    if (has_structured && !op.schema.is_out() && !writes_self(op.schema) && !writes_lists(op.schema))
+      error(l.structured, "'structured' needs an out= or in-place operator (or one that updates Tensor(a!)[] lists "
+                          "and returns ())");
     if (has_structured && structured_outputs(op.schema) > kMaxStructuredOutputs)
       error(l.structured, "structured operators have at most " + std::to_string(kMaxStructuredOutputs) +
                               " outputs, got " + std::to_string(structured_outputs(op.schema)));
@@ -97,6 +101,10 @@ class Validator {
     const FunctionSchema& w = op.schema;
     const FunctionSchema& x = target.schema;
     std::string prefix = "structured_delegate: ";
+    if (writes_lists(x)) {
+      error(line, prefix + "'" + op.delegate + "' updates tensor lists; such an operator has no other forms");
+      return;
+    }
     for (const Argument& a : x.arguments()) {
       if (a.is_out()) continue;
       int k = w.argument_index(a.name);

@@ -28,6 +28,7 @@ void register_nn_samples(SampleRegistry& registry);
 void register_nn_backward_samples(SampleRegistry& registry);  // op_samples_nn_backward.cpp
 void register_index_samples(SampleRegistry& registry);
 void register_factory_samples(SampleRegistry& registry);
+void register_optim_samples(SampleRegistry& registry);  // op_samples_optim.cpp
 
 // Fills every argument of schema from `given` (by name), else its default, else None for
 // optional arguments; throws ValueError naming a required argument that has none.

@@ -18,6 +18,7 @@ const SampleRegistry& registry() {
     register_nn_samples(*table);
     register_nn_backward_samples(*table);
     register_index_samples(*table);
+    register_optim_samples(*table);
     register_factory_samples(*table);
     return table;
   }();
