@@ -261,7 +261,12 @@ class SchemaParser {
     SchemaType& t = arg.type;
     // As PyTorch, any type may carry an alias annotation (`bool(b -> *) idx` in _set_item).
     if (peek('(') || peek('!')) arg.alias = parse_alias();
+    const size_t suffixes_at = pos_;
     parse_type_suffixes(t, &arg.container_alias);
+    // A list of lists has no one list for a container alias to name, nor one element type: an
+    // annotation there would print back as another type (found by the schema fuzzer).
+    if ((arg.alias || arg.container_alias) && t.base == BaseType::List && t.is_list)
+      fail(suffixes_at, "alias annotations are not supported on a list of lists");
   }
 
   // A type inside a tuple, dict or future: no names, defaults or aliases.

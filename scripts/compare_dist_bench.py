@@ -2,6 +2,7 @@
 """Compares ember_dist_bench's output with torch_dist_bench.py's (the same line format):
 
   compare_dist_bench.py EMBER_LOG TORCH_LOG [--min-ratio R]
+  compare_dist_bench.py EMBER_LOG1,EMBER_LOG2,... TORCH_LOG1,TORCH_LOG2,...   (rounds: medians)
 
 all_reduce lines: bus bandwidth per size and ember / PyTorch (>= R passes); ddp lines: step time
 per model and overlap setting, PyTorch / ember (>= 1.0: ember is as fast or faster), and ember's
@@ -23,6 +24,18 @@ def parse(path):
     return rows
 
 
+def parse_rounds(paths):
+    """Several logs of the same measurement (comma-separated): the median of each row."""
+    runs = [parse(p) for p in paths.split(",") if p]
+    keys = set().union(*runs) if runs else set()
+    out = {}
+    for k in keys:
+        vals = sorted(r[k] for r in runs if k in r)
+        n = len(vals)
+        out[k] = vals[n // 2] if n % 2 else 0.5 * (vals[n // 2 - 1] + vals[n // 2])
+    return out, len(runs)
+
+
 def size_text(n):
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= scale:
@@ -36,7 +49,9 @@ def main():
     p.add_argument("torch")
     p.add_argument("--min-ratio", type=float, default=1.0)
     a = p.parse_args()
-    ember, torch = parse(a.ember), parse(a.torch)
+    (ember, ember_rounds), (torch, torch_rounds) = parse_rounds(a.ember), parse_rounds(a.torch)
+    if ember_rounds > 1 or torch_rounds > 1:
+        print(f"medians of {ember_rounds} ember and {torch_rounds} PyTorch rounds")
     sizes = sorted(k[1] for k in ember if k[0] == "allreduce")
     if sizes:
         print(f"all_reduce bus bandwidth (GB/s), ember vs PyTorch, pass at >= {a.min_ratio:g}x")

@@ -121,14 +121,16 @@ BENCHMARK(BM_ResNet50Forward)->Arg(1)->Arg(64)->UseManualTime()->Unit(benchmark:
 // One SGD step of ResNet-50 at batch 64, float32; `cudnn_benchmark`: convolution algorithms timed
 // per shape (ember::cuda::set_cudnn_benchmark) instead of cuDNN's heuristics; `bf16_autocast`:
 // the forward and loss under AutocastGuard("cuda", bfloat16), as torch.autocast in PyTorch's row.
-void train_step(benchmark::State& st, bool cudnn_benchmark, bool bf16_autocast = false) {
+// `per_tensor`: SGD with foreach(false), the per-parameter path (for the A/B of the multi-tensor step).
+void train_step(benchmark::State& st, bool cudnn_benchmark, bool bf16_autocast = false, bool per_tensor = false) {
   if (!require_gpu(st)) return;
   ember::cuda::set_cudnn_benchmark(cudnn_benchmark);
   ember::manual_seed(0);
   ember_bench::ResNet50 model;
   model->to(gpu());
   model->train();
-  ember::optim::SGD opt(model->parameters(), ember::optim::SGDOptions(0.01).momentum(0.9));
+  ember::optim::SGD opt(model->parameters(),
+                        ember::optim::SGDOptions(0.01).momentum(0.9).foreach(per_tensor ? std::optional<bool>(false) : std::nullopt));
   Tensor x = ember::randn({64, 3, 224, 224}, TensorOptions(gpu()));
   Tensor y = ember::randint(0, 1000, {64}, TensorOptions(ember::kInt64).device(gpu()));
   auto step = [&] {
@@ -152,8 +154,10 @@ void train_step(benchmark::State& st, bool cudnn_benchmark, bool bf16_autocast =
 void BM_ResNet50TrainStep(benchmark::State& st) { train_step(st, false); }
 void BM_ResNet50TrainStepCudnnBenchmark(benchmark::State& st) { train_step(st, true); }
 void BM_ResNet50TrainStepAutocastBF16(benchmark::State& st) { train_step(st, false, true); }
+void BM_ResNet50TrainStepPerTensorSGD(benchmark::State& st) { train_step(st, false, false, true); }
 BENCHMARK(BM_ResNet50TrainStep)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK(BM_ResNet50TrainStepCudnnBenchmark)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK(BM_ResNet50TrainStepPerTensorSGD)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK(BM_ResNet50TrainStepAutocastBF16)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(10);
 
 // Host cost: wall time per `a + b` on one-element GPU tensors, launches only (synchronized once).

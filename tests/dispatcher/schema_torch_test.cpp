@@ -109,6 +109,16 @@ TEST(SchemaTorch, MalformedStructuralTypesNameTheColumn) {
   EXPECT_EQ(error_of("f(complex c) -> int"), "column 3: type 'complex' is not supported");
   EXPECT_EQ(error_of("f(int?? x) -> int"), "column 7: '?' appears twice");
   EXPECT_EQ(error_of("f(Future x) -> int"), "column 10: expected '(' after the container type, got 'x'");
+  // Found by the schema fuzzer: on a list of lists an annotation printed back as another type
+  // (Tensor(a)[][] printed as Tensor[](a)[], a container alias). Refused; one level is fine.
+  EXPECT_EQ(error_of("f(Tensor(a)[][] x) -> ()"), "column 12: alias annotations are not supported on a list of lists");
+  EXPECT_EQ(error_of("f(Tensor x) -> t(a -> *)[2](a -> *)[2]"),
+            "column 25: alias annotations are not supported on a list of lists");
+  EXPECT_EQ(error_of("f(Tensor[](a)[] x) -> ()"), "column 9: alias annotations are not supported on a list of lists");
+  for (const char* ok : {"f(Tensor(a)[] x) -> Tensor(a)[]", "f(Tensor[](a!) x) -> ()", "f(int[][] x) -> ()"}) {
+    FunctionSchema once = FunctionSchema::parse(ok);
+    EXPECT_EQ(FunctionSchema::parse(once.str(true)), once) << ok;
+  }
 }
 
 }  // namespace
