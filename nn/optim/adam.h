@@ -4,7 +4,7 @@
 //   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
 //   amsgrad: v_max = max(v_max, v), used for v below
 //   p -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
-// With foreach (default: on for parameters off the CPU; nn/optim/foreach.h) the parameters of a
+// With foreach (on unless foreach(false); nn/optim/foreach.h) the parameters of a
 // group go through one _fused_adam_ / _fused_adamw_ call per (device, dtype).
 // Thread-safety: as optim::Optimizer.
 #pragma once
@@ -27,7 +27,7 @@ struct EMBER_API AdamOptions : public OptimizerOptions {
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(bool, amsgrad) = false;
   EMBER_ARG(bool, maximize) = false;
-  // Multi-tensor steps: unset = on off the CPU, true / false force it (PyTorch's `foreach`).
+  // Multi-tensor steps: unset or true = on, false = the per-parameter path (PyTorch's `foreach`).
   EMBER_ARG(std::optional<bool>, foreach) = std::nullopt;
 
  public:

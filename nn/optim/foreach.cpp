@@ -15,7 +15,7 @@ std::vector<ForeachBucket> foreach_buckets(const std::vector<Tensor>& params, co
   std::vector<ForeachBucket> buckets;
   for (const Tensor& p : params) {
     if (!p.grad().defined()) continue;
-    const bool on = foreach.value_or(!p.device().is_cpu());
+    const bool on = foreach.value_or(true);
     const Tensor& g = p.grad();
     if (!on || !p.is_floating_point() || !p.is_contiguous() || !fits_fused_call(g, p)) {
       rest->push_back(p);

@@ -2,8 +2,10 @@
 // _fused_adam_ / _fused_adamw_ call updates (ops.yaml), so that a GPU step costs a few launches
 // for the whole model instead of several per parameter.
 //
-// The `foreach` option of SGDOptions / AdamOptions decides, as PyTorch's: unset (the default)
-// means on for parameters off the CPU, true forces it on the CPU too, false turns it off. A
+// The `foreach` option of SGDOptions / AdamOptions decides: unset (the default) or true means on,
+// false turns it off. PyTorch leaves it off on the CPU by default; ember does not, since its CPU
+// step is one vectorized parallel pass (bench/optim_bench.cpp: about half libtorch's time over
+// ResNet-18's parameters, where the per-parameter path is slower than libtorch's). A
 // parameter goes to a bucket only when the multi-tensor kernel can take it as it is: a floating,
 // contiguous tensor whose gradient is contiguous, of its dtype, shape and device; the others
 // take the per-parameter path, with the same result. Buckets group parameters by (device, dtype).

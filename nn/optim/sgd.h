@@ -3,7 +3,7 @@
 //   momentum != 0: buf = g on the first step, else buf = momentum * buf + (1 - dampening) * g;
 //                  g = g + momentum * buf (nesterov) or g = buf
 //   p -= lr * g
-// With foreach (default: on for parameters off the CPU; nn/optim/foreach.h) the parameters of a
+// With foreach (on unless foreach(false); nn/optim/foreach.h) the parameters of a
 // group go through one _fused_sgd_ call per (device, dtype): on a GPU a few launches per step.
 // Thread-safety: as optim::Optimizer.
 #pragma once
@@ -24,7 +24,7 @@ struct EMBER_API SGDOptions : public OptimizerOptions {
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(bool, nesterov) = false;
   EMBER_ARG(bool, maximize) = false;
-  // Multi-tensor steps: unset = on off the CPU, true / false force it (PyTorch's `foreach`).
+  // Multi-tensor steps: unset or true = on, false = the per-parameter path (PyTorch's `foreach`).
   EMBER_ARG(std::optional<bool>, foreach) = std::nullopt;
 
  public:

@@ -40,6 +40,26 @@ T* data_of(const ember::sdk::TensorList& l, int64_t i) {
   return static_cast<T*>(l[i].data_ptr());
 }
 
+// The loops below keep stores unconditional and every option a loop-invariant select, so that
+// the compiler vectorizes them (a branch per option in the body kept them scalar: 1.4x slower
+// than libtorch's per-tensor step over ResNet-18's parameters). Exactness is kept where the
+// per-parameter path's result is exact: g * -1 is -g, d + m * b is m * b + 1 * d.
+template <typename T, typename C, bool kMomentum>
+void sgd_range(T* p, const T* g, T* buf, int64_t b, int64_t e, C sign, C wd, bool decay, C mom, C keep, bool first,
+               bool nesterov, C step) {
+  for (int64_t i = b; i < e; ++i) {
+    const C pv = static_cast<C>(p[i]);
+    C d = static_cast<C>(g[i]) * sign;
+    d = decay ? d + wd * pv : d;
+    if constexpr (kMomentum) {
+      const C m = first ? d : mom * static_cast<C>(buf[i]) + keep * d;
+      buf[i] = static_cast<T>(m);
+      d = nesterov ? d + mom * m : m;
+    }
+    p[i] = static_cast<T>(pv + step * d);
+  }
+}
+
 void fused_sgd(KernelArgs& a) {
   using Op = ops::_fused_sgd_;
   const ember::sdk::TensorList params = a.tensor_list(Op::self), grads = a.tensor_list(Op::grads),
@@ -50,26 +70,39 @@ void fused_sgd(KernelArgs& a) {
   ember::sdk::dispatch<kFloatingDTypes>(params[0].dtype(), "_fused_sgd_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = ember::sdk::compute_t<T>;
-    const C wd = static_cast<C>(weight_decay), mom = static_cast<C>(momentum), step = static_cast<C>(-lr),
-            keep = static_cast<C>(1 - dampening);
+    const C sign = maximize ? C(-1) : C(1), wd = static_cast<C>(weight_decay), mom = static_cast<C>(momentum),
+            step = static_cast<C>(-lr), keep = static_cast<C>(1 - dampening);
+    const bool decay = weight_decay != 0;
     for_each_element_range(params, [&](int64_t t, int64_t b, int64_t e) {
       T* p = data_of<T>(params, t);
       const T* g = data_of<T>(grads, t);
-      T* buf = momentum != 0 ? data_of<T>(bufs, t) : nullptr;
-      for (int64_t i = b; i < e; ++i) {
-        C d = static_cast<C>(g[i]);
-        if (maximize) d = -d;
-        const C pv = static_cast<C>(p[i]);
-        if (weight_decay != 0) d = d + wd * pv;
-        if (buf) {
-          C m = first ? d : (dampening == 0 ? d + mom * static_cast<C>(buf[i]) : static_cast<C>(buf[i]) * mom + keep * d);
-          buf[i] = static_cast<T>(m);
-          d = nesterov ? d + mom * m : m;
-        }
-        p[i] = static_cast<T>(pv + step * d);
-      }
+      if (momentum != 0)
+        sgd_range<T, C, true>(p, g, data_of<T>(bufs, t), b, e, sign, wd, decay, mom, keep, first, nesterov, step);
+      else
+        sgd_range<T, C, false>(p, g, nullptr, b, e, sign, wd, decay, mom, keep, first, nesterov, step);
     });
   });
+}
+
+template <typename T, typename C, bool kAmsgrad>
+void adam_range(T* p, const T* g, T* m, T* v, T* vmax, int64_t b, int64_t e, C sign, bool coupled, C wd, C pscale,
+                C b1, C one_b1, C b2, C one_b2, C bc2_sqrt, C eps, C step_size) {
+  for (int64_t i = b; i < e; ++i) {
+    C d = static_cast<C>(g[i]) * sign;
+    const C pv = static_cast<C>(p[i]) * pscale;  // AdamW's decay (pscale 1: exact)
+    d = coupled ? d + wd * pv : d;
+    const C mv = static_cast<C>(m[i]) * b1 + one_b1 * d;
+    C vv = static_cast<C>(v[i]) * b2 + one_b2 * (d * d);
+    m[i] = static_cast<T>(mv);
+    v[i] = static_cast<T>(vv);
+    if constexpr (kAmsgrad) {
+      const C old = static_cast<C>(vmax[i]);
+      vv = (old > vv || old != old) ? old : vv;  // maximum, NaN-propagating as ember::maximum
+      vmax[i] = static_cast<T>(vv);
+    }
+    const C denom = std::sqrt(vv) / bc2_sqrt + eps;
+    p[i] = static_cast<T>(pv + step_size * (mv / denom));
+  }
 }
 
 // Adam and AdamW (decoupled: the parameter decays before the update; else the gradient gets
@@ -86,9 +119,11 @@ void fused_adam_impl(KernelArgs& a, bool decoupled) {
   ember::sdk::dispatch<kFloatingDTypes>(params[0].dtype(), "_fused_adam_", [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = ember::sdk::compute_t<T>;
-    const C b1 = static_cast<C>(beta1), b2 = static_cast<C>(beta2), one_b1 = static_cast<C>(1 - beta1),
-            one_b2 = static_cast<C>(1 - beta2), wd = static_cast<C>(weight_decay), decay = static_cast<C>(1 - lr * weight_decay),
+    const C sign = maximize ? C(-1) : C(1), b1 = static_cast<C>(beta1), b2 = static_cast<C>(beta2),
+            one_b1 = static_cast<C>(1 - beta1), one_b2 = static_cast<C>(1 - beta2), wd = static_cast<C>(weight_decay),
             epsilon = static_cast<C>(eps);
+    const bool coupled = weight_decay != 0 && !decoupled;
+    const C pscale = weight_decay != 0 && decoupled ? static_cast<C>(1 - lr * weight_decay) : C(1);
     for_each_element_range(params, [&](int64_t t, int64_t b, int64_t e) {
       const double step = static_cast<double>(steps[t]);
       const C step_size = static_cast<C>(-lr / (1 - std::pow(beta1, step)));
@@ -97,27 +132,12 @@ void fused_adam_impl(KernelArgs& a, bool decoupled) {
       const T* g = data_of<T>(grads, t);
       T* m = data_of<T>(m1, t);
       T* v = data_of<T>(m2, t);
-      T* vm = amsgrad ? data_of<T>(vmax, t) : nullptr;
-      for (int64_t i = b; i < e; ++i) {
-        C d = static_cast<C>(g[i]);
-        if (maximize) d = -d;
-        C pv = static_cast<C>(p[i]);
-        if (weight_decay != 0) {
-          if (decoupled) pv = pv * decay;
-          else d = d + wd * pv;
-        }
-        const C mv = static_cast<C>(m[i]) * b1 + one_b1 * d;
-        C vv = static_cast<C>(v[i]) * b2 + one_b2 * (d * d);
-        m[i] = static_cast<T>(mv);
-        v[i] = static_cast<T>(vv);
-        if (vm) {
-          const C old = static_cast<C>(vm[i]);
-          vv = (old > vv || old != old) ? old : vv;  // maximum, NaN-propagating as ember::maximum
-          vm[i] = static_cast<T>(vv);
-        }
-        const C denom = std::sqrt(vv) / bc2_sqrt + epsilon;
-        p[i] = static_cast<T>(pv + step_size * (mv / denom));
-      }
+      if (amsgrad)
+        adam_range<T, C, true>(p, g, m, v, data_of<T>(vmax, t), b, e, sign, coupled, wd, pscale, b1, one_b1, b2, one_b2,
+                               bc2_sqrt, epsilon, step_size);
+      else
+        adam_range<T, C, false>(p, g, m, v, nullptr, b, e, sign, coupled, wd, pscale, b1, one_b1, b2, one_b2, bc2_sqrt,
+                                epsilon, step_size);
     });
   });
 }

@@ -60,7 +60,7 @@ TEST_F(CudaTest, ACnnTrainedOnCudaFollowsTheCpuLosses) {
   }
 }
 
-// Multi-tensor optimizer steps (foreach is on by default off the CPU): 60 parameters (two
+// Multi-tensor optimizer steps (foreach is on by default): 60 parameters (two
 // launches of at most 48), one of 150,000 elements (three 65,536-element chunks), an empty one,
 // a float32 and a bfloat16 bucket; three steps each of SGD (momentum, nesterov) and Adam
 // (amsgrad) / AdamW against the CPU's per-parameter path.
