@@ -273,23 +273,13 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         }
         break;
       }
-      case Arg::Kind::WrittenTensorList: {
-        // Updated in place: passed as they are (meta checked dtypes and devices).
-        tensor_index++;
-        const TensorList& l = *static_cast<const TensorList*>(a.ptr);
-        std::vector<const Tensor*> list;
-        list.reserve(l.size());
-        for (const Tensor& t : l) {
-          list.push_back(&t);
-          if (kernel_dtype == ScalarType::Undefined && t.defined()) kernel_dtype = t.scalar_type();
-        }
-        call.add_tensor_list(list);
-        break;
-      }
+      case Arg::Kind::WrittenTensorList:
       case Arg::Kind::TensorList: {
         tensor_index++;
         const TensorList& l = *static_cast<const TensorList*>(a.ptr);
-        if (!m.cast_inputs) {  // as they are: any number of lists (the optimizer steps have several)
+        // As they are: lists updated in place (meta checked them) and lists that need no cast,
+        // any number of them (the optimizer steps have several).
+        if (a.kind == Arg::Kind::WrittenTensorList || !m.cast_inputs) {
           std::vector<const Tensor*> list;
           list.reserve(l.size());
           for (const Tensor& t : l) {
