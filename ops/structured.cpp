@@ -195,7 +195,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
     call_backend_boxed(*k, kernel_op, &stack);
     if (form != Form::Functional)
       for (int i = 0; i < num_outs; ++i) outs[i].impl()->bump_version();
-    bump_written_lists(args, num_args);
+    if (num_outs == 0) bump_written_lists(args, num_args);  // only list-updating ops have no outputs
     return;
   }
 
@@ -379,7 +379,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
     }
     if (form != Form::Functional) outs[i].impl()->bump_version();
   }
-  bump_written_lists(args, num_args);
+  if (num_outs == 0) bump_written_lists(args, num_args);  // only list-updating ops have no outputs
 }
 
 }  // namespace structured

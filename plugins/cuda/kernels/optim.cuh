@@ -49,12 +49,19 @@ __device__ __forceinline__ int opt_tensor_of(const opt_params& p, int c) {
   return lo;
 }
 
-extern "C" __global__ void __launch_bounds__(512) fused_sgd(const opt_params p) {
+// This block's parameter and its chunk [*begin, *end).
+__device__ __forceinline__ const opt_tensor& opt_chunk(const opt_params& p, i64* begin, i64* end) {
   const int c = blockIdx.x;
   const int k = opt_tensor_of(p, c);
   const opt_tensor& t = p.t[k];
-  const i64 begin = (i64)(c - p.chunk_start[k]) * OPT_CHUNK;
-  const i64 end = begin + OPT_CHUNK < t.n ? begin + OPT_CHUNK : t.n;
+  *begin = (i64)(c - p.chunk_start[k]) * OPT_CHUNK;
+  *end = *begin + OPT_CHUNK < t.n ? *begin + OPT_CHUNK : t.n;
+  return t;
+}
+
+extern "C" __global__ void __launch_bounds__(512) fused_sgd(const opt_params p) {
+  i64 begin, end;
+  const opt_tensor& t = opt_chunk(p, &begin, &end);
   T_IN* param = (T_IN*)t.p;
   const T_IN* grad = (const T_IN*)t.g;
   T_IN* buf = (T_IN*)t.s1;
@@ -66,7 +73,7 @@ extern "C" __global__ void __launch_bounds__(512) fused_sgd(const opt_params p) 
     const C_T pv = e_to_c(param[i]);
     if (p.weight_decay != 0) d = d + wd * pv;
     if (buf) {
-      const C_T b = first ? d : (p.dampening == 0 ? d + mom * e_to_c(buf[i]) : e_to_c(buf[i]) * mom + keep * d);
+      const C_T b = first ? d : mom * e_to_c(buf[i]) + keep * d;  // keep = 1 without dampening
       buf[i] = e_store_c<T_IN>(b);
       d = nesterov ? d + mom * b : b;
     }
@@ -75,11 +82,8 @@ extern "C" __global__ void __launch_bounds__(512) fused_sgd(const opt_params p) 
 }
 
 extern "C" __global__ void __launch_bounds__(512) fused_adam(const opt_params p) {
-  const int c = blockIdx.x;
-  const int k = opt_tensor_of(p, c);
-  const opt_tensor& t = p.t[k];
-  const i64 begin = (i64)(c - p.chunk_start[k]) * OPT_CHUNK;
-  const i64 end = begin + OPT_CHUNK < t.n ? begin + OPT_CHUNK : t.n;
+  i64 begin, end;
+  const opt_tensor& t = opt_chunk(p, &begin, &end);
   T_IN* param = (T_IN*)t.p;
   const T_IN* grad = (const T_IN*)t.g;
   T_IN* m1 = (T_IN*)t.s1;
