@@ -157,29 +157,32 @@ Tensor channel_sum(const Tensor& t) {
 
 }  // namespace
 
-Tensor batch_norm_input_backward(const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_invstd,
-                                 const Tensor& input, const std::optional<Tensor>& weight,
-                                 const std::optional<Tensor>& running_mean, const std::optional<Tensor>& running_var,
-                                 const Tensor& save_mean, const Tensor& save_invstd, bool training, double eps) {
-  Tensor result;
+std::tuple<Tensor, Tensor, Tensor> batch_norm_backward_with_stats(
+    const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_invstd, const Tensor& input,
+    const std::optional<Tensor>& weight, const std::optional<Tensor>& running_mean,
+    const std::optional<Tensor>& running_var, const Tensor& save_mean, const Tensor& save_invstd, bool training,
+    double eps, const std::vector<bool>& grad_input_mask) {
+  const bool want_input = grad_input_mask.at(0);
+  Tensor gi, gw, gb;
   if (grad.defined())
-    result = std::get<0>(ember::native_batch_norm_backward(grad, input, weight, running_mean, running_var, save_mean,
-                                                           save_invstd, training, eps, {true, false, false}));
-  if (!training) return result;
+    std::tie(gi, gw, gb) = ember::native_batch_norm_backward(grad, input, weight, running_mean, running_var, save_mean,
+                                                             save_invstd, training, eps,
+                                                             {want_input, grad_input_mask.at(1), grad_input_mask.at(2)});
+  if (!training || !want_input) return {gi, gw, gb};
   const int64_t channels = input.size(1);
   const double count = static_cast<double>(input.numel() / std::max<int64_t>(channels, 1));
   // save_mean = mean(input): d/d input = 1 / count.
   if (grad_mean.defined() && grad_mean.numel() == channels) {
     const Tensor term = per_channel(grad_mean, input) / count;
-    result = result.defined() ? result + term : ember::zeros_like(input) + term;
+    gi = gi.defined() ? gi + term : ember::zeros_like(input) + term;
   }
   // save_invstd = (var + eps)^(-1/2): d/d input = -invstd^3 (input - mean) / count.
   if (grad_invstd.defined() && grad_invstd.numel() == channels) {
     const Tensor s = per_channel(save_invstd, input);
     const Tensor centered = input - per_channel(save_mean, input);
-    result = add_defined(result, per_channel(grad_invstd, input) * s * s * s * centered * (-1.0 / count));
+    gi = add_defined(gi, per_channel(grad_invstd, input) * s * s * s * centered * (-1.0 / count));
   }
-  return result;
+  return {gi, gw, gb};
 }
 
 Tensor batch_norm_double_backward(const std::string& wrt, const std::vector<Tensor>& grads, const Tensor& grad_out,
@@ -268,24 +271,27 @@ LayerNormGeometry layer_norm_geometry(const Tensor& input, IntArrayRef normalize
 
 }  // namespace
 
-Tensor layer_norm_input_backward(const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_rstd, const Tensor& input,
-                                 IntArrayRef normalized_shape, const Tensor& mean, const Tensor& rstd,
-                                 const std::optional<Tensor>& weight, const std::optional<Tensor>& bias) {
-  Tensor result;
+std::tuple<Tensor, Tensor, Tensor> layer_norm_backward_with_stats(
+    const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_rstd, const Tensor& input,
+    IntArrayRef normalized_shape, const Tensor& mean, const Tensor& rstd, const std::optional<Tensor>& weight,
+    const std::optional<Tensor>& bias, const std::vector<bool>& grad_input_mask) {
+  const bool want_input = grad_input_mask.at(0);
+  Tensor gi, gw, gb;
   if (grad.defined())
-    result = std::get<0>(ember::native_layer_norm_backward(grad, input, normalized_shape, mean, rstd, weight, bias,
-                                                           {true, false, false}));
+    std::tie(gi, gw, gb) = ember::native_layer_norm_backward(grad, input, normalized_shape, mean, rstd, weight, bias,
+                                                             {want_input, grad_input_mask.at(1), grad_input_mask.at(2)});
+  if (!want_input) return {gi, gw, gb};
   const LayerNormGeometry geo = layer_norm_geometry(input, normalized_shape);
   if (grad_mean.defined() && grad_mean.numel() == mean.numel()) {
     const Tensor term = grad_mean.reshape(geo.stat_shape) / geo.count;
-    result = result.defined() ? result + term : ember::zeros_like(input) + term;
+    gi = gi.defined() ? gi + term : ember::zeros_like(input) + term;
   }
   if (grad_rstd.defined() && grad_rstd.numel() == rstd.numel()) {
     const Tensor s = rstd.reshape(geo.stat_shape);
     const Tensor centered = input - mean.reshape(geo.stat_shape);
-    result = add_defined(result, grad_rstd.reshape(geo.stat_shape) * s * s * s * centered * (-1.0 / geo.count));
+    gi = add_defined(gi, grad_rstd.reshape(geo.stat_shape) * s * s * s * centered * (-1.0 / geo.count));
   }
-  return result;
+  return {gi, gw, gb};
 }
 
 Tensor layer_norm_double_backward(const std::string& wrt, const std::vector<Tensor>& grads, const Tensor& grad_out,

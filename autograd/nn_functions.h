@@ -10,12 +10,13 @@
 //
 // The saved statistics (save_mean / save_invstd, mean / rstd) are independent inputs of the
 // backward ops; the forward ops' formulas add what flows back into them to the input's gradient
-// (batch_norm_input_backward, layer_norm_input_backward). So every op's derivative is exact on
+// (batch_norm_backward_with_stats, layer_norm_backward_with_stats). So every op's derivative is exact on
 // its own, and gradients compose through any chain of them.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/tensor.h"
@@ -73,13 +74,14 @@ EMBER_API Tensor convolution_backward_grad_weight(const std::vector<Tensor>& gra
                                                   const std::vector<bool>& output_mask);
 
 // ---- batch norm --------------------------------------------------------------------------------
-// native_batch_norm's gradient for input: native_batch_norm_backward's, plus in training what
-// grad_mean (of save_mean) and grad_invstd (of save_invstd) contribute.
-EMBER_API Tensor batch_norm_input_backward(const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_invstd,
-                                           const Tensor& input, const std::optional<Tensor>& weight,
-                                           const std::optional<Tensor>& running_mean,
-                                           const std::optional<Tensor>& running_var, const Tensor& save_mean,
-                                           const Tensor& save_invstd, bool training, double eps);
+// native_batch_norm's gradients for (input, weight, bias), those grad_input_mask asks for, from
+// one native_batch_norm_backward call (its kernel takes the per-channel sums once for all three),
+// plus in training what grad_mean (of save_mean) and grad_invstd (of save_invstd) add to input's.
+EMBER_API std::tuple<Tensor, Tensor, Tensor> batch_norm_backward_with_stats(
+    const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_invstd, const Tensor& input,
+    const std::optional<Tensor>& weight, const std::optional<Tensor>& running_mean,
+    const std::optional<Tensor>& running_var, const Tensor& save_mean, const Tensor& save_invstd, bool training,
+    double eps, const std::vector<bool>& grad_input_mask);
 // native_batch_norm_backward w.r.t. one of its inputs: "grad_out", "input", "weight", "save_mean"
 // or "save_invstd" (the last two only when train).
 EMBER_API Tensor batch_norm_double_backward(const std::string& wrt, const std::vector<Tensor>& grads,
@@ -92,10 +94,12 @@ EMBER_API Tensor batch_norm_double_backward(const std::string& wrt, const std::v
                                             const std::vector<bool>& output_mask);
 
 // ---- layer norm --------------------------------------------------------------------------------
-EMBER_API Tensor layer_norm_input_backward(const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_rstd,
-                                           const Tensor& input, IntArrayRef normalized_shape, const Tensor& mean,
-                                           const Tensor& rstd, const std::optional<Tensor>& weight,
-                                           const std::optional<Tensor>& bias);
+// native_layer_norm's gradients for (input, weight, bias) from one native_layer_norm_backward
+// call, plus what grad_mean (of mean) and grad_rstd (of rstd) add to input's.
+EMBER_API std::tuple<Tensor, Tensor, Tensor> layer_norm_backward_with_stats(
+    const Tensor& grad, const Tensor& grad_mean, const Tensor& grad_rstd, const Tensor& input,
+    IntArrayRef normalized_shape, const Tensor& mean, const Tensor& rstd, const std::optional<Tensor>& weight,
+    const std::optional<Tensor>& bias, const std::vector<bool>& grad_input_mask);
 // native_layer_norm_backward w.r.t. "grad_out", "input", "mean", "rstd" or "weight".
 EMBER_API Tensor layer_norm_double_backward(const std::string& wrt, const std::vector<Tensor>& grads,
                                             const Tensor& grad_out, const Tensor& input, IntArrayRef normalized_shape,

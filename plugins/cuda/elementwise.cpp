@@ -15,10 +15,7 @@ constexpr int kMaxOperands = 4;  // out + 3 inputs
 constexpr int kThreads = 256;    // E_THREADS
 constexpr int kUnroll = 2;       // E_UNROLL
 
-// Mirrors kernels/elementwise.cuh's e_params and e_strided_params byte for byte.
-struct Divider {
-  uint32_t divisor, magic, shift;
-};
+// Mirrors kernels/elementwise.cuh's e_params and e_strided_params byte for byte (Divider: launcher.h).
 struct Params {
   void* out;
   const void* in[3];
@@ -39,13 +36,6 @@ struct StridedParams {
   Divider div[kMaxDims];
   uint32_t strides32[kMaxOperands][kMaxDims];
 };
-
-Divider make_divider(uint32_t d) {
-  uint32_t shift = 0;
-  while (shift < 32 && (uint64_t(1) << shift) < d) ++shift;
-  const uint64_t magic = ((uint64_t(1) << 32) * ((uint64_t(1) << shift) - d)) / d + 1;
-  return Divider{d, static_cast<uint32_t>(magic), shift};
-}
 
 struct Geometry {
   int ndim = 0;

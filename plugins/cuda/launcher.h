@@ -64,4 +64,16 @@ void after_library_call(cudaStream_t stream, int device, const char* op);
 // Blocks of `threads` covering n items.
 inline unsigned blocks_for(int64_t n, int64_t per_block) { return static_cast<unsigned>((n + per_block - 1) / per_block); }
 
+// Division of 32-bit indices by a fixed divisor without a divide instruction: kernels take it as
+// the prelude's e_divider (same layout) and compute q = e_div(d, n) for n < 2^31, d >= 1.
+struct Divider {
+  uint32_t divisor, magic, shift;
+};
+inline Divider make_divider(uint32_t d) {
+  uint32_t shift = 0;
+  while (shift < 32 && (uint64_t(1) << shift) < d) ++shift;
+  const uint64_t magic = ((uint64_t(1) << 32) * ((uint64_t(1) << shift) - d)) / d + 1;
+  return Divider{d, static_cast<uint32_t>(magic), shift};
+}
+
 }  // namespace ember_cuda

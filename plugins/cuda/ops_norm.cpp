@@ -47,14 +47,25 @@ struct BnParams {  // kernels/batch_norm.cuh bn_params
   const void* raw_bias;
   const void* raw_mean;
   const void* raw_var;
+  const void* raw_invstd;
+  void* out_mean;
+  void* out_invstd;
+  void* out_grad_weight;
+  void* out_grad_bias;
+  Divider div_s;
+  Divider div_c;
+  uint32_t total32;
+  uint32_t pad2;
 };
+static_assert(sizeof(BnParams) == 272, "bn_params layout");
 
-// A forward parameter the kernel can read in place: a contiguous [C] array of the data's dtype
-// on the data's device (saves a conversion launch per parameter: four per eval batch norm).
+// A per-channel array the kernels can use in place: a contiguous [C] array of the data's dtype
+// (saves a conversion launch per parameter and per result, about seven per training batch norm).
+bool in_place_ok(const TensorView& t, const TensorView& input, int64_t c) {
+  return t.dtype() == input.dtype() && t.ndim() == 1 && t.size(0) == c && (c <= 1 || t.stride(0) == 1);
+}
 const void* in_place_param(const std::optional<TensorView>& t, const TensorView& input, int64_t c) {
-  if (!t || t->dtype() != input.dtype() || t->ndim() != 1 || t->size(0) != c) return nullptr;
-  if (c > 1 && t->stride(0) != 1) return nullptr;
-  return t->data_ptr();
+  return t && in_place_ok(*t, input, c) ? t->data_ptr() : nullptr;
 }
 
 const Program& bn_program(int device, int32_t dtype) {
@@ -63,18 +74,36 @@ const Program& bn_program(int device, int32_t dtype) {
   key.family = family;
   key.a = static_cast<uint32_t>(dtype);
   key.arch = device_arch(device);
-  return get_program(key, "batch_norm", {"bn_stats", "bn_finish_stats", "bn_bwd_sums", "bn_finish_bwd", "bn_apply"},
+  return get_program(key, "batch_norm",
+                     {"bn_stats", "bn_finish_stats", "bn_bwd_sums", "bn_finish_bwd", "bn_apply", "bn_apply_flat"},
                      [&] { return typed_family_source(sources::batch_norm, dtype, dtype); });
 }
 
-// Chunks per channel: enough blocks for few channels; fixed by the shape.
+// Chunks per channel: about 2,048 blocks in all (enough loads in flight to fill an H100's memory
+// bandwidth) when the channels are few, at least 2,048 elements each; fixed by the shape, so the
+// statistics do not depend on the device.
 void set_chunks(BnParams& p) {
   const int64_t m = p.n * p.s;
-  int64_t chunks = std::max<int64_t>(1, std::min<int64_t>((512 + p.c - 1) / p.c, m / 4096));
+  int64_t chunks = std::max<int64_t>(1, std::min<int64_t>((2048 + p.c - 1) / p.c, m / 2048));
   int64_t len = (m + chunks - 1) / chunks;
-  len = std::max<int64_t>(256, (len + 255) / 256 * 256);
+  len = std::max<int64_t>(1024, (len + 1023) / 1024 * 1024);
   p.chunk_len = len;
   p.n_chunks = std::max<int64_t>(1, (m + len - 1) / len);
+}
+
+// out = a * k1[c] + b * k2[c] + k3[c] over the whole tensor: flat blocks when the index fits 32
+// bits (every block full whatever the plane size), else a block per plane chunk.
+void launch_apply(const Program& prog, BnParams& p, cudaStream_t stream, void** args, int device, const char* name) {
+  const int64_t total = p.n * p.c * p.s;
+  if (total < (int64_t(1) << 31)) {
+    p.div_s = make_divider(static_cast<uint32_t>(p.s));
+    p.div_c = make_divider(static_cast<uint32_t>(p.c));
+    p.total32 = static_cast<uint32_t>(total);
+    launch(prog.kernel(5), dim3(blocks_for(total, 1024)), dim3(256), 0, stream, args, device, name);
+    return;
+  }
+  launch(prog.kernel(4), dim3(static_cast<unsigned>(p.n * p.c), blocks_for(p.s, 1024)), dim3(256), 0, stream, args,
+         device, name);
 }
 
 int64_t spatial_of(const TensorView& t) {
@@ -109,9 +138,12 @@ void batch_norm(KernelArgs& a) {
   p.k1 = coeffs;
   p.k2 = coeffs + p.c;
   p.k3 = coeffs + 2 * p.c;
+  const TensorView save_mean = a.tensor(Op::save_mean), save_invstd = a.tensor(Op::save_invstd);
   if (training) {
-    p.mean = coeffs + 3 * p.c;
-    p.invstd = coeffs + 4 * p.c;
+    p.out_mean = in_place_ok(save_mean, input, p.c) ? save_mean.data_ptr() : nullptr;
+    p.out_invstd = in_place_ok(save_invstd, input, p.c) ? save_invstd.data_ptr() : nullptr;
+    p.mean = p.out_mean ? nullptr : coeffs + 3 * p.c;
+    p.invstd = p.out_invstd ? nullptr : coeffs + 4 * p.c;
   } else {
     p.raw_mean = in_place_param(running_mean, input, p.c);
     p.raw_var = in_place_param(running_var, input, p.c);
@@ -131,13 +163,10 @@ void batch_norm(KernelArgs& a) {
     launch(prog.kernel(0), dim3(static_cast<unsigned>(p.c), static_cast<unsigned>(p.n_chunks)), dim3(256), 0, stream,
            args, device, "native_batch_norm");
   launch(prog.kernel(1), dim3(blocks_for(p.c, 256)), dim3(256), 0, stream, args, device, "native_batch_norm");
-  launch(prog.kernel(4), dim3(static_cast<unsigned>(p.n * p.c), blocks_for(p.s, 1024)), dim3(256), 0, stream, args,
-         device, "native_batch_norm");
+  launch_apply(prog, p, stream, args, device, "native_batch_norm");
   y.commit();
-  if (training) {
-    from_double_array(a, p.mean, a.tensor(Op::save_mean));
-    from_double_array(a, p.invstd, a.tensor(Op::save_invstd));
-  }
+  if (training && p.mean) from_double_array(a, p.mean, save_mean);
+  if (training && p.invstd) from_double_array(a, p.invstd, save_invstd);
 }
 
 void batch_norm_backward(KernelArgs& a) {
@@ -156,25 +185,40 @@ void batch_norm_backward(KernelArgs& a) {
   p.eps = a.double_(Op::eps);
   p.training = train ? 1 : 0;
   if (p.c == 0) return;
+  // Per-channel inputs in place where they are contiguous arrays of the data's dtype (as the
+  // forward reads them), else converted to double arrays.
+  auto param = [&](const TensorView& t, const void** raw, double** converted) {
+    *raw = in_place_param(t, input, p.c);
+    if (!*raw) *converted = to_double_array(a, t);
+  };
   if (train) {
     const std::optional<TensorView> sm = a.optional_tensor(Op::save_mean), si = a.optional_tensor(Op::save_invstd);
     EMBER_SDK_CHECK(sm && si, EMBER_ERROR_VALUE, "save_mean and save_invstd must be defined when train is true");
-    p.mean = to_double_array(a, *sm);
-    p.invstd = to_double_array(a, *si);
+    param(*sm, &p.raw_mean, &p.mean);
+    param(*si, &p.raw_invstd, &p.invstd);
   } else {
     const std::optional<TensorView> rm = a.optional_tensor(Op::running_mean), rv = a.optional_tensor(Op::running_var);
     EMBER_SDK_CHECK(rm && rv, EMBER_ERROR_VALUE, "running_mean and running_var must be defined when train is false");
-    p.mean = to_double_array(a, *rm);
-    p.var = to_double_array(a, *rv);
+    param(*rm, &p.raw_mean, &p.mean);
+    double* var = nullptr;
+    param(*rv, &p.raw_var, &var);
+    p.var = var;
   }
-  p.weight = weight ? to_double_array(a, *weight) : nullptr;
+  if (weight) {
+    double* w = nullptr;
+    param(*weight, &p.raw_weight, &w);
+    p.weight = w;
+  }
   const size_t cbytes = static_cast<size_t>(p.c) * sizeof(double);
   double* work = static_cast<double*>(a.scratch(5 * cbytes));
   p.k1 = work;
   p.k2 = work + p.c;
   p.k3 = work + 2 * p.c;
-  p.grad_weight = want[1] ? work + 3 * p.c : nullptr;
-  p.grad_bias = want[2] ? work + 4 * p.c : nullptr;
+  const TensorView grad_weight = a.tensor(Op::out1), grad_bias = a.tensor(Op::out2);
+  if (want[1] && in_place_ok(grad_weight, input, p.c)) p.out_grad_weight = grad_weight.data_ptr();
+  if (want[2] && in_place_ok(grad_bias, input, p.c)) p.out_grad_bias = grad_bias.data_ptr();
+  p.grad_weight = want[1] && !p.out_grad_weight ? work + 3 * p.c : nullptr;
+  p.grad_bias = want[2] && !p.out_grad_bias ? work + 4 * p.c : nullptr;
   const bool need_sums = want[1] || want[2] || (want[0] && train);
   set_chunks(p);
   if (!need_sums || p.n * p.s == 0) p.n_chunks = 0;
@@ -193,12 +237,11 @@ void batch_norm_backward(KernelArgs& a) {
   if (want[0] && input.numel() > 0) {
     DenseOutput gi(a, a.tensor(Op::out0));
     p.out = gi.data();
-    launch(prog.kernel(4), dim3(static_cast<unsigned>(p.n * p.c), blocks_for(p.s, 1024)), dim3(256), 0, stream, args,
-           device, name);
+    launch_apply(prog, p, stream, args, device, name);
     gi.commit();
   }
-  if (want[1]) from_double_array(a, p.grad_weight, a.tensor(Op::out1));
-  if (want[2]) from_double_array(a, p.grad_bias, a.tensor(Op::out2));
+  if (p.grad_weight) from_double_array(a, p.grad_weight, grad_weight);
+  if (p.grad_bias) from_double_array(a, p.grad_bias, grad_bias);
 }
 
 // ---- layer norm ----

@@ -418,6 +418,53 @@ TEST_F(CodegenTest, DerivativesAreForTensorInputs) {
                "ops.yaml:4: derivatives: 'k' is not a tensor input of f");
 }
 
+TEST_F(CodegenTest, OneFormulaForSeveralInputs) {
+  const char* yaml = R"(- func: h(Tensor a, Tensor? b, Tensor c) -> Tensor
+  dispatch: {CompositeExplicit: h}
+  derivatives:
+    a, b: h_backward(grad, a, c, grad_input_mask)
+    c: grad * a
+)";
+  RunResult r = run(yaml);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string all;
+  for (int i = 0; i < 4; ++i) all += generated("generated/autograd_kernels_" + std::to_string(i) + ".cpp");
+  // Evaluated once when either is wanted; each slot takes its element of the tuple.
+  EXPECT_NE(all.find("  // a, b\n  if (task_should_compute_output(0) || task_should_compute_output(1)) {\n"
+                     "    const std::vector<bool> grad_input_mask = {task_should_compute_output(0), "
+                     "task_should_compute_output(1)};\n"
+                     "    auto grad_result = h_backward(grad, a, c, grad_input_mask);\n"
+                     "    if (grad_input_mask[0]) grad_inputs[0] = std::get<0>(std::move(grad_result));\n"
+                     "    if (grad_input_mask[1]) grad_inputs[1] = std::get<1>(std::move(grad_result));\n  }\n"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("if (task_should_compute_output(2)) grad_inputs[2] = grad * a;"), std::string::npos);
+  // a and c are saved when any slot whose formula reads them is wanted.
+  EXPECT_NE(all.find("if (grad_fn->should_compute_output(0) || grad_fn->should_compute_output(1) || "
+                     "grad_fn->should_compute_output(2)) grad_fn->a_ ="),
+            std::string::npos)
+      << all;
+}
+
+TEST_F(CodegenTest, SeveralInputKeysAreCheckedNameByName) {
+  const std::string head = "- func: h(Tensor a, Tensor b, Tensor[] l, float k) -> Tensor\n"
+                           "  dispatch: {CompositeExplicit: h}\n  derivatives:\n";
+  expect_error(head + "    a, x: f(grad)\n    b: grad\n    l: non_differentiable\n",
+               "ops.yaml:4: derivatives: in 'a, x', 'x' is not an argument of h");
+  expect_error(head + "    a, a: f(grad)\n    b: grad\n    l: non_differentiable\n",
+               "ops.yaml:4: derivatives: in 'a, a', 'a' is named twice");
+  expect_error(head + "    a, : f(grad)\n    b: grad\n    l: non_differentiable\n",
+               "ops.yaml:4: derivatives: in 'a,', '' is not an argument of h");
+  expect_error(head + "    a, k: f(grad)\n    b: grad\n    l: non_differentiable\n",
+               "ops.yaml:4: derivatives: 'k' is not a tensor input of h");
+  expect_error(head + "    a, b: f(grad)\n    b: grad\n    l: non_differentiable\n",
+               "ops.yaml:4: derivatives: 'b' of h has two formulas");
+  expect_error(head + "    a, l: f(grad)\n    b: grad\n",
+               "ops.yaml:4: derivatives: 'l' of h is a Tensor[]; a formula of several inputs takes single tensors only");
+  expect_error(head + "    a, b: f(grad_input_mask)\n    l: grad\n",
+               "ops.yaml:4: derivatives: h mixes a Tensor[] input with a formula of several inputs; not supported");
+}
+
 TEST_F(CodegenTest, BackwardNameNeedsDerivatives) {
   expect_error("- func: f(Tensor self) -> Tensor\n  dispatch: {CompositeExplicit: f}\n  backward_name: FBackward3\n",
                "ops.yaml:3: backward_name: f has no derivatives of its own to name");

@@ -15,8 +15,9 @@ namespace codegen {
 namespace {
 
 // Names the generated apply() and kernels use for their own locals.
-const std::set<std::string> kReservedArgumentNames = {"grad",    "grads", "grad_inputs", "any_grad_defined", "ix",
-                                                      "result",  "record", "grad_fn",   "guard"};
+const std::set<std::string> kReservedArgumentNames = {
+    "grad", "grads", "grad_inputs", "any_grad_defined", "ix", "result", "record", "grad_fn", "guard",
+    "grad_input_mask", "grad_result"};
 
 // Metadata accessors of a tensor that a formula may read without the tensor being saved.
 struct MetaAccessor {
@@ -38,7 +39,7 @@ const MetaAccessor kListAccessors[] = {
 
 bool has_backward_formulas(const OpDef& op) {
   for (const auto& [key, formula] : op.derivatives)
-    if (op.schema.argument_index(key) >= 0) return true;
+    if (op.schema.argument_index(derivative_key_names(key)[0]) >= 0) return true;
   return false;
 }
 
@@ -148,23 +149,51 @@ class Planner {
                                      s.name_with_overload() + ")");
     outputs_ = output_names(s);
     for (const auto& [key, formula] : op.derivatives) {
-      int arg = s.argument_index(key);
-      if (arg < 0) continue;  // output keys: forward-mode formulas, not generated yet
-      const Argument& a = s.arguments()[static_cast<size_t>(arg)];
-      keyed.insert(key);
-      if (!is_tensor_like(a) || a.is_out()) {
-        error(op.derivatives_line, "derivatives: '" + key + "' is not a tensor input of " + s.name_with_overload());
+      const std::vector<std::string> names = derivative_key_names(key);
+      if (s.argument_index(names[0]) < 0) continue;  // output keys: forward-mode formulas, not generated yet
+      std::vector<GradInput> members;
+      for (const std::string& name : names) {
+        int arg = s.argument_index(name);
+        const Argument& a = s.arguments()[static_cast<size_t>(arg)];
+        if (!keyed.insert(name).second)
+          error(op.derivatives_line, "derivatives: '" + name + "' of " + s.name_with_overload() + " has two formulas");
+        if (!is_tensor_like(a) || a.is_out()) {
+          error(op.derivatives_line, "derivatives: '" + name + "' is not a tensor input of " + s.name_with_overload());
+          continue;
+        }
+        GradInput in;
+        in.name = name;
+        in.arg_index = arg;
+        in.kind = a.type.is_list ? GradInput::TensorList : a.type.optional ? GradInput::OptionalTensor : GradInput::Tensor;
+        members.push_back(std::move(in));
+      }
+      if (formula == "non_differentiable" || members.size() != names.size()) continue;
+      if (members.size() == 1) {
+        GradInput& in = members[0];
+        if (in.kind == GradInput::TensorList) fn.has_list_input = true;
+        in.formula = rewrite(formula, api, fn, in.uses, op.derivatives_line);
+        fn.inputs.push_back(std::move(in));
         continue;
       }
-      if (formula == "non_differentiable") continue;
-      GradInput in;
-      in.name = key;
-      in.arg_index = arg;
-      in.kind = a.type.is_list ? GradInput::TensorList : a.type.optional ? GradInput::OptionalTensor : GradInput::Tensor;
-      if (in.kind == GradInput::TensorList) fn.has_list_input = true;
-      in.formula = rewrite(formula, api, fn, in.uses, op.derivatives_line);
-      fn.inputs.push_back(std::move(in));
+      // One formula for several inputs: each member's slot is its own next edge, so lists (a run
+      // of edges whose length is known only at run time) cannot be members.
+      GradGroup group;
+      std::vector<std::string> uses;
+      group.formula = rewrite(formula, api, fn, uses, op.derivatives_line);
+      for (GradInput& in : members) {
+        if (in.kind == GradInput::TensorList)
+          error(op.derivatives_line, "derivatives: '" + in.name + "' of " + s.name_with_overload() +
+                                         " is a Tensor[]; a formula of several inputs takes single tensors only");
+        in.uses = uses;
+        in.group = static_cast<int>(fn.groups.size());
+        group.members.push_back(fn.inputs.size());
+        fn.inputs.push_back(std::move(in));
+      }
+      fn.groups.push_back(std::move(group));
     }
+    if (fn.has_list_input && !fn.groups.empty())
+      error(op.derivatives_line, "derivatives: " + s.name_with_overload() +
+                                     " mixes a Tensor[] input with a formula of several inputs; not supported");
     for (const Argument& a : s.arguments()) {
       if (is_tensor_like(a) && !a.is_out() && !keyed.count(a.name))
         error(op.derivatives_line, "derivatives: no formula for '" + a.name + "' of " + s.name_with_overload() +

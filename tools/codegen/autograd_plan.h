@@ -16,9 +16,9 @@
 //                floating outputs.
 //
 // Formulas are C++ expressions over `grad`, `grads[i]`, the op's arguments by name (kernel C++
-// types; int[] as IntArrayRef), `result` / `resultN` / return names. `X.sizes()`,
-// `X.scalar_type()`, ... of a tensor X save only that metadata, not the tensor. Built once;
-// read-only afterwards.
+// types; int[] as IntArrayRef), `result` / `resultN` / return names, and `grad_input_mask` in
+// formulas of several inputs (GradGroup). `X.sizes()`, `X.scalar_type()`, ... of a tensor X save
+// only that metadata, not the tensor. Built once; read-only afterwards.
 #pragma once
 
 #include <string>
@@ -36,8 +36,18 @@ struct GradInput {
   std::string name;      // schema argument name
   int arg_index = -1;
   enum Kind { Tensor, OptionalTensor, TensorList } kind = Tensor;
-  std::string formula;   // rewritten for the node's apply()
+  std::string formula;   // rewritten for the node's apply(); empty for a member of a group
   std::vector<std::string> uses;  // saved items (SavedItem::member) the formula reads
+  int group = -1;        // index into BackwardFunction::groups when one formula gives several
+};
+
+// One formula for several inputs (`input, weight, bias: f(..., grad_input_mask)`, as PyTorch's
+// derivatives.yaml): f returns a tuple with one gradient per member, in the key's order, and may
+// read `grad_input_mask` (std::vector<bool>: which members' gradients are wanted). Lets one
+// backward kernel produce what separate formulas would each recompute.
+struct GradGroup {
+  std::vector<size_t> members;  // indices into BackwardFunction::inputs, in the key's order
+  std::string formula;          // rewritten for apply()
 };
 
 // Something a node keeps from the forward call.
@@ -62,6 +72,7 @@ struct BackwardFunction {
   std::string display_name;  // name(): "MulBackward0"
   std::string class_name;    // C++ struct name: display_name, made unique
   std::vector<GradInput> inputs;   // in `derivatives:` order
+  std::vector<GradGroup> groups;
   std::vector<SavedItem> saved;
   bool has_list_input = false;
 };

@@ -37,6 +37,27 @@ std::string save_condition(const BackwardFunction& fn, const SavedItem& item) {
   return cond;
 }
 
+// A formula of several inputs (GradGroup), emitted where its first member's slot comes: evaluated
+// once when any member's gradient is wanted, with grad_input_mask saying which.
+void emit_group(std::ostringstream& o, const BackwardFunction& fn, const GradGroup& g, size_t slot) {
+  if (g.members.front() != slot) return;  // emitted with the first member
+  std::string names, wanted, mask;
+  for (size_t m : g.members) {
+    std::string w = "task_should_compute_output(" + std::to_string(m) + ")";
+    names += (names.empty() ? "" : ", ") + fn.inputs[m].name;
+    wanted += (wanted.empty() ? "" : " || ") + w;
+    mask += (mask.empty() ? "" : ", ") + w;
+  }
+  o << "  // " << names << "\n";
+  o << "  if (" << wanted << ") {\n";
+  o << "    const std::vector<bool> grad_input_mask = {" << mask << "};\n";
+  o << "    auto grad_result = " << g.formula << ";\n";
+  for (size_t i = 0; i < g.members.size(); ++i)
+    o << "    if (grad_input_mask[" << i << "]) grad_inputs[" << g.members[i] << "] = std::get<" << i
+      << ">(std::move(grad_result));\n";
+  o << "  }\n";
+}
+
 void emit_node(std::ostringstream& o, const BackwardFunction& fn, const OpApi& owner_api) {
   const OpDef& owner = *fn.owner;
   o << "\n" << kRule << op_comment(owner);
@@ -101,6 +122,10 @@ void emit_node(std::ostringstream& o, const BackwardFunction& fn, const OpApi& o
   if (fn.has_list_input) o << "  size_t ix = 0;\n";
   for (size_t k = 0; k < fn.inputs.size(); ++k) {
     const GradInput& in = fn.inputs[k];
+    if (in.group >= 0) {
+      emit_group(o, fn, fn.groups[static_cast<size_t>(in.group)], k);
+      continue;
+    }
     o << "  // " << in.name << "\n";
     if (!fn.has_list_input) {
       o << "  if (task_should_compute_output(" << k << ")) grad_inputs[" << k << "] = " << in.formula << ";\n";

@@ -25,7 +25,10 @@ struct OpDef {
   std::string structured;   // the meta function of a structured backend op
   std::string delegate;     // structured_delegate as written: "add.out"
   int delegate_index = -1;  // the op structured_delegate names (resolved by the loader)
-  std::vector<std::pair<std::string, std::string>> derivatives;  // input -> formula, in order
+  // key -> formula, in order. A key names one input ("self"), an output (forward-mode, not yet
+  // generated), or several inputs that one formula serves ("input, weight, bias": see
+  // derivative_key_names and autograd_plan.h's GradGroup).
+  std::vector<std::pair<std::string, std::string>> derivatives;
   int derivatives_line = 0;
   std::string backward_name;  // the backward node's name when it is not the default (autograd_plan.h)
   int backward_name_line = 0;
@@ -37,6 +40,21 @@ struct OpDef {
   // "ops.yaml:12 add.Tensor": how generated code points back at the entry.
   std::string label() const { return "ops.yaml:" + std::to_string(line) + " " + schema.name_with_overload(); }
 };
+
+// The names a `derivatives:` key lists: "input, weight, bias" -> {input, weight, bias}; a plain
+// key -> itself. Spaces around names are dropped; an empty name stays (the loader refuses it).
+inline std::vector<std::string> derivative_key_names(const std::string& key) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (true) {
+    size_t comma = key.find(',', start);
+    std::string part = key.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = part.find_first_not_of(" \t"), e = part.find_last_not_of(" \t");
+    names.push_back(b == std::string::npos ? std::string() : part.substr(b, e - b + 1));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
 
 // The per-op C++ name used where every op needs its own symbol (redispatch functions, wrappers,
 // SDK descriptors): the op name, plus '_' and the overload when there is one. add.Tensor ->

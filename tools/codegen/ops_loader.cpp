@@ -264,9 +264,22 @@ class EntryReader {
     for (auto it = n.begin(); it != n.end(); ++it) {
       int line = line_of(it->first);
       std::string key = it->first.IsScalar() ? trim(it->first.Scalar()) : "";
-      if (!is_derivative_key(op.schema, key)) {
+      const std::vector<std::string> names = derivative_key_names(key);
+      if (names.size() == 1 && !is_derivative_key(op.schema, key)) {
         error(line, "derivatives: '" + key + "' is not an argument or output of " + op.schema.name_with_overload());
         continue;
+      }
+      if (names.size() > 1) {  // one formula for several inputs: each must be an argument, once
+        std::string bad;
+        for (size_t i = 0; i < names.size() && bad.empty(); ++i) {
+          if (op.schema.argument_index(names[i]) < 0) bad = "'" + names[i] + "' is not an argument of " + op.schema.name_with_overload();
+          for (size_t j = 0; j < i && bad.empty(); ++j)
+            if (names[j] == names[i]) bad = "'" + names[i] + "' is named twice";
+        }
+        if (!bad.empty()) {
+          error(line, "derivatives: in '" + key + "', " + bad);
+          continue;
+        }
       }
       std::string formula = it->second.IsScalar() ? trim(it->second.Scalar()) : "";
       if (formula.empty()) {

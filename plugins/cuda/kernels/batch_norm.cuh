@@ -1,8 +1,10 @@
 // batch_norm.cuh: native_batch_norm forward and backward over a dense [N, C, S] view, as the CPU
 // plugin computes them. Per-channel statistics and sums run in double over (channel, chunk)
-// partials merged in a fixed order (the chunking depends only on the shape); parameters and
-// statistics are double arrays the host prepared (any dtype converts to them and back), except
-// that the forward reads contiguous parameters of the data's dtype in place (bn_param).
+// partials merged in a fixed order (the chunking depends only on the shape). Per-channel
+// parameters and statistics are read in place when they are contiguous [C] arrays of the data's
+// dtype, else from double arrays the host converted; per-channel results (save_mean, save_invstd,
+// grad_weight, grad_bias) are written in place under the same condition, else to double arrays
+// the host converts (bn_param, bn_put).
 //
 // Defines: T_IN (data storage), C_T (its compute type: the normalization runs in it, as the CPU's
 // norm_acc_t).
@@ -13,6 +15,12 @@
 //   bn_bwd_sums     grid (C, chunks): sum(g) and sum((x - mean) * g) partials
 //   bn_finish_bwd   grid C: -> grad_weight, grad_bias, and the grad_input coefficients
 //   bn_apply        out = a * k1[c] + b * k2[c] + k3[c] (b optional), a block per (plane, chunk)
+//   bn_apply_flat   the same over the flat index (N * C * S < 2^31): 1,024 elements per block
+//                   whatever S is (bn_apply leaves most of a block idle on 7x7 planes)
+//
+// The reductions read a channel's elements j = 0 .. N*S - 1 (plane j / S, position j % S) with a
+// stride of the block size, stepping their offset incrementally (bn_walk): a 64-bit division per
+// element cost more than the memory traffic. Four loads are issued before they are used.
 
 struct bn_params {
   const char* a;        // x (forward) or g (backward)
@@ -21,8 +29,8 @@ struct bn_params {
   i64 n, c, s;
   i64 chunk_len, n_chunks;
   double* partial;      // 3 doubles per (channel, chunk)
-  double* mean;         // [C]
-  double* invstd;       // [C]
+  double* mean;         // [C] training forward: written; backward: the saved mean, or null (raw_mean)
+  double* invstd;       // [C] likewise
   const double* var;    // [C] running variance (eval forward / backward), or null
   const double* weight; // [C] or null
   const double* bias;   // [C] or null
@@ -34,12 +42,20 @@ struct bn_params {
   double eps;
   int training;
   int pad;
-  // The forward's per-channel parameters read in place when they are contiguous [C] arrays of
-  // T_IN (the common case: no conversion launches); null: use the double arrays above.
+  // Per-channel arrays of T_IN used in place (contiguous [C]); null: the double arrays above.
   const char* raw_weight;
   const char* raw_bias;
-  const char* raw_mean;  // eval: running mean
-  const char* raw_var;   // eval: running variance
+  const char* raw_mean;   // eval: running mean; backward (train): save_mean
+  const char* raw_var;    // eval: running variance
+  const char* raw_invstd; // backward (train): save_invstd
+  char* out_mean;         // training forward: save_mean written in place, or null
+  char* out_invstd;       // training forward: save_invstd
+  char* out_grad_weight;  // backward
+  char* out_grad_bias;
+  e_divider div_s;        // bn_apply_flat: plane = i / S, channel = plane % C
+  e_divider div_c;
+  u32 total32;            // N * C * S when below 2^31
+  u32 pad2;
 };
 
 __device__ __forceinline__ double bn_param(const double* converted, const char* raw, i64 ch, double absent) {
@@ -47,10 +63,38 @@ __device__ __forceinline__ double bn_param(const double* converted, const char* 
   return converted ? converted[ch] : absent;
 }
 
-__device__ __forceinline__ i64 bn_offset(const bn_params& p, i64 ch, i64 j) {
-  const i64 nn = j / p.s;
-  return (nn * p.c + ch) * p.s + (j - nn * p.s);
+// Writes a per-channel result in place (T_IN) or into its double array.
+__device__ __forceinline__ void bn_put(double* converted, char* raw, i64 ch, double v) {
+  if (raw) ((T_IN*)raw)[ch] = e_store_c<T_IN>((C_T)v);
+  else if (converted) converted[ch] = v;
 }
+
+// A thread's walk over one channel: offset of element j, then of j + step, j + 2 step, ...
+struct bn_walk {
+  i64 off, r, step_off, step_r, s, wrap;
+};
+__device__ __forceinline__ bn_walk bn_walk_begin(const bn_params& p, i64 ch, i64 j, i64 step) {
+  bn_walk w;
+  const i64 nn = j / p.s;
+  w.r = j - nn * p.s;
+  w.off = (nn * p.c + ch) * p.s + w.r;
+  const i64 sn = step / p.s;
+  w.step_r = step - sn * p.s;
+  w.step_off = sn * p.c * p.s + w.step_r;
+  w.s = p.s;
+  w.wrap = (p.c - 1) * p.s;  // passing a plane's end: on to the channel's plane in the next sample
+  return w;
+}
+__device__ __forceinline__ void bn_walk_next(bn_walk& w) {
+  w.off += w.step_off;
+  w.r += w.step_r;
+  if (w.r >= w.s) {
+    w.r -= w.s;
+    w.off += w.wrap;
+  }
+}
+
+#define BN_UNROLL 4
 
 struct bn_w { double n, mean, m2; };
 __device__ __forceinline__ bn_w bn_merge(bn_w a, bn_w b) {
@@ -69,16 +113,33 @@ extern "C" __global__ void __launch_bounds__(256) bn_stats(const bn_params p) {
   const i64 ch = blockIdx.x, chunk = blockIdx.y;
   const i64 total = p.n * p.s;
   const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
+  const i64 step = blockDim.x;
   bn_w w;
   w.n = 0;
   w.mean = 0;
   w.m2 = 0;
-  for (i64 j = start + threadIdx.x; j < end; j += blockDim.x) {
-    const double v = (double)e_to_c(((const T_IN*)p.a)[bn_offset(p, ch, j)]);
-    w.n += 1;
-    const double d = v - w.mean;
-    w.mean += d / w.n;
-    w.m2 += d * (v - w.mean);
+  i64 j = start + threadIdx.x;
+  if (j < end) {
+    bn_walk at = bn_walk_begin(p, ch, j, step);
+    for (; j < end; j += BN_UNROLL * step) {
+      double v[BN_UNROLL];
+#pragma unroll
+      for (int u = 0; u < BN_UNROLL; ++u) {
+        if (j + u * step < end) {
+          v[u] = (double)e_to_c(((const T_IN*)p.a)[at.off]);
+          bn_walk_next(at);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < BN_UNROLL; ++u) {
+        if (j + u * step < end) {
+          w.n += 1;
+          const double d = v[u] - w.mean;
+          w.mean += d / w.n;
+          w.m2 += d * (v[u] - w.mean);
+        }
+      }
+    }
   }
   sn[threadIdx.x] = w.n;
   sm[threadIdx.x] = w.mean;
@@ -119,8 +180,8 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_stats(const bn_param
     mean = w.mean;
     const double var = w.n > 0 ? w.m2 / w.n : 0.0;
     invstd = 1.0 / sqrt(var + p.eps);
-    p.mean[ch] = mean;
-    p.invstd[ch] = invstd;
+    bn_put(p.mean, p.out_mean, ch, mean);
+    bn_put(p.invstd, p.out_invstd, ch, invstd);
   } else {
     mean = bn_param(p.mean, p.raw_mean, ch, 0.0);
     invstd = 1.0 / sqrt(bn_param(p.var, p.raw_var, ch, 0.0) + p.eps);
@@ -137,13 +198,30 @@ extern "C" __global__ void __launch_bounds__(256) bn_bwd_sums(const bn_params p)
   const i64 ch = blockIdx.x, chunk = blockIdx.y;
   const i64 total = p.n * p.s;
   const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
-  const double mean = p.mean[ch];
+  const i64 step = blockDim.x;
+  const double mean = bn_param(p.mean, p.raw_mean, ch, 0.0);
   double sum = 0, dot = 0;
-  for (i64 j = start + threadIdx.x; j < end; j += blockDim.x) {
-    const i64 off = bn_offset(p, ch, j);
-    const double g = (double)e_to_c(((const T_IN*)p.a)[off]);
-    sum += g;
-    dot += ((double)e_to_c(((const T_IN*)p.b)[off]) - mean) * g;
+  i64 j = start + threadIdx.x;
+  if (j < end) {
+    bn_walk at = bn_walk_begin(p, ch, j, step);
+    for (; j < end; j += BN_UNROLL * step) {
+      double g[BN_UNROLL], x[BN_UNROLL];
+#pragma unroll
+      for (int u = 0; u < BN_UNROLL; ++u) {
+        if (j + u * step < end) {
+          g[u] = (double)e_to_c(((const T_IN*)p.a)[at.off]);
+          x[u] = (double)e_to_c(((const T_IN*)p.b)[at.off]);
+          bn_walk_next(at);
+        }
+      }
+#pragma unroll
+      for (int u = 0; u < BN_UNROLL; ++u) {
+        if (j + u * step < end) {
+          sum += g[u];
+          dot += (x[u] - mean) * g[u];
+        }
+      }
+    }
   }
   s0[threadIdx.x] = sum;
   s1[threadIdx.x] = dot;
@@ -175,16 +253,17 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_bwd(const bn_params 
     sum += q[0];
     dot += q[1];
   }
-  const double invstd = p.training ? p.invstd[ch] : 1.0 / sqrt(p.var[ch] + p.eps);
-  if (p.grad_weight) p.grad_weight[ch] = dot * invstd;
-  if (p.grad_bias) p.grad_bias[ch] = sum;
-  const double scale = invstd * (p.weight ? p.weight[ch] : 1.0);
+  const double invstd =
+      p.training ? bn_param(p.invstd, p.raw_invstd, ch, 0.0) : 1.0 / sqrt(bn_param(p.var, p.raw_var, ch, 0.0) + p.eps);
+  bn_put(p.grad_weight, p.out_grad_weight, ch, dot * invstd);
+  bn_put(p.grad_bias, p.out_grad_bias, ch, sum);
+  const double scale = invstd * bn_param(p.weight, p.raw_weight, ch, 1.0);
   const double count = (double)(p.n * p.s);
   if (p.training) {
     const double k = dot * invstd * invstd / count;
     p.k1[ch] = scale;
     p.k2[ch] = -k * scale;
-    p.k3[ch] = (p.mean[ch] * k - sum / count) * scale;
+    p.k3[ch] = (bn_param(p.mean, p.raw_mean, ch, 0.0) * k - sum / count) * scale;
   } else {
     p.k1[ch] = scale;
     p.k2[ch] = 0;
@@ -192,19 +271,35 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_bwd(const bn_params 
   }
 }
 
+__device__ __forceinline__ void bn_apply_at(const bn_params& p, i64 i, i64 ch) {
+  C_T v = e_to_c(((const T_IN*)p.a)[i]) * (C_T)p.k1[ch] + (C_T)p.k3[ch];
+  if (p.b) v += e_to_c(((const T_IN*)p.b)[i]) * (C_T)p.k2[ch];
+  ((T_IN*)p.out)[i] = e_store_c<T_IN>(v);
+}
+
 // out = a * k1[c] + (b ? b * k2[c] : 0) + k3[c], in C_T. grid (N * C planes, ceil(S / 1024)): the
-// channel is found once per block.
+// channel is found once per block. For tensors of 2^31 elements or more.
 extern "C" __global__ void __launch_bounds__(256) bn_apply(const bn_params p) {
   const i64 plane = blockIdx.x;
   const i64 ch = plane % p.c;
-  const C_T k1 = (C_T)p.k1[ch], k2 = (C_T)p.k2[ch], k3 = (C_T)p.k3[ch];
   const i64 base = plane * p.s;
 #pragma unroll
   for (int u = 0; u < 4; ++u) {
     const i64 j = (i64)blockIdx.y * (blockDim.x * 4) + u * blockDim.x + threadIdx.x;
     if (j >= p.s) return;
-    C_T v = e_to_c(((const T_IN*)p.a)[base + j]) * k1 + k3;
-    if (p.b) v += e_to_c(((const T_IN*)p.b)[base + j]) * k2;
-    ((T_IN*)p.out)[base + j] = e_store_c<T_IN>(v);
+    bn_apply_at(p, base + j, ch);
+  }
+}
+
+// The same over the flat index: grid ceil(total / 1024).
+extern "C" __global__ void __launch_bounds__(256) bn_apply_flat(const bn_params p) {
+  const u32 first = blockIdx.x * (blockDim.x * 4u) + threadIdx.x;
+#pragma unroll
+  for (int u = 0; u < 4; ++u) {
+    const u32 i = first + u * blockDim.x;
+    if (i >= p.total32) return;
+    const u32 plane = e_div(p.div_s, i);
+    const u32 ch = plane - e_div(p.div_c, plane) * p.div_c.divisor;
+    bn_apply_at(p, i, ch);
   }
 }
