@@ -168,8 +168,11 @@ MetaResult batch_norm_backward_op(const Tensor& grad_out, const Tensor& input, c
   m.num_outputs = 3;
   const int64_t channels[1] = {c};
   set_masked_output(m, 0, output_mask[0], input.sizes(), input.scalar_type());
-  set_masked_output(m, 1, output_mask[1], IntArrayRef(channels, 1), input.scalar_type());
-  set_masked_output(m, 2, output_mask[2], IntArrayRef(channels, 1), input.scalar_type());
+  // grad_weight and grad_bias in the weight's dtype (float32 weights of float16 data under
+  // autocast), as PyTorch's.
+  const ScalarType param_dtype = opt(weight) ? weight->scalar_type() : input.scalar_type();
+  set_masked_output(m, 1, output_mask[1], IntArrayRef(channels, 1), param_dtype);
+  set_masked_output(m, 2, output_mask[2], IntArrayRef(channels, 1), param_dtype);
   return m;  // per-channel tensors reach the kernel in their own dtype (it reads them as double)
 }
 

@@ -119,8 +119,11 @@ MetaResult batch_norm_op(const Tensor& input, const std::optional<Tensor>& weigh
   EMBER_CHECK(eps >= 0, ValueError, "[batch_norm] eps must be non-negative");
   int64_t c = input.size(1);
   for (const auto* t : {&weight, &bias, &running_mean, &running_var}) {
-    if (*t) EMBER_CHECK((*t)->numel() == c, ValueError, "[batch_norm] expected a per-channel tensor of ", c, " elements, got ",
-                        (*t)->sizes());
+    if (!*t) continue;
+    EMBER_CHECK((*t)->numel() == c, ValueError, "[batch_norm] expected a per-channel tensor of ", c, " elements, got ",
+                (*t)->sizes());
+    EMBER_CHECK(is_floating_point((*t)->scalar_type()), TypeError, "[batch_norm] expected floating weight, bias and running statistics, got ",
+                (*t)->scalar_type());
   }
   if (!training)
     EMBER_CHECK(running_mean && running_var, ValueError, "[batch_norm] running_mean and running_var must be defined in evaluation mode");
@@ -132,9 +135,13 @@ MetaResult batch_norm_op(const Tensor& input, const std::optional<Tensor>& weigh
   MetaResult m = single_output(common_device({&input}, "batch_norm"), DimVector(input.sizes()), input.scalar_type(), "batch_norm");
   m.num_outputs = 3;
   m.outputs[1].sizes = DimVector({training ? c : 0});
-  m.outputs[1].dtype = input.scalar_type();
+  // The saved statistics in the input's compute type (float32 for float16 / bfloat16), as
+  // PyTorch's. The per-channel tensors reach the kernel in their own dtypes (kernels read them
+  // as double): under autocast, float16 / bfloat16 data keeps float32 weights, as in PyTorch, with
+  // no cast launches and no rounding of the parameters.
+  const ScalarType in = input.scalar_type();
+  m.outputs[1].dtype = in == kFloat16 || in == kBFloat16 ? kFloat32 : in;
   m.outputs[2] = m.outputs[1];
-  m.cast_inputs = true;  // weights and stats in the input's dtype
   return m;
 }
 

@@ -42,7 +42,7 @@ struct BnParams {  // kernels/batch_norm.cuh bn_params
   double* grad_bias;
   double eps;
   int32_t training;
-  int32_t pad;
+  int32_t raw_f32;
   const void* raw_weight;
   const void* raw_bias;
   const void* raw_mean;
@@ -59,13 +59,39 @@ struct BnParams {  // kernels/batch_norm.cuh bn_params
 };
 static_assert(sizeof(BnParams) == 272, "bn_params layout");
 
-// A per-channel array the kernels can use in place: a contiguous [C] array of the data's dtype
-// (saves a conversion launch per parameter and per result, about seven per training batch norm).
+// raw_f32 bits (kernels/batch_norm.cuh BN_*).
+enum RawArray : int32_t {
+  kWeight = 1, kBias = 2, kMean = 4, kVar = 8, kInvstd = 16,
+  kOutMean = 32, kOutInvstd = 64, kOutGradWeight = 128, kOutGradBias = 256,
+};
+
+// Per-channel arrays the kernels use in place when they are contiguous [C] arrays of the data's
+// dtype or of float32 (autocast's float32 parameters of float16 / bfloat16 data): each saves a
+// conversion launch, about seven per training batch norm. Others go through double arrays.
 bool in_place_ok(const TensorView& t, const TensorView& input, int64_t c) {
-  return t.dtype() == input.dtype() && t.ndim() == 1 && t.size(0) == c && (c <= 1 || t.stride(0) == 1);
+  return (t.dtype() == input.dtype() || t.dtype() == EMBER_DTYPE_FLOAT32) && t.ndim() == 1 && t.size(0) == c &&
+         (c <= 1 || t.stride(0) == 1);
 }
-const void* in_place_param(const std::optional<TensorView>& t, const TensorView& input, int64_t c) {
-  return t && in_place_ok(*t, input, c) ? t->data_ptr() : nullptr;
+// An input array: in place (raw, with its raw_f32 bit), else converted to a double array.
+template <typename Raw>
+void bind_input(const KernelArgs& a, BnParams& p, const TensorView& t, const TensorView& input, RawArray bit, Raw** raw,
+                const double** converted) {
+  if (in_place_ok(t, input, p.c)) {
+    *raw = t.data_ptr();
+    if (t.dtype() != input.dtype()) p.raw_f32 |= bit;
+  } else {
+    *converted = to_double_array(a, t);
+  }
+}
+// An output array: in place when it can be, else `fallback` (a double array converted after).
+void bind_output(BnParams& p, const TensorView& t, const TensorView& input, RawArray bit, void** raw, double** converted,
+                 double* fallback) {
+  if (in_place_ok(t, input, p.c)) {
+    *raw = t.data_ptr();
+    if (t.dtype() != input.dtype()) p.raw_f32 |= bit;
+  } else {
+    *converted = fallback;
+  }
 }
 
 const Program& bn_program(int device, int32_t dtype) {
@@ -129,10 +155,8 @@ void batch_norm(KernelArgs& a) {
   p.s = spatial_of(input);
   p.eps = a.double_(Op::eps);
   p.training = training ? 1 : 0;
-  p.raw_weight = in_place_param(weight, input, p.c);
-  p.raw_bias = in_place_param(bias, input, p.c);
-  p.weight = weight && !p.raw_weight ? to_double_array(a, *weight) : nullptr;
-  p.bias = bias && !p.raw_bias ? to_double_array(a, *bias) : nullptr;
+  if (weight) bind_input(a, p, *weight, input, kWeight, &p.raw_weight, &p.weight);
+  if (bias) bind_input(a, p, *bias, input, kBias, &p.raw_bias, &p.bias);
   const size_t cbytes = static_cast<size_t>(p.c) * sizeof(double);
   double* coeffs = static_cast<double*>(a.scratch(5 * cbytes));
   p.k1 = coeffs;
@@ -140,15 +164,13 @@ void batch_norm(KernelArgs& a) {
   p.k3 = coeffs + 2 * p.c;
   const TensorView save_mean = a.tensor(Op::save_mean), save_invstd = a.tensor(Op::save_invstd);
   if (training) {
-    p.out_mean = in_place_ok(save_mean, input, p.c) ? save_mean.data_ptr() : nullptr;
-    p.out_invstd = in_place_ok(save_invstd, input, p.c) ? save_invstd.data_ptr() : nullptr;
-    p.mean = p.out_mean ? nullptr : coeffs + 3 * p.c;
-    p.invstd = p.out_invstd ? nullptr : coeffs + 4 * p.c;
+    bind_output(p, save_mean, input, kOutMean, &p.out_mean, &p.mean, coeffs + 3 * p.c);
+    bind_output(p, save_invstd, input, kOutInvstd, &p.out_invstd, &p.invstd, coeffs + 4 * p.c);
   } else {
-    p.raw_mean = in_place_param(running_mean, input, p.c);
-    p.raw_var = in_place_param(running_var, input, p.c);
-    p.mean = p.raw_mean ? nullptr : to_double_array(a, *running_mean);
-    p.var = p.raw_var ? nullptr : to_double_array(a, *running_var);
+    const double* mean = nullptr;
+    bind_input(a, p, *running_mean, input, kMean, &p.raw_mean, &mean);
+    p.mean = const_cast<double*>(mean);
+    bind_input(a, p, *running_var, input, kVar, &p.raw_var, &p.var);
   }
   set_chunks(p);
   if (training) p.partial = static_cast<double*>(a.scratch(static_cast<size_t>(p.c * p.n_chunks) * 3 * sizeof(double)));
@@ -185,40 +207,31 @@ void batch_norm_backward(KernelArgs& a) {
   p.eps = a.double_(Op::eps);
   p.training = train ? 1 : 0;
   if (p.c == 0) return;
-  // Per-channel inputs in place where they are contiguous arrays of the data's dtype (as the
-  // forward reads them), else converted to double arrays.
-  auto param = [&](const TensorView& t, const void** raw, double** converted) {
-    *raw = in_place_param(t, input, p.c);
-    if (!*raw) *converted = to_double_array(a, t);
-  };
+  // Per-channel inputs as the forward reads them (bind_input).
+  const double* mean = nullptr;
+  const double* invstd = nullptr;
   if (train) {
     const std::optional<TensorView> sm = a.optional_tensor(Op::save_mean), si = a.optional_tensor(Op::save_invstd);
     EMBER_SDK_CHECK(sm && si, EMBER_ERROR_VALUE, "save_mean and save_invstd must be defined when train is true");
-    param(*sm, &p.raw_mean, &p.mean);
-    param(*si, &p.raw_invstd, &p.invstd);
+    bind_input(a, p, *sm, input, kMean, &p.raw_mean, &mean);
+    bind_input(a, p, *si, input, kInvstd, &p.raw_invstd, &invstd);
   } else {
     const std::optional<TensorView> rm = a.optional_tensor(Op::running_mean), rv = a.optional_tensor(Op::running_var);
     EMBER_SDK_CHECK(rm && rv, EMBER_ERROR_VALUE, "running_mean and running_var must be defined when train is false");
-    param(*rm, &p.raw_mean, &p.mean);
-    double* var = nullptr;
-    param(*rv, &p.raw_var, &var);
-    p.var = var;
+    bind_input(a, p, *rm, input, kMean, &p.raw_mean, &mean);
+    bind_input(a, p, *rv, input, kVar, &p.raw_var, &p.var);
   }
-  if (weight) {
-    double* w = nullptr;
-    param(*weight, &p.raw_weight, &w);
-    p.weight = w;
-  }
+  p.mean = const_cast<double*>(mean);  // read-only in the backward kernels
+  p.invstd = const_cast<double*>(invstd);
+  if (weight) bind_input(a, p, *weight, input, kWeight, &p.raw_weight, &p.weight);
   const size_t cbytes = static_cast<size_t>(p.c) * sizeof(double);
   double* work = static_cast<double*>(a.scratch(5 * cbytes));
   p.k1 = work;
   p.k2 = work + p.c;
   p.k3 = work + 2 * p.c;
   const TensorView grad_weight = a.tensor(Op::out1), grad_bias = a.tensor(Op::out2);
-  if (want[1] && in_place_ok(grad_weight, input, p.c)) p.out_grad_weight = grad_weight.data_ptr();
-  if (want[2] && in_place_ok(grad_bias, input, p.c)) p.out_grad_bias = grad_bias.data_ptr();
-  p.grad_weight = want[1] && !p.out_grad_weight ? work + 3 * p.c : nullptr;
-  p.grad_bias = want[2] && !p.out_grad_bias ? work + 4 * p.c : nullptr;
+  if (want[1]) bind_output(p, grad_weight, input, kOutGradWeight, &p.out_grad_weight, &p.grad_weight, work + 3 * p.c);
+  if (want[2]) bind_output(p, grad_bias, input, kOutGradBias, &p.out_grad_bias, &p.grad_bias, work + 4 * p.c);
   const bool need_sums = want[1] || want[2] || (want[0] && train);
   set_chunks(p);
   if (!need_sums || p.n * p.s == 0) p.n_chunks = 0;

@@ -155,6 +155,62 @@ TEST_F(CudaTest, NnKernelsMatchTheCpu) {
                           F::layer_norm(logits, F::LayerNormFuncOptions({1000})), Tol{1e-5, 1e-5}));
 }
 
+// Batch norm's kernels (kernels/batch_norm.cuh) against the CPU: planes of 49 and 1 element
+// (the flat apply kernel and the reductions' wrapping walk), a plane larger than a block, and
+// chunked channels; float32 and float64 data with parameters of their dtype, float16 / bfloat16
+// data with float32 parameters (autocast's mix: read and written in place), and parameters
+// that must be converted (a strided weight, float64 statistics of float32 data); training
+// forward, backward with every output, evaluation.
+TEST_F(CudaTest, BatchNormMatchesTheCpuOnEveryPath) {
+  struct Shape {
+    std::vector<int64_t> sizes;
+  };
+  const std::vector<Shape> shapes = {{{8, 64, 7, 7}}, {{33, 5}}, {{2, 3, 37, 41}}, {{4, 2, 4096}}};
+  struct Types {
+    ScalarType data, params;
+    Tol tol;
+  };
+  const std::vector<Types> types = {{kFloat32, kFloat32, Tol{1e-4, 1e-4}},
+                                    {kFloat64, kFloat64, Tol{1e-10, 1e-10}},
+                                    {kFloat16, kFloat32, Tol{4e-3, 4e-3}},
+                                    {kBFloat16, kFloat32, Tol{3e-2, 3e-2}},
+                                    {kFloat32, kFloat64, Tol{1e-4, 1e-4}}};
+  uint64_t seed = 40;
+  for (const Shape& sh : shapes) {
+    const int64_t c = sh.sizes[1];
+    for (const Types& ty : types) {
+      SCOPED_TRACE(::testing::Message() << dtype_str(ty.data) << " data, " << dtype_str(ty.params) << " parameters, "
+                                        << c << " channels, " << sh.sizes.size() << "-d");
+      Tensor x = random_tensor(sh.sizes, ty.data, ++seed), g = random_tensor(sh.sizes, ty.data, ++seed);
+      // The weight is a strided view (converted, not read in place) for the float64-parameter case.
+      Tensor w = ty.params == kFloat64 ? random_tensor({2 * c}, ty.params, ++seed, 0.5, 2).slice(0, 0, 2 * c, 2)
+                                       : random_tensor({c}, ty.params, ++seed, 0.5, 2);
+      Tensor b = random_tensor({c}, ty.params, ++seed), rm = random_tensor({c}, ty.params, ++seed);
+      Tensor rv = random_tensor({c}, ty.params, ++seed, 0.5, 2);
+      Tensor gx = x.to(gpu()), gg = g.to(gpu()), gw = w.to(gpu()), gb = b.to(gpu()), grm = rm.to(gpu()), grv = rv.to(gpu());
+      auto [out, mean, invstd] = native_batch_norm(x, w, b, std::nullopt, std::nullopt, true, 0.1, 1e-5);
+      auto [gout, gmean, ginvstd] = native_batch_norm(gx, gw, gb, std::nullopt, std::nullopt, true, 0.1, 1e-5);
+      EXPECT_TRUE(same_as_cpu(gout, out, ty.tol));
+      EXPECT_TRUE(same_as_cpu(gmean, mean, Tol{1e-5, 1e-5}));
+      EXPECT_TRUE(same_as_cpu(ginvstd, invstd, Tol{1e-4, 1e-5}));
+      auto [gi, gwg, gbg] = native_batch_norm_backward(g, x, w, std::nullopt, std::nullopt, mean, invstd, true, 1e-5,
+                                                       {true, true, true});
+      auto [ggi, ggwg, ggbg] = native_batch_norm_backward(gg, gx, gw, std::nullopt, std::nullopt, gmean, ginvstd, true,
+                                                          1e-5, {true, true, true});
+      EXPECT_TRUE(same_as_cpu(ggi, gi, ty.tol));
+      EXPECT_TRUE(same_as_cpu(ggwg, gwg, Tol{ty.tol.rtol, ty.tol.atol * 10}));
+      EXPECT_TRUE(same_as_cpu(ggbg, gbg, Tol{ty.tol.rtol, ty.tol.atol * 10}));
+      auto [eout, em, ei] = native_batch_norm(x, w, b, rm, rv, false, 0.1, 1e-5);
+      auto [geout, gem, gei] = native_batch_norm(gx, gw, gb, grm, grv, false, 0.1, 1e-5);
+      EXPECT_TRUE(same_as_cpu(geout, eout, ty.tol));
+      auto [egi, egw, egb] = native_batch_norm_backward(g, x, w, rm, rv, em, ei, false, 1e-5, {true, true, false});
+      auto [gegi, gegw, gegb] = native_batch_norm_backward(gg, gx, gw, grm, grv, gem, gei, false, 1e-5, {true, true, false});
+      EXPECT_TRUE(same_as_cpu(gegi, egi, ty.tol));
+      EXPECT_TRUE(same_as_cpu(gegw, egw, Tol{ty.tol.rtol, ty.tol.atol * 10}));
+    }
+  }
+}
+
 // Convolutions run through cached cuDNN execution plans (plugins/cuda/cudnn_conv_plans.h): every
 // kind (1-d grouped and dilated, 2-d strided, 3-d, transposed, an input 4 bytes off alignment,
 // float16) in each mode (heuristics, benchmark, deterministic), twice (the second call takes the

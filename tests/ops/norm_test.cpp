@@ -125,6 +125,50 @@ TEST(BatchNorm, Errors) {
   EXPECT_THROW_MSG(ember::batch_norm(ember::ones({2, 3}, kInt64), std::nullopt, std::nullopt, std::nullopt, std::nullopt, true,
                                      0.1, 1e-5, false),
                    TypeError, "expected a floating input");
+  EXPECT_THROW_MSG(ember::batch_norm(x, ember::ones({3}, kInt64), std::nullopt, std::nullopt, std::nullopt, true, 0.1, 1e-5,
+                                     false),
+                   TypeError, "expected floating weight, bias and running statistics, got Long");
+}
+
+// Under autocast, float16 / bfloat16 data meets float32 weights and running statistics: they are
+// used as they are (not rounded to the data's dtype), the saved statistics and the gradients of
+// weight and bias are float32, as PyTorch's.
+TEST(BatchNorm, ReducedPrecisionDataWithFloat32Parameters) {
+  const int64_t n = 2, c = 3, inner = 6;
+  std::vector<double> x = pseudo_random(n * c * inner, -2, 2, 53);
+  // Parameters that bfloat16 cannot hold exactly: rounding them would move the output visibly.
+  std::vector<double> weight = {1.0009765625, -0.50048828125, 2.001953125}, bias = {0.0009765625, 0.25, -1.0009765625};
+  for (ScalarType dt : {kFloat16, kBFloat16}) {
+    SCOPED_TRACE(dtype_str(dt));
+    Tensor tx = make(x, {n, c, inner}, dt);
+    std::vector<double> xv = values(tx), mean, var;
+    channel_stats(xv, n, c, inner, &mean, &var);
+    Tensor tw = make1d(weight, kFloat32).requires_grad_(true), tb = make1d(bias, kFloat32).requires_grad_(true);
+    Tensor rm = make1d({0, 0, 0}, kFloat32), rv = make1d({1, 1, 1}, kFloat32);
+    auto [out, save_mean, save_invstd] = ember::native_batch_norm(tx, tw, tb, std::nullopt, std::nullopt, true, 0.1, 1e-5);
+    EXPECT_EQ(out.scalar_type(), dt);
+    EXPECT_EQ(save_mean.scalar_type(), kFloat32);
+    EXPECT_EQ(save_invstd.scalar_type(), kFloat32);
+    EXPECT_TRUE(matches(save_mean, {c}, kFloat32, mean, Tol{1e-6, 1e-6}));
+    const Tol data_tol = dt == kFloat16 ? Tol{2e-3, 2e-3} : Tol{1e-2, 1e-2};
+    EXPECT_TRUE(matches(out.detach(), {n, c, inner}, dt, normalize(xv, n, c, inner, mean, var, weight, bias, 1e-5), data_tol));
+    // Gradients of the float32 parameters are float32: sum(g * xhat) and sum(g), with g = 1.
+    out.sum().backward();
+    ASSERT_TRUE(tw.grad().defined());
+    EXPECT_EQ(tw.grad().scalar_type(), kFloat32);
+    EXPECT_EQ(tb.grad().scalar_type(), kFloat32);
+    EXPECT_TRUE(all_close(tb.grad(), {double(n * inner), double(n * inner), double(n * inner)}, Tol{1e-6, 1e-6}));
+    EXPECT_TRUE(all_close(tw.grad(), {0, 0, 0}, Tol{1e-4, 1e-4}));  // sum of xhat is 0
+    // The composite updates float32 running statistics from them.
+    ember::batch_norm(tx, tw.detach(), tb.detach(), rm, rv, true, 0.5, 1e-5, false);
+    std::vector<double> want_rm;
+    for (double m : mean) want_rm.push_back(0.5 * m);
+    EXPECT_TRUE(all_close(rm, want_rm, Tol{1e-6, 1e-6}));
+    // Evaluation with float32 running statistics.
+    Tensor ev = ember::batch_norm(tx, tw.detach(), tb.detach(), rm, rv, false, 0.1, 1e-5, false);
+    EXPECT_TRUE(matches(ev, {n, c, inner}, dt, normalize(xv, n, c, inner, values(rm), values(rv), weight, bias, 1e-5),
+                        data_tol));
+  }
 }
 
 TEST(LayerNorm, OutputMeanAndRstd) {

@@ -2,9 +2,10 @@
 // plugin computes them. Per-channel statistics and sums run in double over (channel, chunk)
 // partials merged in a fixed order (the chunking depends only on the shape). Per-channel
 // parameters and statistics are read in place when they are contiguous [C] arrays of the data's
-// dtype, else from double arrays the host converted; per-channel results (save_mean, save_invstd,
-// grad_weight, grad_bias) are written in place under the same condition, else to double arrays
-// the host converts (bn_param, bn_put).
+// dtype or of float32 (autocast's float32 parameters of float16 / bfloat16 data), else from double
+// arrays the host converted; per-channel results (save_mean, save_invstd, grad_weight,
+// grad_bias) are written in place under the same condition, else to double arrays the host
+// converts (bn_param, bn_put; raw_f32 says which raw arrays are float32).
 //
 // Defines: T_IN (data storage), C_T (its compute type: the normalization runs in it, as the CPU's
 // norm_acc_t).
@@ -41,8 +42,8 @@ struct bn_params {
   double* grad_bias;    // [C] or null
   double eps;
   int training;
-  int pad;
-  // Per-channel arrays of T_IN used in place (contiguous [C]); null: the double arrays above.
+  int raw_f32;          // bit BN_* set: that raw array is float32, not T_IN
+  // Per-channel arrays of T_IN or float32 used in place (contiguous [C]); null: the double arrays above.
   const char* raw_weight;
   const char* raw_bias;
   const char* raw_mean;   // eval: running mean; backward (train): save_mean
@@ -58,15 +59,31 @@ struct bn_params {
   u32 pad2;
 };
 
-__device__ __forceinline__ double bn_param(const double* converted, const char* raw, i64 ch, double absent) {
-  if (raw) return (double)e_to_c(((const T_IN*)raw)[ch]);
+// raw_f32 bits (ops_norm.cpp's RawArray).
+#define BN_WEIGHT 1
+#define BN_BIAS 2
+#define BN_MEAN 4
+#define BN_VAR 8
+#define BN_INVSTD 16
+#define BN_OUT_MEAN 32
+#define BN_OUT_INVSTD 64
+#define BN_OUT_GRAD_WEIGHT 128
+#define BN_OUT_GRAD_BIAS 256
+
+__device__ __forceinline__ double bn_param(const bn_params& p, const double* converted, const char* raw, int bit, i64 ch,
+                                           double absent) {
+  if (raw) return (p.raw_f32 & bit) ? (double)((const float*)raw)[ch] : (double)e_to_c(((const T_IN*)raw)[ch]);
   return converted ? converted[ch] : absent;
 }
 
-// Writes a per-channel result in place (T_IN) or into its double array.
-__device__ __forceinline__ void bn_put(double* converted, char* raw, i64 ch, double v) {
-  if (raw) ((T_IN*)raw)[ch] = e_store_c<T_IN>((C_T)v);
-  else if (converted) converted[ch] = v;
+// Writes a per-channel result in place (T_IN or float32) or into its double array.
+__device__ __forceinline__ void bn_put(const bn_params& p, double* converted, char* raw, int bit, i64 ch, double v) {
+  if (raw) {
+    if (p.raw_f32 & bit) ((float*)raw)[ch] = (float)v;
+    else ((T_IN*)raw)[ch] = e_store_c<T_IN>((C_T)v);
+  } else if (converted) {
+    converted[ch] = v;
+  }
 }
 
 // A thread's walk over one channel: offset of element j, then of j + step, j + 2 step, ...
@@ -180,16 +197,16 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_stats(const bn_param
     mean = w.mean;
     const double var = w.n > 0 ? w.m2 / w.n : 0.0;
     invstd = 1.0 / sqrt(var + p.eps);
-    bn_put(p.mean, p.out_mean, ch, mean);
-    bn_put(p.invstd, p.out_invstd, ch, invstd);
+    bn_put(p, p.mean, p.out_mean, BN_OUT_MEAN, ch, mean);
+    bn_put(p, p.invstd, p.out_invstd, BN_OUT_INVSTD, ch, invstd);
   } else {
-    mean = bn_param(p.mean, p.raw_mean, ch, 0.0);
-    invstd = 1.0 / sqrt(bn_param(p.var, p.raw_var, ch, 0.0) + p.eps);
+    mean = bn_param(p, p.mean, p.raw_mean, BN_MEAN, ch, 0.0);
+    invstd = 1.0 / sqrt(bn_param(p, p.var, p.raw_var, BN_VAR, ch, 0.0) + p.eps);
   }
-  const double scale = invstd * bn_param(p.weight, p.raw_weight, ch, 1.0);
+  const double scale = invstd * bn_param(p, p.weight, p.raw_weight, BN_WEIGHT, ch, 1.0);
   p.k1[ch] = scale;
   p.k2[ch] = 0.0;
-  p.k3[ch] = bn_param(p.bias, p.raw_bias, ch, 0.0) - mean * scale;
+  p.k3[ch] = bn_param(p, p.bias, p.raw_bias, BN_BIAS, ch, 0.0) - mean * scale;
 }
 
 // Backward sums: a = g, b = x; partial[0] = sum(g), [1] = sum((x - mean) * g).
@@ -199,7 +216,7 @@ extern "C" __global__ void __launch_bounds__(256) bn_bwd_sums(const bn_params p)
   const i64 total = p.n * p.s;
   const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
   const i64 step = blockDim.x;
-  const double mean = bn_param(p.mean, p.raw_mean, ch, 0.0);
+  const double mean = bn_param(p, p.mean, p.raw_mean, BN_MEAN, ch, 0.0);
   double sum = 0, dot = 0;
   i64 j = start + threadIdx.x;
   if (j < end) {
@@ -253,17 +270,17 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_bwd(const bn_params 
     sum += q[0];
     dot += q[1];
   }
-  const double invstd =
-      p.training ? bn_param(p.invstd, p.raw_invstd, ch, 0.0) : 1.0 / sqrt(bn_param(p.var, p.raw_var, ch, 0.0) + p.eps);
-  bn_put(p.grad_weight, p.out_grad_weight, ch, dot * invstd);
-  bn_put(p.grad_bias, p.out_grad_bias, ch, sum);
-  const double scale = invstd * bn_param(p.weight, p.raw_weight, ch, 1.0);
+  const double invstd = p.training ? bn_param(p, p.invstd, p.raw_invstd, BN_INVSTD, ch, 0.0)
+                                   : 1.0 / sqrt(bn_param(p, p.var, p.raw_var, BN_VAR, ch, 0.0) + p.eps);
+  bn_put(p, p.grad_weight, p.out_grad_weight, BN_OUT_GRAD_WEIGHT, ch, dot * invstd);
+  bn_put(p, p.grad_bias, p.out_grad_bias, BN_OUT_GRAD_BIAS, ch, sum);
+  const double scale = invstd * bn_param(p, p.weight, p.raw_weight, BN_WEIGHT, ch, 1.0);
   const double count = (double)(p.n * p.s);
   if (p.training) {
     const double k = dot * invstd * invstd / count;
     p.k1[ch] = scale;
     p.k2[ch] = -k * scale;
-    p.k3[ch] = (bn_param(p.mean, p.raw_mean, ch, 0.0) * k - sum / count) * scale;
+    p.k3[ch] = (bn_param(p, p.mean, p.raw_mean, BN_MEAN, ch, 0.0) * k - sum / count) * scale;
   } else {
     p.k1[ch] = scale;
     p.k2[ch] = 0;
