@@ -269,10 +269,17 @@ class SchemaParser {
       fail(suffixes_at, "alias annotations are not supported on a list of lists");
   }
 
-  // A type inside a tuple, dict or future: no names, defaults or aliases.
+  // A type inside a tuple, dict or future: no names, defaults or aliases. Nesting is bounded: each
+  // level is a recursion, and a long run of '(' overflowed the stack (found by the ops_yaml
+  // fuzzer); PyTorch's schemas nest three levels at most.
+  static constexpr int kMaxTypeNesting = 32;
   SchemaType parse_contained_type() {
     skip_ws();
+    if (nesting_ >= kMaxTypeNesting)
+      fail(pos_, "types nested more than " + std::to_string(kMaxTypeNesting) + " levels deep are not supported");
+    ++nesting_;
     SchemaType t = parse_base_type();
+    --nesting_;
     if (peek('(') || peek('!')) fail(pos_, "alias annotations are not supported inside a contained type");
     parse_type_suffixes(t, nullptr);
     return t;
@@ -566,6 +573,7 @@ class SchemaParser {
 
   const std::string& s_;
   size_t pos_ = 0;
+  int nesting_ = 0;  // contained types being parsed (parse_contained_type)
 };
 
 FunctionSchema FunctionSchema::parse(const std::string& text, const std::string& default_namespace) {

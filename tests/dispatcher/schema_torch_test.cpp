@@ -115,6 +115,15 @@ TEST(SchemaTorch, MalformedStructuralTypesNameTheColumn) {
   EXPECT_EQ(error_of("f(Tensor x) -> t(a -> *)[2](a -> *)[2]"),
             "column 25: alias annotations are not supported on a list of lists");
   EXPECT_EQ(error_of("f(Tensor[](a)[] x) -> ()"), "column 9: alias annotations are not supported on a list of lists");
+  // Found by the ops_yaml fuzzer: a long run of '(' (nested tuple types) recursed until the
+  // stack overflowed. Nesting is bounded; 32 levels still parse and print back.
+  EXPECT_EQ(error_of("f(" + std::string(100000, '(') + "int x) -> ()"),
+            "column 36: types nested more than 32 levels deep are not supported");
+  EXPECT_EQ(error_of("f(Dict(str, " + std::string(40, '(') + "int" + std::string(40, ')') + ") x) -> ()"),
+            "column 45: types nested more than 32 levels deep are not supported");
+  const std::string deep = "f(" + std::string(32, '(') + "int" + std::string(32, ')') + " x) -> ()";
+  FunctionSchema nested = FunctionSchema::parse(deep);
+  EXPECT_EQ(FunctionSchema::parse(nested.str(true)), nested);
   for (const char* ok : {"f(Tensor(a)[] x) -> Tensor(a)[]", "f(Tensor[](a!) x) -> ()", "f(int[][] x) -> ()"}) {
     FunctionSchema once = FunctionSchema::parse(ok);
     EXPECT_EQ(FunctionSchema::parse(once.str(true)), once) << ok;
