@@ -117,7 +117,7 @@ Tensor convolution_backward_grad_grad_output(const std::vector<Tensor>& grads, c
 }
 
 Tensor convolution_backward_grad_input(const std::vector<Tensor>& grads, const Tensor& grad_output, const Tensor& input,
-                                       const Tensor& weight, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
+                                       const Tensor& /*weight*/, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
                                        bool transposed, IntArrayRef output_padding, int64_t groups,
                                        const std::vector<bool>& output_mask) {
   Tensor gg_weight = grad_of(grads, 1, output_mask);
@@ -126,7 +126,7 @@ Tensor convolution_backward_grad_input(const std::vector<Tensor>& grads, const T
                                                  transposed, output_padding, groups, {true, false, false}));
 }
 
-Tensor convolution_backward_grad_weight(const std::vector<Tensor>& grads, const Tensor& grad_output, const Tensor& input,
+Tensor convolution_backward_grad_weight(const std::vector<Tensor>& grads, const Tensor& grad_output, const Tensor& /*input*/,
                                         const Tensor& weight, IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
                                         bool transposed, IntArrayRef output_padding, int64_t groups,
                                         const std::vector<bool>& output_mask) {
