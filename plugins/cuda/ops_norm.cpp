@@ -73,9 +73,8 @@ bool in_place_ok(const TensorView& t, const TensorView& input, int64_t c) {
          (c <= 1 || t.stride(0) == 1);
 }
 // An input array: in place (raw, with its raw_f32 bit), else converted to a double array.
-template <typename Raw>
-void bind_input(const KernelArgs& a, BnParams& p, const TensorView& t, const TensorView& input, RawArray bit, Raw** raw,
-                const double** converted) {
+void bind_input(const KernelArgs& a, BnParams& p, const TensorView& t, const TensorView& input, RawArray bit,
+                const void** raw, const double** converted) {
   if (in_place_ok(t, input, p.c)) {
     *raw = t.data_ptr();
     if (t.dtype() != input.dtype()) p.raw_f32 |= bit;
