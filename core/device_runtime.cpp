@@ -63,7 +63,7 @@ const DeviceTypeInfo& checked_info(DeviceTypeId id) {
 DeviceRuntime::~DeviceRuntime() = default;
 
 DeviceTypeId register_device_type(const std::string& name, const std::string& plugin, int32_t device_count,
-                                  bool host_accessible, std::unique_ptr<DeviceRuntime> runtime) {
+                                  bool host_accessible, std::unique_ptr<DeviceRuntime> runtime, bool reads_host_scalars) {
   DeviceTypeTable& t = table();
   std::lock_guard<std::mutex> lock(t.registration_mutex);
   EMBER_CHECK(is_valid_device_type_name(name.c_str()), PluginError, "[plugin '", plugin, "'] invalid device type name '",
@@ -84,6 +84,7 @@ DeviceTypeId register_device_type(const std::string& name, const std::string& pl
   entry.plugin = plugin;
   entry.device_count = device_count;
   entry.host_accessible = host_accessible;
+  entry.reads_host_scalars = reads_host_scalars && !host_accessible;
   entry.runtime = runtime.release();  // owned by the (leaked) table
   t.count.store(n + 1, std::memory_order_release);
   return entry.id;

@@ -94,6 +94,9 @@ struct DeviceTypeInfo {
   std::string plugin;  // which plugin registered it
   int32_t device_count = 0;
   bool host_accessible = false;  // data pointers can be read by the host CPU directly
+  // Its pointwise kernels take a 0-d host tensor among its inputs (ABI reads_host_scalars); when
+  // false the structured runtime copies such inputs to the device first.
+  bool reads_host_scalars = false;
   DeviceRuntime* runtime = nullptr;  // owned by the table; lives for the process
 };
 
@@ -101,7 +104,7 @@ struct DeviceTypeInfo {
 // full. The table takes ownership of the runtime.
 EMBER_API DeviceTypeId register_device_type(const std::string& name, const std::string& plugin,
                                             int32_t device_count, bool host_accessible,
-                                            std::unique_ptr<DeviceRuntime> runtime);
+                                            std::unique_ptr<DeviceRuntime> runtime, bool reads_host_scalars = false);
 // Throws ValueError when id is not registered.
 EMBER_API const DeviceTypeInfo& device_type_info(DeviceTypeId id);
 // Device types get ids 0, 1, 2, ... in registration order; this is how many exist now.

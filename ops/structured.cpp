@@ -94,6 +94,12 @@ void broadcast_geometry(PreparedTensor& p, IntArrayRef target) {
   }
 }
 
+// Whether a 0-d host tensor may reach `op`'s kernel on `device` as it is: the device's kernels
+// of pointwise ops read such scalars (DeviceTypeInfo::reads_host_scalars).
+bool passes_host_scalar(const OperatorEntry& op, Device device) {
+  return device_type_info(device.type()).reads_host_scalars && op.has_tag("pointwise");
+}
+
 IValue arg_to_ivalue(const Arg& a, const Tensor* outs, const Tensor* prepared) {
   switch (a.kind) {
     case Arg::Kind::Output: return IValue(outs[a.index]);
@@ -253,7 +259,11 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         const bool cast = m.cast_inputs && !((m.keep_dtype_mask >> bit) & 1u) && t->scalar_type() != m.compute_dtype;
         const bool broadcast = m.broadcast_inputs && !((m.no_broadcast_mask >> bit) & 1u) &&
                                t->sizes() != m.outputs[0].sizes.ref();
-        if (!cast && !broadcast) {
+        // A 0-d host tensor joined a device op (common_device allows it, as PyTorch's): it goes
+        // to the kernel as it is where the device reads host scalars in pointwise kernels,
+        // otherwise it is copied to the device first.
+        const bool to_device = t->dim() == 0 && t->device() != device && !passes_host_scalar(kernel_op, device);
+        if (!cast && !broadcast && !to_device) {
           call.add_tensor(*t, false);
           break;
         }
@@ -263,7 +273,8 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         PreparedTensor& p = *new (&prepared[prepared_count]) PreparedTensor;
         ++prepared_count;
         p.source = t;
-        if (cast) p.converted = t->to(m.compute_dtype);
+        if (to_device) p.converted = t->to(device).to(cast ? m.compute_dtype : t->scalar_type());
+        else if (cast) p.converted = t->to(m.compute_dtype);
         if (broadcast) {
           broadcast_geometry(p, m.outputs[0].sizes);
           call.add_tensor(p.tensor(), false, p.geometry->sizes.data(), p.geometry->strides.data(),

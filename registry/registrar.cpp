@@ -289,7 +289,8 @@ PluginRegistrar::Summary PluginRegistrar::commit() {
   try {
     for (const auto& d : device_types_) {
       DeviceTypeId id = register_device_type(d->name, plugin_, d->desc.device_count, d->desc.host_accessible != 0,
-                                             make_plugin_device_runtime(d->desc, d->name, plugin_));
+                                             make_plugin_device_runtime(d->desc, d->name, plugin_),
+                                             d->desc.reads_host_scalars != 0);
       // Ids were promised to the plugin during init; loading is serialized, so they must match.
       EMBER_CHECK(id == d->predicted_id, PluginError, "[plugin '", plugin_, "'] device type '", d->name, "' got id ", id,
                   " instead of the ", d->predicted_id, " given to the plugin (device types registered concurrently?)");

@@ -1,5 +1,6 @@
 // Pointwise composites: Scalar overloads (the number becomes a wrapped 0-d tensor so that it
 // promotes like a Python number), rsub, true division, pow forms, where with scalars, clamps.
+#include "core/device_runtime.h"
 #include "generated/functions.h"
 #include "ops/tensor_operators.h"
 #include "generated/native_functions.h"
@@ -8,7 +9,14 @@ namespace ember {
 namespace native {
 
 namespace {
-Tensor wrap(const Scalar& s, const Tensor& like) { return scalar_to_tensor(s, like.device()); }
+// On the host where like's device reads host scalars in pointwise kernels (as PyTorch wraps a
+// number in a CPU tensor): `x * 2` on cuda is then one kernel, not a fill, a cast and the product.
+Tensor wrap(const Scalar& s, const Tensor& like) {
+  const Device d = like.device();
+  if (!device_type_info(d.type()).reads_host_scalars) return scalar_to_tensor(s, d);
+  static const Device host(kCPU);
+  return scalar_to_tensor(s, host);
+}
 }  // namespace
 
 Tensor add(const Tensor& self, const Scalar& other, const Scalar& alpha) { return ember::add(self, wrap(other, self), alpha); }

@@ -67,5 +67,8 @@ Config& config();
 int device_count();
 // Compute capability of a device as major * 10 + minor (90 for the H100).
 int device_arch(int device);
+// The id the host gave the cuda device type (a tensor view with another id is a 0-d host scalar
+// the host passed to a pointwise kernel: ember_device_type_desc.reads_host_scalars).
+int32_t cuda_device_type_id();
 
 }  // namespace ember_cuda

@@ -27,6 +27,7 @@ namespace {
 
 int g_device_count = 0;
 std::vector<int> g_arch;
+int32_t g_device_type_id = -1;
 
 void check_index(int32_t index) {
   EMBER_SDK_CHECK(index >= 0 && index < g_device_count, EMBER_ERROR_INDEX, "cuda device index ", index,
@@ -297,6 +298,7 @@ ember_status* cuda_empty_cache(void*, int32_t index) {
 
 int device_count() { return g_device_count; }
 int device_arch(int device) { return g_arch[static_cast<size_t>(device)]; }
+int32_t cuda_device_type_id() { return g_device_type_id; }
 
 void register_device(Registrar& reg, int count) {
   g_device_count = count;
@@ -340,7 +342,8 @@ void register_device(Registrar& reg, int count) {
   desc.reset_peak_memory_stats = &cuda_reset_peak;
   desc.record_stream = &cuda_record_stream;
   desc.empty_cache = &cuda_empty_cache;
-  reg.device_type(desc);
+  desc.reads_host_scalars = 1;  // the elementwise engine passes their values in the kernel's parameters
+  g_device_type_id = reg.device_type(desc);
 }
 
 }  // namespace ember_cuda

@@ -27,8 +27,12 @@ struct Params {
   int32_t scalar_mask;
   int32_t vec_ok;
   int32_t ndim;
+  double imm_d[3];
+  int64_t imm_i[3];
+  int32_t imm_mask;
+  int32_t pad;
 };
-static_assert(sizeof(Params) == 128, "e_params layout");
+static_assert(sizeof(Params) == 184, "e_params layout");
 struct StridedParams {
   Params h;
   int64_t sizes[kMaxDims];
@@ -80,6 +84,29 @@ void coalesce(int32_t ndim, const int64_t* sizes, const Operand* ops, int nops, 
 }
 
 bool is_aligned(const void* p, size_t bytes) { return (reinterpret_cast<uintptr_t>(p) % bytes) == 0; }
+
+// The value of a 0-d host tensor, as the kernel's compute type takes it (kernels/elementwise.cuh,
+// e_imm): floating dtypes as a double (exact for every one of them), the others as an int64.
+void read_host_value(const TensorView& t, Operand& o) {
+  const void* p = t.data_ptr();
+  o.immediate = true;
+  o.strides = nullptr;
+  switch (t.dtype()) {
+    case EMBER_DTYPE_FLOAT64: o.imm_d = *static_cast<const double*>(p); break;
+    case EMBER_DTYPE_FLOAT32: o.imm_d = *static_cast<const float*>(p); break;
+    case EMBER_DTYPE_FLOAT16: o.imm_d = static_cast<float>(*static_cast<const ember::sdk::Half*>(p)); break;
+    case EMBER_DTYPE_BFLOAT16: o.imm_d = static_cast<float>(*static_cast<const ember::sdk::BFloat16*>(p)); break;
+    case EMBER_DTYPE_BOOL: o.imm_i = *static_cast<const bool*>(p) ? 1 : 0; break;
+    case EMBER_DTYPE_UINT8: o.imm_i = *static_cast<const uint8_t*>(p); break;
+    case EMBER_DTYPE_INT8: o.imm_i = *static_cast<const int8_t*>(p); break;
+    case EMBER_DTYPE_INT16: o.imm_i = *static_cast<const int16_t*>(p); break;
+    case EMBER_DTYPE_INT32: o.imm_i = *static_cast<const int32_t*>(p); break;
+    case EMBER_DTYPE_INT64: o.imm_i = *static_cast<const int64_t*>(p); break;
+    default:
+      throw ember::sdk::TypeError(concat("a host scalar of dtype ", ember::sdk::dtype_name(t.dtype()),
+                                         " is not supported by the cuda elementwise kernels"));
+  }
+}
 
 }  // namespace
 
@@ -138,8 +165,14 @@ void run_elementwise_raw(const KernelArgs& a, const PointwiseOp& op, uint32_t va
   Params p;
   std::memset(&p, 0, sizeof p);
   p.out = out.data;
-  for (int k = 0; k < nin; ++k) p.in[k] = inputs[k].data;
-  for (int k = nin; k < 3; ++k) p.in[k] = inputs[0].data;
+  // Slots the kernel never reads point at the output: never at host memory.
+  for (int k = 0; k < 3; ++k) p.in[k] = k < nin && !inputs[k].immediate ? inputs[k].data : out.data;
+  for (int k = 0; k < nin; ++k) {
+    if (!inputs[k].immediate) continue;
+    p.imm_mask |= 1 << k;
+    p.imm_d[k] = inputs[k].imm_d;
+    p.imm_i[k] = inputs[k].imm_i;
+  }
   p.n = n;
   std::memcpy(p.d, scalars.d, sizeof p.d);
   std::memcpy(p.i, scalars.i, sizeof p.i);
@@ -163,7 +196,7 @@ void run_elementwise_raw(const KernelArgs& a, const PointwiseOp& op, uint32_t va
     for (int k = 0; k < nin; ++k)
       if (!((scalar_mask >> k) & 1) && !is_aligned(inputs[k].data, ember::sdk::element_size(inputs[k].dtype) * vec))
         vec_ok = false;
-    p.scalar_mask = scalar_mask;
+    p.scalar_mask = scalar_mask | p.imm_mask;  // also with no dims left (one element)
     p.vec_ok = vec_ok ? 1 : 0;
     void* args[] = {&p};
     launch(kernel_for(n <= 0x7FFFFFFF ? 0 : 1, 1), dim3(blocks_for(n, int64_t(kThreads) * vec * kUnroll)),
@@ -207,6 +240,16 @@ void run_elementwise(const KernelArgs& a, const PointwiseOp& op, uint32_t varian
     Operand& o = ops_in[nin++];
     o.data = t.data_ptr();
     o.dtype = t.dtype();
+    if (t.device_type() != cuda_device_type_id()) {
+      // The host passes a 0-d host tensor, broadcast to out's shape (stride 0 everywhere).
+      bool one_element = true;
+      for (int d = 0; d < t.ndim(); ++d)
+        if (t.size(d) != 1 && t.stride(d) != 0) one_element = false;
+      EMBER_SDK_CHECK(one_element, EMBER_ERROR_VALUE, op.name,
+                      ": an input in host memory must be one element (a 0-d tensor), got ", t.numel(), " elements");
+      read_host_value(t, o);
+      continue;
+    }
     if (t.ndim() == ndim) {
       bool same = true;
       for (int d = 0; d < ndim; ++d)

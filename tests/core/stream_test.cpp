@@ -164,5 +164,25 @@ TEST_F(StreamTest, RecordStreamOfATensorOnAnotherDeviceIsAnError) {
   EXPECT_THROW(t.record_stream(Stream::create(sim(1))), ValueError);
 }
 
+// A 0-d cpu tensor may join an op on another device (as in PyTorch). sim's kernels refuse any
+// tensor that is not sim's and sim does not read host scalars (reads_host_scalars = 0), so the
+// core must copy the value to the device first: before, the kernel got the cpu tensor.
+TEST_F(StreamTest, AZeroDimCpuTensorJoinsAnOpOnAnotherDevice) {
+  Tensor x = ones({5}, TensorOptions(sim())) * 2;  // a number: wrapped on sim itself
+  Tensor half = ember::tensor(0.5f);                // a 0-d cpu tensor
+  ASSERT_TRUE(half.device().is_cpu());
+  Tensor y = x * half;
+  EXPECT_EQ(y.device(), sim());
+  EXPECT_EQ(values(y), std::vector<float>(5, 1.0f));
+  Tensor z = ember::tensor(3.0).add(x, 2);  // a float64 0-d cpu tensor first: the result is float32 on sim
+  EXPECT_EQ(z.device(), sim());
+  EXPECT_EQ(z.scalar_type(), kFloat32);
+  EXPECT_EQ(values(z), std::vector<float>(5, 7.0f));
+  x.mul_(ember::tensor(int64_t{3}));
+  EXPECT_EQ(values(x), std::vector<float>(5, 6.0f));
+  // Only a 0-d cpu tensor may join.
+  EXPECT_THROW(x * ones({1}), ValueError);
+}
+
 }  // namespace
 }  // namespace ember

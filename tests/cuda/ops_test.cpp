@@ -52,6 +52,43 @@ TEST_F(CudaTest, ElementwiseMatchesTheCpuOnEveryPath) {
   }
 }
 
+// A number (`x * 3`, wrapped on the host as PyTorch wraps it) and a user's 0-d cpu tensor reach
+// the elementwise kernel as a value in its parameters (ember_device_type_desc.reads_host_scalars):
+// the dense, one-element and strided paths, in-place, every input position, promotion as on the
+// CPU, and no device memory for the scalar (before: a fill and a cast kernel, two allocations).
+TEST_F(CudaTest, NumbersAndZeroDimCpuTensorsReachKernelsAsValues) {
+  for (ScalarType dt : {kFloat32, kFloat16, kBFloat16, kFloat64, kInt32, kInt64, kUInt8}) {
+    SCOPED_TRACE(dtype_str(dt));
+    const bool fl = is_floating_point(dt);
+    Tensor a = random_tensor({37, 5}, dt, 4, fl ? -3 : 0, fl ? 3 : 40);
+    Tensor ga = a.to(gpu());
+    Tol tol = tol_for(dt);
+    const Tensor c = ember::tensor(1.5);            // float64, 0-d, on the cpu
+    const Tensor i = ember::tensor(int64_t{2});     // int64, 0-d, on the cpu
+    EXPECT_TRUE(same_as_cpu(ga * 3, a * 3, tol));
+    EXPECT_TRUE(same_as_cpu(ga + 2.5, a + 2.5, tol_for((a + 2.5).scalar_type())));
+    EXPECT_TRUE(same_as_cpu(ga * c, a * c, tol_for((a * c).scalar_type())));
+    EXPECT_TRUE(same_as_cpu(i - ga, i - a, tol));                                          // scalar first
+    EXPECT_TRUE(same_as_cpu(ga.transpose(0, 1) * i, a.transpose(0, 1) * i, tol));          // strided
+    EXPECT_TRUE(same_as_cpu(where(ga.gt(1), ga, 7), where(a.gt(1), a, 7), tol));           // third input
+    EXPECT_TRUE(same_as_cpu(ga.select(0, 3).select(0, 2) * i, a.select(0, 3).select(0, 2) * i, tol));  // 0-d out
+    Tensor g2 = ga.clone(), c2 = a.clone();
+    g2.mul_(i).add_(i, 3);
+    c2.mul_(i).add_(i, 3);
+    EXPECT_TRUE(same_as_cpu(g2, c2, tol));
+    if (fl) EXPECT_TRUE(same_as_cpu(ga.pow(2), a.pow(2), Tol{tol.rtol * 2, tol.atol}));
+  }
+  Tensor x = ones({1000}, TensorOptions(gpu()));
+  cuda::synchronize();
+  const MemoryStats before = cuda::memory_stats();
+  Tensor y = x * 3;
+  Tensor z = x * ember::tensor(0.25);
+  const MemoryStats after = cuda::memory_stats();
+  EXPECT_EQ(after.num_allocations - before.num_allocations, 2u);  // y and z only
+  EXPECT_EQ(host_values(y), std::vector<double>(1000, 3.0));
+  EXPECT_EQ(host_values(z), std::vector<double>(1000, 0.25));
+}
+
 TEST_F(CudaTest, LargeAndStridedTensorsUseTheOtherKernelKinds) {
   // More than 2^31 elements takes the 64-bit kernels: 2^31 + 64 bytes of uint8.
   const int64_t n = (int64_t(1) << 31) + 64;

@@ -38,6 +38,10 @@ struct e_params {
   int scalar_mask;  // bit k: input k is one element, broadcast everywhere (e_contig only)
   int vec_ok;       // every non-scalar operand is aligned for E_VEC-wide access
   int ndim;         // strided kernels: dims, innermost first
+  double imm_d[3];  // input k's value when imm_mask bit k is set (a 0-d host tensor): floating
+  i64 imm_i[3];     //   storage types read imm_d, the others imm_i
+  int imm_mask;
+  int pad_;
 };
 
 struct e_strided_params {
@@ -51,13 +55,20 @@ struct e_strided_params {
 // li: the element's position in the output's logical row-major order (random ops, factories).
 __device__ __forceinline__ CO e_op(const e_params& p, C0 x0, C1 x1, C2 x2, i64 li) { E_OP_BODY }
 
+// Input k's element at offset o, or its value from the parameters (imm_mask).
+template <typename T>
+__device__ __forceinline__ typename e_ct<T>::type e_in(const e_params& p, int k, i64 o) {
+  typedef typename e_ct<T>::type C;
+  if ((p.imm_mask >> k) & 1) return e_is_float<T>::value ? (C)p.imm_d[k] : (C)p.imm_i[k];
+  return e_to_c(((const T*)p.in[k])[o]);
+}
+
 template <typename T, typename C>
-__device__ __forceinline__ void e_load(const char* base, i64 idx, bool scalar, C (&dst)[E_VEC]) {
+__device__ __forceinline__ void e_load(const char* base, i64 idx, bool scalar, C value, C (&dst)[E_VEC]) {
   const T* ptr = (const T*)base;
   if (scalar) {
-    C c = e_to_c(ptr[0]);
 #pragma unroll
-    for (int k = 0; k < E_VEC; ++k) dst[k] = c;
+    for (int k = 0; k < E_VEC; ++k) dst[k] = value;
   } else {
     e_vec<T, E_VEC> v = *(const e_vec<T, E_VEC>*)(ptr + idx);
 #pragma unroll
@@ -71,6 +82,10 @@ __device__ __forceinline__ void e_contig_body(const e_params& p) {
   const IDX base = (IDX)blockIdx.x * per_block;
   const IDX n = (IDX)p.n;
   const bool s0 = (p.scalar_mask & 1) != 0, s1 = (p.scalar_mask & 2) != 0, s2 = (p.scalar_mask & 4) != 0;
+  // Broadcast inputs' values, read once.
+  const C0 v0 = s0 ? e_in<E_T0>(p, 0, 0) : C0(0);
+  const C1 v1 = E_NIN > 1 && s1 ? e_in<E_T1>(p, 1, 0) : C1(0);
+  const C2 v2 = E_NIN > 2 && s2 ? e_in<E_T2>(p, 2, 0) : C2(0);
   if (p.vec_ok && base + per_block <= n) {
     C0 a0[E_UNROLL][E_VEC];
     C1 a1[E_UNROLL][E_VEC];
@@ -78,9 +93,9 @@ __device__ __forceinline__ void e_contig_body(const e_params& p) {
 #pragma unroll
     for (int u = 0; u < E_UNROLL; ++u) {
       const IDX idx = base + ((IDX)u * E_THREADS + threadIdx.x) * E_VEC;
-      e_load<E_T0>(p.in[0], idx, s0, a0[u]);
-      if (E_NIN > 1) e_load<E_T1>(p.in[1], idx, s1, a1[u]);
-      if (E_NIN > 2) e_load<E_T2>(p.in[2], idx, s2, a2[u]);
+      e_load<E_T0>(p.in[0], idx, s0, v0, a0[u]);
+      if (E_NIN > 1) e_load<E_T1>(p.in[1], idx, s1, v1, a1[u]);
+      if (E_NIN > 2) e_load<E_T2>(p.in[2], idx, s2, v2, a2[u]);
     }
 #pragma unroll
     for (int u = 0; u < E_UNROLL; ++u) {
@@ -102,9 +117,9 @@ __device__ __forceinline__ void e_contig_body(const e_params& p) {
   for (int k = 0; k < E_VEC * E_UNROLL; ++k) {
     const IDX idx = base + (IDX)k * E_THREADS + threadIdx.x;
     if (idx < n) {
-      C0 x0 = e_to_c(in0[s0 ? 0 : idx]);
-      C1 x1 = E_NIN > 1 ? e_to_c(in1[s1 ? 0 : idx]) : C1(0);
-      C2 x2 = E_NIN > 2 ? e_to_c(in2[s2 ? 0 : idx]) : C2(0);
+      C0 x0 = s0 ? v0 : e_to_c(in0[idx]);
+      C1 x1 = E_NIN > 1 ? (s1 ? v1 : e_to_c(in1[idx])) : C1(0);
+      C2 x2 = E_NIN > 2 ? (s2 ? v2 : e_to_c(in2[idx])) : C2(0);
       out[idx] = e_store_c<E_TO>(e_op(p, x0, x1, x2, (i64)idx));
     }
   }
@@ -117,9 +132,9 @@ extern "C" __global__ void __launch_bounds__(E_THREADS) e_kernel(const e_params 
 #endif
 
 __device__ __forceinline__ void e_apply_at(const e_params& p, i64 li, i64 o_out, i64 o0, i64 o1, i64 o2) {
-  C0 x0 = e_to_c(((const E_T0*)p.in[0])[o0]);
-  C1 x1 = E_NIN > 1 ? e_to_c(((const E_T1*)p.in[1])[o1]) : C1(0);
-  C2 x2 = E_NIN > 2 ? e_to_c(((const E_T2*)p.in[2])[o2]) : C2(0);
+  C0 x0 = e_in<E_T0>(p, 0, o0);
+  C1 x1 = E_NIN > 1 ? e_in<E_T1>(p, 1, o1) : C1(0);
+  C2 x2 = E_NIN > 2 ? e_in<E_T2>(p, 2, o2) : C2(0);
   ((E_TO*)p.out)[o_out] = e_store_c<E_TO>(e_op(p, x0, x1, x2, li));
 }
 

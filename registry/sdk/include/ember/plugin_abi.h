@@ -5,6 +5,8 @@
  * so each side can tell which fields the other one has. New fields are only ever appended;
  * a change that removes, retypes or reorders a field bumps EMBER_ABI_MAJOR.
  *
+ * 2.1 appended ember_device_type_desc.reads_host_scalars (a 2.0 plugin's shorter table reads as 0).
+ *
  * What 2.0 changed from 1.x (a 1.x plugin is refused with this list; rebuild it against this
  * header and the SDK that comes with it):
  *   - every kernel receives an ember_call_context: device index, the stream to launch on, and
@@ -46,7 +48,7 @@ extern "C" {
 #endif
 
 #define EMBER_ABI_MAJOR 2
-#define EMBER_ABI_MINOR 0
+#define EMBER_ABI_MINOR 1
 #define EMBER_PLUGIN_ENTRY_SYMBOL "ember_plugin_entry"
 
 #if defined(_WIN32)
@@ -319,6 +321,15 @@ typedef struct ember_device_type_desc {
   ember_status* (*record_stream)(void* ctx, int32_t device_index, void* ptr, ember_stream stream);
   /* Returns cached, unused blocks to the device. */
   ember_status* (*empty_cache)(void* ctx, int32_t device_index);
+
+  /* ---- since ABI 2.1 ---- */
+  /* 1 when this device's kernels of pointwise ops (ops tagged "pointwise") accept, among inputs
+   * on this device, a 0-d tensor in host memory (its view's device_type is the host's "cpu" id)
+   * and read its value when the kernel is called, as PyTorch's CUDA kernels take a CPU scalar:
+   * `x * 2` then launches one kernel instead of a fill, a cast and the product. The host passes
+   * such tensors already in the op's compute dtype. 0 (and tables from 2.0): the host copies a
+   * 0-d host input to the device before calling any kernel. */
+  int32_t reads_host_scalars;
 } ember_device_type_desc;
 
 /* ---- collective (process-group) backends ------------------------------------------------- */
