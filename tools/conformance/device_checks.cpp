@@ -7,6 +7,7 @@
 
 #include "core/device_runtime.h"
 #include "core/error.h"
+#include "ember/ember.h"
 
 namespace ember {
 namespace conformance {
@@ -185,6 +186,38 @@ void add_stream_checks(std::vector<CheckResult>& checks, DeviceRuntime& rt, cons
   }
 }
 
+// A device that declares reads_host_scalars gets 0-d host tensors in its pointwise kernels: the
+// results must be the CPU's. Numbers (wrapped on the host) and a 0-d cpu tensor, in each input
+// position, on float32 and int64, in-place too.
+std::string host_scalar_results(Device dev) {
+  std::string problems;
+  auto expect_same = [&](const char* what, const Tensor& got, const Tensor& want) {
+    if (got.device() != dev) {
+      problems += std::string(what) + ": result on " + got.device().str() + "; ";
+      return;
+    }
+    Tensor g = got.to(Device(kCPU));
+    if (g.scalar_type() != want.scalar_type() || !ember::equal(g, want)) problems += std::string(what) + ": differs from the cpu; ";
+  };
+  for (ScalarType dt : {kFloat32, kInt64}) {
+    const Tensor a = ember::arange(0, 12, 1, TensorOptions(dt)).reshape({3, 4});
+    const Tensor d = a.to(dev);
+    const Tensor half = ember::tensor(0.5), two = ember::tensor(int64_t{2});
+    try {
+      expect_same("x * 3", d * 3, a * 3);
+      expect_same("x + 0-d cpu float64", d + half, a + half);
+      expect_same("0-d cpu int64 - x", two - d, two - a);
+      expect_same("x.t() * number", d.t() * 2, a.t() * 2);
+      Tensor di = d.clone(), ai = a.clone();
+      expect_same("x.mul_(0-d cpu)", di.mul_(two), ai.mul_(two));
+      expect_same("where(c, x, number)", where(d.gt(4), d, 7), where(a.gt(4), a, 7));
+    } catch (const NotImplementedError&) {
+      // An op this plugin has no kernel for: the kernel tier reports it.
+    }
+  }
+  return problems;
+}
+
 }  // namespace
 
 std::vector<CheckResult> check_device_type(const std::string& device_type) {
@@ -233,6 +266,10 @@ std::vector<CheckResult> check_device_type(const std::string& device_type) {
       return "";
     }));
     add_stream_checks(checks, rt, info, index);
+    if (info.reads_host_scalars) {
+      checks.push_back(run_check(dev + ": pointwise kernels read 0-d host tensors (reads_host_scalars)",
+                                 [&]() -> std::string { return host_scalar_results(Device(id, static_cast<int16_t>(index))); }));
+    }
   }
   return checks;
 }

@@ -11,7 +11,7 @@
 // norm_acc_t).
 //
 // Kernels:
-//   bn_stats        grid (C, chunks): Welford partial (count, mean, m2) per (channel, chunk)
+//   bn_stats        grid (C, chunks): partial (count, sum, sum of squares) of x - x[0, c] per (channel, chunk)
 //   bn_finish_stats grid C: merges the partials -> mean, invstd; scale / shift coefficients
 //   bn_bwd_sums     grid (C, chunks): sum(g) and sum((x - mean) * g) partials
 //   bn_finish_bwd   grid C: -> grad_weight, grad_bias, and the grad_input coefficients
@@ -113,28 +113,20 @@ __device__ __forceinline__ void bn_walk_next(bn_walk& w) {
 
 #define BN_UNROLL 4
 
-struct bn_w { double n, mean, m2; };
-__device__ __forceinline__ bn_w bn_merge(bn_w a, bn_w b) {
-  if (b.n == 0) return a;
-  if (a.n == 0) return b;
-  const double n = a.n + b.n, d = b.mean - a.mean;
-  bn_w r;
-  r.mean = a.mean + d * b.n / n;
-  r.m2 = a.m2 + b.m2 + d * d * a.n * b.n / n;
-  r.n = n;
-  return r;
-}
 
+// Sums of (x - K) and (x - K)^2 in double, K the channel's first element: no division per
+// element (Welford's update divides per element, and the double division made this pass
+// compute-bound at four times the memory time), and no cancellation when the mean is large
+// against the spread (K lies in the data, so the sums stay of the order of the spread). Every
+// chunk of a channel shifts by the same K: the partials (count, sum, sum of squares) add up.
 extern "C" __global__ void __launch_bounds__(256) bn_stats(const bn_params p) {
-  __shared__ double sn[256], sm[256], sq[256];
+  __shared__ double s1[256], s2[256];
   const i64 ch = blockIdx.x, chunk = blockIdx.y;
   const i64 total = p.n * p.s;
   const i64 start = chunk * p.chunk_len, end = min(total, start + p.chunk_len);
   const i64 step = blockDim.x;
-  bn_w w;
-  w.n = 0;
-  w.mean = 0;
-  w.m2 = 0;
+  const double k = total > 0 ? (double)e_to_c(((const T_IN*)p.a)[ch * p.s]) : 0.0;  // sample 0, position 0
+  double sum = 0, sq = 0;
   i64 j = start + threadIdx.x;
   if (j < end) {
     bn_walk at = bn_walk_begin(p, ch, j, step);
@@ -142,41 +134,34 @@ extern "C" __global__ void __launch_bounds__(256) bn_stats(const bn_params p) {
       double v[BN_UNROLL];
 #pragma unroll
       for (int u = 0; u < BN_UNROLL; ++u) {
+        v[u] = 0.0;
         if (j + u * step < end) {
-          v[u] = (double)e_to_c(((const T_IN*)p.a)[at.off]);
+          v[u] = (double)e_to_c(((const T_IN*)p.a)[at.off]) - k;
           bn_walk_next(at);
         }
       }
 #pragma unroll
       for (int u = 0; u < BN_UNROLL; ++u) {
-        if (j + u * step < end) {
-          w.n += 1;
-          const double d = v[u] - w.mean;
-          w.mean += d / w.n;
-          w.m2 += d * (v[u] - w.mean);
-        }
+        sum += v[u];
+        sq = fma(v[u], v[u], sq);
       }
     }
   }
-  sn[threadIdx.x] = w.n;
-  sm[threadIdx.x] = w.mean;
-  sq[threadIdx.x] = w.m2;
+  s1[threadIdx.x] = sum;
+  s2[threadIdx.x] = sq;
   __syncthreads();
-  for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-    if (threadIdx.x < s) {
-      bn_w a, b;
-      a.n = sn[threadIdx.x]; a.mean = sm[threadIdx.x]; a.m2 = sq[threadIdx.x];
-      b.n = sn[threadIdx.x + s]; b.mean = sm[threadIdx.x + s]; b.m2 = sq[threadIdx.x + s];
-      a = bn_merge(a, b);
-      sn[threadIdx.x] = a.n; sm[threadIdx.x] = a.mean; sq[threadIdx.x] = a.m2;
+  for (int h = blockDim.x / 2; h > 0; h >>= 1) {
+    if (threadIdx.x < h) {
+      s1[threadIdx.x] += s1[threadIdx.x + h];
+      s2[threadIdx.x] += s2[threadIdx.x + h];
     }
     __syncthreads();
   }
   if (threadIdx.x == 0) {
     double* out = p.partial + (ch * p.n_chunks + chunk) * 3;
-    out[0] = sn[0];
-    out[1] = sm[0];
-    out[2] = sq[0];
+    out[0] = end > start ? (double)(end - start) : 0.0;
+    out[1] = s1[0];
+    out[2] = s2[0];
   }
 }
 
@@ -186,16 +171,16 @@ extern "C" __global__ void __launch_bounds__(256) bn_finish_stats(const bn_param
   if (ch >= p.c) return;
   double mean, invstd;
   if (p.training) {
-    bn_w w;
-    w.n = 0; w.mean = 0; w.m2 = 0;
+    double n = 0, s1 = 0, s2 = 0;  // in chunk order: the same sums for every launch of a shape
     for (i64 k = 0; k < p.n_chunks; ++k) {
       const double* q = p.partial + (ch * p.n_chunks + k) * 3;
-      bn_w b;
-      b.n = q[0]; b.mean = q[1]; b.m2 = q[2];
-      w = bn_merge(w, b);
+      n += q[0];
+      s1 += q[1];
+      s2 += q[2];
     }
-    mean = w.mean;
-    const double var = w.n > 0 ? w.m2 / w.n : 0.0;
+    const double k = n > 0 ? (double)e_to_c(((const T_IN*)p.a)[ch * p.s]) : 0.0;  // bn_stats' shift
+    mean = n > 0 ? k + s1 / n : 0.0;
+    const double var = n > 0 ? fmax(s2 - s1 * s1 / n, 0.0) / n : 0.0;
     invstd = 1.0 / sqrt(var + p.eps);
     bn_put(p, p.mean, p.out_mean, BN_OUT_MEAN, ch, mean);
     bn_put(p, p.invstd, p.out_invstd, BN_OUT_INVSTD, ch, invstd);
