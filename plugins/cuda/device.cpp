@@ -201,7 +201,7 @@ ember_status* cuda_event_create(void*, int32_t index, int32_t flags, ember_event
   });
 }
 
-void cuda_event_destroy(void*, int32_t index, ember_event event) {
+void cuda_event_destroy(void*, int32_t, ember_event event) {
   if (event == nullptr) return;
   (void)cudaEventDestroy(reinterpret_cast<cudaEvent_t>(event));
 }

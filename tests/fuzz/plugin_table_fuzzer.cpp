@@ -94,6 +94,7 @@ void register_device_type(FuzzInput& in, ember_registrar* r, Statuses& statuses)
   desc.deallocate = (present & 2) ? &fz_deallocate : nullptr;
   desc.copy_bytes = (present & 4) ? &fz_copy : nullptr;
   desc.synchronize = (present & 8) ? &fz_synchronize : nullptr;
+  desc.reads_host_scalars = static_cast<int32_t>(in.byte() % 3);  // ABI 2.1; 2 is not a boolean
   int32_t id = -1;
   statuses.take(g_host->register_device_type(r, (present & 16) ? nullptr : &desc, (present & 32) ? nullptr : &id));
 }
