@@ -273,7 +273,7 @@ void run(const BackendOp& backend, const MetaResult& m, Form form, const Arg* ar
         PreparedTensor& p = *new (&prepared[prepared_count]) PreparedTensor;
         ++prepared_count;
         p.source = t;
-        if (to_device) p.converted = t->to(device).to(cast ? m.compute_dtype : t->scalar_type());
+        if (to_device) p.converted = (cast ? t->to(m.compute_dtype) : *t).to(device);  // cast on the host, copy once
         else if (cast) p.converted = t->to(m.compute_dtype);
         if (broadcast) {
           broadcast_geometry(p, m.outputs[0].sizes);

@@ -86,7 +86,7 @@ void coalesce(int32_t ndim, const int64_t* sizes, const Operand* ops, int nops, 
 bool is_aligned(const void* p, size_t bytes) { return (reinterpret_cast<uintptr_t>(p) % bytes) == 0; }
 
 // The value of a 0-d host tensor, as the kernel's compute type takes it (kernels/elementwise.cuh,
-// e_imm): floating dtypes as a double (exact for every one of them), the others as an int64.
+// e_in): floating dtypes as a double (exact for every one of them), the others as an int64.
 void read_host_value(const TensorView& t, Operand& o) {
   const void* p = t.data_ptr();
   o.immediate = true;
