@@ -28,6 +28,6 @@ for l in libdnnl.so.2 libOpenCL.so.1 libyaml-cpp.so.0.7 libbenchmark.so.1debian 
 done
 strip --strip-unneeded "$STAGE"/bin/* "$STAGE"/lib/libember.so.* "$STAGE"/lib/ember/plugins/*.so "$STAGE"/deps/* 2>/dev/null || true
 tar -C "$STAGE" -cJf "$DEST/ember-cuda.tar.xz" .
-cp "$SRC/scripts/device/run_cuda_checks.sh" "$SRC/scripts/device/run_cuda_multi_gpu.sh" "$SRC/scripts/device/plan_run.sh" "$SRC/scripts/device/norm_run.sh" "$SRC/scripts/device/ncu_sum.py" "$SRC/scripts/device/torch_train_ncu.py" "$SRC/scripts/device/compare_bench.py" "$SRC/bench/cuda/torch_cuda_bench.py" \
+cp "$SRC/scripts/device/run_cuda_checks.sh" "$SRC/scripts/device/run_cuda_multi_gpu.sh" "$SRC/scripts/device/plan_run.sh" "$SRC/scripts/device/norm_run.sh" "$SRC/scripts/device/smallop_ab.sh" "$SRC/scripts/device/ncu_sum.py" "$SRC/scripts/device/torch_train_ncu.py" "$SRC/scripts/device/compare_bench.py" "$SRC/bench/cuda/torch_cuda_bench.py" \
    "$SRC/bench/cuda/libtorch_cuda_bench.cpp" "$DEST/"
 du -sh "$DEST"/*
