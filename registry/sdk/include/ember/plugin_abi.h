@@ -325,7 +325,8 @@ typedef struct ember_device_type_desc {
   /* ---- since ABI 2.1 ---- */
   /* 1 when this device's kernels of pointwise ops (ops tagged "pointwise") accept, among inputs
    * on this device, a 0-d tensor in host memory (its view's device_type is the host's "cpu" id)
-   * and read its value when the kernel is called, as PyTorch's CUDA kernels take a CPU scalar:
+   * (possibly as a stride-0 view of the output's shape, as other broadcast inputs) and read its
+   * value when the kernel is called, as PyTorch's CUDA kernels take a CPU scalar:
    * `x * 2` then launches one kernel instead of a fill, a cast and the product. The host passes
    * such tensors already in the op's compute dtype. 0 (and tables from 2.0): the host copies a
    * 0-d host input to the device before calling any kernel. */
