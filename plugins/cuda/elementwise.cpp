@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <ember/sdk/dtype_dispatch.h>
+
 #include "device_errors.h"
 #include "launcher.h"
 
@@ -87,25 +89,16 @@ bool is_aligned(const void* p, size_t bytes) { return (reinterpret_cast<uintptr_
 
 // The value of a 0-d host tensor, as the kernel's compute type takes it (kernels/elementwise.cuh,
 // e_in): floating dtypes as a double (exact for every one of them), the others as an int64.
-void read_host_value(const TensorView& t, Operand& o) {
-  const void* p = t.data_ptr();
+void read_host_value(const TensorView& t, const char* op, Operand& o) {
   o.immediate = true;
   o.strides = nullptr;
-  switch (t.dtype()) {
-    case EMBER_DTYPE_FLOAT64: o.imm_d = *static_cast<const double*>(p); break;
-    case EMBER_DTYPE_FLOAT32: o.imm_d = *static_cast<const float*>(p); break;
-    case EMBER_DTYPE_FLOAT16: o.imm_d = static_cast<float>(*static_cast<const ember::sdk::Half*>(p)); break;
-    case EMBER_DTYPE_BFLOAT16: o.imm_d = static_cast<float>(*static_cast<const ember::sdk::BFloat16*>(p)); break;
-    case EMBER_DTYPE_BOOL: o.imm_i = *static_cast<const bool*>(p) ? 1 : 0; break;
-    case EMBER_DTYPE_UINT8: o.imm_i = *static_cast<const uint8_t*>(p); break;
-    case EMBER_DTYPE_INT8: o.imm_i = *static_cast<const int8_t*>(p); break;
-    case EMBER_DTYPE_INT16: o.imm_i = *static_cast<const int16_t*>(p); break;
-    case EMBER_DTYPE_INT32: o.imm_i = *static_cast<const int32_t*>(p); break;
-    case EMBER_DTYPE_INT64: o.imm_i = *static_cast<const int64_t*>(p); break;
-    default:
-      throw ember::sdk::TypeError(concat("a host scalar of dtype ", ember::sdk::dtype_name(t.dtype()),
-                                         " is not supported by the cuda elementwise kernels"));
-  }
+  ember::sdk::dispatch(t.dtype(), op, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using C = typename decltype(tag)::compute;
+    const T v = *static_cast<const T*>(t.data_ptr());
+    if constexpr (ember::sdk::is_floating_v<T>) o.imm_d = static_cast<double>(static_cast<C>(v));
+    else o.imm_i = static_cast<int64_t>(v);
+  });
 }
 
 }  // namespace
@@ -247,7 +240,7 @@ void run_elementwise(const KernelArgs& a, const PointwiseOp& op, uint32_t varian
         if (t.size(d) != 1 && t.stride(d) != 0) one_element = false;
       EMBER_SDK_CHECK(one_element, EMBER_ERROR_VALUE, op.name,
                       ": an input in host memory must be one element (a 0-d tensor), got ", t.numel(), " elements");
-      read_host_value(t, o);
+      read_host_value(t, op.name, o);
       continue;
     }
     if (t.ndim() == ndim) {
