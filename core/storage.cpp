@@ -7,6 +7,26 @@
 
 namespace ember {
 
+namespace {
+
+// Storage ids come from one process-wide counter in blocks of 2^16 per thread: unique without an
+// atomic operation per allocation on a shared cache line.
+uint64_t next_storage_id() {
+  constexpr uint64_t kBlock = uint64_t(1) << 16;
+  static std::atomic<uint64_t> next_block{1};
+  thread_local uint64_t next = 0, end = 0;
+  if (next == end) {
+    next = next_block.fetch_add(1, std::memory_order_relaxed) * kBlock;
+    end = next + kBlock;
+  }
+  return next++;
+}
+
+}  // namespace
+
+StorageImpl::StorageImpl(void* data, size_t nbytes, Device device)
+    : data_(data), nbytes_(nbytes), device_(device), id_(next_storage_id()) {}
+
 IntrusivePtr<StorageImpl> StorageImpl::allocate(size_t nbytes, Device device) {
   const DeviceTypeInfo& info = device_type_info(device.type());
   void* ptr = info.runtime->allocate(device.index(), nbytes, detail::current_stream_handle(device));
@@ -31,6 +51,7 @@ IntrusivePtr<StorageImpl> StorageImpl::borrow(void* data, size_t nbytes, Device 
                                               std::function<void(void*)> deleter) {
   IntrusivePtr<StorageImpl> s(new StorageImpl(data, nbytes, device));
   s->deleter_ = std::move(deleter);
+  s->untracked_.store(true, std::memory_order_relaxed);  // the lender keeps the address
   return s;
 }
 
@@ -39,8 +60,15 @@ const void* StorageImpl::deleter_context() const {
   return deleter_ ? static_cast<const void*>(&deleter_) : nullptr;
 }
 
+void* Storage::data() const {
+  if (!impl_) return nullptr;
+  impl_->mark_untracked();
+  return impl_->data();
+}
+
 DataPtr Storage::data_ptr() const {
   EMBER_CHECK(impl_, ValueError, "[storage] undefined storage");
+  impl_->mark_untracked();
   return DataPtr(impl_->data(), impl_->deleter_context(), impl_->device());
 }
 

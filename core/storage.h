@@ -3,8 +3,12 @@
 // Memory comes from the device type's allocator (registered by a plugin) and goes back to it
 // when the last reference drops; or it is borrowed from the caller (from_blob) with a deleter.
 // The version counter lives here because every view of the storage shares it: autograd uses it
-// to detect in-place modification of saved tensors. Counting and the version counter are
-// thread-safe; the bytes themselves are not synchronized.
+// to detect in-place modification of saved tensors, and with the storage's id (unique in the
+// process, never reused) it tells plugin kernels whether the bytes changed since they last saw
+// them (ember_call_context.content_version). That promise holds while every write goes through
+// the core: a storage whose address the application took for writing (Tensor::data_ptr,
+// Storage::data) or lent to ember (from_blob) is "untracked" for good. Counting, the version
+// counter and the flag are thread-safe; the bytes themselves are not synchronized.
 #pragma once
 
 #include <atomic>
@@ -49,8 +53,17 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   // in-place kernels, yet their result starts at version 0 (as PyTorch's).
   void reset_version() { version_.store(0, std::memory_order_relaxed); }
 
+  // Unique among the storages of this process (never reused, unlike addresses).
+  uint64_t id() const { return id_; }
+  // Whether every write to the bytes is a core operation that bumps the version (see above).
+  bool writes_tracked() const { return !untracked_.load(std::memory_order_relaxed); }
+  // Called when the bytes' address leaves the core's control (a raw pointer for writing).
+  void mark_untracked() {
+    if (!untracked_.load(std::memory_order_relaxed)) untracked_.store(true, std::memory_order_relaxed);
+  }
+
  private:
-  StorageImpl(void* data, size_t nbytes, Device device) : data_(data), nbytes_(nbytes), device_(device) {}
+  StorageImpl(void* data, size_t nbytes, Device device);
   void* data_;
   size_t nbytes_;
   Device device_;
@@ -58,6 +71,8 @@ class EMBER_API StorageImpl : public RefCounted, public ThreadCachedAllocation<S
   bool from_allocator_ = false;
   DeviceRuntime* pinned_by_ = nullptr;  // the runtime whose host_allocate made data_
   std::atomic<uint32_t> version_{0};
+  std::atomic<bool> untracked_{false};
+  uint64_t id_;
 };
 
 // The address of a storage's memory with its deleter context and device, as libtorch's DataPtr.
@@ -84,7 +99,8 @@ class EMBER_API Storage {
   bool defined() const { return static_cast<bool>(impl_); }
   StorageImpl* unsafeGetStorageImpl() const { return impl_.get(); }
   size_t nbytes() const { return impl_ ? impl_->nbytes() : 0; }
-  void* data() const { return impl_ ? impl_->data() : nullptr; }
+  // The raw address, for reading or writing: the storage is untracked from then on (see StorageImpl).
+  void* data() const;
   DataPtr data_ptr() const;
   Device device() const;
   bool is_alias_of(const Storage& other) const { return impl_ && impl_ == other.impl_; }

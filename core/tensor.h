@@ -82,9 +82,21 @@ class EMBER_API Tensor {
   bool is_view() const { return checked()->view_base() != nullptr; }
   Tensor _base() const;
 
-  // Raw data (host-accessible devices only for reads through data_ptr<T>).
-  void* data_ptr() const { return checked()->data(); }
+  // Raw data (host-accessible devices only for reads through data_ptr<T>). data_ptr and
+  // mutable_data_ptr give an address the caller may write through, bypassing the version counter:
+  // from then on the core no longer promises plugin kernels that the storage's bytes are
+  // unchanged between calls (StorageImpl::writes_tracked), so they re-check them. Read through
+  // const_data_ptr to keep that promise (it keeps weight caches exact and cheap).
+  void* data_ptr() const {
+    TensorImpl* impl = checked();
+    impl->storage()->mark_untracked();
+    return impl->data();
+  }
+  void* mutable_data_ptr() const { return data_ptr(); }
+  const void* const_data_ptr() const { return checked()->data(); }
   template <typename T> T* data_ptr() const;     // throws TypeError if T is not the dtype
+  template <typename T> T* mutable_data_ptr() const { return data_ptr<T>(); }
+  template <typename T> const T* const_data_ptr() const;
   template <typename T> T item() const;          // one-element tensors; copies to host
   Scalar item() const;
 
@@ -199,6 +211,12 @@ template <typename T> T* Tensor::data_ptr() const {
   EMBER_CHECK(scalar_type() == CppTypeToScalarType<T>::value, TypeError, "[data_ptr] expected dtype ",
               CppTypeToScalarType<T>::value, ", got ", scalar_type());
   return static_cast<T*>(data_ptr());
+}
+
+template <typename T> const T* Tensor::const_data_ptr() const {
+  EMBER_CHECK(scalar_type() == CppTypeToScalarType<T>::value, TypeError, "[const_data_ptr] expected dtype ",
+              CppTypeToScalarType<T>::value, ", got ", scalar_type());
+  return static_cast<const T*>(const_data_ptr());
 }
 
 namespace detail {

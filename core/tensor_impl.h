@@ -56,6 +56,8 @@ class EMBER_API TensorImpl : public RefCounted, public ThreadCachedAllocation<Te
   void set_storage(IntrusivePtr<StorageImpl> s) { storage_ = std::move(s); }
   // The first element's address. An empty tensor addresses nothing: it gets the storage's base,
   // because its offset may lie anywhere (as_strided accepts any offset for an empty view).
+  // The core's own accessor: whoever writes through it bumps the version (Tensor::data_ptr is
+  // the application's, which marks the storage untracked).
   void* data() const {
     char* base = static_cast<char*>(storage_->data());
     if (__builtin_expect(numel_ == 0, 0)) return base;

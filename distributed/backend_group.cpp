@@ -98,6 +98,14 @@ std::shared_ptr<Work> BackendGroup::start(ember_collective_desc desc, std::vecto
   desc.sequence_number = op.sequence_number;
   state->op = op;
   state->description = op.describe();
+  // What the collective writes changes version, as an in-place operator's argument does
+  // (autograd's checks, and plugin caches keyed on content versions, see the update). Bumped
+  // before the work starts: reading a tensor while a collective writes it is a race anyway.
+  const bool writes_inputs = desc.kind == EMBER_COLLECTIVE_ALL_REDUCE || desc.kind == EMBER_COLLECTIVE_BROADCAST ||
+                             desc.kind == EMBER_COLLECTIVE_REDUCE;
+  if (writes_inputs)
+    for (const Tensor& t : state->inputs) t.impl()->bump_version();
+  for (const Tensor& t : state->outputs) t.impl()->bump_version();
   ember_status* status = d.start(d.ctx, handle_, &desc, &state->handle);
   throw_if_error(status, ("[" + op.name + "] " + state->description).c_str());
   return std::shared_ptr<Work>(new Work(state));

@@ -192,10 +192,10 @@ void save(const StateDict& dict, std::ostream& out) {
     size_t nbytes = host.nbytes();
     w.integer<uint64_t>(nbytes);
     if (kHostIsLittleEndian) {
-      w.bytes(host.data_ptr(), nbytes);
+      w.bytes(host.const_data_ptr(), nbytes);
     } else {
-      std::vector<unsigned char> copy(static_cast<unsigned char*>(host.data_ptr()),
-                                      static_cast<unsigned char*>(host.data_ptr()) + nbytes);
+      std::vector<unsigned char> copy(static_cast<const unsigned char*>(host.const_data_ptr()),
+                                      static_cast<const unsigned char*>(host.const_data_ptr()) + nbytes);
       swap_elements(copy.data(), nbytes, host.element_size());
       w.bytes(copy.data(), nbytes);
     }
@@ -286,8 +286,9 @@ StateDict serialize::parse_state_dict_file(const std::string& bytes, const std::
     const unsigned char* bytes = r.take(static_cast<size_t>(nbytes), "data");
     if (dict.contains(name)) r.fail("corrupt file: the name '", name, "' appears twice");
     Tensor t = ember::empty(sizes, TensorOptions(dtype).device(Device("cpu")));
-    if (nbytes) std::memcpy(t.data_ptr(), bytes, static_cast<size_t>(nbytes));
-    swap_elements(static_cast<unsigned char*>(t.data_ptr()), static_cast<size_t>(nbytes), itemsize);
+    // (impl()->data(): a new tensor, no one else has its address; it stays version-tracked)
+    if (nbytes) std::memcpy(t.impl()->data(), bytes, static_cast<size_t>(nbytes));
+    swap_elements(static_cast<unsigned char*>(t.impl()->data()), static_cast<size_t>(nbytes), itemsize);
     dict.insert(std::move(name), std::move(t));
   }
   if (r.position() != body)

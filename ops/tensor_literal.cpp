@@ -20,13 +20,13 @@ TensorDataContainer::TensorDataContainer(const Scalar& value, ScalarType type)
 TensorDataContainer::TensorDataContainer(const void* data, size_t count, ScalarType type)
     : kind_(Kind::Tensor), sizes_{static_cast<int64_t>(count)}, scalar_type_(type) {
   tensor_ = new_tensor({static_cast<int64_t>(count)}, type, Device("cpu"));
-  if (count > 0) std::memcpy(tensor_.data_ptr(), data, count * element_size(type));
+  if (count > 0) std::memcpy(tensor_.impl()->data(), data, count * element_size(type));
 }
 
 TensorDataContainer::TensorDataContainer(const std::vector<bool>& values)
     : kind_(Kind::Tensor), sizes_{static_cast<int64_t>(values.size())}, scalar_type_(kBool) {
   tensor_ = new_tensor({static_cast<int64_t>(values.size())}, kBool, Device("cpu"));
-  bool* out = tensor_.data_ptr<bool>();
+  bool* out = static_cast<bool*>(tensor_.impl()->data());  // new: stays version-tracked
   for (size_t i = 0; i < values.size(); ++i) out[i] = values[i];
 }
 

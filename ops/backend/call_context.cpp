@@ -39,8 +39,9 @@ ember_status* HostCall::resize_callback(const ember_call_context* call, int32_t 
   try {
     EMBER_CHECK(arg_index >= 0 && arg_index < self->num_values_, IndexError, "resize_output: argument ", arg_index,
                 " is out of range (", self->num_values_, " arguments)");
-    const Tensor* t = self->tensor_of_arg_ ? self->tensor_of_arg_(self->owner_, arg_index) : nullptr;
-    EMBER_CHECK(t != nullptr && t->defined() && self->values_[arg_index].tag == EMBER_VALUE_TENSOR, ValueError,
+    bool written = false;
+    const Tensor* t = self->tensor_of_arg_ ? self->tensor_of_arg_(self->owner_, arg_index, &written) : nullptr;
+    EMBER_CHECK(t != nullptr && written && t->defined() && self->values_[arg_index].tag == EMBER_VALUE_TENSOR, ValueError,
                 "resize_output: argument ", arg_index, " is not an output tensor of this call");
     EMBER_CHECK(ndim >= 0 && (ndim == 0 || sizes != nullptr), ValueError, "resize_output: bad sizes");
     for (int32_t d = 0; d < ndim; ++d)
@@ -60,6 +61,25 @@ ember_status* HostCall::resize_callback(const ember_call_context* call, int32_t 
   } catch (...) {
     return make_status(EMBER_ERROR_RUNTIME, "resize_output failed");
   }
+}
+
+int32_t HostCall::content_version_callback(const ember_call_context* call, int32_t arg_index, uint64_t* storage_id,
+                                           uint64_t* version) {
+  HostCall* self = host_call(call);
+  uint64_t id = 0, v = 0;
+  bool written = false;
+  const Tensor* t = self->tensor_of_arg_ && arg_index >= 0 && arg_index < self->num_values_
+                        ? self->tensor_of_arg_(self->owner_, arg_index, &written)
+                        : nullptr;
+  const StorageImpl* storage = t != nullptr && t->defined() ? t->impl()->storage() : nullptr;
+  const bool tracked = storage != nullptr && storage->writes_tracked();
+  if (tracked) {
+    id = storage->id();
+    v = storage->version();
+  }
+  if (storage_id) *storage_id = id;
+  if (version) *version = v;
+  return tracked ? 1 : 0;
 }
 
 void HostCall::report_callback(const ember_call_context* call, ember_status* status) {

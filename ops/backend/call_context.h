@@ -1,5 +1,5 @@
 // The host half of ember_call_context (plugin_abi.h): what one plugin kernel call is given
-// (device, stream, scratch memory, output resizing, status reporting) and what the host does
+// (device, stream, scratch memory, output resizing, status reporting, content versions) and what the host does
 // when the kernel returns (release scratch, raise a reported error, emit warnings).
 //
 // A HostCall lives on the caller's stack for one kernel call and is confined to that thread.
@@ -16,8 +16,9 @@ namespace ember {
 
 class HostCall {
  public:
-  // Returns the tensor behind args[arg_index] (an output the kernel writes), or null.
-  using TensorOfArg = const Tensor* (*)(void* owner, int32_t arg_index);
+  // Returns the tensor behind args[arg_index] (null if it is not a tensor argument) and sets
+  // *written when the kernel writes it (an output).
+  using TensorOfArg = const Tensor* (*)(void* owner, int32_t arg_index, bool* written);
 
   // values: the kernel's argument array, rewritten in place by resize_output.
   HostCall(Device device, ember_value* values, int32_t num_values, TensorOfArg tensor_of_arg, void* owner)
@@ -30,6 +31,7 @@ class HostCall {
     ctx_.scratch = &scratch_callback;
     ctx_.resize_output = &resize_callback;
     ctx_.report = &report_callback;
+    ctx_.content_version = &content_version_callback;
   }
   ~HostCall() {
     if (num_scratch_ || reported_) release();
@@ -52,6 +54,8 @@ class HostCall {
   static ember_status* resize_callback(const ember_call_context* call, int32_t arg_index, const int64_t* sizes,
                                        int32_t ndim);
   static void report_callback(const ember_call_context* call, ember_status* status);
+  static int32_t content_version_callback(const ember_call_context* call, int32_t arg_index, uint64_t* storage_id,
+                                          uint64_t* version);
   void finish_slow(const char* context);
   void release() noexcept;
 

@@ -45,7 +45,7 @@ std::string context_of(const OperatorEntry& op, const BackendKernel& k) {
 
 ember_value& KernelCall::next() {
   EMBER_CHECK(count_ < kMaxArgs, InternalError, "[", op_.name(), "] more than ", kMaxArgs, " kernel arguments");
-  written_[count_] = nullptr;
+  tensors_[count_] = nullptr;
   ember_value& v = values_[count_++];
   v.reserved = 0;
   return v;
@@ -56,9 +56,10 @@ void KernelCall::add_tensor(const Tensor& t, bool written, const int64_t* sizes,
   ember_value& v = next();
   v.tag = EMBER_VALUE_TENSOR;
   fill_view(v.u.tensor, t, sizes, strides, ndim);
+  tensors_[index] = &t;
   if (first_tensor_dtype_ == ScalarType::Undefined) first_tensor_dtype_ = t.scalar_type();
   if (written) {
-    written_[index] = &t;
+    written_mask_ |= uint32_t(1) << index;
     written_elements_ += static_cast<uint64_t>(t.numel());
     if (first_output_dtype_ == ScalarType::Undefined) first_output_dtype_ = t.scalar_type();
   }
@@ -126,9 +127,11 @@ void KernelCall::add_device(Device d) {
   v.u.device.index = d.index();
 }
 
-const Tensor* KernelCall::tensor_of_arg(void* self, int32_t index) {
+const Tensor* KernelCall::tensor_of_arg(void* self, int32_t index, bool* written) {
   auto* call = static_cast<KernelCall*>(self);
-  return index >= 0 && index < call->count_ ? call->written_[index] : nullptr;
+  if (index < 0 || index >= call->count_) return nullptr;
+  *written = (call->written_mask_ >> index) & 1u;
+  return call->tensors_[index];
 }
 
 void KernelCall::unsupported_dtype(ScalarType dtype) const {

@@ -1,6 +1,6 @@
 // The one path to a plugin kernel: KernelCall builds a kernel's ember_value arguments, checks
 // the call's dtype against the kernel's mask, reserves random numbers, passes the call context
-// (ember_call_context: device, current stream, scratch, resize, report) and turns what comes back
+// (ember_call_context: device, current stream, scratch, resize, report, content versions) and turns what comes back
 // into ember::Error exceptions.
 //
 // Both ways of reaching a backend kernel use it: the structured runtime (generated wrappers ->
@@ -86,16 +86,18 @@ class EMBER_API KernelCall {
 
  private:
   ember_value& next();
-  static const Tensor* tensor_of_arg(void* self, int32_t index);
+  static const Tensor* tensor_of_arg(void* self, int32_t index, bool* written);
   [[noreturn]] void unsupported_dtype(ScalarType dtype) const;
 
   const OperatorEntry& op_;
   const BackendKernel& kernel_;
   Device device_;
   ember_value values_[kMaxArgs];
-  // The tensor behind each written argument (null for the others), set by next() for the first
-  // count_ entries only: zeroing all kMaxArgs would cost every call.
-  const Tensor* written_[kMaxArgs];
+  // The tensor behind each tensor argument (null for the others), set by next() for the first
+  // count_ entries only: zeroing all kMaxArgs would cost every call. Bit i of written_mask_: the
+  // kernel writes argument i.
+  const Tensor* tensors_[kMaxArgs];
+  uint32_t written_mask_ = 0;
   int count_ = 0;
   ScalarType first_tensor_dtype_ = ScalarType::Undefined;
   ScalarType first_output_dtype_ = ScalarType::Undefined;

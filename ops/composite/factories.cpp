@@ -137,16 +137,16 @@ Tensor copy_(const Tensor& self, const Tensor& src, bool non_blocking) {
   if (self.is_contiguous() && self.scalar_type() == src.scalar_type() && self.sizes() == src.sizes()) {
     Tensor source = src.contiguous();
     if (non_blocking) {
-      copy_bytes_async(self.data_ptr(), self.device(), source.data_ptr(), source.device(), source.nbytes());
+      copy_bytes_async(self.impl()->data(), self.device(), source.const_data_ptr(), source.device(), source.nbytes());
     } else {
-      copy_bytes(self.data_ptr(), self.device(), source.data_ptr(), source.device(), source.nbytes());
+      copy_bytes(self.impl()->data(), self.device(), source.const_data_ptr(), source.device(), source.nbytes());
     }
     self.impl()->bump_version();
     return self;
   }
   Tensor staged = src.contiguous();
   Tensor on_dst = new_tensor(staged.sizes(), staged.scalar_type(), self.device());
-  copy_bytes(on_dst.data_ptr(), on_dst.device(), staged.data_ptr(), staged.device(), staged.nbytes());
+  copy_bytes(on_dst.impl()->data(), on_dst.device(), staged.const_data_ptr(), staged.device(), staged.nbytes());
   return _copy_same_device_(self, on_dst);
 }
 

@@ -129,7 +129,8 @@ std::shared_ptr<const ConvPlan> get_plan(const ConvShape& s, bool has_bias, int 
 
 }  // namespace
 
-void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out) {
+void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out,
+                      const ConvWeightCache::SourceVersion* weight_version) {
   using dnnl::memory;
   ConvWeightCache& cache = conv_weight_cache();
   const size_t weight_bytes = static_cast<size_t>(s.o * (s.c / s.groups) * s.kh * s.kw) * sizeof(float);
@@ -137,8 +138,13 @@ void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, 
   // their reordered copy, in the cache.
   const bool cacheable = cache.budget_bytes() > 0 && (winograd_shape(s) || keep_direct_weights(s)) && !cache.is_volatile(weight);
   // Taken before the oneDNN team claims the threads, so that it runs on all of them.
+  // Unless the host vouches that the bytes are unchanged since the last one was taken.
   std::optional<uint64_t> fingerprint;
-  if (cacheable) fingerprint = weights_fingerprint(weight, weight_bytes);
+  if (cacheable && weight_version) fingerprint = cache.known_fingerprint(weight, weight_bytes, *weight_version);
+  if (cacheable && !fingerprint) {
+    fingerprint = weights_fingerprint(weight, weight_bytes);
+    if (weight_version) cache.remember_fingerprint(weight, weight_bytes, *weight_version, *fingerprint);
+  }
   const OnednnThreads team(2.0 * s.n * s.o * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw);
   dnnl::engine& engine = onednn_engine();
   dnnl::stream& stream = onednn_stream();

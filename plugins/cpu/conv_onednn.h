@@ -6,7 +6,8 @@
 // Weights are reordered per call, except for 3x3 stride-1 convolutions whose weights do not
 // change between calls (inference): those run oneDNN's Winograd convolution (about 2x fewer
 // multiplications) on transformed weights kept in a cache (conv_weight_cache.h) and checked by
-// a fingerprint of their contents — the transform itself is far too slow to redo per call.
+// a fingerprint of their contents — the transform itself is far too slow to redo per call — or,
+// when the host tracks the weights' storage (weight_version), by its content version alone.
 // The transformed weights take 16/9 (F(2x2, 3x3), small batches) or 4x (F(4x4, 3x3)) the
 // memory of the weights; the cache's budget bounds them, and shapes whose Winograd scratchpad
 // would exceed 32 MB stay direct.
@@ -15,9 +16,13 @@
 #pragma once
 
 #include "conv_shape.h"
+#include "conv_weight_cache.h"
 
 namespace ember_cpu {
 
-void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out);
+// weight_version: the host's content version of the bytes at `weight` (null when unknown, or when
+// `weight` is a copy).
+void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, const float* bias, float* out,
+                      const ConvWeightCache::SourceVersion* weight_version);
 
 }  // namespace ember_cpu

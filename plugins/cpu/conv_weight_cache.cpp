@@ -9,6 +9,9 @@ namespace {
 // Entries used within this many lookups are never evicted: a model whose weights do not all fit
 // keeps a stable cached subset instead of evicting its own layers every forward pass.
 constexpr uint64_t kProtectedLookups = 512;
+// Remembered fingerprints: far more than a model's weights; a stale one is harmless (the storage
+// id differs), so the map is simply cleared when full.
+constexpr size_t kMaxKnown = 4096;
 }  // namespace
 
 ConvWeightCache& conv_weight_cache() {
@@ -20,6 +23,23 @@ bool ConvWeightCache::is_volatile(const void* source) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = changes_.find(source);
   return it != changes_.end() && it->second >= 2;
+}
+
+std::optional<uint64_t> ConvWeightCache::known_fingerprint(const void* source, size_t bytes,
+                                                           const SourceVersion& version) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = known_.find({source, bytes});
+  if (it == known_.end() || it->second.version.storage_id != version.storage_id ||
+      it->second.version.version != version.version)
+    return std::nullopt;
+  return it->second.fingerprint;
+}
+
+void ConvWeightCache::remember_fingerprint(const void* source, size_t bytes, const SourceVersion& version,
+                                           uint64_t fingerprint) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (known_.size() >= kMaxKnown) known_.clear();
+  known_[{source, bytes}] = Known{version, fingerprint};
 }
 
 void ConvWeightCache::evict_for(size_t bytes) {

@@ -2,8 +2,11 @@
 // Winograd-transformed), keyed by the source tensor's address and the format, valid while the
 // source's contents are unchanged: every lookup compares a fingerprint of the source bytes
 // (vec_kernels.h fingerprint, one read of the weights, cheaper than a reorder) with the one taken
-// when the entry was made. Weights that keep changing (training) are marked volatile after two
-// changes and bypass the cache (their convolutions take the direct algorithm, reordered per call).
+// when the entry was made. The fingerprint itself is skipped when the host vouches that the bytes
+// are unchanged (ABI 2.2 content versions: the same storage id and version as when it was last
+// taken), which makes a cached lookup free of any pass over the weights. Weights that keep
+// changing (training) are marked volatile after two changes and bypass the cache (their
+// convolutions take the direct algorithm, reordered per call).
 //
 // Entries are immutable; a changed source gets a new entry, so a thread still executing with
 // the old one keeps it alive (shared_ptr). Memory is bounded by the `weight_cache_mb` option;
@@ -18,12 +21,19 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace ember_cpu {
 
 class ConvWeightCache {
  public:
+  // The host's content version of a source tensor (KernelArgs::content_version).
+  struct SourceVersion {
+    uint64_t storage_id = 0;
+    uint64_t version = 0;
+  };
   struct Entry {
     uint64_t fingerprint = 0;
     size_t bytes = 0;
@@ -37,6 +47,10 @@ class ConvWeightCache {
                                    size_t bytes, const std::function<void(char*)>& fill);
   // True when `source` changed contents more than once since it was first cached.
   bool is_volatile(const void* source);
+  // The fingerprint of the `bytes` bytes at source if one was remembered at the same content
+  // version (so they are unchanged since), else nullopt.
+  std::optional<uint64_t> known_fingerprint(const void* source, size_t bytes, const SourceVersion& version);
+  void remember_fingerprint(const void* source, size_t bytes, const SourceVersion& version, uint64_t fingerprint);
   size_t budget_bytes() const { return budget_; }
   void set_budget_bytes(size_t bytes) { budget_ = bytes; }
 
@@ -55,6 +69,11 @@ class ConvWeightCache {
   std::mutex mutex_;
   std::map<Key, Slot> slots_;
   std::map<const void*, int> changes_;  // fingerprint mismatches per source
+  struct Known {
+    SourceVersion version;
+    uint64_t fingerprint;
+  };
+  std::map<std::pair<const void*, size_t>, Known> known_;  // bounded: cleared when it reaches kMaxKnown
   size_t used_ = 0;
   size_t budget_ = size_t(128) << 20;
   uint64_t tick_ = 0;

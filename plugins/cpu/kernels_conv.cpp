@@ -80,7 +80,13 @@ void convolution(KernelArgs& a) {
       for (int64_t i = 0; i < s.n * s.o * s.oh * s.ow; ++i)
         y.data()[i] = bias_ptr ? bias_ptr[(i / (s.oh * s.ow)) % s.o] : T(0);
     } else if constexpr (std::is_same<T, float>::value) {
-      if (config().use_onednn) conv_forward_f32(s, x.data(), w.data(), bias_ptr, y.data());
+      if (config().use_onednn) {
+        // The host's content version describes the weight argument's bytes, not a dense copy.
+        std::optional<ConvWeightCache::SourceVersion> version;
+        if (static_cast<const void*>(w.data()) == weight.data_ptr())
+          if (auto v = a.content_version(Op::weight)) version = ConvWeightCache::SourceVersion{v->storage_id, v->version};
+        conv_forward_f32(s, x.data(), w.data(), bias_ptr, y.data(), version ? &*version : nullptr);
+      }
       else conv_direct<T>(s, x.data(), w.data(), bias_ptr, y.data());
     } else {
       conv_direct<T>(s, x.data(), w.data(), bias_ptr, y.data());

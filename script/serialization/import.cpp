@@ -55,7 +55,7 @@ Tensor read_storage(const ZipReader& zip, const std::string& record, ScalarType 
   EMBER_CHECK(numel >= 0 && bytes.size() == expected, ValueError, "[load] ", zip.what(), ": storage '", record,
               "' has ", bytes.size(), " bytes, its tensor needs ", expected);
   Tensor t = ember::empty({numel}, TensorOptions(dtype).device(Device("cpu")));
-  if (!bytes.empty()) std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(t.impl()->data(), bytes.data(), bytes.size());  // new: stays version-tracked
   return t;
 }
 

@@ -1,7 +1,8 @@
 // Tensor metadata (sizes, strides, dim, numel, size/stride with negative dims, dtype, device,
 // contiguity, storage offset, element size, key set), item/data_ptr, the creation API
 // (ember::tensor, scalar_tensor, tensor_from_doubles, from_blob with strides and deleters), handle
-// semantics (copies share the TensorImpl) and the errors of an undefined tensor.
+// semantics (copies share the TensorImpl), storage ids and write tracking (what plugin kernels'
+// content versions rest on) and the errors of an undefined tensor.
 #include <vector>
 
 #include "support/ember_test_support.h"
@@ -173,6 +174,41 @@ TEST(TensorCreation, FromBlob) {
     EXPECT_EQ(deleted, 1);
   }
   EXPECT_EQ(deleted, 1);
+}
+
+// Storage ids are unique, never reused; a storage stays "tracked" (every write bumps its version)
+// until the application takes its address for writing: data_ptr, mutable_data_ptr,
+// Storage::data / data_ptr, or memory lent through from_blob. Reads (const_data_ptr) and the
+// core's own writes (factories, literals, copy_, in-place ops) keep it tracked.
+TEST(TensorStorage, WriteTrackingFollowsHowTheAddressIsUsed) {
+  auto tracked = [](const Tensor& t) { return t.impl()->storage()->writes_tracked(); };
+  auto id = [](const Tensor& t) { return t.impl()->storage()->id(); };
+  Tensor a = ember::zeros({4}), b = ember::tensor({1.0f, 2.0f, 3.0f, 4.0f});
+  EXPECT_NE(id(a), id(b));
+  EXPECT_EQ(id(a.slice(0, 1)), id(a));  // views share the storage
+  const uint64_t old_id = id(a);
+  a = Tensor();
+  EXPECT_NE(id(ember::zeros({4})), old_id);  // even if the allocator hands back the same address
+  a = ember::zeros({4});
+  EXPECT_TRUE(tracked(a));
+  EXPECT_TRUE(tracked(b));
+  const uint32_t v0 = a._version();
+  a.copy_(b);
+  a.add_(1.0);
+  EXPECT_EQ(a._version(), v0 + 2);
+  EXPECT_EQ(a.const_data_ptr<float>()[3], 5.0f);
+  EXPECT_EQ(values(a), (std::vector<double>{2, 3, 4, 5}));
+  EXPECT_TRUE(tracked(a));
+  EXPECT_TRUE(tracked(a.clone()));
+  (void)a.slice(0, 2).data_ptr<float>();  // through a view: the whole storage
+  EXPECT_FALSE(tracked(a));
+  (void)b.mutable_data_ptr();
+  EXPECT_FALSE(tracked(b));
+  Tensor c = ember::ones({2});
+  (void)c.storage().data_ptr();
+  EXPECT_FALSE(tracked(c));
+  std::vector<float> data = {1, 2};
+  EXPECT_FALSE(tracked(ember::from_blob(data.data(), {2}, kFloat32)));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // 2-d convolution (conv2d, _convolution, convolution and its out= form) against a naive float64
 // convolution: stride, padding, dilation, groups, bias, unbatched input, non-contiguous input;
-// and the shape errors PyTorch reports.
+// the CPU plugin's cached weights after every way of changing them; and the shape errors
+// PyTorch reports.
 #include <cmath>
 
 #include "support/nn_reference_support.h"
@@ -77,6 +78,52 @@ TEST(Conv, SingleIntArgumentsUnbatchedAndNonContiguous) {
   EXPECT_TRUE(matches(ember::conv2d(permuted, tw, tb, {2, 2}, {1, 1}), shape, kFloat64, want, Tol{1e-12, 1e-12}));
   // Hand-computed: ones(1, 1, 3, 3) with a ones(1, 1, 2, 2) kernel gives 4 everywhere.
   EXPECT_TRUE(matches(ember::conv2d(ember::ones({1, 1, 3, 3}), ember::ones({1, 1, 2, 2})), {1, 1, 2, 2}, kFloat32, {4, 4, 4, 4}));
+}
+
+// The CPU plugin keeps float32 weights in oneDNN's layout between calls (conv_weight_cache.h),
+// trusting the core's content versions while the core tracks the storage and fingerprinting the
+// bytes once it does not: every way of changing the weights shows in the next call. Each way gets
+// its own weight tensor (kept alive: a weight changed twice stops being cached).
+TEST(Conv, CachedWeightsFollowEveryWayOfChangingThem) {
+  ember::manual_seed(7);
+  struct Shape {
+    int64_t c, h, o, k, pad;
+  };
+  // 3x3 stride 1 over 196 output pixels (Winograd where oneDNN has it); 5x5 at batch 1 (direct,
+  // reordered weights cached).
+  for (const Shape& s : {Shape{64, 14, 64, 3, 1}, Shape{32, 10, 48, 5, 2}}) {
+    Tensor x = ember::randn({1, s.c, s.h, s.h});
+    std::vector<Tensor> alive;
+    auto check = [&](const Tensor& w, const std::string& what) {
+      Tensor got = ember::conv2d(x, w, std::nullopt, {1, 1}, {s.pad, s.pad});
+      Tensor want = ember::conv2d(x.to(kFloat64), w.to(kFloat64), std::nullopt, {1, 1}, {s.pad, s.pad});
+      const double err = (got.to(kFloat64) - want).abs().max().item<double>();
+      EXPECT_LT(err, 1e-4) << what << " (kernel " << s.k << ")";
+    };
+    auto fresh = [&] {
+      alive.push_back(ember::randn({s.o, s.c, s.k, s.k}).mul_(0.1));
+      check(alive.back(), "first call");
+      check(alive.back(), "cached");
+      return alive.back();
+    };
+    Tensor w = fresh();
+    w.mul_(1.5);
+    check(w, "after mul_");
+    check(w, "after mul_, cached");
+    w = fresh();
+    w.select(0, 1).fill_(0.25);
+    check(w, "after fill_ of a view");
+    w = fresh();
+    w.copy_(ember::randn(w.sizes()));
+    check(w, "after copy_");
+    w = fresh();
+    float* raw = w.data_ptr<float>();  // the application holds the address: untracked from here on
+    check(w, "untracked");
+    raw[5] += 1.0f;
+    check(w, "after a write through the address");
+    raw[9] -= 1.0f;
+    check(w, "after a second write through the address");
+  }
 }
 
 TEST(Conv, Errors) {

@@ -2,7 +2,8 @@
 // path it enables for 3x3 stride-1 convolutions: results against a float64 reference on the
 // first call (cache filled), on later calls (cache hits), after the weights change in place
 // (fingerprint mismatch), when they change on every call (training: the cache steps aside),
-// and with the cache turned off; the option's error path. Direct-algorithm shapes (5x5, 1x1, a
+// with the host's content versions standing in for the fingerprint (ABI 2.2), and with the cache
+// turned off; the option's error path. Direct-algorithm shapes (5x5, 1x1, a
 // 3-channel stem) keep their reordered weights in the same cache.
 #include <gtest/gtest.h>
 
@@ -90,6 +91,41 @@ TEST(CpuConvWeightCache, WeightsChangingEveryCallStayCorrect) {
   for (int step = 0; step < 5; ++step) {  // like an optimizer step between forwards
     for (int64_t i = 0; i < w.numel(); i += 7) w.set_linear<float>(i, w.get_linear<float>(i) * 0.99f + 0.001f);
     expect_conv(cpu_plugin(), s, x, w, "step " + std::to_string(step));
+  }
+}
+
+// With a content version for the weight argument (index 1 of convolution.out) the kernel trusts
+// the host: the same (storage id, version) as when it fingerprinted the bytes means unchanged,
+// so the fingerprint is skipped. A write the host did not see (which a real host never lets
+// happen while it reports the storage as tracked) shows that: the old weights stay in use until
+// the version moves. A new storage id at the same address, or no version at all, is checked.
+TEST(CpuConvWeightCache, ContentVersionsStandInForTheFingerprint) {
+  uint64_t storage_id = 9000;
+  for (const Conv& s : {kShapes[0], kShapes[3]}) {  // Winograd (or direct), direct with cached reorders
+    ++storage_id;
+    TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 11), w = random_f32({s.o, s.c, s.k, s.k}, 12);
+    const TestTensor original = w.contiguous();
+    {
+      ScopedContentVersions versions({{1, {storage_id, 1}}});
+      expect_conv(cpu_plugin(), s, x, w, "first, version 1");
+      expect_conv(cpu_plugin(), s, x, w, "cached, version 1");
+      const int64_t i = w.numel() / 3;
+      w.set_linear<float>(i, w.get_linear<float>(i) + 0.75f);  // behind the host's back
+      expect_conv(cpu_plugin(), s, x, original, "unseen change, version 1: the cached weights");
+    }
+    {
+      ScopedContentVersions versions({{1, {storage_id, 2}}});
+      expect_conv(cpu_plugin(), s, x, w, "version 2: the change is seen");
+      expect_conv(cpu_plugin(), s, x, w, "cached, version 2");
+    }
+    const int64_t j = w.numel() / 4;
+    w.set_linear<float>(j, w.get_linear<float>(j) - 0.5f);
+    {
+      ScopedContentVersions versions({{1, {storage_id + 1000, 2}}});
+      expect_conv(cpu_plugin(), s, x, w, "another storage at the same address: fingerprinted");
+    }
+    w.set_linear<float>(j, w.get_linear<float>(j) + 0.25f);
+    expect_conv(cpu_plugin(), s, x, w, "untracked: fingerprinted");
   }
 }
 

@@ -90,12 +90,28 @@ void fake_report(const ember_call_context* call, ember_status* status) {
   delete status;
 }
 
+thread_local std::map<int32_t, std::pair<uint64_t, uint64_t>> t_content_versions;
+
+int32_t fake_content_version(const ember_call_context*, int32_t arg_index, uint64_t* storage_id, uint64_t* version) {
+  auto it = t_content_versions.find(arg_index);
+  *storage_id = it == t_content_versions.end() ? 0 : it->second.first;
+  *version = it == t_content_versions.end() ? 0 : it->second.second;
+  return it == t_content_versions.end() ? 0 : 1;
+}
+
 ember_status* fake_request_cpu_fallback(ember_registrar* r, const char* device) {
   r->registry->fallback_requests.push_back(device);
   return nullptr;
 }
 
 }  // namespace
+
+ScopedContentVersions::ScopedContentVersions(std::map<int32_t, std::pair<uint64_t, uint64_t>> versions)
+    : previous_(std::move(t_content_versions)) {
+  t_content_versions = std::move(versions);
+}
+
+ScopedContentVersions::~ScopedContentVersions() { t_content_versions = std::move(previous_); }
 
 ember_host_api make_fake_host(int32_t intra_op_threads) {
   ember_host_api host{};
@@ -187,6 +203,7 @@ ember_status* call_kernel(const RegisteredKernel& k, const std::vector<ember_val
   call.scratch = &fake_scratch;
   call.resize_output = &fake_resize;
   call.report = &fake_report;
+  call.content_version = &fake_content_version;
   return k.fn(k.ctx, &call, args.data(), static_cast<int32_t>(args.size()));
 }
 

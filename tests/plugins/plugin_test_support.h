@@ -163,6 +163,20 @@ class Args {
   std::deque<std::string> strings_;
 };
 
+// Content versions the fake host reports (ember_call_context.content_version) for kernel calls
+// made on this thread while the guard lives: argument index -> (storage id, version). Any other
+// argument, and every argument without a guard, is untracked (the callback returns 0).
+class ScopedContentVersions {
+ public:
+  explicit ScopedContentVersions(std::map<int32_t, std::pair<uint64_t, uint64_t>> versions);
+  ~ScopedContentVersions();
+  ScopedContentVersions(const ScopedContentVersions&) = delete;
+  ScopedContentVersions& operator=(const ScopedContentVersions&) = delete;
+
+ private:
+  std::map<int32_t, std::pair<uint64_t, uint64_t>> previous_;
+};
+
 // A private copy of the CPU plugin with `onednn: false`: the plain loops, as the reference the
 // oneDNN paths are compared with.
 const LoadedPlugin& loop_plugin();

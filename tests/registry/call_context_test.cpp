@@ -2,7 +2,8 @@
 // call_context_kernels test plugin: resize_output gives an output the size only the kernel
 // knows, scratch memory is aligned and released, the context names the device the call runs
 // on, a reported warning reaches the warning handler, a reported error fails the call (the first
-// one wins), and op tags given in ember_op_desc are on the operator's schema.
+// one wins), op tags given in ember_op_desc are on the operator's schema, and (ABI 2.2) content
+// versions follow the tensor's storage.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -103,6 +104,45 @@ TEST_F(CallContext, TagsFromTheOpDescriptionAreOnTheSchema) {
   EXPECT_TRUE(Dispatcher::singleton().find_or_throw("ctx::warns_").entry()->tags().empty());
   // ops.yaml's tags are there too.
   EXPECT_TRUE(Dispatcher::singleton().find_or_throw("aten::add.Tensor").entry()->has_tag("pointwise"));
+}
+
+// A tensor the core made is tracked: the kernel sees its storage's id (unique) and version, which
+// a write through an operator moves; taking its address for writing (data_ptr, Storage::data)
+// ends the tracking for good, reading it (const_data_ptr) does not.
+TEST_F(CallContext, ContentVersionsFollowTheStorage) {
+  auto versions = [](const Tensor& self) {
+    Tensor out = host_tensor(std::vector<float>(7), "ctx_dev", kInt64);
+    call_op_boxed("ctx::content_version", {self, out});
+    const int64_t* p = out.const_data_ptr<int64_t>();
+    return std::vector<int64_t>(p, p + 7);
+  };
+  Tensor x = host_tensor({1, 2, 3}, "ctx_dev");
+  Tensor y = host_tensor({4, 5}, "ctx_dev");
+  const std::vector<int64_t> v = versions(x);
+  EXPECT_EQ(v[0], 1);
+  EXPECT_EQ(static_cast<uint64_t>(v[1]), x.impl()->storage()->id());
+  EXPECT_EQ(v[2], static_cast<int64_t>(x._version()));
+  EXPECT_EQ(v[3], 1);        // the output is tracked too (its version before the call writes it)
+  EXPECT_NE(v[4], v[1]);     // another storage, another id
+  EXPECT_EQ(v[6], 0);        // an index out of range: untracked, both numbers 0
+  EXPECT_NE(versions(y)[1], v[1]);
+
+  call_op_boxed("ctx::where_am_i", {x});  // writes x: Tensor(a!)
+  const std::vector<int64_t> after = versions(x);
+  EXPECT_EQ(after[0], 1);
+  EXPECT_EQ(after[1], v[1]);
+  EXPECT_EQ(after[2], v[2] + 1);
+
+  (void)x.const_data_ptr();
+  EXPECT_EQ(versions(x)[0], 1);
+  (void)x.data_ptr();
+  const std::vector<int64_t> untracked = versions(x);
+  EXPECT_EQ((std::vector<int64_t>(untracked.begin(), untracked.begin() + 3)), (std::vector<int64_t>{0, 0, 0}));
+  call_op_boxed("ctx::where_am_i", {x});
+  EXPECT_EQ(versions(x)[0], 0);  // for good
+
+  (void)y.storage().data();
+  EXPECT_EQ(versions(y)[0], 0);
 }
 
 }  // namespace

@@ -175,7 +175,7 @@ inline void for_each_offset(IntArrayRef sizes, IntArrayRef strides, const std::f
 // The elements of t (any dtype, any strides, on a host-accessible device) in row-major order.
 inline std::vector<double> values(const Tensor& t) {
   std::vector<double> out(static_cast<size_t>(t.numel()));
-  const char* base = static_cast<const char*>(t.data_ptr());
+  const char* base = static_cast<const char*>(t.const_data_ptr());  // a read: the storage stays tracked
   size_t es = t.element_size();
   ScalarType dt = t.scalar_type();
   for_each_offset(t.sizes(), t.strides(), [&](int64_t i, int64_t off) {

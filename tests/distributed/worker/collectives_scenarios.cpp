@@ -214,6 +214,24 @@ void check_argument_errors(int world) {
   expect_error<ember::ValueError>([&] { ed::new_group({0, 0}); }, "unique", "new_group");
 }
 
+// What a collective writes changes version, as an in-place operator's argument does (autograd's
+// checks and the CPU plugin's weight cache rely on it); what it only reads keeps its version.
+void check_versions(int rank, int world) {
+  Tensor t = ember::ones({4});
+  uint32_t v = t._version();
+  ed::all_reduce(t);
+  WORKER_CHECK(t._version() == v + 1, "all_reduce: version " << t._version() << ", was " << v);
+  v = t._version();
+  ed::broadcast(t, 0);
+  WORKER_CHECK(t._version() == v + 1, "broadcast: version " << t._version() << ", was " << v);
+  Tensor input = ember::full({3}, double(rank));
+  std::vector<Tensor> outs;
+  for (int r = 0; r < world; ++r) outs.push_back(ember::zeros({3}));
+  ed::all_gather(outs, input);
+  WORKER_CHECK(input._version() == 0, "all_gather's input: version " << input._version());
+  for (const Tensor& o : outs) WORKER_CHECK(o._version() == 1, "all_gather's output: version " << o._version());
+}
+
 Register collectives("collectives", [](const std::vector<std::string>&) {
   init();
   const int rank = ed::get_rank(), world = ed::get_world_size();
@@ -221,6 +239,7 @@ Register collectives("collectives", [](const std::vector<std::string>&) {
   check_all_reduce(rank, world);
   check_rooted(rank, world);
   check_p2p_async_and_groups(rank, world);
+  check_versions(rank, world);
 });
 
 }  // namespace

@@ -7,7 +7,11 @@
 //   ctx::warns_(Tensor(a!) self)                     reports a warning and succeeds (report)
 //   ctx::reports_error_(Tensor(a!) self)             reports an error, then returns success:
 //       the call must fail with the reported error (report)
+//   ctx::content_version(Tensor self, Tensor(a!) out) out (int64, 7 elements) receives what the
+//       context's content_version (ABI 2.2) says of self: [tracked, storage id, version], then
+//       the same for out, then the result for an argument index out of range
 // The ops are defined with tags ("reduction", "nondeterministic_seeded").
+#include <cstddef>
 #include <cstring>
 
 #include "test_plugin_util.h"
@@ -67,6 +71,20 @@ ember_status* reports_error(void*, const ember_call_context* call, const ember_v
   return nullptr;
 }
 
+ember_status* content_version(void*, const ember_call_context* call, const ember_value* args, int32_t) {
+  if (call->struct_size < offsetof(ember_call_context, content_version) + sizeof(call->content_version))
+    return g_host->status_create(EMBER_ERROR_ABI, "the host's call context has no content_version");
+  auto* out = static_cast<int64_t*>(args[1].u.tensor.data);
+  uint64_t id = 0, version = 0;
+  for (int32_t arg = 0; arg < 2; ++arg) {
+    out[3 * arg] = call->content_version(call, arg, &id, &version);
+    out[3 * arg + 1] = static_cast<int64_t>(id);
+    out[3 * arg + 2] = static_cast<int64_t>(version);
+  }
+  out[6] = call->content_version(call, 7, &id, &version) + 10 * static_cast<int64_t>(id + version);
+  return nullptr;
+}
+
 ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
   ember_device_type_desc device = test_plugin::host_memory_device("ctx_dev");
   TEST_PLUGIN_TRY(g_host->register_device_type(r, &device, nullptr));
@@ -77,6 +95,7 @@ ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
       "ctx::where_am_i(Tensor(a!) out) -> Tensor(a!)",
       "ctx::warns_(Tensor(a!) self) -> Tensor(a!)",
       "ctx::reports_error_(Tensor(a!) self) -> Tensor(a!)",
+      "ctx::content_version(Tensor self, Tensor(a!) out) -> Tensor(a!)",
   };
   for (const char* s : schemas) {
     ember_op_desc d = test_plugin::op(s);
@@ -92,6 +111,7 @@ ember_status* init(ember_registrar* r, const ember_option*, int32_t) {
       test_plugin::kernel("ctx::where_am_i", "ctx_dev", EMBER_DTYPES_ALL, &where_am_i),
       test_plugin::kernel("ctx::warns_", "ctx_dev", EMBER_DTYPES_ALL, &warns),
       test_plugin::kernel("ctx::reports_error_", "ctx_dev", EMBER_DTYPES_ALL, &reports_error),
+      test_plugin::kernel("ctx::content_version", "ctx_dev", EMBER_DTYPES_ALL, &content_version),
   };
   for (const auto& k : kernels) TEST_PLUGIN_TRY(g_host->register_kernel(r, &k));
   return nullptr;

@@ -1,4 +1,4 @@
-/* ember plugin ABI 2.0: the whole contract between the ember core and a plugin.
+/* ember plugin ABI 2.2: the whole contract between the ember core and a plugin.
  *
  * Plain C. Nothing C++ crosses this boundary: no exceptions, no STL types, no RTTI.
  * Every table starts with struct_size (and ABI major/minor where it is a top-level table),
@@ -6,6 +6,8 @@
  * a change that removes, retypes or reorders a field bumps EMBER_ABI_MAJOR.
  *
  * 2.1 appended ember_device_type_desc.reads_host_scalars (a 2.0 plugin's shorter table reads as 0).
+ * 2.2 appended ember_call_context.content_version (a plugin checks call->struct_size before
+ *     using it: a 2.0 or 2.1 host passes the shorter context).
  *
  * What 2.0 changed from 1.x (a 1.x plugin is refused with this list; rebuild it against this
  * header and the SDK that comes with it):
@@ -48,7 +50,7 @@ extern "C" {
 #endif
 
 #define EMBER_ABI_MAJOR 2
-#define EMBER_ABI_MINOR 1
+#define EMBER_ABI_MINOR 2
 #define EMBER_PLUGIN_ENTRY_SYMBOL "ember_plugin_entry"
 
 #if defined(_WIN32)
@@ -220,6 +222,18 @@ struct ember_call_context {
    * with code EMBER_WARNING becomes a user warning (as TORCH_WARN); any other code makes the
    * call fail with that error after the kernel returns (the first one reported wins). */
   void (*report)(const ember_call_context* call, ember_status* status);
+
+  /* 2.2. What identifies the current contents of the tensor argument args[arg_index]. Returns 1
+   * and sets *storage_id (unique within the process, never reused, unlike addresses) and
+   * *version when the host sees every write to that tensor's memory: every operator that writes
+   * it, every copy into it and every collective that receives into it changes the version.
+   * Returns 0 (and sets both to 0) when it cannot promise that: memory the application lent
+   * (from_blob) or whose address it took for writing (Tensor::data_ptr), or an argument that is
+   * not a tensor. The same pair at two calls means the bytes did not change in between, so a
+   * kernel may keep something derived from them (weights in its own layout) without reading
+   * them again to check. */
+  int32_t (*content_version)(const ember_call_context* call, int32_t arg_index, uint64_t* storage_id,
+                             uint64_t* version);
 };
 
 /* A kernel for one operator (by its schema name with overload, e.g. "add.out") on one device type.

@@ -8,6 +8,7 @@
 // (outs) or read (inputs).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -259,6 +260,22 @@ class KernelArgs {
   }
   // A user warning (as TORCH_WARN), shown once the kernel returns.
   void warn(const std::string& message) const;
+  // What identifies the current contents of tensor argument i (ember_call_context.content_version):
+  // equal values at two calls mean its bytes did not change in between. nullopt when the host
+  // cannot promise that (untracked memory, a host older than ABI 2.2, a direct call without a host).
+  struct ContentVersion {
+    uint64_t storage_id;
+    uint64_t version;
+    bool operator==(const ContentVersion& o) const { return storage_id == o.storage_id && version == o.version; }
+    bool operator!=(const ContentVersion& o) const { return !(*this == o); }
+  };
+  std::optional<ContentVersion> content_version(int i) const {
+    constexpr size_t kNeeded = offsetof(ember_call_context, content_version) + sizeof(call_->content_version);
+    if (!call_ || call_->struct_size < kNeeded || !call_->content_version) return std::nullopt;
+    ContentVersion v{0, 0};
+    if (!call_->content_version(call_, i, &v.storage_id, &v.version)) return std::nullopt;
+    return v;
+  }
   // Accessors are forced inline: a kernel's fixed cost is mostly argument decoding.
   EMBER_SDK_ALWAYS_INLINE const ember_value& raw(int i) const {
     if (EMBER_SDK_UNLIKELY(i < 0 || i >= num_args_)) bad_index(i);
