@@ -6,6 +6,8 @@
 //   resnet18_rss/B    peak resident memory (VmHWM) of a separate program that loads only that
 //                     library, builds the model and runs 5 forwards (rss/); counters peak_MB and
 //                     baseline_MB (before the model); the time column of this row means nothing
+//   resnet18_maxpool/B  the model's one max pooling alone ([B, 64, 112, 112], 3x3, stride 2,
+//                     padding 1, no grad): a piece of batch 1's profile
 #include <benchmark/benchmark.h>
 
 #include <optional>
@@ -48,6 +50,12 @@ void BM_ember_resnet18_rss(benchmark::State& state) { report_memory(state, EMBER
 
 BENCHMARK(BM_ember_resnet18)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ember_resnet18_busy)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+void BM_ember_resnet18_maxpool(benchmark::State& state) {
+  ember::NoGradGuard no_grad;
+  ember::Tensor x = ember::randn({state.range(0), 64, 112, 112});
+  for (auto _ : state) benchmark::DoNotOptimize(ember::max_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data_ptr());
+}
+BENCHMARK(BM_ember_resnet18_maxpool)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ember_resnet18_rss)->Arg(1)->Arg(8)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 #ifdef EMBER_BENCH_WITH_LIBTORCH
@@ -71,6 +79,13 @@ void BM_libtorch_resnet18_rss(benchmark::State& state) { report_memory(state, EM
 
 BENCHMARK(BM_libtorch_resnet18)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_libtorch_resnet18_busy)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+void BM_libtorch_resnet18_maxpool(benchmark::State& state) {
+  torch::set_num_threads(bench_threads());
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::randn({state.range(0), 64, 112, 112});
+  for (auto _ : state) benchmark::DoNotOptimize(torch::max_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data_ptr());
+}
+BENCHMARK(BM_libtorch_resnet18_maxpool)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_libtorch_resnet18_rss)->Arg(1)->Arg(8)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 #endif
 

@@ -18,11 +18,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_plugin.h"
 #include "onednn_utils.h"
 #include "tensor_utils.h"
+#include "vec/vec_kernels.h"
 
 namespace ember_cpu {
 namespace {
@@ -69,6 +71,22 @@ void for_each_plane(const PoolGeometry& g, const F& f) {
   });
 }
 
+// One window tap (a fixed ky, kx) applied to the outputs lo <= ox < hi of a row: the running
+// maximum and the tap it came from. kStride is the horizontal stride when it is 1 or 2 (a
+// compile-time stride lets the compiler vectorize the loads: contiguous, or even/odd lanes),
+// 0 for any other (read from `stride`). The comparisons are those of a window-by-window loop in
+// the same order, so results and indices do not depend on the form.
+template <int64_t kStride, typename C, typename T>
+void max_tap(const T* row, int64_t shift, int64_t stride, int64_t lo, int64_t hi, int32_t t, C* best, int32_t* tap) {
+  const int64_t s = kStride != 0 ? kStride : stride;
+  for (int64_t ox = lo; ox < hi; ++ox) {
+    const C v = static_cast<C>(row[ox * s + shift]);
+    const bool take = (v > best[ox]) | (v != v);  // NaN is taken, as in PyTorch's CPU kernel
+    best[ox] = take ? v : best[ox];
+    tap[ox] = take ? t : tap[ox];
+  }
+}
+
 // max_pool2d_with_indices.out.
 void max_pool2d(KernelArgs& a) {
   using Op = ops::max_pool2d_with_indices_out;
@@ -97,12 +115,15 @@ void max_pool2d(KernelArgs& a) {
       tap_lo[kx] = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
       tap_hi[kx] = std::min<int64_t>(ow, w - 1 - shift < 0 ? 0 : (w - 1 - shift) / sw + 1);
     }
-    // Offsets of tap t = ky * kw + kx from the window's origin (no divisions in the loop).
-    std::vector<int64_t> tap_dy(static_cast<size_t>(kh * kw)), tap_dx(static_cast<size_t>(kh * kw));
-    for (int64_t t = 0; t < kh * kw; ++t) {
-      tap_dy[t] = (t / kw) * dh;
-      tap_dx[t] = (t % kw) * dw;
-    }
+    // A taken tap is recorded as its offset in the plane from the window's origin
+    // (oy * sh - ph) * w + ox * sw - pw when every offset fits int32 (short of rows of 2^31 / kh
+    // elements, always), so that the indices come out of one plain pass; else as its number
+    // t = ky * kw + kx, mapped through tap_offset.
+    const bool by_offset = (kh - 1) * dh * w + (kw - 1) * dw <= std::numeric_limits<int32_t>::max();
+    std::vector<int64_t> tap_offset(static_cast<size_t>(kh * kw));
+    for (int64_t t = 0; t < kh * kw; ++t) tap_offset[t] = (t / kw) * dh * w + (t % kw) * dw;
+    // float32 rows with stride 1 or 2 go through the CPU's widest vectors (vec_kernels.h).
+    constexpr bool kVecFloat = std::is_same<T, float>::value;
     for_each_plane(g, [&](int64_t p) {
       // Per-thread rows of running maxima and of the window tap (ky * kw + kx) they came from;
       // -1: none taken, the window's first element (the lambda runs on the pool's threads).
@@ -113,12 +134,14 @@ void max_pool2d(KernelArgs& a) {
         row_tap.resize(static_cast<size_t>(ow));
       }
       const T* in = x.data() + p * h * w;
+      // What may be read past a row: the rest of the input (vector loads run ahead of the taps).
+      const float* input_end = reinterpret_cast<const float*>(x.data() + g.planes * h * w);
       T* o = y.data() + p * oh * ow;
       int64_t* oi = idx.data() + p * oh * ow;
       // A row of outputs at a time, each window tap (ky, kx) applied to every output of the row:
-      // the same comparisons in the same order as window by window, but the outputs of a row
-      // are independent, so the loop vectorizes instead of waiting on one window's compare chain
-      // (2x2 pooling of [32, 16, 32, 32] floats, one thread: 2.3 ms window by window).
+      // the outputs of a row are independent, so the loop vectorizes instead of waiting on one
+      // window's compare chain (2x2 pooling of [32, 16, 32, 32] floats, one thread: 2.3 ms
+      // window by window).
       for (int64_t oy = 0; oy < oh; ++oy) {
         C* best = row_best.data();
         int32_t* tap = row_tap.data();
@@ -131,30 +154,42 @@ void max_pool2d(KernelArgs& a) {
           if (iy < 0 || iy >= h) continue;
           const T* row = in + iy * w;
           for (int64_t kx = 0; kx < kw; ++kx) {
-            const int64_t shift = kx * dw - pw;
-            const int64_t lo = tap_lo[kx], hi = tap_hi[kx];
-            const int32_t t = static_cast<int32_t>(ky * kw + kx);
-            for (int64_t ox = lo; ox < hi; ++ox) {
-              const C v = static_cast<C>(row[ox * sw + shift]);
-              const bool take = (v > best[ox]) | (v != v);  // NaN is taken, as in PyTorch's CPU kernel
-              best[ox] = take ? v : best[ox];
-              tap[ox] = take ? t : tap[ox];
+            const int64_t shift = kx * dw - pw, lo = tap_lo[kx], hi = tap_hi[kx];
+            const int32_t t = static_cast<int32_t>(by_offset ? ky * dh * w + kx * dw : ky * kw + kx);
+            if (lo >= hi) continue;
+            if (kVecFloat && (sw == 1 || sw == 2)) {
+              const float* first = reinterpret_cast<const float*>(row) + lo * sw + shift;
+              vec().max_tap(reinterpret_cast<float*>(best) + lo, tap + lo, first, sw, input_end - first, t, hi - lo);
+            } else if (sw == 1) {
+              max_tap<1>(row, shift, sw, lo, hi, t, best, tap);
+            } else if (sw == 2) {
+              max_tap<2>(row, shift, sw, lo, hi, t, best, tap);
+            } else {
+              max_tap<0>(row, shift, sw, lo, hi, t, best, tap);
             }
           }
         }
+        // A window with no tap taken (all -inf or empty rows) reports its first element inside
+        // the input, as PyTorch's kernel does.
         int64_t y0 = oy * sh - ph;
         while (y0 < 0) y0 += dh;
+        const int64_t origin = (oy * sh - ph) * w - pw;
+        // (Locals, not the lambda's captures: the stores through out_index could alias those.)
+        T* const __restrict out_row = o + oy * ow;
+        int64_t* const __restrict out_index = oi + oy * ow;
+        const int64_t n = ow, step = sw;
+        for (int64_t ox = 0; ox < n; ++ox) out_row[ox] = static_cast<T>(best[ox]);
+        if (by_offset) {
+          for (int64_t ox = 0; ox < n; ++ox) out_index[ox] = tap[ox] >= 0 ? origin + ox * step + tap[ox] : -1;
+        } else {
+          const int64_t* offsets = tap_offset.data();
+          for (int64_t ox = 0; ox < n; ++ox) out_index[ox] = tap[ox] >= 0 ? origin + ox * step + offsets[tap[ox]] : -1;
+        }
         for (int64_t ox = 0; ox < ow; ++ox) {
-          int64_t index;
-          if (tap[ox] < 0) {
-            int64_t x0 = ox * sw - pw;
-            while (x0 < 0) x0 += dw;
-            index = y0 * w + x0;
-          } else {
-            index = (oy * sh - ph + tap_dy[tap[ox]]) * w + ox * sw - pw + tap_dx[tap[ox]];
-          }
-          o[oy * ow + ox] = static_cast<T>(best[ox]);
-          oi[oy * ow + ox] = index;
+          if (tap[ox] >= 0) continue;
+          int64_t x0 = ox * sw - pw;
+          while (x0 < 0) x0 += dw;
+          oi[oy * ow + ox] = y0 * w + x0;
         }
       }
     });

@@ -321,6 +321,36 @@ TEST(CpuTorchParity, SoftmaxMatmulConvNorm) {
   expect_match(lro, lr, "layer_norm rstd", 1e-5);
 }
 
+// Max pooling over rows wide enough for the float32 vector loop (stride 1 and 2, vec_kernels.h
+// max_tap) and its overlapping last vector, beside the plain loop (stride 3): values and flat
+// indices as libtorch's, with ties (the first maximum stays), NaNs (a later NaN wins) and -inf.
+TEST(CpuTorchParity, MaxPoolingOnWideRows) {
+  torch::manual_seed(5);
+  for (int64_t width : {53, 54, 112}) {
+    at::Tensor x = (rand_of({2, 3, 7, width}, at::kFloat) * 4).round();  // ties everywhere
+    x.index_put_({0, 1, 2, 17}, std::nan(""));
+    x.index_put_({0, 1, 2, 18}, std::nan(""));
+    x.index_put_({1, 2, 6, width - 1}, std::nan(""));  // the input's last element
+    x.index_put_({1, 0, 4}, -std::numeric_limits<float>::infinity());  // a whole row of -inf
+    struct Window {
+      int64_t k, s, p, d;
+      bool ceil;
+    };
+    for (const Window& w : {Window{3, 1, 1, 1, false}, Window{3, 2, 1, 1, false}, Window{2, 2, 0, 1, false},
+                            Window{3, 2, 1, 1, true}, Window{3, 3, 1, 1, false}, Window{3, 1, 1, 2, false},
+                            Window{1, 2, 0, 1, true}}) {
+      auto [o, i] = torch::max_pool2d_with_indices(x, {w.k, w.k}, {w.s, w.s}, {w.p, w.p}, {w.d, w.d}, w.ceil);
+      TestTensor oo = out_like(o), io = out_like(i);
+      CALL("max_pool2d_with_indices.out",
+           Args().tensor(from_torch(x)).ints({w.k}).ints({w.s}).ints({w.p}).ints({w.d}).b(w.ceil).tensor(oo).tensor(io));
+      const std::string what = "width " + std::to_string(width) + ", kernel " + std::to_string(w.k) + ", stride " +
+                               std::to_string(w.s) + ", padding " + std::to_string(w.p) + ", dilation " + std::to_string(w.d);
+      expect_match(oo, o, "max_pool2d " + what);
+      expect_match(io, i, "max_pool2d indices " + what);
+    }
+  }
+}
+
 TEST(CpuTorchParity, PoolingIndexingFactories) {
   torch::manual_seed(4);
   at::Tensor x = rand_of({2, 3, 9, 8}, at::kFloat);

@@ -350,6 +350,39 @@ inline void col_arg(float* best, int32_t* index, const float* x, int64_t stride,
   }
 }
 
+inline void max_tap(float* best, int32_t* tap, const float* x, int64_t stride, int64_t readable, int32_t t, int64_t n) {
+  const VI tv = iset(t);
+  auto step = [&](int64_t j, VF v) {
+    const VF b = vload(best + j);
+    const VM take = (v > b) | isnan(v);
+    vstore(best + j, select(take, v, b));
+    istore(tap + j, iselect(take, tv, iload(tap + j)));
+  };
+  // A step is idempotent (v equal to best is not taken again, a NaN is retaken with the same
+  // result), so the last partial vector is done as a full one ending at n, overlapping.
+  int64_t j = 0;
+  if (stride == 1 && n >= kWidth) {
+    for (; j + kWidth <= n; j += kWidth) step(j, vload(x + j));
+    if (j < n) step(n - kWidth, vload(x + n - kWidth));
+    j = n;
+  } else if (stride == 2 && n >= kWidth) {
+    // Two contiguous vectors per step: the second reaches one element past the last one used.
+    auto load2 = [&](int64_t k) { return even_lanes(vload(x + 2 * k), vload(x + 2 * k + kWidth)); };
+    for (; j + kWidth <= n && 2 * (j + kWidth) <= readable; j += kWidth) step(j, load2(j));
+    if (j < n && 2 * n <= readable) {
+      step(n - kWidth, load2(n - kWidth));
+      j = n;
+    }
+  }
+  for (; j < n; ++j) {
+    const float v = x[j * stride];
+    if (v > best[j] || v != v) {
+      best[j] = v;
+      tap[j] = t;
+    }
+  }
+}
+
 inline double exp_shift_sum(const float* x, float shift, float* y, int64_t n) {
   const VF s = vset(shift);
   double total = 0;
@@ -489,6 +522,7 @@ inline ::ember_cpu::VecKernels make_table() {
   t.col_sum_sq = arrays::col_sum_sq;
   t.col_argmax = arrays::col_arg<true>;
   t.col_argmin = arrays::col_arg<false>;
+  t.max_tap = arrays::max_tap;
   t.fingerprint = arrays::fingerprint;
   return t;
 }

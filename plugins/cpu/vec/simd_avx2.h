@@ -59,6 +59,12 @@ inline VM operator~(VM a) { return {_mm256_xor_ps(a.m, _mm256_castsi256_ps(_mm25
 inline bool any(VM a) { return _mm256_movemask_ps(a.m) != 0; }
 inline unsigned lane_bits(VM a) { return static_cast<unsigned>(_mm256_movemask_ps(a.m)); }
 inline VF select(VM m, VF a, VF b) { return {_mm256_blendv_ps(b.v, a.v, m.m)}; }
+// Lanes 0, 2, 4, ... of the 2 * kWidth floats a:b (a stride-2 load from two contiguous ones):
+// a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs reordered.
+inline VF even_lanes(VF a, VF b) {
+  const __m256 pairs = _mm256_shuffle_ps(a.v, b.v, 0x88);
+  return {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), 0xD8))};
+}
 
 inline VI bits(VF a) { return {_mm256_castps_si256(a.v)}; }
 inline VF from_bits(VI a) { return {_mm256_castsi256_ps(a.v)}; }

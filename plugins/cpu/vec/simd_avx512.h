@@ -61,6 +61,11 @@ inline VM operator~(VM a) { return {static_cast<__mmask16>(~a.m)}; }
 inline bool any(VM a) { return a.m != 0; }
 inline unsigned lane_bits(VM a) { return a.m; }
 inline VF select(VM m, VF a, VF b) { return {_mm512_mask_blend_ps(m.m, b.v, a.v)}; }  // m ? a : b
+// Lanes 0, 2, 4, ... of the 2 * kWidth floats a:b (a stride-2 load from two contiguous ones).
+inline VF even_lanes(VF a, VF b) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  return {_mm512_permutex2var_ps(a.v, even, b.v)};
+}
 
 inline VI bits(VF a) { return {_mm512_castps_si512(a.v)}; }
 inline VF from_bits(VI a) { return {_mm512_castsi512_ps(a.v)}; }

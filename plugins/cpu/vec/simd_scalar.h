@@ -59,6 +59,8 @@ inline VM operator~(VM a) { return {!a.m}; }
 inline bool any(VM a) { return a.m; }
 inline unsigned lane_bits(VM a) { return a.m ? 1u : 0u; }
 inline VF select(VM m, VF a, VF b) { return m.m ? a : b; }
+// Lane 0 of a:b (one lane: a stride-2 load is every other element).
+inline VF even_lanes(VF a, VF) { return a; }
 
 inline VI bits(VF a) {
   VI r;

@@ -72,6 +72,10 @@ struct VecKernels {
   void (*col_argmin)(float* best, int32_t* index, const float* x, int64_t stride, int64_t rows, int32_t first_row,
                      int64_t n);
 
+  // Max pooling's loop for one window tap over a row of outputs: for j in [0, n), v = x[j * stride]
+  // (stride 1 or 2; `readable` elements from x on may be read, at least (n - 1) * stride + 1); where v > best[j] or v is NaN (a later
+  // NaN replaces an earlier one, as in PyTorch's CPU kernel), best[j] = v and tap[j] = t.
+  void (*max_tap)(float* best, int32_t* tap, const float* x, int64_t stride, int64_t readable, int32_t t, int64_t n);
   // A 64-bit fingerprint of a byte range (not cryptographic; the values differ between ISAs):
   // the weight cache's check that a tensor has not changed since it was cached.
   uint64_t (*fingerprint)(const void* data, int64_t bytes);
