@@ -136,7 +136,7 @@ void conv_forward_f32(const ConvShape& s, const float* in, const float* weight, 
   const size_t weight_bytes = static_cast<size_t>(s.o * (s.c / s.groups) * s.kh * s.kw) * sizeof(float);
   // Unchanging weights (inference) keep their Winograd-transformed copy, or at small batches
   // their reordered copy, in the cache.
-  const bool cacheable = cache.budget_bytes() > 0 && (winograd_shape(s) || keep_direct_weights(s)) && !cache.is_volatile(weight);
+  const bool cacheable = cache.budget_bytes() > 0 && (winograd_shape(s) || keep_direct_weights(s)) && !cache.is_volatile(weight, weight_version);
   // Taken before the oneDNN team claims the threads, so that it runs on all of them.
   // Unless the host vouches that the bytes are unchanged since the last one was taken.
   std::optional<uint64_t> fingerprint;

@@ -19,10 +19,24 @@ ConvWeightCache& conv_weight_cache() {
   return *cache;
 }
 
-bool ConvWeightCache::is_volatile(const void* source) {
+bool ConvWeightCache::is_volatile(const void* source, const SourceVersion* version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = changes_.find(source);
-  return it != changes_.end() && it->second >= 2;
+  if (it == changes_.end() || it->second < 2) return false;
+  if (version == nullptr) return true;
+  if (settling_.size() >= kMaxKnown && !settling_.count(source)) settling_.clear();  // bounded, as known_
+  Settling& s = settling_[source];
+  if (s.calls > 0 && s.version.storage_id == version->storage_id && s.version.version == version->version) {
+    if (++s.calls >= kSettledCalls) {  // settled: give it a fresh start (the next lookup fills)
+      changes_.erase(it);
+      settling_.erase(source);
+      return false;
+    }
+  } else {
+    s.version = *version;
+    s.calls = 1;
+  }
+  return true;
 }
 
 std::optional<uint64_t> ConvWeightCache::known_fingerprint(const void* source, size_t bytes,

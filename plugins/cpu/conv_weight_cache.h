@@ -6,7 +6,10 @@
 // are unchanged (ABI 2.2 content versions: the same storage id and version as when it was last
 // taken), which makes a cached lookup free of any pass over the weights. Weights that keep
 // changing (training) are marked volatile after two changes and bypass the cache (their
-// convolutions take the direct algorithm, reordered per call).
+// convolutions take the direct algorithm, reordered per call). A volatile source whose content
+// version then stays the same for kSettledCalls calls (training ended: evaluation) is cached
+// again; without content versions a volatile source stays volatile (proving it settled would
+// cost the reads the cache saves).
 //
 // Entries are immutable; a changed source gets a new entry, so a thread still executing with
 // the old one keeps it alive (shared_ptr). Memory is bounded by the `weight_cache_mb` option;
@@ -45,8 +48,10 @@ class ConvWeightCache {
   // its own buffer).
   std::shared_ptr<const Entry> get(const void* source, const std::vector<int64_t>& format_key, uint64_t fingerprint,
                                    size_t bytes, const std::function<void(char*)>& fill);
-  // True when `source` changed contents more than once since it was first cached.
-  bool is_volatile(const void* source);
+  // True when `source` changed contents more than once since it was first cached, unless its
+  // content version (null: unknown) has since stayed the same for kSettledCalls calls.
+  bool is_volatile(const void* source, const SourceVersion* version);
+  static constexpr int kSettledCalls = 3;
   // The fingerprint of the `bytes` bytes at source if one was remembered at the same content
   // version (so they are unchanged since), else nullopt.
   std::optional<uint64_t> known_fingerprint(const void* source, size_t bytes, const SourceVersion& version);
@@ -69,6 +74,11 @@ class ConvWeightCache {
   std::mutex mutex_;
   std::map<Key, Slot> slots_;
   std::map<const void*, int> changes_;  // fingerprint mismatches per source
+  struct Settling {
+    SourceVersion version;
+    int calls = 0;  // consecutive calls at `version`
+  };
+  std::map<const void*, Settling> settling_;  // volatile sources seen with a content version
   struct Known {
     SourceVersion version;
     uint64_t fingerprint;

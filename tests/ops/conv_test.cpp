@@ -114,7 +114,7 @@ TEST(Conv, CachedWeightsFollowEveryWayOfChangingThem) {
     w.select(0, 1).fill_(0.25);
     check(w, "after fill_ of a view");
     w = fresh();
-    w.copy_(ember::randn(w.sizes()));
+    w.copy_(ember::randn(w.sizes()).mul_(0.1));
     check(w, "after copy_");
     w = fresh();
     float* raw = w.data_ptr<float>();  // the application holds the address: untracked from here on
@@ -123,6 +123,17 @@ TEST(Conv, CachedWeightsFollowEveryWayOfChangingThem) {
     check(w, "after a write through the address");
     raw[9] -= 1.0f;
     check(w, "after a second write through the address");
+    // Training (an in-place update per step: the cache steps aside), then evaluation (the
+    // weights settle and are cached again), then training again.
+    w = fresh();
+    for (int step = 0; step < 4; ++step) {
+      w.add_(ember::randn(w.sizes()).mul_(0.01));
+      check(w, "training step " + std::to_string(step));
+    }
+    for (int call = 0; call < 5; ++call) check(w, "evaluation call " + std::to_string(call));
+    w.mul_(0.5);
+    check(w, "training again");
+    check(w, "training again, next call");
   }
 }
 

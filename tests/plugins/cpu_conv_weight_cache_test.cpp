@@ -129,6 +129,26 @@ TEST(CpuConvWeightCache, ContentVersionsStandInForTheFingerprint) {
   }
 }
 
+// Training makes a weight volatile (two changes: the cache steps aside); once its content
+// version stays put for kSettledCalls calls (evaluation after training) it is cached again,
+// which the unseen change below shows (the kernel trusts the version, as in the test above).
+TEST(CpuConvWeightCache, WeightsThatSettleAfterTrainingAreCachedAgain) {
+  const Conv s = kShapes[0];
+  const uint64_t storage_id = 7777;
+  TestTensor x = random_f32({s.n, s.c, s.h, s.h}, 13), w = random_f32({s.o, s.c, s.k, s.k}, 14);
+  uint64_t version = 1;
+  for (int step = 0; step < 4; ++step, ++version) {  // training: a new version every step
+    ScopedContentVersions versions({{1, {storage_id, version}}});
+    w.set_linear<float>(step * 5, w.get_linear<float>(step * 5) + 0.125f);
+    expect_conv(cpu_plugin(), s, x, w, "training step " + std::to_string(step));
+  }
+  ScopedContentVersions settled({{1, {storage_id, version}}});
+  for (int call = 0; call < 6; ++call) expect_conv(cpu_plugin(), s, x, w, "evaluation call " + std::to_string(call));
+  const TestTensor before = w.contiguous();
+  w.set_linear<float>(3, w.get_linear<float>(3) + 0.5f);  // behind the host's back
+  expect_conv(cpu_plugin(), s, x, before, "cached again: the unseen change is not seen");
+}
+
 TEST(CpuConvWeightCache, CacheOffAndBadBudget) {
   LoadedPlugin off(cpu_plugin_path(), 2, {{"weight_cache_mb", "0"}}, /*private_copy=*/true);
   ASSERT_TRUE(off.loaded()) << off.error();
