@@ -3,6 +3,7 @@
 
 #include "core/device_runtime.h"
 #include "core/error.h"
+#include "core/export.h"
 #include "core/stream.h"
 
 namespace ember {
@@ -14,7 +15,8 @@ namespace {
 uint64_t next_storage_id() {
   constexpr uint64_t kBlock = uint64_t(1) << 16;
   static std::atomic<uint64_t> next_block{1};
-  thread_local uint64_t next = 0, end = 0;
+  static thread_local uint64_t next EMBER_TLS_FAST = 0;
+  static thread_local uint64_t end EMBER_TLS_FAST = 0;
   if (next == end) {
     next = next_block.fetch_add(1, std::memory_order_relaxed) * kBlock;
     end = next + kBlock;
