@@ -19,12 +19,14 @@
 // Stateless kernels (apart from the primitive cache); thread-safe.
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_plugin.h"
 #include "lane_reduce.h"
 #include "onednn_utils.h"
 #include "tensor_utils.h"
+#include "vec/vec_kernels.h"
 
 namespace ember_cpu {
 namespace {
@@ -48,6 +50,12 @@ void mean_var(const T* x, int64_t rows, int64_t len, int64_t row_stride, double*
 
 template <typename T>
 void scale_shift(const T* x, T* y, int64_t len, double scale_d, double shift_d) {
+  if constexpr (std::is_same<T, float>::value) {
+    // float32 in float lanes, as PyTorch's x * alpha + beta (its alpha and beta are floats too;
+    // here they are rounded once from double): a memory-bound pass on the widest vectors.
+    vec().affine(x, static_cast<float>(scale_d), static_cast<float>(shift_d), y, len);
+    return;
+  }
   using Acc = norm_acc_t<T>;
   const Acc scale = static_cast<Acc>(scale_d), shift = static_cast<Acc>(shift_d);
   for (int64_t i = 0; i < len; ++i) y[i] = static_cast<T>(static_cast<Acc>(x[i]) * scale + shift);

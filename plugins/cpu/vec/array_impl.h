@@ -501,6 +501,10 @@ inline ::ember_cpu::VecKernels make_table() {
     const VF sv = vset(s);
     arrays::map1(x, y, n, [sv](VF v) { return v * sv; });
   };
+  t.affine = [](const float* x, float s, float b, float* y, int64_t n) {
+    const VF sv = vset(s), bv = vset(b);
+    arrays::map1(x, y, n, [sv, bv](VF v) { return fma(v, sv, bv); });
+  };
   t.add_scalar = [](const float* x, float s, float* y, int64_t n) {
     const VF sv = vset(s);
     arrays::map1(x, y, n, [sv](VF v) { return v + sv; });

@@ -45,6 +45,7 @@ struct VecKernels {
   double (*exp_shift_sum)(const float* x, float shift, float* y, int64_t n);
   void (*scale)(const float* x, float s, float* y, int64_t n);      // y = x * s
   void (*add_scalar)(const float* x, float s, float* y, int64_t n);  // y = x + s
+  void (*affine)(const float* x, float s, float b, float* y, int64_t n);  // y = x * s + b (fused)
   // Softmax backward: y = out * (grad - s), and log-softmax's y = grad - exp(out) * s.
   void (*softmax_backward)(const float* grad, const float* out, float s, float* y, int64_t n);
   void (*log_softmax_backward)(const float* grad, const float* out, float s, float* y, int64_t n);
