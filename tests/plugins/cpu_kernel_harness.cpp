@@ -6,14 +6,18 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
 #include <thread>
+
+#include <ember/sdk/tensor_view.h>
 
 #include "plugin_test_support.h"
 
@@ -238,6 +242,29 @@ TEST(Sdk, KernelArgsDecodeEveryTag) {
   ASSERT_TRUE(r.ok()) << r.message;
   std::vector<double> expected = {7, 3, 1, 0, 1, 1, 0, 305, 0, 15, 2, 0, -1};
   EXPECT_EQ(out.to_doubles(), expected);
+}
+
+// KernelArgs::content_version reads the ABI 2.2 field only where the host's context has it: a
+// 2.0 / 2.1 host's shorter context (its struct_size) gives nullopt without touching the field.
+int g_content_version_calls = 0;
+TEST(Sdk, ContentVersionNeedsAHostThatHasIt) {
+  ember_call_context call{};
+  call.struct_size = sizeof call;
+  call.content_version = [](const ember_call_context*, int32_t arg, uint64_t* id, uint64_t* version) -> int32_t {
+    ++g_content_version_calls;
+    *id = 40 + static_cast<uint64_t>(arg);
+    *version = 2;
+    return 1;
+  };
+  ember::sdk::KernelArgs args(&call, nullptr, 0);
+  std::optional<ember::sdk::KernelArgs::ContentVersion> v = args.content_version(1);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->storage_id, 41u);
+  EXPECT_EQ(v->version, 2u);
+  call.struct_size = offsetof(ember_call_context, content_version);  // a 2.1 host
+  EXPECT_FALSE(args.content_version(1).has_value());
+  EXPECT_EQ(g_content_version_calls, 1);
+  EXPECT_FALSE(ember::sdk::KernelArgs(nullptr, nullptr, 0).content_version(0).has_value());
 }
 
 TEST(Sdk, TypedKernelChecksArgumentCount) {
