@@ -85,6 +85,9 @@ void resize_output(const Tensor& t, IntArrayRef sizes) {
   impl->set_sizes_contiguous(sizes);
 }
 
+// Content versions (ember_call_context) stay sound although (id, 0) then names the filled bytes
+// after naming the empty ones: only the factory's own fill kernel saw the storage before, as
+// its output, and kernels key what they keep on their inputs.
 Tensor fresh_version(Tensor t) {
   t.impl()->storage()->reset_version();
   return t;
