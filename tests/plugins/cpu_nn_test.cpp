@@ -255,6 +255,56 @@ TEST(CpuPool, MaxPoolWithIndicesCeilModeAndNaN) {
   }
 }
 
+// Rows wide enough for the float32 vector loop (vec_kernels.h max_tap: stride 1 and 2, the
+// overlapping last vector, loads that run ahead of the taps) against a window-by-window float64
+// loop with PyTorch's rules; the input ends exactly at its last element, so a load past the
+// readable bound shows under AddressSanitizer (the plugins area of make check-sanitize).
+TEST(CpuPool, MaxPoolWideRowsMatchAWindowByWindowLoop) {
+  const int64_t planes = 3, h = 5, w = 37;
+  std::vector<float> v(static_cast<size_t>(planes * h * w));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * 37) % 23) - 11.0f;
+  v[40] = std::nanf("");
+  v[v.size() - 1] = 100.0f;  // the last element: the maximum of the last windows
+  TestTensor x = TestTensor::from<float>({1, planes, h, w}, v, EMBER_DTYPE_FLOAT32);
+  struct Window {
+    int64_t k, s, p;
+  };
+  for (const Window& win : {Window{3, 1, 1}, Window{3, 2, 1}, Window{2, 2, 0}, Window{3, 2, 0}}) {
+    const int64_t oh = (h + 2 * win.p - win.k) / win.s + 1, ow = (w + 2 * win.p - win.k) / win.s + 1;
+    TestTensor out({1, planes, oh, ow}, EMBER_DTYPE_FLOAT32), idx({1, planes, oh, ow}, EMBER_DTYPE_INT64);
+    ASSERT_CALL_OK(cpu_plugin().call("max_pool2d_with_indices.out", Args()
+                                                                         .tensor(x)
+                                                                         .ints({win.k})
+                                                                         .ints({win.s})
+                                                                         .ints({win.p})
+                                                                         .ints({1})
+                                                                         .b(false)
+                                                                         .tensor(out)
+                                                                         .tensor(idx)));
+    const std::vector<double> got = out.to_doubles();
+    const std::vector<int64_t> got_idx = idx.values<int64_t>();
+    for (int64_t p = 0; p < planes; ++p)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          double best = -INFINITY;
+          int64_t bi = -1;
+          for (int64_t y = oy * win.s - win.p; y < oy * win.s - win.p + win.k; ++y)
+            for (int64_t xx = ox * win.s - win.p; xx < ox * win.s - win.p + win.k; ++xx) {
+              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+              const double val = v[static_cast<size_t>((p * h + y) * w + xx)];
+              if (bi < 0 || val > best || std::isnan(val)) {
+                best = val;
+                bi = y * w + xx;
+              }
+            }
+          const size_t o = static_cast<size_t>((p * oh + oy) * ow + ox);
+          ASSERT_EQ(got_idx[o], bi) << "window " << win.k << "/" << win.s << " at " << p << "," << oy << "," << ox;
+          if (std::isnan(best)) ASSERT_TRUE(std::isnan(got[o]));
+          else ASSERT_EQ(got[o], best);
+        }
+  }
+}
+
 TEST(CpuPool, AvgPoolDivisorRulesAndAdaptive) {
   TestTensor x = random_tensor({2, 3, 7, 6}, EMBER_DTYPE_FLOAT64, 60);
   std::vector<double> xv = x.to_doubles();
