@@ -26,7 +26,7 @@ bool ConvWeightCache::is_volatile(const void* source, const SourceVersion* versi
   if (version == nullptr) return true;
   if (settling_.size() >= kMaxKnown && !settling_.count(source)) settling_.clear();  // bounded, as known_
   Settling& s = settling_[source];
-  if (s.calls > 0 && s.version.storage_id == version->storage_id && s.version.version == version->version) {
+  if (s.calls > 0 && s.version == *version) {
     if (++s.calls >= kSettledCalls) {  // settled: give it a fresh start (the next lookup fills)
       changes_.erase(it);
       settling_.erase(source);
@@ -43,9 +43,7 @@ std::optional<uint64_t> ConvWeightCache::known_fingerprint(const void* source, s
                                                            const SourceVersion& version) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = known_.find({source, bytes});
-  if (it == known_.end() || it->second.version.storage_id != version.storage_id ||
-      it->second.version.version != version.version)
-    return std::nullopt;
+  if (it == known_.end() || it->second.version != version) return std::nullopt;
   return it->second.fingerprint;
 }
 

@@ -28,15 +28,14 @@
 #include <utility>
 #include <vector>
 
+#include <ember/sdk/tensor_view.h>
+
 namespace ember_cpu {
 
 class ConvWeightCache {
  public:
   // The host's content version of a source tensor (KernelArgs::content_version).
-  struct SourceVersion {
-    uint64_t storage_id = 0;
-    uint64_t version = 0;
-  };
+  using SourceVersion = ember::sdk::KernelArgs::ContentVersion;
   struct Entry {
     uint64_t fingerprint = 0;
     size_t bytes = 0;
@@ -75,12 +74,12 @@ class ConvWeightCache {
   std::map<Key, Slot> slots_;
   std::map<const void*, int> changes_;  // fingerprint mismatches per source
   struct Settling {
-    SourceVersion version;
+    SourceVersion version{};
     int calls = 0;  // consecutive calls at `version`
   };
   std::map<const void*, Settling> settling_;  // volatile sources seen with a content version
   struct Known {
-    SourceVersion version;
+    SourceVersion version{};
     uint64_t fingerprint;
   };
   std::map<std::pair<const void*, size_t>, Known> known_;  // bounded: cleared when it reaches kMaxKnown

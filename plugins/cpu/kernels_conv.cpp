@@ -83,8 +83,7 @@ void convolution(KernelArgs& a) {
       if (config().use_onednn) {
         // The host's content version describes the weight argument's bytes, not a dense copy.
         std::optional<ConvWeightCache::SourceVersion> version;
-        if (static_cast<const void*>(w.data()) == weight.data_ptr())
-          if (auto v = a.content_version(Op::weight)) version = ConvWeightCache::SourceVersion{v->storage_id, v->version};
+        if (static_cast<const void*>(w.data()) == weight.data_ptr()) version = a.content_version(Op::weight);
         conv_forward_f32(s, x.data(), w.data(), bias_ptr, y.data(), version ? &*version : nullptr);
       }
       else conv_direct<T>(s, x.data(), w.data(), bias_ptr, y.data());

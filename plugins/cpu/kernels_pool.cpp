@@ -72,15 +72,13 @@ void for_each_plane(const PoolGeometry& g, const F& f) {
 }
 
 // One window tap (a fixed ky, kx) applied to the outputs lo <= ox < hi of a row: the running
-// maximum and the tap it came from. kStride is the horizontal stride when it is 1 or 2 (a
-// compile-time stride lets the compiler vectorize the loads: contiguous, or even/odd lanes),
-// 0 for any other (read from `stride`). The comparisons are those of a window-by-window loop in
-// the same order, so results and indices do not depend on the form.
-template <int64_t kStride, typename C, typename T>
+// maximum and the tap it came from (float32 rows of stride 1 or 2 take vec_kernels.h's max_tap
+// instead, the same comparisons on the widest vectors). The comparisons are those of a
+// window-by-window loop in the same order, so results and indices do not depend on the form.
+template <typename C, typename T>
 void max_tap(const T* row, int64_t shift, int64_t stride, int64_t lo, int64_t hi, int32_t t, C* best, int32_t* tap) {
-  const int64_t s = kStride != 0 ? kStride : stride;
   for (int64_t ox = lo; ox < hi; ++ox) {
-    const C v = static_cast<C>(row[ox * s + shift]);
+    const C v = static_cast<C>(row[ox * stride + shift]);
     const bool take = (v > best[ox]) | (v != v);  // NaN is taken, as in PyTorch's CPU kernel
     best[ox] = take ? v : best[ox];
     tap[ox] = take ? t : tap[ox];
@@ -160,12 +158,8 @@ void max_pool2d(KernelArgs& a) {
             if (kVecFloat && (sw == 1 || sw == 2)) {
               const float* first = reinterpret_cast<const float*>(row) + lo * sw + shift;
               vec().max_tap(reinterpret_cast<float*>(best) + lo, tap + lo, first, sw, input_end - first, t, hi - lo);
-            } else if (sw == 1) {
-              max_tap<1>(row, shift, sw, lo, hi, t, best, tap);
-            } else if (sw == 2) {
-              max_tap<2>(row, shift, sw, lo, hi, t, best, tap);
             } else {
-              max_tap<0>(row, shift, sw, lo, hi, t, best, tap);
+              max_tap(row, shift, sw, lo, hi, t, best, tap);
             }
           }
         }
